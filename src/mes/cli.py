@@ -1,0 +1,194 @@
+"""The `mes` command: up (embedded), serve (one service), migrate, relay."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from mes.platform.registry import SERVICES, service_info
+
+
+def _say(msg: str) -> None:
+    print(f"mes: {msg}", flush=True)
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from mes.platform.settings import get_settings
+
+    return get_settings()
+
+
+def _serve_uvicorn(app: object, host: str, port: int, log_level: str) -> None:
+    import uvicorn
+
+    config = uvicorn.Config(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        lifespan="on",
+        access_log=False,
+        log_level=log_level.lower(),
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+    )
+    uvicorn.Server(config).run()
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from mes.platform.embedded import EmbeddedPostgres, build_embedded_app, port_is_free
+    from mes.platform.migrations import ensure_database, migrate
+    from mes.platform.observability import configure_logging
+    from mes.platform.settings import replace_database
+    from mes.services import all_specs
+
+    settings = _settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if not port_is_free(host, port):
+        _say(f"port {port} on {host} is already in use (another `mes up`?). "
+             f"Stop that process or choose another port: mes up --port 8090 (or MES_PORT=8090).")
+        return 2
+    configure_logging(settings.log_level, json_logs=settings.log_json)
+    data_dir = Path(args.data_dir or settings.data_dir)
+    pg = EmbeddedPostgres(data_dir)
+    _say(f"starting PostgreSQL (embedded) with data in {pg.pgdata} ...")
+    server_url = pg.start()
+    try:
+        specs = all_specs()
+        urls: dict[str, str] = {}
+
+        async def prepare() -> None:
+            for spec in specs:
+                url = replace_database(server_url, spec.info.database)
+                created = await ensure_database(server_url, spec.info.database)
+                await migrate(url, spec.migrations)
+                urls[spec.info.name] = url
+                _say(f"{spec.info.name:<13} database {spec.info.database:<17} "
+                     f"{'created and ' if created else ''}migrated")
+
+        asyncio.run(prepare())
+        ui_dir = Path(os.environ.get("MES_UI_DIR", "web/dist"))
+        app = build_embedded_app(specs, settings, urls, ui_dir=ui_dir)
+        _say(f"all {len(specs)} services on http://{host}:{port}/api/v1/<service> "
+             f"(health: http://{host}:{port}/health); Ctrl-C stops everything")
+        _serve_uvicorn(app, host, port, "warning")
+    finally:
+        _say("stopping PostgreSQL ...")
+        pg.stop()
+        _say("stopped")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mes.platform.app import create_standalone_app
+    from mes.platform.embedded import port_is_free
+    from mes.platform.observability import configure_logging
+    from mes.services import load_spec
+
+    settings = _settings()
+    spec = load_spec(args.service)
+    host = args.host or settings.host
+    port = args.port or spec.info.port
+    if not port_is_free(host, port):
+        _say(f"port {port} on {host} is already in use; choose another with --port.")
+        return 2
+    configure_logging(settings.log_level, json_logs=settings.log_json)
+    _say(f"{spec.info.name} on http://{host}:{port}{spec.info.api_root} (bus {settings.bus_url})")
+    _serve_uvicorn(create_standalone_app(spec, settings), host, port, "warning")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from mes.platform.migrations import ensure_database, migrate
+    from mes.services import load_spec
+
+    settings = _settings()
+    names = [args.service] if args.service else [s.name for s in SERVICES]
+
+    async def run() -> None:
+        for name in names:
+            spec = load_spec(name)
+            url = settings.database_url_for(spec.info)
+            if args.create_db:
+                from sqlalchemy.engine import make_url
+
+                server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
+                await ensure_database(server, spec.info.database)
+            await migrate(url, spec.migrations, args.revision)
+            _say(f"{spec.info.name}: migrated to {args.revision}")
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_relay(args: argparse.Namespace) -> int:
+    """Only the outbox relay of one service: a sidecar, or a separate process in tests."""
+    from mes.platform.bus import make_bus
+    from mes.platform.db import Database
+    from mes.platform.observability import configure_logging
+    from mes.platform.relay import OutboxRelay
+
+    settings = _settings()
+    info = service_info(args.service)
+    configure_logging(settings.log_level, json_logs=settings.log_json)
+
+    async def run() -> None:
+        db = Database.from_url(settings.database_url_for(info), service=info.name, pool_size=2)
+        bus = make_bus(settings.bus_url, stream=settings.bus_stream)
+        await bus.connect()
+        relay = OutboxRelay(db, bus, service=info.name, batch=settings.relay_batch, poll_s=settings.relay_poll_s)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        relay.start()
+        _say(f"relay for {info.name} running (bus {settings.bus_url})")
+        await stop.wait()
+        await relay.stop()
+        await bus.close()
+        await db.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    names = [s.name for s in SERVICES]
+    p = argparse.ArgumentParser(prog="mes", description="Manufacturing Execution System")
+    sub = p.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="run everything in one process on an embedded PostgreSQL")
+    up.add_argument("--host")
+    up.add_argument("--port", type=int)
+    up.add_argument("--data-dir", help="where PostgreSQL keeps its data (default ./var)")
+    up.set_defaults(func=cmd_up)
+    serve = sub.add_parser("serve", help="run one service on its own port (MES_<SERVICE>_DATABASE_URL)")
+    serve.add_argument("service", choices=names + [s.package for s in SERVICES], metavar="service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+    mig = sub.add_parser("migrate", help="apply database migrations (one service or all)")
+    mig.add_argument("service", nargs="?", choices=names + [s.package for s in SERVICES], metavar="service")
+    mig.add_argument("--revision", default="head")
+    mig.add_argument("--create-db", action="store_true", help="create the database when missing")
+    mig.set_defaults(func=cmd_migrate)
+    relay = sub.add_parser("relay", help="run only the outbox relay of one service")
+    relay.add_argument("service", choices=names + [s.package for s in SERVICES], metavar="service")
+    relay.set_defaults(func=cmd_relay)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

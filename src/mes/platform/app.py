@@ -1,0 +1,224 @@
+"""Wiring a service: the FastAPI app, its runtime (database, bus, relay, consumers) and the embedded root."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mes.platform.auth import JwtVerifier
+from mes.platform.bus import Bus, make_bus
+from mes.platform.db import Database
+from mes.platform.errors import install_error_handlers, problem
+from mes.platform.events import Envelope, Event, claim_inbox
+from mes.platform.http import ServiceDirectory
+from mes.platform.migrations import migrate
+from mes.platform.observability import (
+    BodyTooLarge,
+    RequestMiddleware,
+    body_too_large_handler,
+    metrics_response,
+)
+from mes.platform.registry import ServiceInfo
+from mes.platform.relay import OutboxRelay
+from mes.platform.settings import Settings
+
+EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
+
+_PROBLEM = {"content": {"application/problem+json": {}}}
+# statuses any operation may answer; documented so clients (and schemathesis) know them
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed request", **_PROBLEM},
+    404: {"description": "Not found", **_PROBLEM},
+    413: {"description": "Body too large", **_PROBLEM},
+    422: {"description": "Invalid fields", **_PROBLEM},
+}
+PROTECTED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "No or invalid token", **_PROBLEM},
+    403: {"description": "Missing permission", **_PROBLEM},
+}
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    info: ServiceInfo
+    description: str
+    migrations: Path
+    routers: Sequence[APIRouter] = ()
+    handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
+
+
+class ServiceRuntime:
+    """What a running service holds: started by its own lifespan, or by the embedded root."""
+
+    def __init__(self, spec: ServiceSpec, db: Database, bus: Bus, *, relay: bool = True,
+                 relay_poll_s: float = 0.5, relay_batch: int = 500) -> None:
+        self.spec = spec
+        self.db = db
+        self.bus = bus
+        self.relay = OutboxRelay(db, bus, service=spec.info.name, batch=relay_batch,
+                                 poll_s=relay_poll_s) if relay else None
+
+    def consumer(self) -> Callable[[Envelope], Awaitable[None]]:
+        by_topic = {cls.topic: (cls, fn) for cls, fn in self.spec.handlers.items()}
+
+        async def consume(env: Envelope) -> None:
+            cls, fn = by_topic[env.topic]
+            event = cls.model_validate_json(env.payload)
+            async with self.db.transaction() as session:
+                if await claim_inbox(session, env.event_id, fn.__name__):
+                    await fn(session, event)
+
+        return consume
+
+    async def start(self) -> None:
+        if self.spec.handlers:
+            topics = [cls.topic for cls in self.spec.handlers]
+            await self.bus.subscribe(self.spec.info.name, topics, self.consumer())
+        if self.relay is not None:
+            self.relay.start()
+
+    async def stop(self) -> None:
+        if self.relay is not None:
+            await self.relay.stop()
+
+
+def make_verifier(settings: Settings, directory: ServiceDirectory) -> JwtVerifier:
+    if settings.jwks_url:
+        url = settings.jwks_url
+
+        async def fetch() -> dict[str, Any]:
+            async with httpx.AsyncClient(timeout=settings.http_timeout_s) as client:
+                resp = await client.get(url)
+                resp.raise_for_status()
+                data: dict[str, Any] = resp.json()
+                return data
+    else:
+        async def fetch() -> dict[str, Any]:
+            data: dict[str, Any] = await directory.client("auth").get_json(
+                "/api/v1/auth/.well-known/jwks.json")
+            return data
+
+    return JwtVerifier(fetch, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
+
+
+def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = None) -> FastAPI:
+    """The service's FastAPI app; `app.state` (db, bus, runtime, verifier, directory) is filled by the caller."""
+    info = spec.info
+    app = FastAPI(
+        title=f"MES {info.name} service",
+        description=spec.description,
+        version="0.1.0",
+        openapi_url=f"{info.api_root}/openapi.json",
+        docs_url=f"{info.api_root}/docs",
+        redoc_url=None,
+        responses=COMMON_RESPONSES,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_exception_handler(BodyTooLarge, body_too_large_handler)
+    app.add_middleware(RequestMiddleware, service=info.name, max_body_bytes=settings.max_body_bytes)
+
+    ops = APIRouter(tags=["operations"])
+
+    @ops.get("/health", summary="Liveness")
+    async def health() -> dict[str, str]:
+        return {"status": "ok", "service": info.name}
+
+    @ops.get("/ready", summary="Readiness: database and bus reachable",
+             responses={503: {"description": "Not ready", **_PROBLEM}})
+    async def ready(request: Request) -> Response:
+        return await readiness(request.app.state.db, request.app.state.bus, info.name)
+
+    @ops.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    async def metrics() -> Response:
+        return metrics_response()
+
+    app.include_router(ops, prefix=info.api_root)
+    app.include_router(ops, include_in_schema=False)
+    for router in spec.routers:
+        app.include_router(router, prefix=info.api_root)
+    return app
+
+
+async def readiness(db: Database, bus: Bus, name: str) -> Response:
+    checks: dict[str, str] = {}
+    try:
+        await db.ping()
+        checks["database"] = "ok"
+    except Exception as e:
+        checks["database"] = f"failed: {type(e).__name__}"
+    try:
+        await bus.ping()
+        checks["bus"] = "ok"
+    except Exception as e:
+        checks["bus"] = f"failed: {type(e).__name__}"
+    if all(v == "ok" for v in checks.values()):
+        return JSONResponse({"status": "ready", "service": name, "checks": checks})
+    return problem(503, "not_ready", f"{name} is not ready: {checks}", checks=checks)
+
+
+def attach(app: FastAPI, runtime: ServiceRuntime, directory: ServiceDirectory,
+           verifier: JwtVerifier) -> None:
+    app.state.db = runtime.db
+    app.state.bus = runtime.bus
+    app.state.runtime = runtime
+    app.state.directory = directory
+    app.state.verifier = verifier
+    app.state.service = runtime.spec.info
+
+
+def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
+    """`mes serve <service>`: one service, its own database, the configured bus."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.database_url_for(spec.info)
+        if settings.migrate_on_start:
+            await migrate(url, spec.migrations)
+        db = Database.from_url(url, service=spec.info.name, pool_size=settings.db_pool_size)
+        bus = make_bus(settings.bus_url, stream=settings.bus_stream)
+        await bus.connect()
+        directory = ServiceDirectory(urls=settings.service_urls, timeout_s=settings.http_timeout_s)
+        runtime = ServiceRuntime(spec, db, bus, relay_poll_s=settings.relay_poll_s,
+                                 relay_batch=settings.relay_batch)
+        attach(app, runtime, directory, make_verifier(settings, directory))
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            await bus.close()
+            await directory.close()
+            await db.dispose()
+
+    return build_service_app(spec, settings, lifespan=lifespan)
+
+
+class PrefixDispatcher:
+    """Embedded mode: routes /api/v1/<prefix>/... to that service's app, everything else to `root`."""
+
+    def __init__(self, root: ASGIApp) -> None:
+        self.root = root
+        self.services: list[tuple[str, ASGIApp]] = []
+
+    def add(self, api_root: str, app: ASGIApp) -> None:
+        self.services.append((api_root, app))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            path: str = scope["path"]
+            for prefix, app in self.services:
+                if path == prefix or path.startswith(prefix + "/"):
+                    await app(scope, receive, send)
+                    return
+        await self.root(scope, receive, send)

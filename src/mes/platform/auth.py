@@ -1,0 +1,143 @@
+"""Verifying the auth service's EdDSA access tokens locally, and permission dependencies."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import structlog
+from fastapi import Depends, Request
+
+from mes.platform.errors import Forbidden, Unauthorized
+
+log = structlog.get_logger("mes.auth")
+
+JwksFetcher = Callable[[], Awaitable[dict[str, Any]]]
+_INVALID = "The access token is missing, invalid or expired."
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    subject: str
+    roles: tuple[str, ...] = ()
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    token_id: str | None = None
+    name: str | None = None
+
+    def has(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+class JwtVerifier:
+    """Keys come from the JWKS; an unknown `kid` refreshes it, at most once per `min_refresh_s`."""
+
+    ALGORITHMS = ("EdDSA",)
+
+    def __init__(
+        self, fetch_jwks: JwksFetcher, *, issuer: str, audience: str, min_refresh_s: float = 30.0
+    ) -> None:
+        self._fetch = fetch_jwks
+        self.issuer = issuer
+        self.audience = audience
+        self.min_refresh_s = min_refresh_s
+        self._keys: dict[str, Any] = {}
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def _refresh(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._fetched_at < self.min_refresh_s:
+                return
+            self._fetched_at = time.monotonic()
+            try:
+                jwks = await self._fetch()
+            except Exception as e:
+                log.warning("jwks_fetch_failed", error=str(e))
+                return
+            keys = {}
+            for jwk in jwks.get("keys", []):
+                if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and "kid" in jwk:
+                    keys[jwk["kid"]] = jwt.PyJWK(jwk, algorithm="EdDSA").key
+            self._keys = keys
+
+    async def _key(self, kid: str) -> Any:
+        key = self._keys.get(kid)
+        if key is None:
+            await self._refresh()
+            key = self._keys.get(kid)
+        return key
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise Unauthorized(_INVALID, code="invalid_token") from None
+        kid = header.get("kid")
+        if header.get("alg") not in self.ALGORITHMS or not isinstance(kid, str):
+            raise Unauthorized(_INVALID, code="invalid_token")
+        key = await self._key(kid)
+        if key is None:
+            raise Unauthorized(_INVALID, code="invalid_token")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=list(self.ALGORITHMS),
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=5,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.PyJWTError:
+            raise Unauthorized(_INVALID, code="invalid_token") from None
+        perms = claims.get("perms") or []
+        roles = claims.get("roles") or []
+        if not isinstance(perms, list) or not isinstance(roles, list):
+            raise Unauthorized(_INVALID, code="invalid_token")
+        return Principal(
+            subject=str(claims["sub"]),
+            roles=tuple(str(r) for r in roles),
+            permissions=frozenset(str(p) for p in perms),
+            token_id=claims.get("jti"),
+            name=claims.get("name"),
+        )
+
+
+def bearer_token(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def current_principal(request: Request) -> Principal:
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.",
+                           code="authentication_required")
+    verifier: JwtVerifier = request.app.state.verifier
+    principal = await verifier.verify(token)
+    request.state.principal = principal
+    return principal
+
+
+def require(permission: str) -> Any:
+    """Dependency: the caller must hold `permission`; returns the Principal."""
+
+    async def dependency(request: Request) -> Principal:
+        principal = await current_principal(request)
+        if not principal.has(permission):
+            raise Forbidden(f"This action needs the permission '{permission}'.",
+                            code="permission_denied", permission=permission)
+        return principal
+
+    dependency.__name__ = f"require_{permission.replace(':', '_')}"
+    return Depends(dependency)

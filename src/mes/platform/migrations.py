@@ -1,0 +1,130 @@
+"""Alembic, one history per service, run programmatically (on start embedded, by `mes migrate` otherwise)."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from mes.platform.db import NAMING
+
+
+def alembic_config(script_location: Path) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    return cfg
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py: runs on the connection `migrate` hands over."""
+    connection = context.config.attributes["connection"]
+    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def migrate_connection(conn: AsyncConnection, script_location: Path, revision: str = "head") -> None:
+    # replicas starting together: one migrates, the others wait, then find nothing to do
+    key = zlib.crc32(str(script_location.parent.name).encode()) & 0x7FFFFFFF
+    await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    def _upgrade(sync_conn: Any) -> None:
+        cfg = alembic_config(script_location)
+        cfg.attributes["connection"] = sync_conn
+        command.upgrade(cfg, revision)
+
+    await conn.run_sync(_upgrade)
+
+
+async def migrate(url: str, script_location: Path, revision: str = "head") -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await migrate_connection(conn, script_location, revision)
+    finally:
+        await engine.dispose()
+
+
+async def ensure_database(server_url: str, database: str) -> bool:
+    """Create `database` on the server if it is missing; True when it was created."""
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            exists = (
+                await conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": database})
+            ).scalar()
+            if exists:
+                return False
+            await conn.execute(text(f'CREATE DATABASE "{database}"'))
+            return True
+    finally:
+        await engine.dispose()
+
+
+# ---- platform tables every service owns (outbox, inbox, audit trail), as migration v1 ----
+
+def platform_tables_v1(metadata: MetaData) -> None:
+    """Declares the platform tables in a service's metadata (mirrors `create_platform_tables_v1`)."""
+    sa.Table(
+        "outbox", metadata,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("aggregate_id", sa.String(200), nullable=False),
+        sa.Column("producer", sa.String(50), nullable=False),
+        sa.Column("payload", JSONB, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("published_at", sa.DateTime(timezone=True)),
+        sa.Index("ix_outbox_pending", "id", postgresql_where=sa.text("published_at IS NULL")),
+    )
+    sa.Table(
+        "inbox", metadata,
+        sa.Column("event_id", sa.Uuid, primary_key=True),
+        sa.Column("handler", sa.String(200), primary_key=True),
+        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+    sa.Table(
+        "audit_log", metadata,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(200), nullable=False),
+        sa.Column("action", sa.String(100), nullable=False),
+        sa.Column("entity_type", sa.String(100), nullable=False),
+        sa.Column("entity_id", sa.String(200), nullable=False),
+        sa.Column("old", JSONB),
+        sa.Column("new", JSONB),
+        sa.Column("reason", sa.Text),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False, unique=True),
+        sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),
+    )
+
+
+_APPEND_ONLY = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$"
+    " BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log"
+    " FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+)
+
+
+def create_platform_tables_v1(op: Any) -> None:
+    """Called from each service's first migration: creates outbox, inbox and audit_log."""
+    md = MetaData(naming_convention=NAMING)
+    platform_tables_v1(md)
+    bind = op.get_bind()
+    md.create_all(bind)
+    for stmt in _APPEND_ONLY:
+        op.execute(stmt)
+
+
+def drop_platform_tables_v1(op: Any) -> None:
+    op.execute("DROP TABLE IF EXISTS audit_log, inbox, outbox CASCADE")
+    op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")

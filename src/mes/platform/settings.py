@@ -1,0 +1,56 @@
+"""Configuration from MES_* environment variables or a .env file; nothing is read at import time."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from mes.platform.registry import ServiceInfo
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MES_", env_file=".env", extra="ignore")
+
+    data_dir: str = "./var"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # memory:// (in process, embedded) or nats://host:port (JetStream, distributed)
+    bus_url: str = "memory://"
+    bus_stream: str = "MES"
+    # shared PostgreSQL server URL without a database; per-service URLs override it
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    # empty: fetched from the auth service through the service directory (in process when embedded)
+    jwks_url: str = ""
+    migrate_on_start: bool = True
+    jwt_issuer: str = "mes-auth"
+    jwt_audience: str = "mes"
+    # base URLs of other services in distributed mode, e.g. MES_SERVICE_URLS='{"material":"http://material:3011"}'
+    service_urls: dict[str, str] = Field(default_factory=dict)
+    http_timeout_s: float = 5.0
+    max_body_bytes: int = 1_048_576
+    log_level: str = "INFO"
+    log_json: bool = True
+    relay_poll_s: float = 0.5
+    relay_batch: int = 500
+    db_pool_size: int = 10
+
+    def database_url_for(self, service: ServiceInfo) -> str:
+        """MES_<SERVICE>_DATABASE_URL, else the shared server with the service's own database."""
+        explicit = os.environ.get(f"MES_{service.env_key}_DATABASE_URL")
+        if explicit:
+            return explicit
+        return replace_database(self.database_url, service.database)
+
+
+def replace_database(url: str, database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

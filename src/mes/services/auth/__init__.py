@@ -1,0 +1,1 @@
+"""The auth service: users, roles, permissions, tokens, API keys and e-signatures."""

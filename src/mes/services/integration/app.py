@@ -1,0 +1,15 @@
+"""Wiring of the integration service: routes, event handlers, migrations."""
+
+from pathlib import Path
+
+from mes.platform.app import ServiceSpec
+from mes.platform.registry import service_info
+from mes.services.integration import event_handlers, routes
+
+spec = ServiceSpec(
+    info=service_info("integration"),
+    description="ERP exchange (B2MML), machine connectivity (MQTT, OPC UA) and webhooks.",
+    migrations=Path(__file__).parent / "migrations",
+    routers=[routes.router],
+    handlers=event_handlers.HANDLERS,
+)

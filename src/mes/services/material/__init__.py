@@ -1,0 +1,1 @@
+"""The material service: items, BOMs, lots, serials, locations, stock and movements."""

@@ -1,0 +1,7 @@
+"""Tables of the material service (database mes_material)."""
+
+from mes.platform.db import new_metadata
+from mes.platform.migrations import platform_tables_v1
+
+metadata = new_metadata()
+platform_tables_v1(metadata)

@@ -1,0 +1,1 @@
+"""The quality service: inspection plans, results, SPC, non-conformances and CAPA."""

@@ -1,0 +1,1 @@
+"""The reporting service: read models: OEE, throughput, yield, Paretos and WIP."""

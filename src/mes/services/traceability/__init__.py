@@ -1,0 +1,1 @@
+"""The traceability service: genealogy graph, as-built records, trace and recall queries."""

@@ -1,0 +1,15 @@
+"""Wiring of the work-orders service: routes, event handlers, migrations."""
+
+from pathlib import Path
+
+from mes.platform.app import ServiceSpec
+from mes.platform.registry import service_info
+from mes.services.work_orders import event_handlers, routes
+
+spec = ServiceSpec(
+    info=service_info("work-orders"),
+    description="Routings, work orders, operations, execution records and dispatch lists.",
+    migrations=Path(__file__).parent / "migrations",
+    routers=[routes.router],
+    handlers=event_handlers.HANDLERS,
+)
