@@ -44,7 +44,7 @@ class OutboxRelay:
     async def drain_once(self) -> int:
         """Publish up to one batch; returns how many rows were published."""
         published: list[int] = []
-        async with self.db.engine.begin() as conn:
+        async with self.db.transaction() as conn:
             got = (await conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})).scalar()
             if not got:
                 return 0  # another replica's relay is draining

