@@ -1,0 +1,1 @@
+"""MES: a Manufacturing Execution System."""

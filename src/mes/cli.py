@@ -9,14 +9,19 @@ import signal
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from mes.platform.registry import SERVICES, service_info
+
+if TYPE_CHECKING:
+    from mes.platform.settings import Settings
 
 
 def _say(msg: str) -> None:
     print(f"mes: {msg}", flush=True)
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from mes.platform.settings import get_settings
 
     return get_settings()

@@ -34,7 +34,7 @@ from mes.platform.settings import Settings
 
 EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
 
-_PROBLEM = {"content": {"application/problem+json": {}}}
+_PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 # statuses any operation may answer; documented so clients (and schemathesis) know them
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed request", **_PROBLEM},

@@ -18,7 +18,7 @@ Parent = aliased(Equipment)
 
 
 def _read(eq: Equipment, parent_code: str | None) -> EquipmentRead:
-    return EquipmentRead(code=eq.code, name=eq.name, level=eq.level,  # type: ignore[arg-type]
+    return EquipmentRead(code=eq.code, name=eq.name, level=eq.level,
                          parent_code=parent_code, path=eq.path, created_at=eq.created_at,
                          created_by=eq.created_by)
 

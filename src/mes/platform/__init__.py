@@ -1,0 +1,1 @@
+"""Infrastructure every service stands on; no business rules (DESIGN.md §4)."""
