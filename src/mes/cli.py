@@ -81,7 +81,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         app = build_embedded_app(specs, settings, urls, ui_dir=ui_dir)
         _say(f"all {len(specs)} services on http://{host}:{port}/api/v1/<service> "
              f"(health: http://{host}:{port}/health); Ctrl-C stops everything")
-        _serve_uvicorn(app, host, port, "warning")
+        try:
+            _serve_uvicorn(app, host, port, "warning")
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is the normal way to stop: shut down cleanly below
     finally:
         _say("stopping PostgreSQL ...")
         pg.stop()

@@ -1,0 +1,72 @@
+"""`mes up` as a newcomer runs it: embedded PostgreSQL, eight services on one port, clean stop."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+from mes.platform.registry import SERVICES
+from mes.platform.testing import free_port
+
+MES = str(Path(sys.executable).parent / "mes")
+
+
+def _postgres_running(pgdata: Path) -> bool:
+    for p in psutil.process_iter(["name", "cmdline"]):
+        if p.info["name"] == "postgres" and str(pgdata) in " ".join(p.info["cmdline"] or []):
+            return True
+    return False
+
+
+def test_mes_up_serves_every_service_and_stops_postgres_on_ctrl_c(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "MES_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen([MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "mes up did not become ready in 90 s"
+            time.sleep(0.3)
+        for s in SERVICES:
+            r = httpx.get(f"http://127.0.0.1:{port}/api/v1/{s.prefix}/health")
+            assert r.status_code == 200, s.name
+            assert r.json() == {"status": "ok", "service": s.name}
+            r = httpx.get(f"http://127.0.0.1:{port}/api/v1/{s.prefix}/ready")
+            assert r.json()["checks"] == {"database": "ok", "bus": "ok"}
+        r = httpx.get(f"http://127.0.0.1:{port}/no/such/page")
+        assert r.status_code == 404
+        assert r.headers["content-type"] == "application/problem+json"
+        assert _postgres_running(tmp_path / "pgdata")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert "starting PostgreSQL" in out
+    assert "mes_work_order" in out
+    assert "stopped" in out
+    assert not _postgres_running(tmp_path / "pgdata")
+
+
+def test_port_in_use_gets_a_clear_message(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = subprocess.run([MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
+                           capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert f"port {port}" in r.stdout
+    assert "already in use" in r.stdout
