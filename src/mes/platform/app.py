@@ -23,9 +23,7 @@ from mes.platform.events import Envelope, Event, claim_inbox
 from mes.platform.http import ServiceDirectory
 from mes.platform.migrations import migrate
 from mes.platform.observability import (
-    BodyTooLarge,
     RequestMiddleware,
-    body_too_large_handler,
     metrics_response,
 )
 from mes.platform.registry import ServiceInfo
@@ -125,7 +123,6 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_exception_handler(BodyTooLarge, body_too_large_handler)
     app.add_middleware(RequestMiddleware, service=info.name, max_body_bytes=settings.max_body_bytes)
 
     ops = APIRouter(tags=["operations"])

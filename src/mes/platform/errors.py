@@ -167,6 +167,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(status, "Error")
     if status == 404 and detail == "Not Found":
         detail = f"No such resource: {request.method} {request.url.path}"
+    elif status == 400 and detail == "There was an error parsing the body":
+        # FastAPI's answer to a body it can't decode at all (e.g. not UTF-8)
+        code, detail = "malformed_json", "The request body is not valid JSON."
     elif status == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
     return problem(

@@ -24,6 +24,7 @@ LATENCY = Histogram(
     ["service", "method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _RID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = structlog.get_logger("mes.http")
 
@@ -79,10 +80,12 @@ class RequestMiddleware:
             await send(message)
 
         rejection = self._reject(scope, headers)
+        if rejection is None and b"content-length" not in headers and scope["method"] in _BODY_METHODS:
+            receive, rejection = await self._buffer_streamed(receive, scope)
         if rejection is not None:
             await rejection(scope, receive, send_wrapper)
         else:
-            await self.app(scope, self._limited(receive, scope), send_wrapper)
+            await self.app(scope, receive, send_wrapper)
         route = scope.get("route")
         path = getattr(route, "path", None) or "unmatched"
         elapsed = time.perf_counter() - start
@@ -113,25 +116,30 @@ class RequestMiddleware:
                                instance=scope["path"], request_id=scope["state"]["request_id"])
         return None
 
-    def _limited(self, receive: Receive, scope: Scope) -> Receive:
-        seen = 0
-        limit = self.max_body
-
-        async def wrapped() -> Message:
-            nonlocal seen
+    async def _buffer_streamed(self, receive: Receive, scope: Scope) -> tuple[Receive, ASGIApp | None]:
+        """A body without Content-Length is read here, so its size is known before any handler runs."""
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise BodyTooLarge()
-            return message
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return receive, problem(413, "body_too_large", f"The request body exceeds {self.max_body} bytes.",
+                                        instance=scope["path"], request_id=scope["state"]["request_id"])
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
 
-        return wrapped
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def body_too_large_handler(request: Request, exc: Exception) -> Response:
-    return problem(413, "body_too_large", "The request body is too large.", instance=request.url.path)
+        return replay, None

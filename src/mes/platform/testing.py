@@ -48,6 +48,8 @@ DEFAULT_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 class TestKeys:
     """An Ed25519 key pair made for the test run, standing in for the auth service's signing key."""
 
+    __test__ = False  # not a test class, despite the name
+
     private: Ed25519PrivateKey = field(default_factory=Ed25519PrivateKey.generate)
     kid: str = field(default_factory=lambda: f"test-{uuid.uuid4().hex[:8]}")
 

@@ -1,0 +1,137 @@
+"""Bad input gets a clear 4xx problem+json with a stable code and changes nothing; tokens are checked."""
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from sqlalchemy import text
+
+from mes.platform.testing import Harness, TestKeys, bearer
+
+URL = "/api/v1/resource/equipment"
+PERMS = ("resource:equipment:write", "resource:read")
+
+
+def _is_problem(r, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["code"] == code
+    assert body["status"] == status
+    assert {"type", "title", "detail"} <= body.keys()
+    return body
+
+
+async def _nothing_stored(h: Harness) -> None:
+    async with h.db("resource").transaction() as s:
+        assert (await s.execute(text("SELECT count(*) FROM equipment"))).scalar() == 0
+        assert (await s.execute(text("SELECT count(*) FROM outbox"))).scalar() == 0
+        assert (await s.execute(text("SELECT count(*) FROM audit_log"))).scalar() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b'{"code": "A", "name": ', 400, "malformed_json"),
+        (b"\xff\xfe not json", 400, "malformed_json"),
+        (b'{"code": 12, "name": ["x"], "level": "site"}', 422, "validation_failed"),
+        (b'{"name": "no code", "level": "enterprise"}', 422, "validation_failed"),
+        (b'{"code": "A", "name": "a", "level": "enterprise", "colour": "red"}', 422, "validation_failed"),
+        (b'{"code": "A", "name": "bad\\u0000name", "level": "enterprise"}', 422, "validation_failed"),
+        (b'{"code": "A", "name": "a", "level": "galaxy"}', 422, "validation_failed"),
+        (b"[]", 422, "validation_failed"),
+    ],
+)
+async def test_bad_bodies_are_problems_and_change_nothing(harness: Harness, body: bytes, status: int, code: str) -> None:
+    r = await harness.client.post(URL, content=body, headers={**harness.auth(*PERMS), "content-type": "application/json"})
+    problem = _is_problem(r, status, code)
+    if status == 422:
+        assert problem["errors"], "validation problems name the fields"
+        assert all({"field", "message"} <= e.keys() for e in problem["errors"])
+    await _nothing_stored(harness)
+
+
+async def test_oversize_body_is_413(harness: Harness) -> None:
+    big = json.dumps({"code": "A", "name": "x" * 2_000_000, "level": "enterprise"})
+    r = await harness.client.post(URL, content=big, headers={**harness.auth(*PERMS), "content-type": "application/json"})
+    _is_problem(r, 413, "body_too_large")
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b"x" * 65536
+
+    r = await harness.client.post(URL, content=chunks(), headers={**harness.auth(*PERMS), "content-type": "application/json"})
+    _is_problem(r, 413, "body_too_large")
+    await _nothing_stored(harness)
+
+
+async def test_nul_in_url_unknown_route_and_wrong_method(harness: Harness) -> None:
+    _is_problem(await harness.client.get(URL + "/A%00B", headers=harness.auth(*PERMS)), 400, "nul_character")
+    _is_problem(await harness.client.get(URL + "?level=site%00", headers=harness.auth(*PERMS)), 400, "nul_character")
+    _is_problem(await harness.client.get("/api/v1/resource/nothing-here"), 404, "not_found")
+    _is_problem(await harness.client.delete("/api/v1/resource/health"), 405, "method_not_allowed")
+
+
+async def test_every_response_carries_a_request_id(harness: Harness) -> None:
+    r = await harness.client.get("/api/v1/resource/health", headers={"X-Request-ID": "line1-terminal-7"})
+    assert r.headers["x-request-id"] == "line1-terminal-7"
+    r = await harness.client.get("/api/v1/resource/nothing-here")
+    assert len(r.headers["x-request-id"]) == 32
+    assert r.json()["request_id"] == r.headers["x-request-id"]
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def _b64(data: dict) -> str:  # type: ignore[type-arg]
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def _claims(**over: object) -> dict:  # type: ignore[type-arg]
+    now = datetime.now(UTC)
+    base = {"sub": "eve", "perms": list(PERMS), "roles": [], "iss": "mes-auth", "aud": "mes",
+            "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp())}
+    base.update(over)
+    return base
+
+
+def _bad_tokens(keys: TestKeys) -> dict[str, str]:
+    good = keys.token(*PERMS)
+    head, payload, sig = good.split(".")
+    tampered = _b64({**json.loads(base64.urlsafe_b64decode(payload + "==")), "perms": ["*"]})
+    public_pem = keys.private.public_key().public_bytes_raw()
+    now = datetime.now(UTC)
+    return {
+        "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': keys.kid})}.{_b64(_claims())}.",
+        "hs256 with the public key": jwt.encode(_claims(), public_pem, algorithm="HS256", headers={"kid": keys.kid}),
+        "changed payload": f"{head}.{tampered}.{sig}",
+        "unknown kid": jwt.encode(_claims(), keys.private, algorithm="EdDSA", headers={"kid": "nope"}),
+        "wrong iss": keys.token(*PERMS, iss="someone-else"),
+        "wrong aud": keys.token(*PERMS, aud="other-app"),
+        "expired": keys.token(*PERMS, iat=now - timedelta(hours=2), exp=now - timedelta(hours=1)),
+        "not yet valid": keys.token(*PERMS, nbf=now + timedelta(hours=1)),
+        "garbage": "not-a-jwt",
+    }
+
+
+async def test_no_or_bad_token_is_401_with_nothing_to_learn(harness: Harness) -> None:
+    r = await harness.client.get(URL)
+    _is_problem(r, 401, "authentication_required")
+    details = set()
+    for name, token in _bad_tokens(harness.keys).items():
+        r = await harness.client.get(URL, headers=bearer(token))
+        body = _is_problem(r, 401, "invalid_token")
+        assert r.headers["www-authenticate"] == "Bearer", name
+        details.add(body["detail"])
+    assert len(details) == 1, "every bad token gets the same detail"
+
+
+async def test_valid_token_without_permission_is_403(harness: Harness) -> None:
+    body = {"code": "ACME", "name": "Acme", "level": "enterprise"}
+    r = await harness.client.post(URL, json=body, headers=harness.auth("resource:read"))
+    assert _is_problem(r, 403, "permission_denied")["permission"] == "resource:equipment:write"
+    await _nothing_stored(harness)
+    r = await harness.client.post(URL, json=body, headers=harness.auth(*PERMS))
+    assert r.status_code == 201
