@@ -1,0 +1,234 @@
+"""Bus conformance, on both backends against real servers: nothing published early, nothing lost,
+no effect twice, order kept per aggregate. Tests here commit for real, in databases of their own."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import buskit
+import pytest
+from buskit import TOPIC, Counted
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from mes.platform.app import ServiceRuntime
+from mes.platform.bus import Bus, make_bus
+from mes.platform.db import Database
+from mes.platform.events import Envelope, record_event
+from mes.platform.testing import NatsServer, migrated_database, server_url, wait_until, worker_suffix
+
+WORKER = str(Path(__file__).parent / "bus_worker.py")
+
+
+@pytest.fixture
+async def bus_db() -> AsyncIterator[tuple[str, Database]]:
+    server = server_url()
+    name = f"test_bus_{worker_suffix()}_{uuid.uuid4().hex[:8]}"
+    url = await migrated_database(server, name, buskit.spec())
+    db = Database.from_url(url, service="bus-test", pool_size=5)
+    async with db.transaction() as s:
+        await s.execute(text(buskit.EFFECT_DDL))
+    yield url, db
+    await db.dispose()
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+@pytest.fixture(params=["memory", "nats"])
+def bus_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "memory":
+        return "memory://"
+    server: NatsServer = request.getfixturevalue("nats_server")
+    return server.url
+
+
+@pytest.fixture
+async def bus(bus_url: str) -> AsyncIterator[Bus]:
+    b = make_bus(bus_url)
+    await b.connect()
+    yield b
+    await b.close()
+
+
+async def effects(db: Database) -> tuple[int, int]:
+    async with db.transaction() as s:
+        row = (await s.execute(text("SELECT count(*), count(DISTINCT event_id) FROM effect"))).one()
+    return int(row[0]), int(row[1])
+
+
+async def pending(db: Database) -> int:
+    async with db.transaction() as s:
+        return int((await s.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))).scalar_one())
+
+
+async def test_published_only_after_commit_and_never_on_rollback(bus_db: tuple[str, Database], bus: Bus) -> None:
+    _, db = bus_db
+    runtime = ServiceRuntime(buskit.spec(), db, bus)
+    await bus.subscribe("bus-test", [TOPIC], runtime.consumer())
+    assert runtime.relay is not None
+
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as s:
+            await record_event(s, Counted(aggregate="WO-1", seq=1))
+            raise RuntimeError("the operation failed, its change and its event go together")
+    async with db.transaction() as s:
+        await record_event(s, Counted(aggregate="WO-1", seq=2))
+        assert await runtime.relay.drain_once() == 0, "an uncommitted event must not be published"
+    assert await runtime.relay.drain_once() == 1
+    await wait_until(lambda: _effects_are(db, 1))
+    async with db.transaction() as s:
+        assert (await s.execute(text("SELECT seq FROM effect"))).scalars().all() == [2]
+
+
+async def _effects_are(db: Database, n: int) -> bool:
+    return (await effects(db))[0] >= n
+
+
+async def test_redelivered_event_has_its_effect_once(bus_db: tuple[str, Database], bus: Bus) -> None:
+    _, db = bus_db
+    runtime = ServiceRuntime(buskit.spec(), db, bus)
+    consume = runtime.consumer()
+    await bus.subscribe("bus-test", [TOPIC], consume)
+
+    def envelope(ev: Counted) -> Envelope:
+        return Envelope(str(ev.event_id), ev.topic, ev.aggregate_id, "bus-test", ev.model_dump_json().encode())
+
+    first = envelope(Counted(aggregate="LOT-7", seq=1))
+    await consume(first)
+    await consume(first)  # the consumer sees it twice
+    await bus.publish(first)
+    await bus.publish(first)  # the bus carries it twice more
+    marker = envelope(Counted(aggregate="LOT-7", seq=2))
+    await bus.publish(marker)  # arrives after any copy of the first, in order
+    await wait_until(lambda: _effects_are(db, 2))
+    await asyncio.sleep(0.2)
+    assert await effects(db) == (2, 2)
+
+
+def _worker(url: str, bus_url: str, role: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, WORKER, "--db", url, "--bus", bus_url, "--role", role, "--batch", "100"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "MES_LOG_LEVEL": "WARNING"},
+    )
+
+
+async def _published(db: Database) -> int:
+    async with db.transaction() as s:
+        return int((await s.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))).scalar_one())
+
+
+async def test_relay_killed_mid_stream_loses_nothing_and_repeats_no_effect(
+    bus_db: tuple[str, Database], bus: Bus, bus_url: str
+) -> None:
+    url, db = bus_db
+    n = 10_000
+    async with db.transaction() as s:
+        await s.execute(text(buskit.BULK_OUTBOX), {"n": n})
+    if bus_url.startswith("nats"):
+        role = "relay"  # the relay is its own process; this test process consumes
+        runtime = ServiceRuntime(buskit.spec(), db, bus, relay=False)
+        await runtime.start()
+    else:
+        role = "both"  # in process, relay and consumers share a process: kill both at once
+    proc = _worker(url, bus_url, role)
+    try:
+        await wait_until(lambda: _at_least(_published, db, 1_000), timeout_s=120)
+        proc.kill()  # SIGKILL: no clean-up of any kind
+        proc.wait(10)
+        assert await _published(db) < n, "the relay was killed too late to prove anything"
+        proc = _worker(url, bus_url, role)
+        await wait_until(lambda: _all_done(db, n), timeout_s=240, interval_s=0.25)
+    finally:
+        proc.kill()
+        proc.wait(10)
+    assert await effects(db) == (n, n)
+
+
+async def _at_least(fn, db: Database, n: int) -> bool:  # type: ignore[no-untyped-def]
+    return int(await fn(db)) >= n
+
+
+async def _all_done(db: Database, n: int) -> bool:
+    return (await effects(db))[1] >= n and await pending(db) == 0
+
+
+async def test_events_of_one_aggregate_arrive_in_order(bus_db: tuple[str, Database], bus: Bus) -> None:
+    _, db = bus_db
+    runtime = ServiceRuntime(buskit.spec(), db, bus, relay_poll_s=0.05, relay_batch=50)
+    await runtime.start()
+    rng = random.Random(7)
+    next_seq = dict.fromkeys(("L1", "L2", "L3", "L4", "L5"), 0)
+    total = 0
+    try:
+        while total < 1000:
+            async with db.transaction() as s:
+                for _ in range(rng.randint(1, 4)):
+                    agg = rng.choice(list(next_seq))
+                    next_seq[agg] += 1
+                    total += 1
+                    await record_event(s, Counted(aggregate=agg, seq=next_seq[agg]))
+        await wait_until(lambda: _effects_are(db, total), timeout_s=60)
+    finally:
+        await runtime.stop()
+    async with db.transaction() as s:
+        rows = (await s.execute(text("SELECT aggregate, seq FROM effect ORDER BY id"))).all()
+    for agg, last in next_seq.items():
+        seqs = [seq for a, seq in rows if a == agg]
+        assert seqs == list(range(1, last + 1)), f"{agg} out of order"
+
+
+@pytest.fixture
+def nats_only(nats_server: NatsServer) -> Iterator[NatsServer]:
+    yield nats_server
+
+
+async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
+    bus_db: tuple[str, Database], nats_only: NatsServer
+) -> None:
+    _, db = bus_db
+    bus = make_bus(nats_only.url)
+    await bus.connect()
+    runtime = ServiceRuntime(buskit.spec(), db, bus, relay_poll_s=0.05)
+    await runtime.start()
+    written = 0
+    stop_writing = asyncio.Event()
+
+    async def writer() -> None:
+        nonlocal written
+        while not stop_writing.is_set():
+            async with db.transaction() as s:
+                await record_event(s, Counted(aggregate="PRESS-4", seq=written + 1))
+            written += 1
+            await asyncio.sleep(0.05)
+
+    task = asyncio.create_task(writer())
+    try:
+        await asyncio.sleep(1)
+        await asyncio.to_thread(nats_only.stop)
+        before_outage = written
+        await asyncio.sleep(30)
+        during_outage = written - before_outage
+        assert await pending(db) > 0, "events written while NATS is down wait in the outbox"
+        await asyncio.to_thread(nats_only.start)
+        await asyncio.sleep(2)
+        stop_writing.set()
+        await task
+        await wait_until(lambda: _all_done(db, written), timeout_s=90, interval_s=0.25)
+    finally:
+        stop_writing.set()
+        await runtime.stop()
+        await bus.close()
+    assert during_outage > 100
+    assert await effects(db) == (written, written)
+    async with db.transaction() as s:
+        seqs = (await s.execute(text("SELECT seq FROM effect ORDER BY id"))).scalars().all()
+    assert seqs == list(range(1, written + 1))
