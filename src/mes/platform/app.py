@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,6 +32,9 @@ from mes.platform.relay import OutboxRelay
 from mes.platform.settings import Settings
 
 EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
+EVENTS_CONSUMED = Counter(
+    "mes_events_consumed_total", "Events received by a consumer group", ["service", "topic", "outcome"]
+)
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 # statuses any operation may answer; documented so clients (and schemathesis) know them
@@ -73,8 +77,10 @@ class ServiceRuntime:
             cls, fn = by_topic[env.topic]
             event = cls.model_validate_json(env.payload)
             async with self.db.transaction() as session:
-                if await claim_inbox(session, env.event_id, fn.__name__):
+                first = await claim_inbox(session, env.event_id, fn.__name__)
+                if first:
                     await fn(session, event)
+            EVENTS_CONSUMED.labels(self.spec.info.name, env.topic, "handled" if first else "duplicate").inc()
 
         return consume
 

@@ -1,0 +1,142 @@
+"""Distributed mode: services as separate `mes serve` processes exchanging events over NATS JetStream."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from mes.platform.testing import NatsServer, TestKeys, bearer, free_port, recreate_database, server_url, wait_until
+
+MES = str(Path(sys.executable).parent / "mes")
+
+
+@pytest.fixture
+def jwks_url(test_keys: TestKeys) -> Iterator[str]:
+    """The JWKS over real HTTP, as the auth service will publish it."""
+    body = json.dumps(test_keys.jwks()).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    server.shutdown()
+
+
+@pytest.fixture
+async def databases() -> AsyncIterator[dict[str, str]]:
+    server = server_url()
+    suffix = uuid.uuid4().hex[:8]
+    names = {"resource": f"test_dist_res_{suffix}", "work-orders": f"test_dist_wo_{suffix}"}
+    urls = {svc: await recreate_database(server, name) for svc, name in names.items()}
+    yield urls
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        for name in names.values():
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+class Serve:
+    """`mes serve <service>` in its own process."""
+
+    def __init__(self, service: str, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen([MES, "serve", service, "--port", str(self.port)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **env})
+
+    def wait_ready(self, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.proc.stdout.read().decode() if self.proc.stdout else ""
+            try:
+                if httpx.get(self.base + "/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("service did not become ready")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+async def test_two_services_exchange_an_event_over_nats_and_replicas_share_the_work(
+    nats_server: NatsServer, jwks_url: str, databases: dict[str, str], test_keys: TestKeys
+) -> None:
+    common = {"MES_BUS_URL": nats_server.url, "MES_JWKS_URL": jwks_url, "MES_LOG_LEVEL": "WARNING",
+              "MES_RELAY_POLL_S": "0.1"}
+    resource = Serve("resource", {**common, "MES_RESOURCE_DATABASE_URL": databases["resource"]})
+    # two replicas of the work orders service: one consumer group, each event handled once
+    replicas = [Serve("work-orders", {**common, "MES_WORK_ORDERS_DATABASE_URL": databases["work-orders"]})
+                for _ in range(2)]
+    procs = [resource, *replicas]
+    try:
+        for p in procs:
+            p.wait_ready()
+        write = bearer(test_keys.token("resource:equipment:write", "resource:read", sub="engineer-1"))
+        async with httpx.AsyncClient(timeout=10) as http:
+            plant = [("ACME", "enterprise", None), ("LYON", "site", "ACME"), ("ASSY", "area", "LYON")]
+            plant += [(f"LINE-{i}", "work_center", "ASSY") for i in range(1, 41)]
+            for code, level, parent in plant:
+                r = await http.post(f"{resource.base}/api/v1/resource/equipment", headers=write,
+                                    json={"code": code, "name": code.title(), "level": level, "parent_code": parent})
+                assert r.status_code == 201, r.text
+            read = bearer(test_keys.token("workorder:read"))
+
+            async def all_lines_known() -> bool:
+                r = await http.get(f"{replicas[1].base}/api/v1/workorders/work-centers?limit=100", headers=read)
+                return r.status_code == 200 and r.json()["total"] == 40
+
+            await wait_until(all_lines_known, timeout_s=30)
+            r = await http.get(f"{replicas[0].base}/api/v1/workorders/work-centers?limit=100", headers=read)
+            assert r.json()["items"][0]["path"] == "ACME/LYON/ASSY/LINE-1"
+            # each replica says how many events it received: together exactly one delivery per event
+            received = [_consumed(await http.get(f"{p.base}/metrics")) for p in replicas]
+    finally:
+        for p in procs:
+            p.stop()
+    engine = create_async_engine(databases["work-orders"])
+    async with engine.connect() as conn:
+        handled = (await conn.execute(text("SELECT count(*), count(DISTINCT event_id) FROM inbox"))).one()
+    await engine.dispose()
+    assert tuple(handled) == (43, 43)
+    assert sum(r["handled"] for r in received) == 43
+    assert sum(r["duplicate"] for r in received) == 0
+
+
+def _consumed(r: httpx.Response) -> dict[str, float]:
+    out = {"handled": 0.0, "duplicate": 0.0}
+    for line in r.text.splitlines():
+        if line.startswith("mes_events_consumed_total{"):
+            labels, value = line.rsplit(" ", 1)
+            outcome = labels.split('outcome="')[1].split('"')[0]
+            out[outcome] += float(value)
+    return out
