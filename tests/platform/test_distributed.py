@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -21,27 +18,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from mes.platform.testing import NatsServer, TestKeys, bearer, free_port, recreate_database, server_url, wait_until
 
 MES = str(Path(sys.executable).parent / "mes")
-
-
-@pytest.fixture
-def jwks_url(test_keys: TestKeys) -> Iterator[str]:
-    """The JWKS over real HTTP, as the auth service will publish it."""
-    body = json.dumps(test_keys.jwks()).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
-    server.shutdown()
 
 
 @pytest.fixture

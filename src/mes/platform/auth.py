@@ -17,6 +17,8 @@ from mes.platform.errors import Forbidden, Unauthorized
 log = structlog.get_logger("mes.auth")
 
 JwksFetcher = Callable[[], Awaitable[dict[str, Any]]]
+# every permission some route requires, filled as routes are declared (for the role matrix and tests)
+DECLARED_PERMISSIONS: set[str] = set()
 _INVALID = "The access token is missing, invalid or expired."
 
 
@@ -131,6 +133,7 @@ async def current_principal(request: Request) -> Principal:
 
 def require(permission: str) -> Any:
     """Dependency: the caller must hold `permission`; returns the Principal."""
+    DECLARED_PERMISSIONS.add(permission)
 
     async def dependency(request: Request) -> Principal:
         principal = await current_principal(request)

@@ -76,6 +76,31 @@ class TestKeys:
         return JwtVerifier(fetch, issuer=ISSUER, audience=AUDIENCE, min_refresh_s=0)
 
 
+@pytest.fixture(scope="session")
+def jwks_url(test_keys: TestKeys) -> Iterator[str]:
+    """The test key's JWKS over real HTTP, as the auth service publishes it, for server processes."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = json.dumps(test_keys.jwks()).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+    server.shutdown()
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
