@@ -27,8 +27,13 @@ def _postgres_running(pgdata: Path) -> bool:
 def test_mes_up_serves_every_service_and_stops_postgres_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "MES_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    proc = subprocess.Popen(
+        [MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -65,8 +70,12 @@ def test_port_in_use_gets_a_clear_message(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        r = subprocess.run([MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert r.returncode == 2
     assert f"port {port}" in r.stdout
     assert "already in use" in r.stdout

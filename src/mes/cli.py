@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from mes.platform.registry import SERVICES, service_info
@@ -55,8 +55,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     if not port_is_free(host, port):
-        _say(f"port {port} on {host} is already in use (another `mes up`?). "
-             f"Stop that process or choose another port: mes up --port 8090 (or MES_PORT=8090).")
+        _say(
+            f"port {port} on {host} is already in use (another `mes up`?). "
+            f"Stop that process or choose another port: mes up --port 8090 (or MES_PORT=8090)."
+        )
         return 2
     configure_logging(settings.log_level, json_logs=settings.log_json)
     data_dir = Path(args.data_dir or settings.data_dir)
@@ -73,18 +75,21 @@ def cmd_up(args: argparse.Namespace) -> int:
                 created = await ensure_database(server_url, spec.info.database)
                 await migrate(url, spec.migrations)
                 urls[spec.info.name] = url
-                _say(f"{spec.info.name:<13} database {spec.info.database:<17} "
-                     f"{'created and ' if created else ''}migrated")
+                _say(
+                    f"{spec.info.name:<13} database {spec.info.database:<17} "
+                    f"{'created and ' if created else ''}migrated"
+                )
 
         asyncio.run(prepare())
         ui_dir = Path(os.environ.get("MES_UI_DIR", "web/dist"))
         app = build_embedded_app(specs, settings, urls, ui_dir=ui_dir)
-        _say(f"all {len(specs)} services on http://{host}:{port}/api/v1/<service> "
-             f"(health: http://{host}:{port}/health); Ctrl-C stops everything")
-        try:
+        _say(
+            f"all {len(specs)} services on http://{host}:{port}/api/v1/<service> "
+            f"(health: http://{host}:{port}/health); Ctrl-C stops everything"
+        )
+        # Ctrl-C is the normal way to stop: shut down cleanly below
+        with contextlib.suppress(KeyboardInterrupt):
             _serve_uvicorn(app, host, port, "warning")
-        except KeyboardInterrupt:
-            pass  # Ctrl-C is the normal way to stop: shut down cleanly below
     finally:
         _say("stopping PostgreSQL ...")
         pg.stop()
@@ -149,7 +154,9 @@ def cmd_relay(args: argparse.Namespace) -> int:
         db = Database.from_url(settings.database_url_for(info), service=info.name, pool_size=2)
         bus = make_bus(settings.bus_url, stream=settings.bus_stream)
         await bus.connect()
-        relay = OutboxRelay(db, bus, service=info.name, batch=settings.relay_batch, poll_s=settings.relay_poll_s)
+        relay = OutboxRelay(
+            db, bus, service=info.name, batch=settings.relay_batch, poll_s=settings.relay_poll_s
+        )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import buskit  # noqa: E402
+import buskit
 
-from mes.platform.app import ServiceRuntime  # noqa: E402
-from mes.platform.bus import make_bus  # noqa: E402
-from mes.platform.db import Database  # noqa: E402
+from mes.platform.app import ServiceRuntime
+from mes.platform.bus import make_bus
+from mes.platform.db import Database
 
 
 async def main() -> None:
@@ -37,8 +37,9 @@ async def main() -> None:
     db = Database.from_url(args.db, service="bus-test", pool_size=4)
     bus = make_bus(args.bus, stream=args.stream)
     await bus.connect()
-    runtime = ServiceRuntime(spec, db, bus, relay=args.role != "consumer", relay_poll_s=0.1,
-                             relay_batch=args.batch)
+    runtime = ServiceRuntime(
+        spec, db, bus, relay=args.role != "consumer", relay_poll_s=0.1, relay_batch=args.batch
+    )
     await runtime.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

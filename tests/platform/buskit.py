@@ -45,7 +45,9 @@ def spec() -> ServiceSpec:
     )
 
 
-EFFECT_DDL = "CREATE TABLE IF NOT EXISTS effect (id bigserial PRIMARY KEY, event_id uuid, aggregate text, seq int)"
+EFFECT_DDL = (
+    "CREATE TABLE IF NOT EXISTS effect (id bigserial PRIMARY KEY, event_id uuid, aggregate text, seq int)"
+)
 
 # 10,000 committed outbox rows in one statement; the payload carries the same event id as the row
 BULK_OUTBOX = """

@@ -9,7 +9,7 @@ import random
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import buskit
@@ -67,16 +67,20 @@ async def effects(db: Database) -> tuple[int, int]:
 
 async def pending(db: Database) -> int:
     async with db.transaction() as s:
-        return int((await s.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))).scalar_one())
+        return int(
+            (await s.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL"))).scalar_one()
+        )
 
 
-async def test_published_only_after_commit_and_never_on_rollback(bus_db: tuple[str, Database], bus: Bus) -> None:
+async def test_published_only_after_commit_and_never_on_rollback(
+    bus_db: tuple[str, Database], bus: Bus
+) -> None:
     _, db = bus_db
     runtime = ServiceRuntime(buskit.spec(), db, bus)
     await bus.subscribe("bus-test", [TOPIC], runtime.consumer())
     assert runtime.relay is not None
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError):  # noqa: PT012 (the block is the transaction under test)
         async with db.transaction() as s:
             await record_event(s, Counted(aggregate="WO-1", seq=1))
             raise RuntimeError("the operation failed, its change and its event go together")
@@ -100,7 +104,9 @@ async def test_redelivered_event_has_its_effect_once(bus_db: tuple[str, Database
     await bus.subscribe("bus-test", [TOPIC], consume)
 
     def envelope(ev: Counted) -> Envelope:
-        return Envelope(str(ev.event_id), ev.topic, ev.aggregate_id, "bus-test", ev.model_dump_json().encode())
+        return Envelope(
+            str(ev.event_id), ev.topic, ev.aggregate_id, "bus-test", ev.model_dump_json().encode()
+        )
 
     first = envelope(Counted(aggregate="LOT-7", seq=1))
     await consume(first)
@@ -117,13 +123,17 @@ async def test_redelivered_event_has_its_effect_once(bus_db: tuple[str, Database
 def _worker(url: str, bus_url: str, role: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, WORKER, "--db", url, "--bus", bus_url, "--role", role, "--batch", "100"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "MES_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "MES_LOG_LEVEL": "WARNING"},
     )
 
 
 async def _published(db: Database) -> int:
     async with db.transaction() as s:
-        return int((await s.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))).scalar_one())
+        return int(
+            (await s.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))).scalar_one()
+        )
 
 
 async def test_relay_killed_mid_stream_loses_nothing_and_repeats_no_effect(
@@ -186,16 +196,11 @@ async def test_events_of_one_aggregate_arrive_in_order(bus_db: tuple[str, Databa
         assert seqs == list(range(1, last + 1)), f"{agg} out of order"
 
 
-@pytest.fixture
-def nats_only(nats_server: NatsServer) -> Iterator[NatsServer]:
-    yield nats_server
-
-
 async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
-    bus_db: tuple[str, Database], nats_only: NatsServer
+    bus_db: tuple[str, Database], nats_server: NatsServer
 ) -> None:
     _, db = bus_db
-    bus = make_bus(nats_only.url)
+    bus = make_bus(nats_server.url)
     await bus.connect()
     runtime = ServiceRuntime(buskit.spec(), db, bus, relay_poll_s=0.05)
     await runtime.start()
@@ -213,12 +218,12 @@ async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
     task = asyncio.create_task(writer())
     try:
         await asyncio.sleep(1)
-        await asyncio.to_thread(nats_only.stop)
+        await asyncio.to_thread(nats_server.stop)
         before_outage = written
         await asyncio.sleep(30)
         during_outage = written - before_outage
         assert await pending(db) > 0, "events written while NATS is down wait in the outbox"
-        await asyncio.to_thread(nats_only.start)
+        await asyncio.to_thread(nats_server.start)
         await asyncio.sleep(2)
         stop_writing.set()
         await task

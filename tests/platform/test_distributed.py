@@ -15,7 +15,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from mes.platform.testing import NatsServer, TestKeys, bearer, free_port, recreate_database, server_url, wait_until
+from mes.platform.testing import (
+    NatsServer,
+    TestKeys,
+    bearer,
+    free_port,
+    recreate_database,
+    server_url,
+    wait_until,
+)
 
 MES = str(Path(sys.executable).parent / "mes")
 
@@ -40,9 +48,12 @@ class Serve:
     def __init__(self, service: str, env: dict[str, str]) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen([MES, "serve", service, "--port", str(self.port)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     env={**os.environ, **env})
+        self.proc = subprocess.Popen(
+            [MES, "serve", service, "--port", str(self.port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+        )
 
     def wait_ready(self, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
@@ -67,12 +78,18 @@ class Serve:
 async def test_two_services_exchange_an_event_over_nats_and_replicas_share_the_work(
     nats_server: NatsServer, jwks_url: str, databases: dict[str, str], test_keys: TestKeys
 ) -> None:
-    common = {"MES_BUS_URL": nats_server.url, "MES_JWKS_URL": jwks_url, "MES_LOG_LEVEL": "WARNING",
-              "MES_RELAY_POLL_S": "0.1"}
+    common = {
+        "MES_BUS_URL": nats_server.url,
+        "MES_JWKS_URL": jwks_url,
+        "MES_LOG_LEVEL": "WARNING",
+        "MES_RELAY_POLL_S": "0.1",
+    }
     resource = Serve("resource", {**common, "MES_RESOURCE_DATABASE_URL": databases["resource"]})
     # two replicas of the work orders service: one consumer group, each event handled once
-    replicas = [Serve("work-orders", {**common, "MES_WORK_ORDERS_DATABASE_URL": databases["work-orders"]})
-                for _ in range(2)]
+    replicas = [
+        Serve("work-orders", {**common, "MES_WORK_ORDERS_DATABASE_URL": databases["work-orders"]})
+        for _ in range(2)
+    ]
     procs = [resource, *replicas]
     try:
         for p in procs:
@@ -82,13 +99,18 @@ async def test_two_services_exchange_an_event_over_nats_and_replicas_share_the_w
             plant = [("ACME", "enterprise", None), ("LYON", "site", "ACME"), ("ASSY", "area", "LYON")]
             plant += [(f"LINE-{i}", "work_center", "ASSY") for i in range(1, 41)]
             for code, level, parent in plant:
-                r = await http.post(f"{resource.base}/api/v1/resource/equipment", headers=write,
-                                    json={"code": code, "name": code.title(), "level": level, "parent_code": parent})
+                r = await http.post(
+                    f"{resource.base}/api/v1/resource/equipment",
+                    headers=write,
+                    json={"code": code, "name": code.title(), "level": level, "parent_code": parent},
+                )
                 assert r.status_code == 201, r.text
             read = bearer(test_keys.token("workorder:read"))
 
             async def all_lines_known() -> bool:
-                r = await http.get(f"{replicas[1].base}/api/v1/workorders/work-centers?limit=100", headers=read)
+                r = await http.get(
+                    f"{replicas[1].base}/api/v1/workorders/work-centers?limit=100", headers=read
+                )
                 return r.status_code == 200 and r.json()["total"] == 40
 
             await wait_until(all_lines_known, timeout_s=30)

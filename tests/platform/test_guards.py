@@ -44,8 +44,12 @@ async def _nothing_stored(h: Harness) -> None:
         (b"[]", 422, "validation_failed"),
     ],
 )
-async def test_bad_bodies_are_problems_and_change_nothing(harness: Harness, body: bytes, status: int, code: str) -> None:
-    r = await harness.client.post(URL, content=body, headers={**harness.auth(*PERMS), "content-type": "application/json"})
+async def test_bad_bodies_are_problems_and_change_nothing(
+    harness: Harness, body: bytes, status: int, code: str
+) -> None:
+    r = await harness.client.post(
+        URL, content=body, headers={**harness.auth(*PERMS), "content-type": "application/json"}
+    )
     problem = _is_problem(r, status, code)
     if status == 422:
         assert problem["errors"], "validation problems name the fields"
@@ -55,21 +59,27 @@ async def test_bad_bodies_are_problems_and_change_nothing(harness: Harness, body
 
 async def test_oversize_body_is_413(harness: Harness) -> None:
     big = json.dumps({"code": "A", "name": "x" * 2_000_000, "level": "enterprise"})
-    r = await harness.client.post(URL, content=big, headers={**harness.auth(*PERMS), "content-type": "application/json"})
+    r = await harness.client.post(
+        URL, content=big, headers={**harness.auth(*PERMS), "content-type": "application/json"}
+    )
     _is_problem(r, 413, "body_too_large")
 
     async def chunks():  # type: ignore[no-untyped-def]
         for _ in range(40):
             yield b"x" * 65536
 
-    r = await harness.client.post(URL, content=chunks(), headers={**harness.auth(*PERMS), "content-type": "application/json"})
+    r = await harness.client.post(
+        URL, content=chunks(), headers={**harness.auth(*PERMS), "content-type": "application/json"}
+    )
     _is_problem(r, 413, "body_too_large")
     await _nothing_stored(harness)
 
 
 async def test_nul_in_url_unknown_route_and_wrong_method(harness: Harness) -> None:
     _is_problem(await harness.client.get(URL + "/A%00B", headers=harness.auth(*PERMS)), 400, "nul_character")
-    _is_problem(await harness.client.get(URL + "?level=site%00", headers=harness.auth(*PERMS)), 400, "nul_character")
+    _is_problem(
+        await harness.client.get(URL + "?level=site%00", headers=harness.auth(*PERMS)), 400, "nul_character"
+    )
     _is_problem(await harness.client.get("/api/v1/resource/nothing-here"), 404, "not_found")
     _is_problem(await harness.client.delete("/api/v1/resource/health"), 405, "method_not_allowed")
 
@@ -91,8 +101,15 @@ def _b64(data: dict) -> str:  # type: ignore[type-arg]
 
 def _claims(**over: object) -> dict:  # type: ignore[type-arg]
     now = datetime.now(UTC)
-    base = {"sub": "eve", "perms": list(PERMS), "roles": [], "iss": "mes-auth", "aud": "mes",
-            "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp())}
+    base = {
+        "sub": "eve",
+        "perms": list(PERMS),
+        "roles": [],
+        "iss": "mes-auth",
+        "aud": "mes",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+    }
     base.update(over)
     return base
 
@@ -105,7 +122,9 @@ def _bad_tokens(keys: TestKeys) -> dict[str, str]:
     now = datetime.now(UTC)
     return {
         "alg none": f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': keys.kid})}.{_b64(_claims())}.",
-        "hs256 with the public key": jwt.encode(_claims(), public_pem, algorithm="HS256", headers={"kid": keys.kid}),
+        "hs256 with the public key": jwt.encode(
+            _claims(), public_pem, algorithm="HS256", headers={"kid": keys.kid}
+        ),
         "changed payload": f"{head}.{tampered}.{sig}",
         "unknown kid": jwt.encode(_claims(), keys.private, algorithm="EdDSA", headers={"kid": "nope"}),
         "wrong iss": keys.token(*PERMS, iss="someone-else"),

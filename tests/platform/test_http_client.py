@@ -10,8 +10,11 @@ from mes.services.resource.schemas import EquipmentRead
 
 async def test_in_process_call_carries_the_callers_identity(harness: Harness) -> None:
     token = harness.keys.token("resource:equipment:write", "resource:read", sub="planner-1")
-    await harness.client.post("/api/v1/resource/equipment", headers={"Authorization": f"Bearer {token}"},
-                              json={"code": "ACME", "name": "Acme", "level": "enterprise"})
+    await harness.client.post(
+        "/api/v1/resource/equipment",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"code": "ACME", "name": "Acme", "level": "enterprise"},
+    )
     client = ServiceDirectory(asgi_app=harness.app).client("resource")
     eq = await client.get_model("/api/v1/resource/equipment/ACME", EquipmentRead, token=token)
     assert eq.created_by == "planner-1"

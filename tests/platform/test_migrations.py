@@ -29,9 +29,7 @@ async def test_database_is_at_its_own_head_with_only_its_own_tables(
     async with service_databases.engines[name].connect() as conn:
         version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
         tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
-        diff = await conn.run_sync(
-            lambda c: compare_metadata(MigrationContext.configure(c), metadata)
-        )
+        diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), metadata))
     assert version == head
     # exactly the tables its models declare: no other service's table lives here
     assert tables == set(metadata.tables) | {"alembic_version"}
@@ -47,7 +45,9 @@ async def test_eight_distinct_databases(service_databases: Databases) -> None:
 @pytest.mark.parametrize("name", ["resource", "work-orders"])
 async def test_history_downgrades_to_base_and_back(service_databases: Databases, name: str) -> None:
     spec = load_spec(name)
-    url = await recreate_database(service_databases.server, f"test_roundtrip_{spec.info.package}_{worker_suffix()}")
+    url = await recreate_database(
+        service_databases.server, f"test_roundtrip_{spec.info.package}_{worker_suffix()}"
+    )
     await migrate(url, spec.migrations)
     await migrate_down(url, spec)
     await migrate(url, spec.migrations)
@@ -63,9 +63,11 @@ async def migrate_down(url: str, spec) -> None:  # type: ignore[no-untyped-def]
 
     engine = create_async_engine(url)
     async with engine.begin() as conn:
+
         def _down(sync_conn) -> None:  # type: ignore[no-untyped-def]
             cfg = alembic_config(spec.migrations)
             cfg.attributes["connection"] = sync_conn
             command.downgrade(cfg, "base")
+
         await conn.run_sync(_down)
     await engine.dispose()

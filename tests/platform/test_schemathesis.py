@@ -27,8 +27,12 @@ def system(tmp_path_factory: pytest.TempPathFactory, jwks_url: str) -> Iterator[
     port = free_port()
     data = tmp_path_factory.mktemp("schemathesis")
     env = {**os.environ, "MES_JWKS_URL": jwks_url, "MES_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([BIN / "mes", "up", "--port", str(port), "--data-dir", str(data)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [BIN / "mes", "up", "--port", str(port), "--data-dir", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -51,9 +55,23 @@ def test_no_server_errors_and_no_undocumented_status(system: str, test_keys: Tes
     all_specs()  # every route declared, so the token can hold every permission
     token = test_keys.token(*sorted(DECLARED_PERMISSIONS), ttl_s=3600)
     r = subprocess.run(
-        [BIN / "st", "run", f"{system}{service.api_root}/openapi.json", "-c", CHECKS, "-n", "40",
-         "--seed", "4711", "-H", f"Authorization: Bearer {token}", "--no-color"],
-        capture_output=True, text=True, timeout=300,
+        [
+            BIN / "st",
+            "run",
+            f"{system}{service.api_root}/openapi.json",
+            "-c",
+            CHECKS,
+            "-n",
+            "40",
+            "--seed",
+            "4711",
+            "-H",
+            f"Authorization: Bearer {token}",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "passed" in r.stdout

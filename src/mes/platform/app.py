@@ -62,13 +62,24 @@ class ServiceSpec:
 class ServiceRuntime:
     """What a running service holds: started by its own lifespan, or by the embedded root."""
 
-    def __init__(self, spec: ServiceSpec, db: Database, bus: Bus, *, relay: bool = True,
-                 relay_poll_s: float = 0.5, relay_batch: int = 500) -> None:
+    def __init__(
+        self,
+        spec: ServiceSpec,
+        db: Database,
+        bus: Bus,
+        *,
+        relay: bool = True,
+        relay_poll_s: float = 0.5,
+        relay_batch: int = 500,
+    ) -> None:
         self.spec = spec
         self.db = db
         self.bus = bus
-        self.relay = OutboxRelay(db, bus, service=spec.info.name, batch=relay_batch,
-                                 poll_s=relay_poll_s) if relay else None
+        self.relay = (
+            OutboxRelay(db, bus, service=spec.info.name, batch=relay_batch, poll_s=relay_poll_s)
+            if relay
+            else None
+        )
 
     def consumer(self) -> Callable[[Envelope], Awaitable[None]]:
         by_topic = {cls.topic: (cls, fn) for cls, fn in self.spec.handlers.items()}
@@ -107,9 +118,11 @@ def make_verifier(settings: Settings, directory: ServiceDirectory) -> JwtVerifie
                 data: dict[str, Any] = resp.json()
                 return data
     else:
+
         async def fetch() -> dict[str, Any]:
             data: dict[str, Any] = await directory.client("auth").get_json(
-                "/api/v1/auth/.well-known/jwks.json")
+                "/api/v1/auth/.well-known/jwks.json"
+            )
             return data
 
     return JwtVerifier(fetch, issuer=settings.jwt_issuer, audience=settings.jwt_audience)
@@ -137,8 +150,11 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
     async def health() -> dict[str, str]:
         return {"status": "ok", "service": info.name}
 
-    @ops.get("/ready", summary="Readiness: database and bus reachable",
-             responses={503: {"description": "Not ready", **_PROBLEM}})
+    @ops.get(
+        "/ready",
+        summary="Readiness: database and bus reachable",
+        responses={503: {"description": "Not ready", **_PROBLEM}},
+    )
     async def ready(request: Request) -> Response:
         return await readiness(request.app.state.db, request.app.state.bus, info.name)
 
@@ -170,8 +186,7 @@ async def readiness(db: Database, bus: Bus, name: str) -> Response:
     return problem(503, "not_ready", f"{name} is not ready: {checks}", checks=checks)
 
 
-def attach(app: FastAPI, runtime: ServiceRuntime, directory: ServiceDirectory,
-           verifier: JwtVerifier) -> None:
+def attach(app: FastAPI, runtime: ServiceRuntime, directory: ServiceDirectory, verifier: JwtVerifier) -> None:
     app.state.db = runtime.db
     app.state.bus = runtime.bus
     app.state.runtime = runtime
@@ -192,8 +207,9 @@ def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         bus = make_bus(settings.bus_url, stream=settings.bus_stream)
         await bus.connect()
         directory = ServiceDirectory(urls=settings.service_urls, timeout_s=settings.http_timeout_s)
-        runtime = ServiceRuntime(spec, db, bus, relay_poll_s=settings.relay_poll_s,
-                                 relay_batch=settings.relay_batch)
+        runtime = ServiceRuntime(
+            spec, db, bus, relay_poll_s=settings.relay_poll_s, relay_batch=settings.relay_batch
+        )
         attach(app, runtime, directory, make_verifier(settings, directory))
         await runtime.start()
         try:

@@ -27,8 +27,16 @@ def _digest(prev_hash: str, record: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + _canonical(record)).encode()).hexdigest()
 
 
-def _record(at: datetime, actor: str, action: str, entity_type: str, entity_id: str,
-            old: Any, new: Any, reason: str | None) -> dict[str, Any]:
+def _record(
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    old: Any,
+    new: Any,
+    reason: str | None,
+) -> dict[str, Any]:
     return {
         "at": at.astimezone(UTC).isoformat(),
         "actor": actor,
@@ -95,8 +103,16 @@ async def verify_audit_chain(session: AsyncSession) -> ChainCheck:
     n = 0
     for r in rows:
         n += 1
-        record = _record(r.at, r.actor, r.action, r.entity_type, r.entity_id,
-                         json.loads(r.old), json.loads(r.new), r.reason)
+        record = _record(
+            r.at,
+            r.actor,
+            r.action,
+            r.entity_type,
+            r.entity_id,
+            json.loads(r.old),
+            json.loads(r.new),
+            r.reason,
+        )
         if r.prev_hash != prev_hash or _digest(prev_hash, record) != r.hash:
             return ChainCheck(False, n, r.id)
         prev_hash = r.hash

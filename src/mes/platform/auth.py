@@ -123,8 +123,9 @@ async def current_principal(request: Request) -> Principal:
         return cached
     token = bearer_token(request)
     if token is None:
-        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.",
-                           code="authentication_required")
+        raise Unauthorized(
+            "Authentication required: send 'Authorization: Bearer <token>'.", code="authentication_required"
+        )
     verifier: JwtVerifier = request.app.state.verifier
     principal = await verifier.verify(token)
     request.state.principal = principal
@@ -138,8 +139,11 @@ def require(permission: str) -> Any:
     async def dependency(request: Request) -> Principal:
         principal = await current_principal(request)
         if not principal.has(permission):
-            raise Forbidden(f"This action needs the permission '{permission}'.",
-                            code="permission_denied", permission=permission)
+            raise Forbidden(
+                f"This action needs the permission '{permission}'.",
+                code="permission_denied",
+                permission=permission,
+            )
         return principal
 
     dependency.__name__ = f"require_{permission.replace(':', '_')}"

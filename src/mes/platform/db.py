@@ -34,8 +34,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
+        # no overflow: connections opened and closed under load cost more than waiting for one
+        max_overflow=0,
+        pool_pre_ping=False,  # a dropped connection fails one request and is replaced; a ping would cost every request a round trip
         connect_args={"server_settings": {"application_name": "mes"}},
     )
 

@@ -48,11 +48,13 @@ class ServiceClient:
         try:
             resp = await self._client.request(method, path, json=json, params=params, headers=headers)
         except httpx.TimeoutException:
-            raise ServiceUnavailable(f"The {self.target} service did not answer in time.",
-                                     code="upstream_timeout") from None
+            raise ServiceUnavailable(
+                f"The {self.target} service did not answer in time.", code="upstream_timeout"
+            ) from None
         except httpx.TransportError:
-            raise ServiceUnavailable(f"The {self.target} service is unreachable.",
-                                     code="upstream_unreachable") from None
+            raise ServiceUnavailable(
+                f"The {self.target} service is unreachable.", code="upstream_unreachable"
+            ) from None
         if resp.status_code >= 400:
             try:
                 body = resp.json()

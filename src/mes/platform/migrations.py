@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from mes.platform.db import NAMING
@@ -70,10 +70,12 @@ async def ensure_database(server_url: str, database: str) -> bool:
 
 # ---- platform tables every service owns (outbox, inbox, audit trail), as migration v1 ----
 
+
 def platform_tables_v1(metadata: MetaData) -> None:
     """Declares the platform tables in a service's metadata (mirrors `create_platform_tables_v1`)."""
     sa.Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
         sa.Column("event_id", sa.Uuid, nullable=False, unique=True),
         sa.Column("topic", sa.String(200), nullable=False),
@@ -85,13 +87,15 @@ def platform_tables_v1(metadata: MetaData) -> None:
         sa.Index("ix_outbox_pending", "id", postgresql_where=sa.text("published_at IS NULL")),
     )
     sa.Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         sa.Column("event_id", sa.Uuid, primary_key=True),
         sa.Column("handler", sa.String(200), primary_key=True),
         sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
     )
     sa.Table(
-        "audit_log", metadata,
+        "audit_log",
+        metadata,
         sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor", sa.String(200), nullable=False),

@@ -11,7 +11,6 @@ from typing import Any
 
 import structlog
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -104,16 +103,25 @@ class RequestMiddleware:
     def _reject(self, scope: Scope, headers: dict[bytes, bytes]) -> ASGIApp | None:
         raw = scope.get("raw_path") or scope["path"].encode()
         if b"%00" in raw or b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]:
-            return problem(400, "nul_character", "NUL characters are not allowed in the URL.",
-                           instance=scope["path"], request_id=scope["state"]["request_id"])
+            return problem(
+                400,
+                "nul_character",
+                "NUL characters are not allowed in the URL.",
+                instance=scope["path"],
+                request_id=scope["state"]["request_id"],
+            )
         length = headers.get(b"content-length")
         if length is not None:
             if not length.isdigit():
                 return problem(400, "bad_content_length", "Content-Length is not a number.")
             if int(length) > self.max_body:
-                return problem(413, "body_too_large",
-                               f"The request body exceeds {self.max_body} bytes.",
-                               instance=scope["path"], request_id=scope["state"]["request_id"])
+                return problem(
+                    413,
+                    "body_too_large",
+                    f"The request body exceeds {self.max_body} bytes.",
+                    instance=scope["path"],
+                    request_id=scope["state"]["request_id"],
+                )
         return None
 
     async def _buffer_streamed(self, receive: Receive, scope: Scope) -> tuple[Receive, ASGIApp | None]:
@@ -128,8 +136,13 @@ class RequestMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                return receive, problem(413, "body_too_large", f"The request body exceeds {self.max_body} bytes.",
-                                        instance=scope["path"], request_id=scope["state"]["request_id"])
+                return receive, problem(
+                    413,
+                    "body_too_large",
+                    f"The request body exceeds {self.max_body} bytes.",
+                    instance=scope["path"],
+                    request_id=scope["state"]["request_id"],
+                )
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)

@@ -45,7 +45,9 @@ class OutboxRelay:
         """Publish up to one batch; returns how many rows were published."""
         published: list[int] = []
         async with self.db.transaction() as conn:
-            got = (await conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})).scalar()
+            got = (
+                await conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
+            ).scalar()
             if not got:
                 return 0  # another replica's relay is draining
             rows = (await conn.execute(_SELECT, {"limit": self.batch})).all()

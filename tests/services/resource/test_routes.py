@@ -34,10 +34,16 @@ async def test_work_center_reaches_work_orders_through_the_bus(harness: Harness)
 async def test_hierarchy_rules_and_duplicates(harness: Harness) -> None:
     await _plant(harness)
     auth = harness.auth(*WRITE)
-    r = await harness.client.post("/api/v1/resource/equipment", headers=auth,
-                                  json={"code": "X", "name": "x", "level": "site", "parent_code": "LINE-1"})
+    r = await harness.client.post(
+        "/api/v1/resource/equipment",
+        headers=auth,
+        json={"code": "X", "name": "x", "level": "site", "parent_code": "LINE-1"},
+    )
     assert r.status_code == 422 and r.json()["code"] == "invalid_hierarchy"
-    r = await harness.client.post("/api/v1/resource/equipment", headers=auth,
-                                  json={"code": "LINE-1", "name": "again", "level": "work_center", "parent_code": "ASSY"})
+    r = await harness.client.post(
+        "/api/v1/resource/equipment",
+        headers=auth,
+        json={"code": "LINE-1", "name": "again", "level": "work_center", "parent_code": "ASSY"},
+    )
     assert r.status_code == 409 and r.json()["code"] == "duplicate_equipment_code"
     assert r.headers["content-type"] == "application/problem+json"

@@ -35,7 +35,9 @@ class Equipment(Base):
     created_by: Mapped[str] = mapped_column(String(200))
 
     @classmethod
-    def place(cls, *, code: str, name: str, level: str, parent: Equipment | None, created_by: str) -> Equipment:
+    def place(
+        cls, *, code: str, name: str, level: str, parent: Equipment | None, created_by: str
+    ) -> Equipment:
         """A new node under `parent`; ValueError when the ISA-95 hierarchy forbids it."""
         depth = LEVELS.index(level)
         if depth == 0 and parent is not None:
@@ -45,5 +47,11 @@ class Equipment(Base):
         if parent is not None and LEVELS.index(parent.level) >= depth:
             raise ValueError(f"a {level} can't sit under a {parent.level}")
         path = f"{parent.path}/{code}" if parent is not None else code
-        return cls(code=code, name=name, level=level, parent_id=parent.id if parent else None,
-                   path=path, created_by=created_by)
+        return cls(
+            code=code,
+            name=name,
+            level=level,
+            parent_id=parent.id if parent else None,
+            path=path,
+            created_by=created_by,
+        )

@@ -18,9 +18,15 @@ CanRead = Annotated[Principal, require("resource:read")]
 CanWriteEquipment = Annotated[Principal, require("resource:equipment:write")]
 
 
-@router.post("/equipment", status_code=201, response_model=EquipmentRead,
-             responses={409: {"description": "Code already used", "content": {"application/problem+json": {}}}})
-async def register_equipment(body: EquipmentCreate, session: SessionDep, who: CanWriteEquipment) -> EquipmentRead:
+@router.post(
+    "/equipment",
+    status_code=201,
+    response_model=EquipmentRead,
+    responses={409: {"description": "Code already used", "content": {"application/problem+json": {}}}},
+)
+async def register_equipment(
+    body: EquipmentCreate, session: SessionDep, who: CanWriteEquipment
+) -> EquipmentRead:
     return await service.register_equipment(session, body, who)
 
 
@@ -37,5 +43,7 @@ async def list_equipment(
 
 
 @router.get("/equipment/{code}", response_model=EquipmentRead)
-async def get_equipment(code: Annotated[str, Path(max_length=64)], session: SessionDep, _: CanRead) -> EquipmentRead:
+async def get_equipment(
+    code: Annotated[str, Path(max_length=64)], session: SessionDep, _: CanRead
+) -> EquipmentRead:
     return await service.get_equipment(session, code)

@@ -18,9 +18,15 @@ Parent = aliased(Equipment)
 
 
 def _read(eq: Equipment, parent_code: str | None) -> EquipmentRead:
-    return EquipmentRead(code=eq.code, name=eq.name, level=eq.level,
-                         parent_code=parent_code, path=eq.path, created_at=eq.created_at,
-                         created_by=eq.created_by)
+    return EquipmentRead(
+        code=eq.code,
+        name=eq.name,
+        level=eq.level,
+        parent_code=parent_code,
+        path=eq.path,
+        created_at=eq.created_at,
+        created_by=eq.created_by,
+    )
 
 
 async def register_equipment(session: AsyncSession, data: EquipmentCreate, actor: Principal) -> EquipmentRead:
@@ -33,33 +39,48 @@ async def register_equipment(session: AsyncSession, data: EquipmentCreate, actor
         if parent is None:
             raise InvalidHierarchy(f"Parent {data.parent_code} does not exist.", code="parent_not_found")
     try:
-        eq = Equipment.place(code=data.code, name=data.name, level=data.level, parent=parent,
-                             created_by=actor.subject)
+        eq = Equipment.place(
+            code=data.code, name=data.name, level=data.level, parent=parent, created_by=actor.subject
+        )
     except ValueError as e:
         raise InvalidHierarchy(str(e)) from None
     session.add(eq)
     await session.flush()
     await session.refresh(eq)
     read = _read(eq, data.parent_code)
-    await append_audit(session, actor=actor.subject, action="equipment.registered", entity_type="equipment",
-                       entity_id=eq.code, new=read.model_dump(mode="json"))
-    await record_event(session, EquipmentRegistered(code=eq.code, name=eq.name, level=eq.level,
-                                                    parent_code=data.parent_code, path=eq.path))
+    await append_audit(
+        session,
+        actor=actor.subject,
+        action="equipment.registered",
+        entity_type="equipment",
+        entity_id=eq.code,
+        new=read.model_dump(mode="json"),
+    )
+    await record_event(
+        session,
+        EquipmentRegistered(
+            code=eq.code, name=eq.name, level=eq.level, parent_code=data.parent_code, path=eq.path
+        ),
+    )
     return read
 
 
 async def get_equipment(session: AsyncSession, code: str) -> EquipmentRead:
-    row = (await session.execute(
-        select(Equipment, Parent.code).outerjoin(Parent, Equipment.parent_id == Parent.id)
-        .where(Equipment.code == code)
-    )).first()
+    row = (
+        await session.execute(
+            select(Equipment, Parent.code)
+            .outerjoin(Parent, Equipment.parent_id == Parent.id)
+            .where(Equipment.code == code)
+        )
+    ).first()
     if row is None:
         raise EquipmentNotFound(f"No equipment with code {code}.")
     return _read(row[0], row[1])
 
 
-async def list_equipment(session: AsyncSession, *, level: str | None, limit: int, offset: int
-                         ) -> tuple[list[EquipmentRead], int]:
+async def list_equipment(
+    session: AsyncSession, *, level: str | None, limit: int, offset: int
+) -> tuple[list[EquipmentRead], int]:
     query = select(Equipment, Parent.code).outerjoin(Parent, Equipment.parent_id == Parent.id)
     count = select(func.count()).select_from(Equipment)
     if level is not None:

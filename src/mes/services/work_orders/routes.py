@@ -17,8 +17,11 @@ router = APIRouter(tags=["work-orders"], responses=PROTECTED_RESPONSES)
 CanRead = Annotated[Principal, require("workorder:read")]
 
 
-@router.get("/work-centers", response_model=WorkCenterPage,
-            summary="Work centers operations can be routed to (as announced by the resource service)")
+@router.get(
+    "/work-centers",
+    response_model=WorkCenterPage,
+    summary="Work centers operations can be routed to (as announced by the resource service)",
+)
 async def list_work_centers(
     session: SessionDep,
     _: CanRead,

@@ -20,7 +20,9 @@ def upgrade() -> None:
         sa.Column("code", sa.String(64), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("level", sa.String(20), nullable=False),
-        sa.Column("parent_id", sa.Uuid, sa.ForeignKey("equipment.id", name="fk_equipment_parent_id_equipment")),
+        sa.Column(
+            "parent_id", sa.Uuid, sa.ForeignKey("equipment.id", name="fk_equipment_parent_id_equipment")
+        ),
         sa.Column("path", sa.String(2000), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
         sa.Column("created_by", sa.String(200), nullable=False),

@@ -1,0 +1,119 @@
+"""What every benchmark shares: servers in their own processes, rounds, medians, a ratio."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A server process on a free port; stopped by `stop()`."""
+
+    argv: Sequence[str]
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, ready_path: str = "/", timeout_s: float = 60) -> Server:
+        argv = [a.replace("{port}", str(self.port)) for a in self.argv]
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {' '.join(argv)}")
+            try:
+                httpx.get(f"http://127.0.0.1:{self.port}{ready_path}", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {' '.join(argv)}")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(30)
+            self.proc = None
+
+
+def uvicorn_argv(app: str, *extra: str) -> list[str]:
+    """The same server settings for every contender: uvloop, httptools, no access log."""
+    return [
+        str(BIN / "uvicorn"),
+        app,
+        "--port",
+        "{port}",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        *extra,
+    ]
+
+
+def load(
+    port: int, path: str, seconds: float, connections: int, headers: Sequence[str] = ()
+) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "127.0.0.1",
+            str(port),
+            path,
+            str(seconds),
+            str(connections),
+            *headers,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out)
+    if result["errors"]:
+        raise RuntimeError(f"{result['errors']} non-200 responses from port {port}")
+    return result
+
+
+def median_of(results: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in results)
+
+
+def table(rows: list[tuple[str, list[dict[str, float]]]]) -> str:
+    lines = [f"{'contender':<34} {'req/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8}"]
+    for name, results in rows:
+        lines.append(
+            f"{name:<34} {median_of(results, 'rps'):>15.0f} {median_of(results, 'p50_ms'):>8.2f} "
+            f"{median_of(results, 'p99_ms'):>8.2f}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,121 @@
+"""HTTP overhead: a full-stack authenticated GET against a bare ASGI app returning the same JSON.
+
+The full stack is the resource service as `mes serve` runs it: request id, JSON log line and
+metrics per request, JWT verification (EdDSA) from a JWKS, the permission check, one database
+transaction with a query on PostgreSQL, and the response model. The ceiling is a raw ASGI app
+returning the same bytes under the same uvicorn settings, measured in the same run.
+
+    python -m bench.http_overhead [--seconds 5] [--rounds 5] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bench.harness import BIN, Server, load, median_of, table, uvicorn_argv
+from mes.platform.testing import TestKeys
+
+DB = "bench_mes_resource"
+PATH = "/api/v1/resource/equipment/ACME"
+
+
+def serve_jwks(keys: TestKeys) -> str:
+    body = json.dumps(keys.jwks()).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+
+
+async def fresh_database(server_url: str) -> str:
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
+        await conn.execute(text(f'CREATE DATABASE "{DB}"'))
+    await engine.dispose()
+    return make_url(server_url).set(database=DB).render_as_string(hide_password=False)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--connections", type=int, default=16)
+    args = p.parse_args()
+
+    server_url = os.environ.get(
+        "MES_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    )
+    keys = TestKeys()
+    db_url = asyncio.run(fresh_database(server_url))
+    full = Server(
+        [str(BIN / "mes"), "serve", "resource", "--port", "{port}"],
+        env={
+            "MES_RESOURCE_DATABASE_URL": db_url,
+            "MES_JWKS_URL": serve_jwks(keys),
+            "MES_LOG_LEVEL": "INFO",
+            "MES_LOG_JSON": "true",
+        },
+    ).start("/health")
+    try:
+        base = f"http://127.0.0.1:{full.port}"
+        write = {"Authorization": f"Bearer {keys.token('resource:equipment:write', ttl_s=3600)}"}
+        httpx.post(
+            f"{base}/api/v1/resource/equipment",
+            headers=write,
+            json={"code": "ACME", "name": "Acme Manufacturing", "level": "enterprise"},
+        ).raise_for_status()
+        auth = f"Authorization: Bearer {keys.token('resource:read', ttl_s=3600)}"
+        body = httpx.get(base + PATH, headers={"Authorization": auth.split(": ", 1)[1]}).content
+        bare = Server(uvicorn_argv("bench.apps:bare"), env={"BENCH_BODY": body.decode()}).start()
+        try:
+            full_runs, bare_runs, health_runs = [], [], []
+            for _ in range(args.rounds):  # interleaved, so drift hits all alike
+                bare_runs.append(load(bare.port, PATH, args.seconds, args.connections))
+                health_runs.append(load(full.port, "/api/v1/resource/health", args.seconds, args.connections))
+                full_runs.append(load(full.port, PATH, args.seconds, args.connections, [auth]))
+        finally:
+            bare.stop()
+    finally:
+        full.stop()
+
+    print(
+        f"HTTP overhead: GET {PATH}, {args.connections} connections, {args.rounds} rounds x {args.seconds:g} s"
+    )
+    print(
+        table(
+            [
+                ("bare ASGI (ceiling)", bare_runs),
+                ("service, no auth or db (/health)", health_runs),
+                ("full stack (auth, logs, metrics, db)", full_runs),
+            ]
+        )
+    )
+    ratio = median_of(full_runs, "rps") / median_of(bare_runs, "rps")
+    print(
+        f"ratio full/bare = {ratio:.2f}  (full stack serves {ratio:.0%} of the ceiling's requests per second)"
+    )
+
+
+if __name__ == "__main__":
+    main()
