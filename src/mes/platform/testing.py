@@ -136,10 +136,16 @@ def server_url() -> str:
     url = os.environ.get("MES_TEST_DATABASE_URL", DEFAULT_SERVER)
     u = make_url(url)
     if u.host and not _tcp_open(u.host, u.port or 5432):
+        import fcntl
+
         from mes.platform.embedded import EmbeddedPostgres
 
-        pg = EmbeddedPostgres(Path(os.environ.get("MES_TEST_DATA_DIR", "var/test")))
-        url = pg.start()
+        data_dir = Path(os.environ.get("MES_TEST_DATA_DIR", "var/test"))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # xdist workers share one embedded server: the first starts it, the others attach
+        with open(data_dir / ".start.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            url = EmbeddedPostgres(data_dir).start()
         os.environ["MES_TEST_DATABASE_URL"] = url
     return url
 
