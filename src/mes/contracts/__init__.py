@@ -4,6 +4,6 @@ Importing this package registers every contract with the platform, so a consumer
 topic it subscribes to.
 """
 
-from mes.contracts import resource
+from mes.contracts import material, quality, resource
 
-__all__ = ["resource"]
+__all__ = ["material", "quality", "resource"]

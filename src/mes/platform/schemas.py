@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, PlainSerializer, model_validator
 
 T = TypeVar("T")
+
+
+def format_decimal(value: Decimal) -> str:
+    """Exact and plain: 25, 1.5, 0.000001; never 25.000000 or 1E+1."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+# an exact quantity, written in JSON as a plain decimal string
+Quantity = Annotated[Decimal, PlainSerializer(format_decimal, return_type=str, when_used="json")]
 
 
 def _has_nul(value: Any) -> bool:

@@ -1,6 +1,36 @@
 """Reactions of the material service to other services' events."""
 
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts.quality import LotHoldRequested, LotReleaseRequested
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
+from mes.services.material import service
 
-HANDLERS: dict[type[Event], EventHandler] = {}
+
+def _why(reason: str, reference: str | None) -> str:
+    return f"{reason} ({reference})" if reference else reason
+
+
+async def quality_hold_requested(session: AsyncSession, event: LotHoldRequested) -> None:
+    await service.change_status(
+        session, event.lot_code, "hold", _why(event.reason, event.reference), f"quality:{event.requested_by}"
+    )
+
+
+async def quality_release_requested(session: AsyncSession, event: LotReleaseRequested) -> None:
+    await service.change_status(
+        session,
+        event.lot_code,
+        "release",
+        _why(event.reason, event.reference),
+        f"quality:{event.requested_by}",
+    )
+
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    LotHoldRequested: quality_hold_requested,
+    LotReleaseRequested: quality_release_requested,
+}

@@ -1,7 +1,172 @@
-"""Tables of the material service (database mes_material)."""
+"""Tables of the material service (database mes_material) and the rules they keep.
+
+Stock is an append-only ledger (`movement`); a lot's `quantity` is the sum of its movements,
+kept in the same transaction under the lot's row lock and never below zero.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables_v1
 
 metadata = new_metadata()
 platform_tables_v1(metadata)
+
+Qty = Numeric(18, 6)
+ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
+LOCATION_KINDS = ("warehouse", "line_side", "wip", "quarantine")
+LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped")
+MOVEMENT_KINDS = ("receive", "move", "consume", "produce", "split", "merge", "scrap", "adjust")
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Uom(Base):
+    """A unit of measure: `factor` converts it to its dimension's base unit exactly (Decimal)."""
+
+    __tablename__ = "uom"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16))
+    factor: Mapped[Decimal] = mapped_column(Numeric(24, 12))
+
+
+class Item(Base):
+    __tablename__ = "item"
+    __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="kind"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    uom: Mapped[str] = mapped_column(ForeignKey("uom.code"))
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class Location(Base):
+    __tablename__ = "location"
+    __table_args__ = (CheckConstraint(f"kind IN {LOCATION_KINDS}", name="kind"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class Bom(Base):
+    """One version of an item's bill of materials, valid from `valid_from` until `valid_to` (exclusive)."""
+
+    __tablename__ = "bom"
+    __table_args__ = (UniqueConstraint("item_id", "version", name="uq_bom_item_version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"), index=True)
+    version: Mapped[str] = mapped_column(String(16))
+    base_quantity: Mapped[Decimal] = mapped_column(Qty)  # in the item's unit
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class BomLine(Base):
+    __tablename__ = "bom_line"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    bom_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("bom.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    component_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"))
+    quantity: Mapped[Decimal] = mapped_column(Qty)
+    uom: Mapped[str] = mapped_column(ForeignKey("uom.code"))
+    scrap_factor: Mapped[Decimal] = mapped_column(Numeric(8, 6), default=Decimal(0))
+    # lines sharing an alternate group are substitutes; priority 1 is the one planned
+    alternate_group: Mapped[str | None] = mapped_column(String(32))
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Lot(Base):
+    __tablename__ = "lot"
+    __table_args__ = (
+        CheckConstraint(f"status IN {LOT_STATUSES}", name="status"),
+        CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # what the barcode carries
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"), index=True)
+    location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("location.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Qty)
+    status: Mapped[str] = mapped_column(String(16))
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    supplier_lot: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    parent_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
+
+    def refusal_to_consume(self, today: date) -> str | None:
+        """Why this lot can't be consumed now, or None."""
+        if self.status != "available":
+            reason = f" ({self.hold_reason})" if self.hold_reason else ""
+            return f"Lot {self.code} is {self.status.replace('_', ' ')}{reason}."
+        if self.expires_on is not None and self.expires_on < today:
+            return f"Lot {self.code} expired on {self.expires_on.isoformat()}."
+        return None
+
+
+class Movement(Base):
+    """One line of the stock ledger; never updated or deleted."""
+
+    __tablename__ = "movement"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {MOVEMENT_KINDS}", name="kind"),
+        Index("ix_movement_lot_id_id", "lot_id", "id"),
+        Index("ix_movement_work_order", "work_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    kind: Mapped[str] = mapped_column(String(16))
+    lot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("lot.id"))
+    quantity: Mapped[Decimal] = mapped_column(Qty)  # signed, in the item's unit
+    from_location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("location.id"))
+    to_location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("location.id"))
+    work_order: Mapped[str | None] = mapped_column(String(64))
+    operation: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    related_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
+
+
+class IdempotencyKey(Base):
+    """The first answer to a retried command, so a retry returns it instead of booking twice."""
+
+    __tablename__ = "idempotency_key"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,5 +1,216 @@
 """HTTP routes of the material service."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(tags=["material"])
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Path, Query
+
+from mes.platform.app import PROTECTED_RESPONSES
+from mes.platform.auth import Principal, require
+from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
+from mes.services.material import catalog, queries, service
+from mes.services.material.schemas import (
+    Adjust,
+    BomCreate,
+    BomRead,
+    Consume,
+    ConsumptionRead,
+    ExplosionRead,
+    ItemCreate,
+    ItemRead,
+    LocationCreate,
+    LocationRead,
+    LotPage,
+    LotRead,
+    LotReceive,
+    LotStatus,
+    Move,
+    MovementRead,
+    Produce,
+    Scrap,
+    Split,
+    StatusChange,
+    SuggestionRead,
+)
+
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
+}
+router = APIRouter(tags=["material"], responses={**PROTECTED_RESPONSES, **_CONFLICT})
+
+CanRead = Annotated[Principal, require("material:read")]
+CanWriteMaster = Annotated[Principal, require("material:master:write")]
+CanReceive = Annotated[Principal, require("material:lot:receive")]
+CanConsume = Annotated[Principal, require("material:lot:consume")]
+CanMove = Annotated[Principal, require("material:lot:move")]
+CanAdjust = Annotated[Principal, require("material:lot:adjust")]
+CanHold = Annotated[Principal, require("material:lot:hold")]
+LotCode = Annotated[str, Path(max_length=64, description="The lot's code, as scanned from its label")]
+ItemCode = Annotated[str, Path(max_length=64)]
+RequiredKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=120,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Required: a retry with the same key returns the first result.",
+    ),
+]
+
+
+@router.post("/items", status_code=201, response_model=ItemRead)
+async def create_item(body: ItemCreate, session: SessionDep, who: CanWriteMaster) -> ItemRead:
+    return await catalog.create_item(session, body, who.subject)
+
+
+@router.get("/items/{code}", response_model=ItemRead)
+async def get_item(code: ItemCode, session: SessionDep, _: CanRead) -> ItemRead:
+    return await queries.get_item(session, code)
+
+
+@router.post("/locations", status_code=201, response_model=LocationRead)
+async def create_location(body: LocationCreate, session: SessionDep, who: CanWriteMaster) -> LocationRead:
+    return await catalog.create_location(session, body, who.subject)
+
+
+@router.post("/items/{code}/boms", status_code=201, response_model=BomRead)
+async def create_bom(code: ItemCode, body: BomCreate, session: SessionDep, who: CanWriteMaster) -> BomRead:
+    return await catalog.create_bom(session, code, body, who.subject)
+
+
+@router.get(
+    "/items/{code}/explosion",
+    response_model=ExplosionRead,
+    summary="Multi-level BOM explosion for a quantity of the item, on a date",
+)
+async def explode(
+    code: ItemCode,
+    session: SessionDep,
+    _: CanRead,
+    quantity: Annotated[Decimal, Query(gt=0, max_digits=18, decimal_places=6)] = Decimal(1),
+    uom: Annotated[str | None, Query(max_length=16)] = None,
+    on: date | None = None,
+) -> ExplosionRead:
+    return await queries.explode_bom(session, code, quantity, uom, on or datetime.now(UTC).date())
+
+
+@router.post("/lots", status_code=201, response_model=LotRead, summary="Receive a lot")
+async def receive_lot(
+    body: LotReceive, session: SessionDep, who: CanReceive, key: IdempotencyKeyHeader = None
+) -> LotRead:
+    return await run_idempotent(
+        session,
+        key,
+        "receive",
+        body.model_dump(mode="json"),
+        lambda: service.receive_lot(session, body, who.subject),
+        LotRead,
+    )
+
+
+@router.get("/lots", response_model=LotPage)
+async def list_lots(
+    session: SessionDep,
+    _: CanRead,
+    item: Annotated[str | None, Query(max_length=64)] = None,
+    location: Annotated[str | None, Query(max_length=64)] = None,
+    status: LotStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> LotPage:
+    items, total = await queries.list_lots(
+        session, item=item, location=location, status=status, limit=limit, offset=offset
+    )
+    return LotPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "/lots/produce",
+    status_code=201,
+    response_model=LotRead,
+    summary="Produce an output lot from an operation, naming the inputs it used",
+)
+async def produce_lot(body: Produce, session: SessionDep, who: CanConsume, key: RequiredKey) -> LotRead:
+    return await run_idempotent(
+        session,
+        key,
+        "produce",
+        body.model_dump(mode="json"),
+        lambda: service.produce_lot(session, body, who.subject),
+        LotRead,
+    )
+
+
+@router.get("/lots/{code}", response_model=LotRead, summary="Look a lot up by its scanned code")
+async def get_lot(code: LotCode, session: SessionDep, _: CanRead) -> LotRead:
+    return await queries.get_lot(session, code)
+
+
+@router.get("/lots/{code}/movements", response_model=list[MovementRead], summary="The lot's ledger")
+async def lot_movements(code: LotCode, session: SessionDep, _: CanRead) -> list[MovementRead]:
+    return await queries.lot_movements(session, code)
+
+
+@router.post(
+    "/lots/{code}/consume",
+    response_model=ConsumptionRead,
+    summary="Consume from a lot in a work order's operation (idempotent)",
+)
+async def consume_lot(
+    code: LotCode, body: Consume, session: SessionDep, who: CanConsume, key: RequiredKey
+) -> ConsumptionRead:
+    return await run_idempotent(
+        session,
+        key,
+        "consume",
+        {"lot": code, **body.model_dump(mode="json")},
+        lambda: service.consume_lot(session, code, body, who.subject),
+        ConsumptionRead,
+    )
+
+
+@router.post("/lots/{code}/move", response_model=LotRead)
+async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove) -> LotRead:
+    return await service.move_lot(session, code, body, who.subject)
+
+
+@router.post("/lots/{code}/split", status_code=201, response_model=LotRead, summary="Split off a new lot")
+async def split_lot(code: LotCode, body: Split, session: SessionDep, who: CanMove) -> LotRead:
+    return await service.split_lot(session, code, body, who.subject)
+
+
+@router.post("/lots/{code}/scrap", response_model=LotRead)
+async def scrap_lot(code: LotCode, body: Scrap, session: SessionDep, who: CanAdjust) -> LotRead:
+    return await service.scrap_lot(session, code, body, who.subject)
+
+
+@router.post("/lots/{code}/adjust", response_model=LotRead, summary="Correct a lot's quantity, with a reason")
+async def adjust_lot(code: LotCode, body: Adjust, session: SessionDep, who: CanAdjust) -> LotRead:
+    return await service.adjust_lot(session, code, body, who.subject)
+
+
+@router.post("/lots/{code}/hold", response_model=LotRead)
+async def hold_lot(code: LotCode, body: StatusChange, session: SessionDep, who: CanHold) -> LotRead:
+    return await service.change_status(session, code, "hold", body.reason, who.subject)
+
+
+@router.post("/lots/{code}/release", response_model=LotRead)
+async def release_lot(code: LotCode, body: StatusChange, session: SessionDep, who: CanHold) -> LotRead:
+    return await service.change_status(session, code, "release", body.reason, who.subject)
+
+
+@router.get("/suggestions", response_model=SuggestionRead, summary="Which lots to use: FEFO or FIFO")
+async def suggest(
+    session: SessionDep,
+    _: CanRead,
+    item: Annotated[str, Query(max_length=64)],
+    quantity: Annotated[Decimal, Query(gt=0, max_digits=18, decimal_places=6)],
+    location: Annotated[str | None, Query(max_length=64)] = None,
+    strategy: Literal["fefo", "fifo"] = "fefo",
+) -> SuggestionRead:
+    return await queries.suggest_lots(session, item, location, quantity, strategy, datetime.now(UTC).date())

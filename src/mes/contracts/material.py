@@ -1,0 +1,100 @@
+"""Events the material service publishes: what traceability builds genealogy from.
+
+Quantities are decimal strings in the item's unit (`uom`), never floats.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from mes.platform.events import Event
+from mes.platform.schemas import Quantity
+
+
+class _LotEvent(Event):
+    aggregate_field: ClassVar[str] = "lot_code"
+
+    lot_code: str
+    item_code: str
+    uom: str
+    actor: str
+
+
+class LotReceived(_LotEvent):
+    topic: ClassVar[str] = "material.lot_received.v1"
+
+    quantity: Quantity
+    location: str
+    supplier: str | None
+    supplier_lot: str | None
+    status: str
+
+
+class LotMoved(_LotEvent):
+    topic: ClassVar[str] = "material.lot_moved.v1"
+
+    quantity: Quantity
+    from_location: str
+    to_location: str
+
+
+class LotConsumed(_LotEvent):
+    topic: ClassVar[str] = "material.lot_consumed.v1"
+
+    quantity: Quantity
+    remaining: Quantity
+    work_order: str
+    operation: str
+    location: str
+
+
+class ConsumedInput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    lot_code: str
+    item_code: str
+    quantity: Quantity
+    uom: str
+
+
+class LotProduced(_LotEvent):
+    topic: ClassVar[str] = "material.lot_produced.v1"
+
+    quantity: Quantity
+    location: str
+    work_order: str
+    operation: str
+    inputs: list[ConsumedInput]
+
+
+class LotSplit(_LotEvent):
+    topic: ClassVar[str] = "material.lot_split.v1"
+
+    new_lot_code: str
+    quantity: Quantity  # moved to the new lot
+
+
+class LotStatusChanged(_LotEvent):
+    topic: ClassVar[str] = "material.lot_status_changed.v1"
+
+    old_status: str
+    new_status: str
+    reason: str | None
+
+
+class LotScrapped(_LotEvent):
+    topic: ClassVar[str] = "material.lot_scrapped.v1"
+
+    quantity: Quantity
+    remaining: Quantity
+    reason: str
+
+
+class LotAdjusted(_LotEvent):
+    topic: ClassVar[str] = "material.lot_adjusted.v1"
+
+    delta: Quantity
+    remaining: Quantity
+    reason: str

@@ -1,0 +1,53 @@
+"""Errors of the material service."""
+
+from mes.platform.errors import Conflict, NotFound, Unprocessable
+
+
+class ItemNotFound(NotFound):
+    code = "item_not_found"
+
+
+class LocationNotFound(NotFound):
+    code = "location_not_found"
+
+
+class LotNotFound(NotFound):
+    code = "lot_not_found"
+
+
+class DuplicateCode(Conflict):
+    code = "duplicate_code"
+
+
+class UnknownUnit(Unprocessable):
+    code = "unknown_unit"
+
+
+class IncompatibleUnits(Unprocessable):
+    code = "incompatible_units"
+
+
+class LotNotConsumable(Conflict):
+    """Held, quarantined, expired, consumed or scrapped: the reason is in the detail."""
+
+    code = "lot_not_consumable"
+
+
+class InsufficientQuantity(Conflict):
+    code = "insufficient_quantity"
+
+
+class WrongItem(Conflict):
+    code = "wrong_item"
+
+
+class InvalidStatusChange(Conflict):
+    code = "invalid_status_change"
+
+
+class NoBom(NotFound):
+    code = "no_effective_bom"
+
+
+class InvalidBom(Unprocessable):
+    code = "invalid_bom"

@@ -1,0 +1,241 @@
+"""Read side of the material service: lots, the ledger, BOM explosion and FEFO/FIFO suggestions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from mes.services.material import catalog
+from mes.services.material.errors import InvalidBom, LotNotFound, NoBom
+from mes.services.material.models import Bom, BomLine, Item, Location, Lot, Movement
+from mes.services.material.schemas import (
+    ExplosionLine,
+    ExplosionRead,
+    ExplosionTotal,
+    ItemRead,
+    LotRead,
+    MovementRead,
+    Suggestion,
+    SuggestionRead,
+)
+
+SIX = Decimal("0.000001")
+
+
+def _q(value: Decimal) -> Decimal:
+    q = value.quantize(SIX)
+    return q.quantize(Decimal(1)) if q == q.to_integral() else q.normalize()
+
+
+async def lot_read(session: AsyncSession, lot: Lot) -> LotRead:
+    item = await session.get(Item, lot.item_id)
+    location = await session.get(Location, lot.location_id)
+    parent = await session.get(Lot, lot.parent_lot_id) if lot.parent_lot_id else None
+    assert item is not None
+    assert location is not None
+    return LotRead(
+        code=lot.code,
+        item=item.code,
+        quantity=lot.quantity,
+        uom=item.uom,
+        status=lot.status,
+        location=location.code,
+        supplier=lot.supplier,
+        supplier_lot=lot.supplier_lot,
+        received_at=lot.received_at,
+        expires_on=lot.expires_on,
+        attributes=lot.attributes,
+        hold_reason=lot.hold_reason,
+        parent_lot=parent.code if parent else None,
+    )
+
+
+async def get_item(session: AsyncSession, code: str) -> ItemRead:
+    return ItemRead.model_validate(await catalog.item_by_code(session, code))
+
+
+async def get_lot(session: AsyncSession, code: str) -> LotRead:
+    lot = await session.scalar(select(Lot).where(Lot.code == code))
+    if lot is None:
+        raise LotNotFound(f"No lot with code {code}.")
+    return await lot_read(session, lot)
+
+
+async def list_lots(
+    session: AsyncSession,
+    *,
+    item: str | None,
+    location: str | None,
+    status: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[LotRead], int]:
+    query = select(Lot)
+    if item is not None:
+        query = query.join(Item, Lot.item_id == Item.id).where(Item.code == item)
+    if location is not None:
+        query = query.join(Location, Lot.location_id == Location.id).where(Location.code == location)
+    if status is not None:
+        query = query.where(Lot.status == status)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    lots = await session.scalars(query.order_by(Lot.received_at, Lot.code).limit(limit).offset(offset))
+    return [await lot_read(session, lot) for lot in lots], total
+
+
+async def lot_movements(session: AsyncSession, code: str) -> list[MovementRead]:
+    lot = await session.scalar(select(Lot).where(Lot.code == code))
+    if lot is None:
+        raise LotNotFound(f"No lot with code {code}.")
+    src, dst, rel = aliased(Location), aliased(Location), aliased(Lot)
+    rows = await session.execute(
+        select(Movement, src.code, dst.code, rel.code)
+        .outerjoin(src, Movement.from_location_id == src.id)
+        .outerjoin(dst, Movement.to_location_id == dst.id)
+        .outerjoin(rel, Movement.related_lot_id == rel.id)
+        .where(Movement.lot_id == lot.id)
+        .order_by(Movement.id)
+    )
+    return [
+        MovementRead(
+            id=m.id,
+            at=m.at,
+            kind=m.kind,
+            quantity=m.quantity,
+            from_location=f,
+            to_location=t,
+            work_order=m.work_order,
+            operation=m.operation,
+            reason=m.reason,
+            actor=m.actor,
+            related_lot=r,
+        )
+        for m, f, t, r in rows
+    ]
+
+
+async def ledger_balance(session: AsyncSession, code: str) -> Decimal:
+    lot = await session.scalar(select(Lot).where(Lot.code == code))
+    if lot is None:
+        raise LotNotFound(f"No lot with code {code}.")
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Movement.quantity), 0)).where(Movement.lot_id == lot.id)
+    )
+    return Decimal(total or 0)
+
+
+async def _effective_bom(session: AsyncSession, item: Item, on: date) -> Bom | None:
+    return await session.scalar(
+        select(Bom)
+        .where(Bom.item_id == item.id, Bom.valid_from <= on, or_(Bom.valid_to.is_(None), Bom.valid_to > on))
+        .order_by(Bom.valid_from.desc())
+        .limit(1)
+    )
+
+
+async def explode_bom(
+    session: AsyncSession, code: str, quantity: Decimal, uom: str | None, on: date
+) -> ExplosionRead:
+    """Multi-level explosion: quantities per line scaled to the parent's need, with scrap, in each component's unit."""
+    top = await catalog.item_by_code(session, code)
+    qty = await catalog.convert(session, quantity, uom or top.uom, top.uom)
+    lines: list[ExplosionLine] = []
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    units: dict[str, str] = {}
+
+    async def walk(item: Item, need: Decimal, level: int, path: str, seen: frozenset[str]) -> None:
+        bom = await _effective_bom(session, item, on)
+        if bom is None:
+            if level == 0:
+                raise NoBom(f"{item.code} has no BOM effective on {on.isoformat()}.")
+            totals[item.code] += need
+            units[item.code] = item.uom
+            return
+        if item.code in seen:
+            raise InvalidBom(f"The BOM of {item.code} contains itself through {path}.")
+        bom_lines = await session.scalars(
+            select(BomLine)
+            .where(BomLine.bom_id == bom.id, or_(BomLine.alternate_group.is_(None), BomLine.priority == 1))
+            .order_by(BomLine.position)
+        )
+        for line in bom_lines:
+            component = await session.get(Item, line.component_id)
+            assert component is not None
+            in_line_unit = line.quantity * need / bom.base_quantity * (1 + line.scrap_factor)
+            component_need = await catalog.convert(session, in_line_unit, line.uom, component.uom)
+            child_path = f"{path}/{component.code}"
+            lines.append(
+                ExplosionLine(
+                    level=level + 1,
+                    path=child_path,
+                    component=component.code,
+                    quantity=_q(component_need),
+                    uom=component.uom,
+                    bom_version=bom.version,
+                )
+            )
+            await walk(component, component_need, level + 1, child_path, seen | {item.code})
+
+    await walk(top, qty, 0, top.code, frozenset())
+    return ExplosionRead(
+        item=top.code,
+        quantity=_q(qty),
+        uom=top.uom,
+        on=on,
+        lines=lines,
+        totals=[ExplosionTotal(component=c, quantity=_q(q), uom=units[c]) for c, q in sorted(totals.items())],
+    )
+
+
+async def suggest_lots(
+    session: AsyncSession,
+    item_code: str,
+    location_code: str | None,
+    quantity: Decimal,
+    strategy: str,
+    today: date,
+) -> SuggestionRead:
+    """Which available, unexpired lots to take, first-expiring-first-out or first-in-first-out."""
+    item = await catalog.item_by_code(session, item_code)
+    query = select(Lot).where(
+        Lot.item_id == item.id,
+        Lot.status == "available",
+        Lot.quantity > 0,
+        or_(Lot.expires_on.is_(None), Lot.expires_on >= today),
+    )
+    if location_code is not None:
+        location = await catalog.location_by_code(session, location_code)
+        query = query.where(Lot.location_id == location.id)
+    order: list[Any] = [Lot.received_at, Lot.code]
+    if strategy == "fefo":
+        order = [Lot.expires_on.asc().nulls_last(), *order]
+    picked: list[Suggestion] = []
+    covered = Decimal(0)
+    for lot in await session.scalars(query.order_by(*order).limit(200)):
+        if covered >= quantity:
+            break
+        take = min(lot.quantity, quantity - covered)
+        covered += take
+        picked.append(
+            Suggestion(
+                lot=lot.code,
+                quantity=lot.quantity,
+                take=take,
+                uom=item.uom,
+                expires_on=lot.expires_on,
+                received_at=lot.received_at,
+            )
+        )
+    return SuggestionRead(
+        item=item.code,
+        location=location_code,
+        strategy=strategy,
+        requested=quantity,
+        covered=covered,
+        lots=picked,
+    )

@@ -1,0 +1,234 @@
+"""Request and response bodies of the material service. Quantities are exact decimals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from mes.platform.schemas import Page, Quantity, Schema
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$", examples=["LOT-2026-0042"])]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Positive = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+UomCode = Annotated[str, Field(min_length=1, max_length=16)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+ItemKind = Literal["raw", "intermediate", "finished", "packaging"]
+LocationKind = Literal["warehouse", "line_side", "wip", "quarantine"]
+LotStatus = Literal["available", "quarantine", "on_hold", "consumed", "expired", "scrapped"]
+
+
+class ItemCreate(Schema):
+    code: Code
+    name: Name
+    kind: ItemKind
+    uom: UomCode
+    shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+
+
+class ItemRead(Schema):
+    code: str
+    name: str
+    kind: ItemKind
+    uom: str
+    shelf_life_days: int | None
+
+
+class LocationCreate(Schema):
+    code: Code
+    name: Name
+    kind: LocationKind
+
+
+class LocationRead(Schema):
+    code: str
+    name: str
+    kind: LocationKind
+
+
+class BomLineIn(Schema):
+    component: Code
+    quantity: Positive
+    uom: UomCode
+    scrap_factor: Annotated[Decimal, Field(ge=0, lt=10, max_digits=8, decimal_places=6)] = Decimal(0)
+    alternate_group: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    priority: Annotated[int, Field(ge=1, le=99)] = 1
+
+
+class BomCreate(Schema):
+    version: Annotated[str, Field(min_length=1, max_length=16)]
+    base_quantity: Positive = Decimal(1)
+    valid_from: date
+    valid_to: date | None = None
+    lines: Annotated[list[BomLineIn], Field(min_length=1, max_length=500)]
+
+
+class BomLineRead(Schema):
+    position: int
+    component: str
+    quantity: Quantity
+    uom: str
+    scrap_factor: Quantity
+    alternate_group: str | None
+    priority: int
+
+
+class BomRead(Schema):
+    item: str
+    version: str
+    base_quantity: Quantity
+    uom: str
+    valid_from: date
+    valid_to: date | None
+    lines: list[BomLineRead]
+
+
+class ExplosionLine(Schema):
+    level: int
+    path: str  # parent/child/... item codes
+    component: str
+    quantity: Quantity  # in the component's own unit, scrap included
+    uom: str
+    bom_version: str
+
+
+class ExplosionTotal(Schema):
+    component: str
+    quantity: Quantity
+    uom: str
+
+
+class ExplosionRead(Schema):
+    item: str
+    quantity: Quantity
+    uom: str
+    on: date
+    lines: list[ExplosionLine]
+    totals: list[ExplosionTotal]  # leaf components summed: what has to be in stock
+
+
+class LotReceive(Schema):
+    code: Code | None = None  # a barcode already on the pallet; generated when absent
+    item: Code
+    quantity: Positive
+    uom: UomCode | None = None  # default: the item's unit
+    location: Code
+    supplier: Name | None = None
+    supplier_lot: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    expires_on: date | None = None
+    status: Literal["available", "quarantine"] = "available"
+    attributes: Annotated[dict[str, str | int | float | bool], Field(max_length=50)] = Field(
+        default_factory=dict
+    )
+
+
+class LotRead(Schema):
+    code: str
+    item: str
+    quantity: Quantity
+    uom: str
+    status: LotStatus
+    location: str
+    supplier: str | None
+    supplier_lot: str | None
+    received_at: datetime
+    expires_on: date | None
+    attributes: dict[str, Any]
+    hold_reason: str | None
+    parent_lot: str | None
+
+
+LotPage = Page[LotRead]
+
+
+class Consume(Schema):
+    quantity: Positive
+    uom: UomCode | None = None
+    work_order: Code
+    operation: Annotated[str, Field(min_length=1, max_length=64)]
+    item: Code | None = None  # when given, the scanned lot must be of this item
+
+
+class ConsumptionRead(Schema):
+    lot: str
+    item: str
+    consumed: Quantity
+    remaining: Quantity
+    uom: str
+    work_order: str
+    operation: str
+    movement_id: int
+
+
+class ProduceInput(Schema):
+    lot: Code
+    quantity: Positive | None = None  # consumed now as well, when given
+
+
+class Produce(Schema):
+    code: Code | None = None
+    item: Code
+    quantity: Positive
+    uom: UomCode | None = None
+    location: Code
+    work_order: Code
+    operation: Annotated[str, Field(min_length=1, max_length=64)]
+    inputs: Annotated[list[ProduceInput], Field(max_length=200)] = Field(default_factory=list)
+    expires_on: date | None = None
+
+
+class Move(Schema):
+    to_location: Code
+
+
+class Split(Schema):
+    quantity: Positive
+    new_code: Code | None = None
+
+
+class Scrap(Schema):
+    quantity: Positive
+    reason: Reason
+
+
+class Adjust(Schema):
+    delta: Annotated[Decimal, Field(max_digits=18, decimal_places=6)]
+    reason: Reason
+
+
+class StatusChange(Schema):
+    reason: Reason
+
+
+class MovementRead(Schema):
+    id: int
+    at: datetime
+    kind: str
+    quantity: Quantity
+    from_location: str | None
+    to_location: str | None
+    work_order: str | None
+    operation: str | None
+    reason: str | None
+    actor: str
+    related_lot: str | None
+
+
+class Suggestion(Schema):
+    lot: str
+    quantity: Quantity
+    take: Quantity
+    uom: str
+    expires_on: date | None
+    received_at: datetime
+
+
+class SuggestionRead(Schema):
+    item: str
+    location: str | None
+    strategy: Literal["fefo", "fifo"]
+    requested: Quantity
+    covered: Quantity
+    lots: list[Suggestion]

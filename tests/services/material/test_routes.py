@@ -1,0 +1,274 @@
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from sqlalchemy import text
+
+from mes.contracts.quality import LotHoldRequested, LotReleaseRequested
+from mes.platform.events import Envelope
+from mes.platform.testing import Harness
+
+from .conftest import ALL, M
+
+Seed = Callable[[], Awaitable[None]]
+
+
+async def _receive(h: Harness, code: str = "R-001", qty: str = "100", **extra: object) -> dict:  # type: ignore[type-arg]
+    body = {
+        "code": code,
+        "item": "PP-RESIN",
+        "quantity": qty,
+        "location": "L1-SIDE",
+        "supplier": "Borealis",
+        "supplier_lot": "BX-7781",
+        **extra,
+    }
+    r = await h.client.post(f"{M}/lots", json=body, headers=h.auth(*ALL, sub="receiver-joe"))
+    assert r.status_code == 201, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def _consume(h: Harness, code: str, qty: str, key: str, wo: str = "WO-1001", **extra: object):  # type: ignore[no-untyped-def]
+    return h.client.post(
+        f"{M}/lots/{code}/consume",
+        json={"quantity": qty, "work_order": wo, "operation": "10", **extra},
+        headers={**h.auth(*ALL, sub="op-ana"), "Idempotency-Key": key},
+    )
+
+
+async def _ledger_sum(h: Harness, code: str) -> Decimal:
+    async with h.db("material").transaction() as s:
+        return Decimal(
+            (
+                await s.execute(
+                    text(
+                        "SELECT sum(m.quantity) FROM movement m JOIN lot l ON l.id = m.lot_id WHERE l.code = :c"
+                    ),
+                    {"c": code},
+                )
+            ).scalar()
+        )
+
+
+async def test_receive_and_scan_a_lot(harness: Harness, plant: Seed) -> None:
+    await plant()
+    lot = await _receive(harness, qty="25000", uom="g")
+    assert lot["quantity"] == "25"
+    assert lot["uom"] == "kg"
+    r = await harness.client.get(f"{M}/lots/R-001", headers=harness.auth("material:read"))
+    assert r.json()["supplier_lot"] == "BX-7781"
+    assert r.json()["status"] == "available"
+
+
+async def test_retried_consumption_returns_the_first_result_and_books_once(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    await _receive(harness)
+    first = await _consume(harness, "R-001", "3", key="scan-7f3a")
+    again = await _consume(harness, "R-001", "3", key="scan-7f3a")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert first.json()["remaining"] == "97"
+    lot = (await harness.client.get(f"{M}/lots/R-001", headers=harness.auth("material:read"))).json()
+    assert Decimal(lot["quantity"]) == 97
+    assert await _ledger_sum(harness, "R-001") == 97
+    other = await _consume(harness, "R-001", "5", key="scan-7f3a")
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    async with harness.db("material").transaction() as s:
+        events = (
+            await s.execute(text("SELECT count(*) FROM outbox WHERE topic = 'material.lot_consumed.v1'"))
+        ).scalar()
+    assert events == 1
+
+
+async def test_quality_hold_blocks_consumption_until_released(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _receive(harness)
+    bus = harness.runtimes["material"].bus
+
+    async def publish(event: LotHoldRequested | LotReleaseRequested) -> None:
+        await bus.publish(
+            Envelope(
+                str(event.event_id),
+                event.topic,
+                event.aggregate_id,
+                "quality",
+                event.model_dump_json().encode(),
+            )
+        )
+
+    await publish(
+        LotHoldRequested(
+            lot_code="R-001",
+            reason="Melt flow index out of spec",
+            reference="NCR-2026-118",
+            requested_by="qe-lena",
+        )
+    )
+    refused = await _consume(harness, "R-001", "3", key="k1")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "lot_not_consumable"
+    assert "on hold" in refused.json()["detail"]
+    assert "NCR-2026-118" in refused.json()["detail"]
+    await publish(
+        LotReleaseRequested(
+            lot_code="R-001", reason="Retest passed", reference="NCR-2026-118", requested_by="qe-lena"
+        )
+    )
+    ok = await _consume(harness, "R-001", "3", key="k2")
+    assert ok.status_code == 200
+    movements = (
+        await harness.client.get(f"{M}/lots/R-001/movements", headers=harness.auth("material:read"))
+    ).json()
+    assert [m["kind"] for m in movements] == ["receive", "consume"]
+    async with harness.db("material").transaction() as s:
+        statuses = (
+            (
+                await s.execute(
+                    text(
+                        "SELECT payload->>'new_status' FROM outbox WHERE topic = 'material.lot_status_changed.v1' ORDER BY id"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        audit = (await s.execute(text("SELECT actor, reason FROM audit_log WHERE action = 'lot.hold'"))).one()
+    assert statuses == ["on_hold", "available"]
+    assert audit.actor == "quality:qe-lena"
+
+
+async def test_expired_wrong_item_and_insufficient_are_refused_with_reasons(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    await _receive(harness, code="OLD-1", expires_on="2020-01-31")
+    r = await _consume(harness, "OLD-1", "1", key="a")
+    assert r.status_code == 409
+    assert "expired on 2020-01-31" in r.json()["detail"]
+    await _receive(harness, code="R-002", qty="2")
+    r = await _consume(harness, "R-002", "1", key="b", item="MB-BLUE")
+    assert r.json()["code"] == "wrong_item"
+    r = await _consume(harness, "R-002", "3", key="c")
+    assert r.status_code == 409
+    assert r.json()["code"] == "insufficient_quantity"
+    assert await _ledger_sum(harness, "R-002") == 2
+
+
+async def test_produce_split_scrap_adjust_and_fefo(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _receive(harness, code="R-A", qty="10", expires_on="2031-06-30")
+    await _receive(harness, code="R-B", qty="10", expires_on="2030-01-31")
+    auth = harness.auth(*ALL, sub="op-ana")
+    r = await harness.client.get(f"{M}/suggestions?item=PP-RESIN&quantity=15", headers=auth)
+    assert [(s["lot"], s["take"]) for s in r.json()["lots"]] == [("R-B", "10"), ("R-A", "5")]
+    await _consume(harness, "R-B", "4", key="c1")
+    r = await harness.client.post(
+        f"{M}/lots/produce",
+        headers={**auth, "Idempotency-Key": "p1"},
+        json={
+            "code": "CAP-0001",
+            "item": "CAP-32",
+            "quantity": 500,
+            "location": "L1-SIDE",
+            "work_order": "WO-1001",
+            "operation": "10",
+            "inputs": [{"lot": "R-B"}, {"lot": "R-A", "quantity": "1.5"}],
+        },
+    )
+    assert r.status_code == 201, r.text
+    async with harness.db("material").transaction() as s:
+        inputs = (
+            await s.execute(
+                text("SELECT payload->'inputs' FROM outbox WHERE topic = 'material.lot_produced.v1'")
+            )
+        ).scalar()
+    assert [(i["lot_code"], i["quantity"]) for i in inputs] == [("R-B", "4"), ("R-A", "1.5")]
+    r = await harness.client.post(
+        f"{M}/lots/CAP-0001/split", headers=auth, json={"quantity": 200, "new_code": "CAP-0002"}
+    )
+    assert r.json()["parent_lot"] == "CAP-0001"
+    r = await harness.client.post(
+        f"{M}/lots/CAP-0001/scrap", headers=auth, json={"quantity": 300, "reason": "short shots"}
+    )
+    assert r.json()["status"] == "scrapped"
+    r = await harness.client.post(
+        f"{M}/lots/CAP-0002/adjust", headers=auth, json={"delta": -250, "reason": "count"}
+    )
+    assert r.status_code == 409
+    r = await harness.client.post(
+        f"{M}/lots/CAP-0002/adjust", headers=auth, json={"delta": -2, "reason": "cycle count"}
+    )
+    assert Decimal(r.json()["quantity"]) == 198
+    assert await _ledger_sum(harness, "CAP-0001") == 0
+    assert await _ledger_sum(harness, "CAP-0002") == 198
+
+
+async def test_three_level_bom_explosion_with_scrap_units_and_effectivity(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    auth = harness.auth(*ALL)
+    # cap: 2.5 g resin per piece, 2 % scrap; 40 g masterbatch per 1000 caps
+    r = await harness.client.post(
+        f"{M}/items/CAP-32/boms",
+        headers=auth,
+        json={
+            "version": "A",
+            "base_quantity": 1000,
+            "valid_from": "2026-01-01",
+            "lines": [
+                {"component": "PP-RESIN", "quantity": 2500, "uom": "g", "scrap_factor": "0.02"},
+                {"component": "MB-BLUE", "quantity": 40, "uom": "g"},
+            ],
+        },
+    )
+    assert r.status_code == 201, r.text
+    # bottle v1 until 2026-07-01: 1 cap + 45 g resin; v2 from then: 1 cap + 40 g resin, 5 % scrap on caps
+    for version, frm, to, resin, cap_scrap in (
+        ("1", "2026-01-01", "2026-07-01", 45, "0"),
+        ("2", "2026-07-01", None, 40, "0.05"),
+    ):
+        r = await harness.client.post(
+            f"{M}/items/BOTTLE-1L/boms",
+            headers=auth,
+            json={
+                "version": version,
+                "valid_from": frm,
+                "valid_to": to,
+                "lines": [
+                    {"component": "CAP-32", "quantity": 1, "uom": "pcs", "scrap_factor": cap_scrap},
+                    {"component": "PP-RESIN", "quantity": resin, "uom": "g"},
+                ],
+            },
+        )
+        assert r.status_code == 201, r.text
+
+    r = await harness.client.get(f"{M}/items/BOTTLE-1L/explosion?quantity=10000&on=2026-03-15", headers=auth)
+    body = r.json()
+    lines = {(ln["path"], ln["quantity"], ln["uom"]) for ln in body["lines"]}
+    assert ("BOTTLE-1L/CAP-32", "10000", "pcs") in lines
+    assert ("BOTTLE-1L/CAP-32/PP-RESIN", "25.5", "kg") in lines  # 10000 x 2.5 g x 1.02
+    assert ("BOTTLE-1L/CAP-32/MB-BLUE", "400", "g") in lines
+    assert ("BOTTLE-1L/PP-RESIN", "450", "kg") in lines
+    totals = {t["component"]: t["quantity"] for t in body["totals"]}
+    assert totals == {"PP-RESIN": "475.5", "MB-BLUE": "400"}
+
+    r = await harness.client.get(f"{M}/items/BOTTLE-1L/explosion?quantity=10000&on=2026-09-01", headers=auth)
+    totals = {t["component"]: t["quantity"] for t in r.json()["totals"]}
+    # 10500 caps x 2.55 g = 26.775 kg, plus 400 kg for the bottles
+    assert totals == {"PP-RESIN": "426.775", "MB-BLUE": "420"}
+    r = await harness.client.get(f"{M}/items/BOTTLE-1L/explosion?quantity=1&on=2025-12-31", headers=auth)
+    assert r.status_code == 404
+    assert r.json()["code"] == "no_effective_bom"
+    r = await harness.client.post(
+        f"{M}/items/CAP-32/boms",
+        headers=auth,
+        json={
+            "version": "B",
+            "valid_from": "2027-01-01",
+            "lines": [{"component": "PP-RESIN", "quantity": 1, "uom": "pcs"}],
+        },
+    )
+    assert r.json()["code"] == "incompatible_units"
