@@ -272,3 +272,43 @@ async def test_three_level_bom_explosion_with_scrap_units_and_effectivity(
         },
     )
     assert r.json()["code"] == "incompatible_units"
+
+
+async def test_bad_input_is_a_problem_and_books_nothing(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _receive(harness)
+    auth = harness.auth(*ALL)
+    cases = [
+        ({"quantity": "3", "work_order": "WO-1", "operation": "10"}, {}, 422),  # no Idempotency-Key
+        ({"quantity": "-3", "work_order": "WO-1", "operation": "10"}, {"Idempotency-Key": "n1"}, 422),
+        ({"quantity": "abc", "work_order": "WO-1", "operation": "10"}, {"Idempotency-Key": "n2"}, 422),
+        (
+            {"quantity": "3", "uom": "parsec", "work_order": "WO-1", "operation": "10"},
+            {"Idempotency-Key": "n3"},
+            422,
+        ),
+        (
+            {"quantity": "3", "uom": "m", "work_order": "WO-1", "operation": "10"},
+            {"Idempotency-Key": "n4"},
+            422,
+        ),
+        (
+            {"quantity": "3", "work_order": "WO-1", "operation": "10", "extra": 1},
+            {"Idempotency-Key": "n5"},
+            422,
+        ),
+    ]
+    for body, headers, status in cases:
+        r = await harness.client.post(f"{M}/lots/R-001/consume", json=body, headers={**auth, **headers})
+        assert r.status_code == status, (body, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+    r = await harness.client.post(
+        f"{M}/lots/NO-SUCH/consume", json=cases[0][0], headers={**auth, "Idempotency-Key": "n6"}
+    )
+    assert r.json()["code"] == "lot_not_found"
+    assert await _ledger_sum(harness, "R-001") == 100
+    async with harness.db("material").transaction() as s:
+        assert (await s.execute(text("SELECT count(*) FROM idempotency_key"))).scalar() == 0
+        assert (
+            await s.execute(text("SELECT count(*) FROM outbox WHERE topic <> 'material.lot_received.v1'"))
+        ).scalar() == 0

@@ -1,0 +1,118 @@
+"""Stock never goes negative: fifty concurrent consumptions from two server processes."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from mes.platform.testing import TestKeys, bearer, free_port, migrated_database, server_url
+from mes.services import load_spec
+
+from .conftest import ALL
+
+MES = str(Path(sys.executable).parent / "mes")
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[str]:
+    server = server_url()
+    name = f"test_stock_{uuid.uuid4().hex[:8]}"
+    yield await migrated_database(server, name, load_spec("material"))
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+@pytest.fixture
+def two_servers(database: str, jwks_url: str) -> Iterator[list[str]]:
+    env = {
+        **os.environ,
+        "MES_MATERIAL_DATABASE_URL": database,
+        "MES_JWKS_URL": jwks_url,
+        "MES_LOG_LEVEL": "WARNING",
+    }
+    ports = [free_port(), free_port()]
+    procs = [
+        subprocess.Popen(
+            [MES, "serve", "material", "--port", str(p)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for p in ports
+    ]
+    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    try:
+        for base, proc in zip(bases, procs, strict=True):
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(base + "/ready", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert proc.poll() is None and time.monotonic() < deadline, "mes serve material did not start"
+                time.sleep(0.2)
+        yield bases
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(15)
+
+
+async def test_fifty_concurrent_consumptions_from_two_processes(
+    two_servers: list[str], test_keys: TestKeys, database: str
+) -> None:
+    a, b = two_servers
+    auth = bearer(test_keys.token(*ALL, sub="line-1-terminal"))
+    async with httpx.AsyncClient(timeout=30, headers=auth) as http:
+        for path, body in (
+            ("/locations", {"code": "L1-SIDE", "name": "Line 1 line-side", "kind": "line_side"}),
+            ("/items", {"code": "PP-RESIN", "name": "Polypropylene resin", "kind": "raw", "uom": "kg"}),
+            ("/lots", {"code": "R-100", "item": "PP-RESIN", "quantity": 100, "location": "L1-SIDE"}),
+        ):
+            assert (await http.post(f"{a}/api/v1/material{path}", json=body)).status_code == 201
+
+        async def consume(i: int) -> httpx.Response:
+            base = a if i % 2 else b
+            return await http.post(
+                f"{base}/api/v1/material/lots/R-100/consume",
+                json={"quantity": 3, "work_order": f"WO-{i:03}", "operation": "10"},
+                headers={"Idempotency-Key": f"req-{i}"},
+            )
+
+        responses = await asyncio.gather(*(consume(i) for i in range(50)))
+        lot = (await http.get(f"{b}/api/v1/material/lots/R-100")).json()
+
+    outcomes = Counter(r.status_code for r in responses)
+    assert outcomes == {200: 33, 409: 17}
+    refusals = [r.json() for r in responses if r.status_code == 409]
+    assert {p["code"] for p in refusals} == {"insufficient_quantity"}
+    assert all(p["type"] and p["detail"] for p in refusals)
+    assert Decimal(lot["quantity"]) == 1
+    engine = create_async_engine(database)
+    async with engine.connect() as conn:
+        ledger = (
+            await conn.execute(
+                text("SELECT sum(quantity), count(*) FILTER (WHERE kind = 'consume') FROM movement")
+            )
+        ).one()
+        events = (
+            await conn.execute(text("SELECT count(*) FROM outbox WHERE topic = 'material.lot_consumed.v1'"))
+        ).scalar()
+    await engine.dispose()
+    assert Decimal(ledger[0]) == 1
+    assert ledger[1] == 33
+    assert events == 33
