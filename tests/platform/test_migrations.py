@@ -42,7 +42,7 @@ async def test_eight_distinct_databases(service_databases: Databases) -> None:
     assert len(set(service_databases.urls.values())) == 8
 
 
-@pytest.mark.parametrize("name", ["resource", "work-orders"])
+@pytest.mark.parametrize("name", ["resource", "work-orders", "material"])
 async def test_history_downgrades_to_base_and_back(service_databases: Databases, name: str) -> None:
     spec = load_spec(name)
     url = await recreate_database(

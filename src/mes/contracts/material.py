@@ -76,6 +76,34 @@ class LotSplit(_LotEvent):
     quantity: Quantity  # moved to the new lot
 
 
+class LotIssued(_LotEvent):
+    """Stock issued to a work order; `issued_lot_code` differs from `lot_code` when part of a lot went."""
+
+    topic: ClassVar[str] = "material.lot_issued.v1"
+
+    issued_lot_code: str
+    quantity: Quantity
+    work_order: str
+    from_location: str
+    to_location: str
+
+
+class MergedSource(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    lot_code: str
+    quantity: Quantity
+
+
+class LotMerged(_LotEvent):
+    """Sources poured into `lot_code` (same item); genealogy keeps every source."""
+
+    topic: ClassVar[str] = "material.lot_merged.v1"
+
+    sources: list[MergedSource]
+    quantity: Quantity  # the target's balance after the merge
+
+
 class LotStatusChanged(_LotEvent):
     topic: ClassVar[str] = "material.lot_status_changed.v1"
 

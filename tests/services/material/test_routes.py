@@ -312,3 +312,108 @@ async def test_bad_input_is_a_problem_and_books_nothing(harness: Harness, plant:
         assert (
             await s.execute(text("SELECT count(*) FROM outbox WHERE topic <> 'material.lot_received.v1'"))
         ).scalar() == 0
+
+
+async def test_issue_to_a_work_order_and_merge(harness: Harness, plant: Seed) -> None:
+    await plant()
+    auth = harness.auth(*ALL, sub="stores-max")
+    assert (
+        await harness.client.post(
+            f"{M}/locations", headers=auth, json={"code": "WIP-1", "name": "Line 1 WIP", "kind": "wip"}
+        )
+    ).status_code == 201
+    await _receive(harness, code="R-1", qty="100")
+    r = await harness.client.post(
+        f"{M}/lots/R-1/issue",
+        headers=auth,
+        json={"work_order": "WO-1001", "to_location": "WIP-1", "quantity": 30, "new_code": "R-1-WO"},
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["code"], r.json()["location"], r.json()["work_order"], r.json()["quantity"]) == (
+        "R-1-WO",
+        "WIP-1",
+        "WO-1001",
+        "30",
+    )
+    assert await _ledger_sum(harness, "R-1") == 70
+    await harness.client.post(f"{M}/lots/R-1/hold", headers=auth, json={"reason": "supplier recall"})
+    r = await harness.client.post(
+        f"{M}/lots/R-1/issue", headers=auth, json={"work_order": "WO-1002", "to_location": "WIP-1"}
+    )
+    assert r.json()["code"] == "lot_not_consumable"
+    await harness.client.post(f"{M}/lots/R-1/release", headers=auth, json={"reason": "recall not ours"})
+
+    await _receive(harness, code="R-2", qty="5")
+    r = await harness.client.post(f"{M}/lots/R-1/merge", headers=auth, json={"sources": ["R-2"]})
+    assert r.json()["quantity"] == "75"
+    src = (await harness.client.get(f"{M}/lots/R-2", headers=auth)).json()
+    assert (src["quantity"], src["status"]) == ("0", "consumed")
+    r = await harness.client.post(f"{M}/lots/R-1/merge", headers=auth, json={"sources": ["R-1-WO", "R-1-WO"]})
+    assert r.json()["code"] == "invalid_merge"
+    async with harness.db("material").transaction() as s:
+        merged = (
+            await s.execute(
+                text("SELECT payload->'sources' FROM outbox WHERE topic = 'material.lot_merged.v1'")
+            )
+        ).scalar()
+    assert merged == [{"lot_code": "R-2", "quantity": "5"}]
+
+
+async def test_serials_are_lots_of_one(harness: Harness, plant: Seed) -> None:
+    await plant()
+    auth = harness.auth(*ALL, sub="op-ana")
+    r = await harness.client.post(
+        f"{M}/items",
+        headers=auth,
+        json={
+            "code": "PUMP-X2",
+            "name": "Dosing pump",
+            "kind": "finished",
+            "uom": "pcs",
+            "tracking": "serial",
+        },
+    )
+    assert r.json()["tracking"] == "serial"
+    await _receive(harness, code="R-1", qty="10")
+    for serial, resin in (("SN-0001", "0.4"), ("SN-0002", "0.4")):
+        r = await harness.client.post(
+            f"{M}/lots/produce",
+            headers={**auth, "Idempotency-Key": serial},
+            json={
+                "code": serial,
+                "item": "PUMP-X2",
+                "quantity": 1,
+                "location": "L1-SIDE",
+                "work_order": "WO-7",
+                "operation": "20",
+                "inputs": [{"lot": "R-1", "quantity": resin}],
+            },
+        )
+        assert r.status_code == 201, r.text
+    r = await harness.client.post(
+        f"{M}/lots/produce",
+        headers={**auth, "Idempotency-Key": "x"},
+        json={
+            "item": "PUMP-X2",
+            "quantity": 2,
+            "location": "L1-SIDE",
+            "work_order": "WO-7",
+            "operation": "20",
+        },
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "serial_quantity"
+    r = await harness.client.post(f"{M}/lots/SN-0001/split", headers=auth, json={"quantity": "0.5"})
+    assert r.json()["code"] == "serial_quantity"
+    async with harness.db("material").transaction() as s:
+        per_serial = (
+            await s.execute(
+                text(
+                    "SELECT payload->>'lot_code', payload->'inputs' FROM outbox WHERE topic = 'material.lot_produced.v1' ORDER BY id"
+                )
+            )
+        ).all()
+    assert [(sn, [i["quantity"] for i in inputs]) for sn, inputs in per_serial] == [
+        ("SN-0001", ["0.4"]),
+        ("SN-0002", ["0.4"]),
+    ]

@@ -74,7 +74,12 @@ async def _insert(session: AsyncSession, row: Item | Location, what: str) -> Non
 async def create_item(session: AsyncSession, data: ItemCreate, actor: str) -> ItemRead:
     await uom(session, data.uom)
     item = Item(
-        code=data.code, name=data.name, kind=data.kind, uom=data.uom, shelf_life_days=data.shelf_life_days
+        code=data.code,
+        name=data.name,
+        kind=data.kind,
+        uom=data.uom,
+        shelf_life_days=data.shelf_life_days,
+        tracking=data.tracking,
     )
     await _insert(session, item, "Item")
     read = ItemRead.model_validate(item)

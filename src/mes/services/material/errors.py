@@ -51,3 +51,13 @@ class NoBom(NotFound):
 
 class InvalidBom(Unprocessable):
     code = "invalid_bom"
+
+
+class SerialQuantity(Unprocessable):
+    """A serial-tracked item is kept one unit per lot."""
+
+    code = "serial_quantity"
+
+
+class InvalidMerge(Conflict):
+    code = "invalid_merge"

@@ -37,7 +37,8 @@ Qty = Numeric(18, 6)
 ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
 LOCATION_KINDS = ("warehouse", "line_side", "wip", "quarantine")
 LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped")
-MOVEMENT_KINDS = ("receive", "move", "consume", "produce", "split", "merge", "scrap", "adjust")
+MOVEMENT_KINDS = ("receive", "move", "issue", "consume", "produce", "split", "merge", "scrap", "adjust")
+TRACKING = ("lot", "serial")
 
 
 class Base(DeclarativeBase):
@@ -55,8 +56,13 @@ class Uom(Base):
 
 
 class Item(Base):
+    """A material. Serial-tracked items are kept as lots of exactly one unit, the lot code being the serial."""
+
     __tablename__ = "item"
-    __table_args__ = (CheckConstraint(f"kind IN {ITEM_KINDS}", name="kind"),)
+    __table_args__ = (
+        CheckConstraint(f"kind IN {ITEM_KINDS}", name="kind"),
+        CheckConstraint(f"tracking IN {TRACKING}", name="tracking"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -64,6 +70,7 @@ class Item(Base):
     kind: Mapped[str] = mapped_column(String(16))
     uom: Mapped[str] = mapped_column(ForeignKey("uom.code"))
     shelf_life_days: Mapped[int | None] = mapped_column(Integer)
+    tracking: Mapped[str] = mapped_column(String(8), server_default="lot")
 
 
 class Location(Base):
@@ -125,6 +132,7 @@ class Lot(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     hold_reason: Mapped[str | None] = mapped_column(Text)
     parent_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
+    work_order: Mapped[str | None] = mapped_column(String(64))  # set when issued to a work order
 
     def refusal_to_consume(self, today: date) -> str | None:
         """Why this lot can't be consumed now, or None."""

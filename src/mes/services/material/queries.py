@@ -53,6 +53,7 @@ async def lot_read(session: AsyncSession, lot: Lot) -> LotRead:
         attributes=lot.attributes,
         hold_reason=lot.hold_reason,
         parent_lot=parent.code if parent else None,
+        work_order=lot.work_order,
     )
 
 

@@ -20,6 +20,7 @@ from mes.services.material.schemas import (
     Consume,
     ConsumptionRead,
     ExplosionRead,
+    Issue,
     ItemCreate,
     ItemRead,
     LocationCreate,
@@ -28,6 +29,7 @@ from mes.services.material.schemas import (
     LotRead,
     LotReceive,
     LotStatus,
+    Merge,
     Move,
     MovementRead,
     Produce,
@@ -177,6 +179,18 @@ async def consume_lot(
 @router.post("/lots/{code}/move", response_model=LotRead)
 async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove) -> LotRead:
     return await service.move_lot(session, code, body, who.subject)
+
+
+@router.post("/lots/{code}/issue", response_model=LotRead, summary="Issue stock to a work order at the line")
+async def issue_lot(code: LotCode, body: Issue, session: SessionDep, who: CanMove) -> LotRead:
+    return await service.issue_lot(session, code, body, who.subject)
+
+
+@router.post(
+    "/lots/{code}/merge", response_model=LotRead, summary="Merge lots of the same item into this one"
+)
+async def merge_lots(code: LotCode, body: Merge, session: SessionDep, who: CanMove) -> LotRead:
+    return await service.merge_lots(session, code, body, who.subject)
 
 
 @router.post("/lots/{code}/split", status_code=201, response_model=LotRead, summary="Split off a new lot")

@@ -17,6 +17,7 @@ UomCode = Annotated[str, Field(min_length=1, max_length=16)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 ItemKind = Literal["raw", "intermediate", "finished", "packaging"]
 LocationKind = Literal["warehouse", "line_side", "wip", "quarantine"]
+Tracking = Literal["lot", "serial"]
 LotStatus = Literal["available", "quarantine", "on_hold", "consumed", "expired", "scrapped"]
 
 
@@ -26,6 +27,8 @@ class ItemCreate(Schema):
     kind: ItemKind
     uom: UomCode
     shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    # serial: every unit is its own lot of quantity 1, its code being the serial number
+    tracking: Tracking = "lot"
 
 
 class ItemRead(Schema):
@@ -34,6 +37,7 @@ class ItemRead(Schema):
     kind: ItemKind
     uom: str
     shelf_life_days: int | None
+    tracking: Tracking
 
 
 class LocationCreate(Schema):
@@ -138,6 +142,7 @@ class LotRead(Schema):
     attributes: dict[str, Any]
     hold_reason: str | None
     parent_lot: str | None
+    work_order: str | None
 
 
 LotPage = Page[LotRead]
@@ -181,6 +186,19 @@ class Produce(Schema):
 
 class Move(Schema):
     to_location: Code
+
+
+class Issue(Schema):
+    """Issue stock to a work order at a line-side or WIP location; part of a lot becomes a lot of its own."""
+
+    work_order: Code
+    to_location: Code
+    quantity: Positive | None = None  # the whole lot when absent
+    new_code: Code | None = None
+
+
+class Merge(Schema):
+    sources: Annotated[list[Code], Field(min_length=1, max_length=50)]
 
 
 class Split(Schema):

@@ -18,9 +18,11 @@ from mes.services.material import catalog
 from mes.services.material.errors import (
     DuplicateCode,
     InsufficientQuantity,
+    InvalidMerge,
     InvalidStatusChange,
     LotNotConsumable,
     LotNotFound,
+    SerialQuantity,
     WrongItem,
 )
 from mes.services.material.models import Item, Location, Lot, Movement
@@ -29,8 +31,10 @@ from mes.services.material.schemas import (
     Adjust,
     Consume,
     ConsumptionRead,
+    Issue,
     LotRead,
     LotReceive,
+    Merge,
     Move,
     Produce,
     Scrap,
@@ -44,6 +48,13 @@ def today() -> date:
 
 def new_lot_code(item: Item) -> str:
     return f"{item.code}-{today():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def _one_unit_per_serial(item: Item, quantity: Decimal) -> None:
+    if item.tracking == "serial" and quantity != 1:
+        raise SerialQuantity(
+            f"{item.code} is serial-tracked: each serial is one lot of exactly 1 {item.uom}."
+        )
 
 
 async def lot_for_update(session: AsyncSession, code: str) -> Lot:
@@ -79,6 +90,7 @@ async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> Lo
     item = await catalog.item_by_code(session, data.item)
     location = await catalog.location_by_code(session, data.location)
     qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    _one_unit_per_serial(item, qty)
     lot = Lot(
         id=uuid.uuid4(),
         code=data.code or new_lot_code(item),
@@ -178,6 +190,7 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
     item = await catalog.item_by_code(session, data.item)
     location = await catalog.location_by_code(session, data.location)
     qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    _one_unit_per_serial(item, qty)
     inputs: list[ev.ConsumedInput] = []
     for given in data.inputs:
         lot = await lot_for_update(session, given.lot)
@@ -282,6 +295,8 @@ async def split_lot(session: AsyncSession, code: str, data: Split, actor: str) -
     _movable(lot)
     item = await session.get(Item, lot.item_id)
     assert item is not None
+    if item.tracking == "serial":
+        raise SerialQuantity(f"A serial ({item.code}) can't be split.")
     child = Lot(
         id=uuid.uuid4(),
         code=data.new_code or new_lot_code(item),
@@ -351,6 +366,8 @@ async def adjust_lot(session: AsyncSession, code: str, data: Adjust, actor: str)
     item = await session.get(Item, lot.item_id)
     assert item is not None
     old = lot.quantity
+    if item.tracking == "serial" and lot.quantity + data.delta not in (0, 1):
+        raise SerialQuantity(f"A serial of {item.code} holds 0 or 1 {item.uom}.")
     await _book(session, lot, "adjust", data.delta, actor, reason=data.reason)
     await append_audit(
         session,
@@ -419,3 +436,125 @@ async def change_status(session: AsyncSession, code: str, action: str, reason: s
         ),
     )
     return await lot_read(session, lot)
+
+
+async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str) -> LotRead:
+    """Hand stock to a work order at the line: the whole lot moves, or the issued part becomes its own lot."""
+    lot = await lot_for_update(session, code)
+    item = await session.get(Item, lot.item_id)
+    assert item is not None
+    refusal = lot.refusal_to_consume(today())
+    if refusal is not None:
+        raise LotNotConsumable(refusal, lot=lot.code, lot_status=lot.status)
+    source = await session.get(Location, lot.location_id)
+    target = await catalog.location_by_code(session, data.to_location)
+    assert source is not None
+    quantity = lot.quantity if data.quantity is None else data.quantity
+    if quantity > lot.quantity:
+        raise InsufficientQuantity(f"Lot {lot.code} holds {lot.quantity} {item.uom}; {quantity} requested.")
+    if quantity == lot.quantity:
+        issued = lot
+        await _book(
+            session,
+            lot,
+            "issue",
+            Decimal(0),
+            actor,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            work_order=data.work_order,
+        )
+        lot.location_id = target.id
+    else:
+        issued = Lot(
+            id=uuid.uuid4(),
+            code=data.new_code or new_lot_code(item),
+            item_id=lot.item_id,
+            location_id=target.id,
+            quantity=Decimal(0),
+            status=lot.status,
+            supplier=lot.supplier,
+            supplier_lot=lot.supplier_lot,
+            expires_on=lot.expires_on,
+            attributes=dict(lot.attributes),
+            parent_lot_id=lot.id,
+            received_at=lot.received_at,
+        )
+        await _new_lot(session, issued)
+        await _book(
+            session,
+            lot,
+            "issue",
+            -quantity,
+            actor,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            work_order=data.work_order,
+            related_lot_id=issued.id,
+        )
+        await _book(
+            session,
+            issued,
+            "issue",
+            quantity,
+            actor,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            work_order=data.work_order,
+            related_lot_id=lot.id,
+        )
+    issued.work_order = data.work_order
+    await record_event(
+        session,
+        ev.LotIssued(
+            lot_code=lot.code,
+            item_code=item.code,
+            uom=item.uom,
+            actor=actor,
+            issued_lot_code=issued.code,
+            quantity=quantity,
+            work_order=data.work_order,
+            from_location=source.code,
+            to_location=target.code,
+        ),
+    )
+    return await lot_read(session, issued)
+
+
+async def merge_lots(session: AsyncSession, code: str, data: Merge, actor: str) -> LotRead:
+    """Pour other lots of the same item into this one; each source's quantity stays on record."""
+    if code in data.sources or len(set(data.sources)) != len(data.sources):
+        raise InvalidMerge("A lot can't be merged into itself, and each source is named once.")
+    # lock in code order, so two merges over the same lots can't deadlock
+    locked = {c: await lot_for_update(session, c) for c in sorted([code, *data.sources])}
+    target = locked[code]
+    item = await session.get(Item, target.item_id)
+    assert item is not None
+    if item.tracking == "serial":
+        raise InvalidMerge(f"Serials of {item.code} can't be merged.")
+    merged: list[ev.MergedSource] = []
+    for source_code in data.sources:
+        source = locked[source_code]
+        if source.item_id != target.item_id:
+            raise InvalidMerge(f"Lot {source_code} holds another item than {code}.")
+        if source.status != target.status or source.status not in ("available", "quarantine"):
+            raise InvalidMerge(
+                f"Lot {source_code} is {source.status}; only lots of the same usable status merge."
+            )
+        quantity = source.quantity
+        await _book(session, source, "merge", -quantity, actor, related_lot_id=target.id)
+        await _book(session, target, "merge", quantity, actor, related_lot_id=source.id)
+        source.status = "consumed"
+        merged.append(ev.MergedSource(lot_code=source_code, quantity=quantity))
+    await record_event(
+        session,
+        ev.LotMerged(
+            lot_code=target.code,
+            item_code=item.code,
+            uom=item.uom,
+            actor=actor,
+            sources=merged,
+            quantity=target.quantity,
+        ),
+    )
+    return await lot_read(session, target)
