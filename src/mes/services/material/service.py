@@ -261,6 +261,29 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
     return await lot_read(session, lot)
 
 
+async def _child_lot(
+    session: AsyncSession, lot: Lot, item: Item, code: str | None, location_id: uuid.UUID
+) -> Lot:
+    """A new, empty lot carrying its parent's identity (supplier, expiry, status, attributes)."""
+    child = Lot(
+        id=uuid.uuid4(),
+        code=code or new_lot_code(item),
+        item_id=lot.item_id,
+        location_id=location_id,
+        quantity=Decimal(0),
+        status=lot.status,
+        supplier=lot.supplier,
+        supplier_lot=lot.supplier_lot,
+        expires_on=lot.expires_on,
+        attributes=dict(lot.attributes),
+        hold_reason=lot.hold_reason,
+        parent_lot_id=lot.id,
+        received_at=lot.received_at,
+    )
+    await _new_lot(session, child)
+    return child
+
+
 def _movable(lot: Lot) -> None:
     if lot.status in ("consumed", "scrapped"):
         raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; nothing is left to book.")
@@ -297,22 +320,7 @@ async def split_lot(session: AsyncSession, code: str, data: Split, actor: str) -
     assert item is not None
     if item.tracking == "serial":
         raise SerialQuantity(f"A serial ({item.code}) can't be split.")
-    child = Lot(
-        id=uuid.uuid4(),
-        code=data.new_code or new_lot_code(item),
-        item_id=lot.item_id,
-        location_id=lot.location_id,
-        quantity=Decimal(0),
-        status=lot.status,
-        supplier=lot.supplier,
-        supplier_lot=lot.supplier_lot,
-        expires_on=lot.expires_on,
-        attributes=dict(lot.attributes),
-        hold_reason=lot.hold_reason,
-        parent_lot_id=lot.id,
-        received_at=lot.received_at,
-    )
-    await _new_lot(session, child)
+    child = await _child_lot(session, lot, item, data.new_code, lot.location_id)
     await _book(session, lot, "split", -data.quantity, actor, related_lot_id=child.id)
     await _book(session, child, "split", data.quantity, actor, related_lot_id=lot.id)
     await record_event(
@@ -466,21 +474,7 @@ async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str) -
         )
         lot.location_id = target.id
     else:
-        issued = Lot(
-            id=uuid.uuid4(),
-            code=data.new_code or new_lot_code(item),
-            item_id=lot.item_id,
-            location_id=target.id,
-            quantity=Decimal(0),
-            status=lot.status,
-            supplier=lot.supplier,
-            supplier_lot=lot.supplier_lot,
-            expires_on=lot.expires_on,
-            attributes=dict(lot.attributes),
-            parent_lot_id=lot.id,
-            received_at=lot.received_at,
-        )
-        await _new_lot(session, issued)
+        issued = await _child_lot(session, lot, item, data.new_code, target.id)
         await _book(
             session,
             lot,
