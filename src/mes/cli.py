@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import os
 import signal
 import sys
@@ -87,6 +88,10 @@ def cmd_up(args: argparse.Namespace) -> int:
             f"all {len(specs)} services on http://{host}:{port}/api/v1/<service> "
             f"(health: http://{host}:{port}/health); Ctrl-C stops everything"
         )
+        _say(
+            f"log in: POST http://{host}:{port}/api/v1/auth/login; the first administrator comes from "
+            "MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD at start, or `mes create-admin <name> --embedded`"
+        )
         # Ctrl-C is the normal way to stop: shut down cleanly below
         with contextlib.suppress(KeyboardInterrupt):
             _serve_uvicorn(app, host, port, "warning")
@@ -136,6 +141,45 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             _say(f"{spec.info.name}: migrated to {args.revision}")
 
     asyncio.run(run())
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """The first administrator (idempotent): password from MES_ADMIN_PASSWORD or asked for."""
+    from mes.platform.db import Database
+    from mes.platform.embedded import EmbeddedPostgres
+    from mes.platform.errors import DomainError
+    from mes.platform.migrations import ensure_database, migrate
+    from mes.platform.settings import replace_database
+    from mes.services import load_spec
+    from mes.services.auth.bootstrap import bootstrap_admin
+
+    settings = _settings()
+    spec = load_spec("auth")
+    password = os.environ.get("MES_ADMIN_PASSWORD") or getpass.getpass(f"password for {args.username}: ")
+    pg = EmbeddedPostgres(Path(args.data_dir or settings.data_dir)) if args.embedded else None
+    url = settings.database_url_for(spec.info)
+
+    async def run(url: str) -> bool:
+        if pg is not None:
+            await ensure_database(url, spec.info.database)
+            url = replace_database(url, spec.info.database)
+        await migrate(url, spec.migrations)
+        db = Database.from_url(url, service="auth", pool_size=1)
+        try:
+            return await bootstrap_admin(db, args.username, password)
+        finally:
+            await db.dispose()
+
+    try:
+        created = asyncio.run(run(pg.start() if pg is not None else url))
+    except DomainError as e:
+        _say(f"administrator not created: {e.detail}")
+        return 2
+    finally:
+        if pg is not None:
+            pg.stop()
+    _say(f"administrator {args.username} created" if created else f"{args.username} exists; nothing changed")
     return 0
 
 
@@ -191,6 +235,13 @@ def parser() -> argparse.ArgumentParser:
     mig.add_argument("--revision", default="head")
     mig.add_argument("--create-db", action="store_true", help="create the database when missing")
     mig.set_defaults(func=cmd_migrate)
+    admin = sub.add_parser(
+        "create-admin", help="create the first administrator (MES_ADMIN_PASSWORD or prompt)"
+    )
+    admin.add_argument("username")
+    admin.add_argument("--embedded", action="store_true", help="in the embedded PostgreSQL of `mes up`")
+    admin.add_argument("--data-dir", help="embedded data directory (default ./var)")
+    admin.set_defaults(func=cmd_create_admin)
     relay = sub.add_parser("relay", help="run only the outbox relay of one service")
     relay.add_argument("service", choices=names + [s.package for s in SERVICES], metavar="service")
     relay.set_defaults(func=cmd_relay)

@@ -267,6 +267,54 @@ async def harness(service_databases: Databases, test_keys: TestKeys) -> AsyncIte
             await conn.close()
 
 
+class AuthHarness(Harness):
+    """A Harness whose services verify tokens from the auth service's own JWKS, as in production."""
+
+    async def login(self, username: str, password: str) -> dict[str, str]:
+        """Bearer headers with an access token the auth service issued."""
+        r = await self.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        return bearer(r.json()["access_token"])
+
+
+@pytest.fixture
+async def auth_harness(service_databases: Databases, test_keys: TestKeys) -> AsyncIterator[AuthHarness]:
+    """Like `harness`, but the verifier fetches the JWKS from the auth app through the service
+    directory (`make_verifier`), so only tokens the auth service issued are accepted."""
+    from mes.platform.app import make_verifier
+    from mes.services import all_specs
+
+    settings = Settings(jwks_url="")
+    bus = InProcessBus()
+    dispatcher = PrefixDispatcher(root=_not_found_app)
+    directory = ServiceDirectory(asgi_app=dispatcher)
+    verifier = make_verifier(settings, directory)
+    verifier.min_refresh_s = 0  # a test rotates keys and uses the new kid at once
+    runtimes: dict[str, ServiceRuntime] = {}
+    conns = []
+    for spec in all_specs():
+        conn = await service_databases.engines[spec.info.name].connect()
+        await conn.begin()
+        conns.append(conn)
+        db = Database(service_databases.engines[spec.info.name], service=spec.info.name, bind=conn)
+        app = build_service_app(spec, settings)
+        runtime = ServiceRuntime(spec, db, bus)
+        attach(app, runtime, directory, verifier)
+        runtimes[spec.info.name] = runtime
+        dispatcher.add(spec.info.api_root, app)
+        if spec.handlers:
+            await bus.subscribe(spec.info.name, [c.topic for c in spec.handlers], runtime.consumer())
+    h = AuthHarness(runtimes, dispatcher, test_keys)
+    try:
+        yield h
+    finally:
+        await h.client.aclose()
+        await directory.close()
+        for conn in conns:
+            await conn.rollback()
+            await conn.close()
+
+
 async def _not_found_app(scope: Any, receive: Any, send: Any) -> None:
     from mes.platform.errors import problem
 

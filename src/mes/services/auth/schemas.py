@@ -1,0 +1,153 @@
+"""Request and response bodies of the auth service; secrets come in as SecretStr and never go out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, SecretStr
+
+from mes.platform.schemas import Page, Schema
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+# stored lower-case, so "JDoe" and "jdoe" can't be two people; never reused, never renamed
+Username = Annotated[
+    str,
+    BeforeValidator(_lower),
+    Field(pattern=r"^[a-z0-9][a-z0-9._@-]{1,63}$", examples=["jdoe"]),
+]
+RoleName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,63}$", examples=["operator"])]
+PermissionName = Annotated[
+    str,
+    Field(pattern=r"^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*){1,3}$", max_length=100, examples=["workorder:read"]),
+]
+DisplayName = Annotated[str, Field(min_length=1, max_length=200, examples=["Jane Doe"])]
+Reason = Annotated[str | None, Field(max_length=500, description="Why (kept in the audit trail)")]
+NewPassword = Annotated[SecretStr, Field(min_length=1, max_length=1024)]
+
+
+class LoginRequest(Schema):
+    username: Annotated[str, Field(min_length=1, max_length=200)]
+    password: Annotated[SecretStr, Field(min_length=1, max_length=1024)]
+
+
+class RefreshRequest(Schema):
+    refresh_token: Annotated[SecretStr, Field(min_length=1, max_length=200)]
+
+
+class TokenPair(Schema):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the scheme's name, not a secret)
+    expires_in: int = Field(description="Seconds the access token is valid")
+    refresh_token: str = Field(description="Opaque; exchange it once at /refresh for a new pair")
+    refresh_expires_in: int
+
+
+class UserCreate(Schema):
+    username: Username
+    display_name: DisplayName
+    password: NewPassword
+    roles: Annotated[list[RoleName], Field(max_length=20)] = []
+    reason: Reason = None
+
+
+class UserUpdate(Schema):
+    display_name: DisplayName | None = None
+    roles: Annotated[list[RoleName] | None, Field(max_length=20)] = None
+    reason: Reason = None
+
+
+class PasswordReset(Schema):
+    new_password: NewPassword
+    reason: Reason = None
+
+
+class StatusChange(Schema):
+    reason: Reason = None
+
+
+class UserRead(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+    active: bool
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    password_changed_at: datetime
+    deactivated_at: datetime | None
+
+
+UserPage = Page[UserRead]
+
+
+class RoleCreate(Schema):
+    name: RoleName
+    description: Annotated[str, Field(max_length=500)] = ""
+    permissions: Annotated[list[PermissionName], Field(max_length=500)] = []
+    reason: Reason = None
+
+
+class RolePermissionsUpdate(Schema):
+    permissions: Annotated[list[PermissionName], Field(max_length=500)]
+    reason: Reason = None
+
+
+class RoleRead(Schema):
+    name: str
+    description: str
+    builtin: bool
+    permissions: list[str]
+
+
+class PermissionRead(Schema):
+    name: str
+    description: str
+
+
+class Jwk(Schema):
+    kty: Literal["OKP"]
+    crv: Literal["Ed25519"]
+    x: str
+    kid: str
+    alg: Literal["EdDSA"]
+    use: Literal["sig"]
+
+
+class Jwks(Schema):
+    keys: list[Jwk]
+
+
+class KeyRotate(Schema):
+    reason: Reason = None
+
+
+class SigningKeyRead(Schema):
+    kid: str
+    algorithm: str
+    status: Literal["active", "retired"]
+    published: bool = Field(description="In the JWKS: tokens it signed still verify")
+    sealed: bool = Field(description="Private half encrypted at rest (MES_AUTH_KEY_SECRET)")
+    created_at: datetime
+    created_by: str
+    retired_at: datetime | None
+
+
+class AuditEntryRead(Schema):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    old: Any
+    new: Any
+    reason: str | None
+    hash: str
+
+
+AuditPage = Page[AuditEntryRead]
