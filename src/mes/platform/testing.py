@@ -151,7 +151,11 @@ def server_url() -> str:
 
 
 def worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Names this test process's databases: the xdist worker, plus MES_TEST_TAG when set so that
+    two suites can run side by side against one PostgreSQL server."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    tag = os.environ.get("MES_TEST_TAG", "")
+    return f"{tag}_{worker}" if tag else worker
 
 
 async def recreate_database(server: str, name: str) -> str:
