@@ -10,9 +10,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from mes.platform.app import (
     PrefixDispatcher,
@@ -68,6 +72,44 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+# Mantine sets CSS variables in style attributes and <style> tags, hence 'unsafe-inline' for styles only.
+UI_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+class UiFiles(StaticFiles):
+    """The built web UI: its files, and index.html for a page the browser asks for that the UI routes itself."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404 or not self._is_page_request(path, scope):
+                raise
+            response = await super().get_response("index.html", scope)
+        if path.startswith("assets/"):
+            # Vite puts a content hash in every asset's name
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        else:
+            response.headers["Cache-Control"] = "no-cache"
+        response.headers.update(UI_HEADERS)
+        return response
+
+    @staticmethod
+    def _is_page_request(path: str, scope: Scope) -> bool:
+        # API paths and anything but a browser's page load (Accept: text/html) keep their 404
+        if path == "api" or path.startswith(("api/", "assets/")):
+            return False
+        return "text/html" in Headers(scope=scope).get("accept", "")
+
+
 def build_embedded_app(
     specs: Sequence[ServiceSpec], settings: Settings, urls: dict[str, str], *, ui_dir: Path | None = None
 ) -> PrefixDispatcher:
@@ -108,10 +150,7 @@ def build_embedded_app(
 
     routes: list[Any] = [Route("/health", health), Route("/ready", ready), Route("/metrics", metrics)]
     if ui_dir is not None and (ui_dir / "index.html").exists():
-        from starlette.routing import Mount
-        from starlette.staticfiles import StaticFiles
-
-        routes.append(Mount("/", StaticFiles(directory=ui_dir, html=True)))
+        routes.append(Mount("/", UiFiles(directory=ui_dir, html=True)))
     root = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
     dispatcher = PrefixDispatcher(root)
     directory = ServiceDirectory(asgi_app=dispatcher, timeout_s=settings.http_timeout_s)

@@ -1,0 +1,77 @@
+import { Button, Container, Stack, Text, Title } from "@mantine/core";
+import { useEffect } from "react";
+import { createBrowserRouter, Link, RouterProvider, useRouteError } from "react-router";
+import { session } from "./auth/session";
+import { AppLayout } from "./components/AppLayout";
+import { RequirePerms, RequireSignIn } from "./components/guards";
+import { ProblemAlert } from "./components/ProblemAlert";
+import { MENU } from "./nav/menu";
+import { HomePage } from "./pages/HomePage";
+import { LotPage } from "./pages/LotPage";
+import { SignInPage } from "./pages/SignInPage";
+
+function needs(path: string): readonly string[] {
+  return MENU.find((m) => m.path === path)?.needs ?? [];
+}
+
+function NotFound() {
+  return (
+    <Container size="sm" py="xl">
+      <Stack>
+        <Title order={2}>No such page</Title>
+        <Text>This address is not a screen of the MES.</Text>
+        <Button component={Link} to="/" w="fit-content">
+          Home
+        </Button>
+      </Stack>
+    </Container>
+  );
+}
+
+/** Last resort: a crash in a page shows what happened, never a blank screen. */
+function Crash() {
+  const error = useRouteError();
+  return (
+    <Container size="sm" py="xl">
+      <Stack>
+        <ProblemAlert error={error} title="This screen failed" />
+        <Button onClick={() => window.location.reload()} w="fit-content">
+          Reload
+        </Button>
+      </Stack>
+    </Container>
+  );
+}
+
+const router = createBrowserRouter([
+  { path: "/signin", element: <SignInPage />, errorElement: <Crash /> },
+  {
+    element: <RequireSignIn />,
+    errorElement: <Crash />,
+    children: [
+      {
+        element: <AppLayout />,
+        errorElement: <Crash />,
+        children: [
+          { index: true, element: <HomePage /> },
+          {
+            path: "material/lots/:code?",
+            element: (
+              <RequirePerms needs={needs("/material/lots")}>
+                <LotPage />
+              </RequirePerms>
+            ),
+          },
+          { path: "*", element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);
+
+export function App() {
+  useEffect(() => {
+    void session.restore();
+  }, []);
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,19 @@
+/** Permission strings as the auth service issues them in the token's `perms` claim. */
+export const PERM = {
+  materialRead: "material:read",
+  lotHold: "material:lot:hold",
+  lotConsume: "material:lot:consume",
+  resourceRead: "resource:read",
+  stateWrite: "resource:state:write",
+  workorderRead: "workorder:read",
+  workorderExecute: "workorder:execute",
+  workorderRelease: "workorder:release",
+} as const;
+
+export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});
+
+/** True when every one of `needs` is granted. */
+export function hasAll(perms: readonly string[], needs: readonly string[]): boolean {
+  const granted = new Set(perms);
+  return needs.every((p) => granted.has(p));
+}

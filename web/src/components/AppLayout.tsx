@@ -1,0 +1,73 @@
+import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
+import { session } from "../auth/session";
+import { useSession } from "../auth/useSession";
+import { menuItemFor, visibleMenu } from "../nav/menu";
+
+/** Header with who is signed in, a menu of what the user may use, and the page. */
+export function AppLayout() {
+  const { claims, perms } = useSession();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const location = useLocation();
+  const items = visibleMenu(perms);
+  const active = menuItemFor(location.pathname);
+
+  return (
+    <AppShell
+      header={{ height: 64 }}
+      navbar={{ width: 240, breakpoint: "md", collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header bg="dark.8" c="white">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" color="white" size="md" aria-label="Menu" />
+            <Title order={3} c="white">
+              MES
+            </Title>
+            {active ? (
+              <Text c="gray.3" fw={600} visibleFrom="sm">
+                {active.label}
+              </Text>
+            ) : null}
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <Stack gap={0} align="flex-end">
+              <Text fw={700} data-testid="signed-in-user">
+                {claims?.name}
+              </Text>
+              <Group gap={4} visibleFrom="sm">
+                {claims?.roles.map((r) => (
+                  <Badge key={r} size="xs" color="gray.6" variant="filled">
+                    {r}
+                  </Badge>
+                ))}
+              </Group>
+            </Stack>
+            <Button variant="white" color="dark" onClick={() => void session.signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" aria-label="Main menu">
+        <NavLink component={RouterNavLink} to="/" label="Home" end onClick={close} py="md" />
+        {items.map((item) => (
+          <NavLink
+            key={item.path}
+            component={RouterNavLink}
+            to={item.path}
+            label={item.label}
+            onClick={close}
+            py="md"
+            fw={600}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,31 @@
+import { hasAll, PERM } from "../auth/permissions";
+
+export interface MenuItem {
+  path: string;
+  label: string;
+  description: string;
+  /** every one of these permissions is needed to see the entry (the API checks again) */
+  needs: readonly string[];
+}
+
+/** The screens, in menu order. */
+export const MENU: readonly MenuItem[] = [
+  {
+    path: "/material/lots",
+    label: "Material lots",
+    description: "Find a lot by scanning; status, quantity, location, history; hold and release.",
+    needs: [PERM.materialRead],
+  },
+];
+
+/** The menu entries a user with `perms` may see. */
+export function visibleMenu(perms: readonly string[], menu: readonly MenuItem[] = MENU): MenuItem[] {
+  return menu.filter((item) => hasAll(perms, item.needs));
+}
+
+/** The entry a path belongs to (longest prefix), for route guards and the active link. */
+export function menuItemFor(pathname: string, menu: readonly MenuItem[] = MENU): MenuItem | undefined {
+  return [...menu]
+    .sort((a, b) => b.path.length - a.path.length)
+    .find((item) => pathname === item.path || pathname.startsWith(`${item.path}/`));
+}
