@@ -13,3 +13,25 @@ class DuplicateEquipmentCode(Conflict):
 
 class InvalidHierarchy(Unprocessable):
     code = "invalid_hierarchy"
+
+
+class InvalidStateChange(Unprocessable):
+    code = "invalid_state_change"
+
+
+class NotFoundHere(NotFound):
+    """A record other than equipment that doesn't exist (reason code, person, skill, plan, order...)."""
+
+    code = "not_found"
+
+
+class DuplicateCode(Conflict):
+    code = "duplicate_code"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class InvalidCalendar(Unprocessable):
+    code = "invalid_calendar"

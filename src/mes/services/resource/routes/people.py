@@ -1,0 +1,87 @@
+"""HTTP routes: personnel, skills, qualifications, requirements and the authorization check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from mes.platform.db import SessionDep
+from mes.services.resource.routes.common import CONFLICT, CanRead, CanWritePersonnel, Code64, Username
+from mes.services.resource.schemas.people import (
+    AuthorizationCheck,
+    AuthorizationResult,
+    PersonCreate,
+    PersonRead,
+    PersonUpdate,
+    QualificationGrant,
+    RequirementCreate,
+    RequirementRead,
+    SkillCreate,
+    SkillRead,
+)
+from mes.services.resource.service import personnel as service
+
+router = APIRouter()
+
+
+@router.post("/persons", status_code=201, response_model=PersonRead, responses=CONFLICT)
+async def create_person(body: PersonCreate, session: SessionDep, who: CanWritePersonnel) -> PersonRead:
+    return await service.create_person(session, body, who.subject)
+
+
+@router.get("/persons/{username}", response_model=PersonRead)
+async def get_person(username: Username, session: SessionDep, _: CanRead) -> PersonRead:
+    return await service.read_person(session, username)
+
+
+@router.patch("/persons/{username}", response_model=PersonRead, summary="Activate or deactivate")
+async def update_person(
+    username: Username, body: PersonUpdate, session: SessionDep, who: CanWritePersonnel
+) -> PersonRead:
+    return await service.set_active(session, username, body.active, who.subject)
+
+
+@router.post("/skills", status_code=201, response_model=SkillRead, responses=CONFLICT)
+async def create_skill(body: SkillCreate, session: SessionDep, who: CanWritePersonnel) -> SkillRead:
+    return await service.create_skill(session, body, who.subject)
+
+
+@router.post(
+    "/persons/{username}/qualifications",
+    response_model=PersonRead,
+    summary="Grant or renew a qualification (level, certification expiry)",
+)
+async def grant_qualification(
+    username: Username, body: QualificationGrant, session: SessionDep, who: CanWritePersonnel
+) -> PersonRead:
+    return await service.grant(session, username, body, who.subject)
+
+
+@router.delete("/persons/{username}/qualifications/{skill}", status_code=204)
+async def revoke_qualification(
+    username: Username,
+    skill: Code64,
+    session: SessionDep,
+    who: CanWritePersonnel,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
+) -> None:
+    await service.revoke(session, username, skill, reason, who.subject)
+
+
+@router.post("/requirements", status_code=201, response_model=RequirementRead)
+async def add_requirement(
+    body: RequirementCreate, session: SessionDep, who: CanWritePersonnel
+) -> RequirementRead:
+    return await service.add_requirement(session, body, who.subject)
+
+
+@router.post(
+    "/authorizations/check",
+    response_model=AuthorizationResult,
+    summary="May this person run this operation on this equipment at this time? With the reasons when not",
+)
+async def check_authorization(
+    body: AuthorizationCheck, session: SessionDep, _: CanRead
+) -> AuthorizationResult:
+    return await service.check(session, body)

@@ -1,0 +1,25 @@
+"""Request and response bodies of the resource service."""
+
+from mes.services.resource.schemas.equipment import (
+    Code,
+    CycleTimeRead,
+    CycleTimeSet,
+    EquipmentAttributes,
+    EquipmentCreate,
+    EquipmentDetail,
+    EquipmentPage,
+    EquipmentRead,
+    Level,
+)
+
+__all__ = [
+    "Code",
+    "CycleTimeRead",
+    "CycleTimeSet",
+    "EquipmentAttributes",
+    "EquipmentCreate",
+    "EquipmentDetail",
+    "EquipmentPage",
+    "EquipmentRead",
+    "Level",
+]

@@ -1,0 +1,92 @@
+"""Request and response bodies: personnel, skills, qualifications and the authorization check."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, Field
+
+from mes.platform.schemas import Schema
+from mes.services.resource.schemas.equipment import Code
+
+Username = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s/]+$")]
+Level = Annotated[int, Field(ge=1, le=9)]
+
+
+class PersonCreate(Schema):
+    username: Username
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PersonUpdate(Schema):
+    active: bool
+
+
+class SkillCreate(Schema):
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class SkillRead(Schema):
+    code: str
+    name: str
+
+
+class QualificationGrant(Schema):
+    skill: Code
+    level: Level
+    expires_on: date | None = Field(None, description="Certification valid through this day; none: no expiry")
+
+
+class QualificationRead(Schema):
+    skill: str
+    level: int
+    expires_on: date | None
+    granted_at: datetime
+    granted_by: str
+
+
+class PersonRead(Schema):
+    username: str
+    name: str
+    active: bool
+    qualifications: list[QualificationRead]
+
+
+class RequirementCreate(Schema):
+    equipment_code: Code | None = None
+    operation: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    skill: Code
+    min_level: Level
+
+
+class RequirementRead(Schema):
+    id: str
+    equipment_code: str | None
+    operation: str | None
+    skill: str
+    min_level: int
+
+
+class SkillNeed(Schema):
+    code: Code
+    min_level: Level
+
+
+class AuthorizationCheck(Schema):
+    username: Annotated[str, Field(min_length=1, max_length=200)]
+    equipment_code: Annotated[str, Field(min_length=1, max_length=64)]
+    operation: Annotated[str | None, Field(max_length=64)] = None
+    skills: Annotated[list[SkillNeed], Field(max_length=100)] = []
+    at: AwareDatetime | None = None
+
+
+class Reason(Schema):
+    code: str
+    detail: str
+
+
+class AuthorizationResult(Schema):
+    allowed: bool
+    reasons: list[Reason]

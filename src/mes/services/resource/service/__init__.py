@@ -1,0 +1,1 @@
+"""Use cases of the resource service, one module per area."""

@@ -1,0 +1,295 @@
+"""Personnel, skills, qualifications, requirements and "may this person run this here, now?"."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts.resource import QualificationExpired, QualificationGranted, QualificationRevoked
+from mes.platform.audit import append_audit
+from mes.platform.events import record_event
+from mes.services.resource import queries
+from mes.services.resource.errors import DuplicateCode, NotFoundHere
+from mes.services.resource.models import Person, Qualification, Skill, SkillRequirement
+from mes.services.resource.models.states import UNAVAILABLE
+from mes.services.resource.schemas.people import (
+    AuthorizationCheck,
+    AuthorizationResult,
+    PersonCreate,
+    PersonRead,
+    QualificationGrant,
+    QualificationRead,
+    Reason,
+    RequirementCreate,
+    RequirementRead,
+    SkillCreate,
+    SkillRead,
+)
+
+
+async def _person(session: AsyncSession, username: str) -> Person:
+    p = await session.scalar(select(Person).where(Person.username == username))
+    if p is None:
+        raise NotFoundHere(f"No person with user name {username}.", code="person_not_found")
+    return p
+
+
+async def _skill(session: AsyncSession, code: str) -> Skill:
+    s = await session.scalar(select(Skill).where(Skill.code == code))
+    if s is None:
+        raise NotFoundHere(f"No skill with code {code}.", code="skill_not_found")
+    return s
+
+
+async def _add(session: AsyncSession, row: object, what: str) -> None:
+    session.add(row)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise DuplicateCode(f"{what} already exists.") from None
+
+
+async def read_person(session: AsyncSession, username: str) -> PersonRead:
+    p = await _person(session, username)
+    rows = await session.execute(
+        select(Qualification, Skill.code)
+        .join(Skill, Skill.id == Qualification.skill_id)
+        .where(Qualification.person_id == p.id)
+        .order_by(Skill.code)
+    )
+    quals = [
+        QualificationRead(
+            skill=code,
+            level=q.level,
+            expires_on=q.expires_on,
+            granted_at=q.granted_at,
+            granted_by=q.granted_by,
+        )
+        for q, code in rows
+    ]
+    return PersonRead(username=p.username, name=p.name, active=p.active, qualifications=quals)
+
+
+async def create_person(session: AsyncSession, body: PersonCreate, actor: str) -> PersonRead:
+    await _add(
+        session, Person(username=body.username, name=body.name, active=True), f"Person {body.username}"
+    )
+    await append_audit(
+        session,
+        actor=actor,
+        action="person.created",
+        entity_type="person",
+        entity_id=body.username,
+        new=body.model_dump(mode="json"),
+    )
+    return await read_person(session, body.username)
+
+
+async def set_active(session: AsyncSession, username: str, active: bool, actor: str) -> PersonRead:
+    p = await _person(session, username)
+    old, p.active = p.active, active
+    await append_audit(
+        session,
+        actor=actor,
+        action="person.activity_changed",
+        entity_type="person",
+        entity_id=username,
+        old={"active": old},
+        new={"active": active},
+    )
+    return await read_person(session, username)
+
+
+async def create_skill(session: AsyncSession, body: SkillCreate, actor: str) -> SkillRead:
+    await _add(session, Skill(code=body.code, name=body.name), f"Skill {body.code}")
+    await append_audit(
+        session,
+        actor=actor,
+        action="skill.created",
+        entity_type="skill",
+        entity_id=body.code,
+        new=body.model_dump(mode="json"),
+    )
+    return SkillRead(code=body.code, name=body.name)
+
+
+async def grant(session: AsyncSession, username: str, body: QualificationGrant, actor: str) -> PersonRead:
+    """Grants or renews: the level and the expiry replace the previous ones."""
+    p = await _person(session, username)
+    skill = await _skill(session, body.skill)
+    q = await session.scalar(
+        select(Qualification).where(Qualification.person_id == p.id, Qualification.skill_id == skill.id)
+    )
+    old = None
+    if q is None:
+        q = Qualification(person_id=p.id, skill_id=skill.id, granted_by=actor, expiry_announced=False)
+        session.add(q)
+    else:
+        old = {"level": q.level, "expires_on": q.expires_on.isoformat() if q.expires_on else None}
+        q.granted_at, q.granted_by = datetime.now(UTC), actor
+    q.level, q.expires_on, q.expiry_announced = body.level, body.expires_on, False
+    await session.flush()
+    await append_audit(
+        session,
+        actor=actor,
+        action="qualification.granted",
+        entity_type="person",
+        entity_id=username,
+        old=old,
+        new=body.model_dump(mode="json"),
+    )
+    await record_event(
+        session,
+        QualificationGranted(
+            username=username,
+            skill_code=skill.code,
+            actor=actor,
+            level=body.level,
+            expires_on=body.expires_on,
+        ),
+    )
+    return await read_person(session, username)
+
+
+async def revoke(
+    session: AsyncSession, username: str, skill_code: str, reason: str | None, actor: str
+) -> None:
+    p = await _person(session, username)
+    skill = await _skill(session, skill_code)
+    q = await session.scalar(
+        select(Qualification).where(Qualification.person_id == p.id, Qualification.skill_id == skill.id)
+    )
+    if q is None:
+        raise NotFoundHere(f"{username} holds no qualification {skill_code}.", code="qualification_not_found")
+    await session.delete(q)
+    await append_audit(
+        session,
+        actor=actor,
+        action="qualification.revoked",
+        entity_type="person",
+        entity_id=username,
+        old={"skill": skill_code, "level": q.level},
+        reason=reason,
+    )
+    await record_event(
+        session, QualificationRevoked(username=username, skill_code=skill_code, actor=actor, reason=reason)
+    )
+
+
+async def add_requirement(session: AsyncSession, body: RequirementCreate, actor: str) -> RequirementRead:
+    if body.equipment_code is None and body.operation is None:
+        raise NotFoundHere("Name the work center (equipment_code), the operation, or both.", code="no_scope")
+    eq = await queries.equipment(session, body.equipment_code) if body.equipment_code else None
+    skill = await _skill(session, body.skill)
+    req = SkillRequirement(
+        equipment_id=eq.id if eq else None,
+        operation=body.operation,
+        skill_id=skill.id,
+        min_level=body.min_level,
+    )
+    session.add(req)
+    await session.flush()
+    read = RequirementRead(
+        id=str(req.id),
+        equipment_code=body.equipment_code,
+        operation=body.operation,
+        skill=body.skill,
+        min_level=body.min_level,
+    )
+    await append_audit(
+        session,
+        actor=actor,
+        action="requirement.added",
+        entity_type="skill_requirement",
+        entity_id=str(req.id),
+        new=read.model_dump(mode="json"),
+    )
+    return read
+
+
+async def check(session: AsyncSession, body: AuthorizationCheck) -> AuthorizationResult:
+    eq = await queries.equipment(session, body.equipment_code)
+    chain = await queries.lineage(session, eq)
+    at = body.at or datetime.now(UTC)
+    tz = queries.inherited(chain, "time_zone")
+    today: date = at.astimezone(queries.zone(str(tz)) if tz else UTC).date()
+    needed = {s.code: s.min_level for s in body.skills}
+    in_scope = SkillRequirement.equipment_id.in_([n.id for n in chain])
+    scope = and_(in_scope, SkillRequirement.operation.is_(None))
+    if body.operation is not None:
+        op_scope = and_(
+            SkillRequirement.operation == body.operation,
+            or_(SkillRequirement.equipment_id.is_(None), in_scope),
+        )
+        scope = or_(scope, op_scope)
+    for code, level in await session.execute(
+        select(Skill.code, SkillRequirement.min_level).join(Skill).where(scope)
+    ):
+        needed[code] = max(level, needed.get(code, 0))
+    reasons: list[Reason] = []
+    person = await session.scalar(select(Person).where(Person.username == body.username))
+    if person is None or not person.active:
+        what = "is not active" if person else "is not known to the resource service"
+        reasons.append(Reason(code="person_unknown", detail=f"{body.username} {what}."))
+    else:
+        held = {
+            code: q
+            for q, code in await session.execute(
+                select(Qualification, Skill.code).join(Skill).where(Qualification.person_id == person.id)
+            )
+        }
+        for code, level in sorted(needed.items()):
+            q = held.get(code)
+            if q is None or q.level < level:
+                has = f"has level {q.level}" if q else "doesn't have it"
+                reasons.append(
+                    Reason(
+                        code="skill_missing",
+                        detail=f"Skill {code} at level {level} is required; {body.username} {has}.",
+                    )
+                )
+            elif q.expires_on is not None and q.expires_on < today:
+                reasons.append(
+                    Reason(
+                        code="certification_expired",
+                        detail=f"The certification for skill {code} expired on {q.expires_on.isoformat()}.",
+                    )
+                )
+    if eq.state in UNAVAILABLE:
+        reasons.append(
+            Reason(code="equipment_unavailable", detail=f"{eq.code} is {eq.state} since {eq.state_since}.")
+        )
+    return AuthorizationResult(allowed=not reasons, reasons=reasons)
+
+
+async def expire_qualifications(session: AsyncSession, now: datetime) -> int:
+    """Announces each certification that has run out (once per expiry date); returns how many."""
+    rows = (
+        await session.execute(
+            select(Qualification, Skill.code, Person.username)
+            .join(Skill, Skill.id == Qualification.skill_id)
+            .join(Person, Person.id == Qualification.person_id)
+            .where(Qualification.expires_on < now.date(), Qualification.expiry_announced.is_(False))
+            .with_for_update(of=Qualification, skip_locked=True)
+        )
+    ).all()
+    for q, code, username in rows:
+        q.expiry_announced = True
+        assert q.expires_on is not None
+        await record_event(
+            session,
+            QualificationExpired(username=username, skill_code=code, actor="system", expires_on=q.expires_on),
+        )
+        await append_audit(
+            session,
+            actor="system",
+            action="qualification.expired",
+            entity_type="person",
+            entity_id=username,
+            new={"skill": code, "expires_on": q.expires_on.isoformat()},
+        )
+    return len(rows)
