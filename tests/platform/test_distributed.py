@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,62 +11,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from mes.platform.testing import (
     NatsServer,
+    ServeProcess,
     TestKeys,
     bearer,
-    free_port,
-    recreate_database,
-    server_url,
+    scratch_databases,
     wait_until,
 )
-
-MES = str(Path(sys.executable).parent / "mes")
 
 
 @pytest.fixture
 async def databases() -> AsyncIterator[dict[str, str]]:
-    server = server_url()
-    suffix = uuid.uuid4().hex[:8]
-    names = {"resource": f"test_dist_res_{suffix}", "work-orders": f"test_dist_wo_{suffix}"}
-    urls = {svc: await recreate_database(server, name) for svc, name in names.items()}
-    yield urls
-    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        for name in names.values():
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await engine.dispose()
-
-
-class Serve:
-    """`mes serve <service>` in its own process."""
-
-    def __init__(self, service: str, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [MES, "serve", service, "--port", str(self.port)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **env},
-        )
-
-    def wait_ready(self, timeout_s: float = 60) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.proc.stdout.read().decode() if self.proc.stdout else ""
-            try:
-                if httpx.get(self.base + "/ready", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError("service did not become ready")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+    async with scratch_databases("resource", "work-orders") as urls:
+        yield urls
 
 
 async def test_two_services_exchange_an_event_over_nats_and_replicas_share_the_work(
@@ -84,10 +34,10 @@ async def test_two_services_exchange_an_event_over_nats_and_replicas_share_the_w
         "MES_LOG_LEVEL": "WARNING",
         "MES_RELAY_POLL_S": "0.1",
     }
-    resource = Serve("resource", {**common, "MES_RESOURCE_DATABASE_URL": databases["resource"]})
+    resource = ServeProcess("resource", {**common, "MES_RESOURCE_DATABASE_URL": databases["resource"]})
     # two replicas of the work orders service: one consumer group, each event handled once
     replicas = [
-        Serve("work-orders", {**common, "MES_WORK_ORDERS_DATABASE_URL": databases["work-orders"]})
+        ServeProcess("work-orders", {**common, "MES_WORK_ORDERS_DATABASE_URL": databases["work-orders"]})
         for _ in range(2)
     ]
     procs = [resource, *replicas]

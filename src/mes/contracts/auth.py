@@ -5,7 +5,11 @@ No event ever carries a password, a hash or a token.
 
 from __future__ import annotations
 
-from typing import ClassVar
+import uuid
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import Field
 
 from mes.platform.events import Event
 
@@ -44,3 +48,47 @@ class UserRolesChanged(_UserEvent):
     old_roles: list[str]
     roles: list[str]
     reason: str | None
+
+
+class _SecurityEvent(Event):
+    """For a SIEM or a security dashboard: a refused sign-in, a lockout. `subject` is the account
+    (a known user name) or the client address when the name is unknown, never a typed secret."""
+
+    aggregate_field: ClassVar[str] = "subject"
+
+    subject: str
+    channel: Literal["password", "pin", "api_key", "signature"]
+    username: str | None = Field(description="Only when the name belongs to an account")
+    client: str | None = Field(description="Network address the attempt came from")
+
+
+class SignInFailed(_SecurityEvent):
+    topic: ClassVar[str] = "auth.sign_in_failed.v1"
+
+    reason: str = Field(examples=["wrong_password", "unknown_user", "locked", "wrong_pin"])
+    failures: int = Field(description="Failures counted in the current window, including this one")
+
+
+class SignInLocked(_SecurityEvent):
+    """Too many failures: the account (or client, or badge) is refused until `locked_until`."""
+
+    topic: ClassVar[str] = "auth.sign_in_locked.v1"
+
+    scope: Literal["account", "client", "badge"]
+    locked_until: datetime
+
+
+class RecordSigned(Event):
+    """An electronic signature was applied; `record_hash` binds it to the record's content."""
+
+    topic: ClassVar[str] = "auth.record_signed.v1"
+    aggregate_field: ClassVar[str] = "record_id"
+
+    signature_id: uuid.UUID
+    record_type: str
+    record_id: str
+    record_hash: str
+    username: str
+    printed_name: str
+    meaning: str
+    signed_at: datetime

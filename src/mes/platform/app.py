@@ -22,6 +22,7 @@ from mes.platform.db import Database
 from mes.platform.errors import install_error_handlers, problem
 from mes.platform.events import Envelope, Event, claim_inbox
 from mes.platform.http import ServiceDirectory
+from mes.platform.limits import MemoryStrikes, Strikes, make_strikes
 from mes.platform.migrations import migrate
 from mes.platform.observability import (
     RequestMiddleware,
@@ -186,8 +187,15 @@ async def readiness(db: Database, bus: Bus, name: str) -> Response:
     return problem(503, "not_ready", f"{name} is not ready: {checks}", checks=checks)
 
 
-def attach(app: FastAPI, runtime: ServiceRuntime, directory: ServiceDirectory, verifier: JwtVerifier) -> None:
+def attach(
+    app: FastAPI,
+    runtime: ServiceRuntime,
+    directory: ServiceDirectory,
+    verifier: JwtVerifier,
+    strikes: Strikes | None = None,
+) -> None:
     app.state.db = runtime.db
+    app.state.strikes = strikes or MemoryStrikes()
     app.state.bus = runtime.bus
     app.state.runtime = runtime
     app.state.directory = directory
@@ -210,12 +218,14 @@ def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         runtime = ServiceRuntime(
             spec, db, bus, relay_poll_s=settings.relay_poll_s, relay_batch=settings.relay_batch
         )
-        attach(app, runtime, directory, make_verifier(settings, directory))
+        strikes = make_strikes(settings.redis_url, settings.redis_prefix)
+        attach(app, runtime, directory, make_verifier(settings, directory), strikes)
         await runtime.start()
         try:
             yield
         finally:
             await runtime.stop()
+            await strikes.close()
             await bus.close()
             await directory.close()
             await db.dispose()

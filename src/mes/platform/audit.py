@@ -117,3 +117,9 @@ async def verify_audit_chain(session: AsyncSession) -> ChainCheck:
             return ChainCheck(False, n, r.id)
         prev_hash = r.hash
     return ChainCheck(True, n)
+
+
+def record_hash(content: dict[str, Any]) -> str:
+    """SHA-256 of a record's canonical JSON (sorted keys, no spaces): what an e-signature binds to.
+    A service recomputes it from its record's current content to see whether a signature still holds."""
+    return hashlib.sha256(_canonical(content).encode()).hexdigest()

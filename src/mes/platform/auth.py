@@ -29,6 +29,8 @@ class Principal:
     permissions: frozenset[str] = field(default_factory=frozenset)
     token_id: str | None = None
     name: str | None = None
+    session_id: str | None = None  # the auth session (sign-in) the token belongs to
+    station: str | None = None  # set when signed in with badge and PIN at a shared terminal
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions
@@ -106,6 +108,8 @@ class JwtVerifier:
             permissions=frozenset(str(p) for p in perms),
             token_id=claims.get("jti"),
             name=claims.get("name"),
+            session_id=claims.get("sid"),
+            station=claims.get("station"),
         )
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from mes.platform.errors import DomainError
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -64,13 +66,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: commits when the block ends normally, rolls back on any exception."""
+        """One unit of work: commits when the block ends normally, rolls back on any exception
+        except a DomainError that `keeps_changes` (committed, then raised on)."""
+        kept: DomainError | None = None
         async with self._sessions() as session:
             session.info["service"] = self.service
             async with session.begin():
-                yield session
+                try:
+                    yield session
+                except DomainError as e:
+                    if not e.keeps_changes:
+                        raise
+                    kept = e
             if session.info.pop("outbox_dirty", False):
                 self.outbox_signal.set()
+        if kept is not None:
+            raise kept
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

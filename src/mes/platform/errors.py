@@ -23,6 +23,9 @@ class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
     title: str = "Bad request"
+    # a refusal whose record must stay (a failed sign-in's audit entry, a lockout): the unit of
+    # work commits before the error is answered, instead of rolling back
+    keeps_changes: bool = False
 
     def __init__(self, detail: str, *, code: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
@@ -54,6 +57,16 @@ class Unprocessable(DomainError):
 
 class ServiceUnavailable(DomainError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
+
+
+class TooManyAttempts(DomainError):
+    """Refused until `retry_after_s` has passed (answered with a Retry-After header)."""
+
+    status, code, title = 429, "too_many_attempts", "Too many attempts"
+
+    def __init__(self, detail: str, *, retry_after_s: int, code: str | None = None, **extra: Any) -> None:
+        super().__init__(detail, code=code, retry_after_s=retry_after_s, **extra)
+        self.retry_after_s = retry_after_s
 
 
 _TITLES = {
@@ -127,6 +140,8 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return problem(
         exc.status,
         exc.code,

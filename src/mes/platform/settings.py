@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     relay_poll_s: float = 0.5
     relay_batch: int = 500
     db_pool_size: int = 10
+    # empty: lockouts and rate limits in this process's memory (embedded); redis://... shares them
+    redis_url: str = ""
+    redis_prefix: str = "mes"
 
     def database_url_for(self, service: ServiceInfo) -> str:
         """MES_<SERVICE>_DATABASE_URL, else the shared server with the service's own database."""

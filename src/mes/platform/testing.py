@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -167,6 +168,59 @@ async def recreate_database(server: str, name: str) -> str:
     await engine.dispose()
     await ensure_database(server, name)
     return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def scratch_databases(*labels: str) -> AsyncIterator[dict[str, str]]:
+    """Empty databases with unique names for tests that run `mes serve` processes; dropped after."""
+    from sqlalchemy import text
+
+    server = server_url()
+    suffix = uuid.uuid4().hex[:8]
+    names = {label: f"test_{label.replace('-', '_')}_{suffix}" for label in labels}
+    urls = {label: await recreate_database(server, name) for label, name in names.items()}
+    try:
+        yield urls
+    finally:
+        engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            for name in names.values():
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await engine.dispose()
+
+
+class ServeProcess:
+    """`mes serve <service>` in its own process, on a free port, with extra MES_* variables."""
+
+    def __init__(self, service: str, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        mes = str(Path(sys.executable).parent / "mes")
+        self.proc = subprocess.Popen(
+            [mes, "serve", service, "--port", str(self.port)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **env},
+        )
+
+    def wait_ready(self, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.proc.stdout.read().decode() if self.proc.stdout else ""
+            try:
+                if httpx.get(self.base + "/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError("service did not become ready")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 async def migrated_database(server: str, name: str, spec: ServiceSpec) -> str:
@@ -398,3 +452,33 @@ async def wait_until(predicate: Any, timeout_s: float = 10.0, interval_s: float 
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout_s}s")
         await asyncio.sleep(interval_s)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The machine's Redis (MES_TEST_REDIS_URL or 127.0.0.1:6379), else a `redis-server` started
+    here; fails with how to get one when neither is there. Tests use their own key prefix."""
+    url = os.environ.get("MES_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    u = make_url(url.replace("redis://", "postgresql://", 1))
+    if _tcp_open(u.host or "127.0.0.1", u.port or 6379):
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail(
+            "Redis is needed: run one on 127.0.0.1:6379 (apt install redis-server) or set MES_TEST_REDIS_URL"
+        )
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not _tcp_open("127.0.0.1", port):
+        assert time.monotonic() < deadline, "redis-server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -178,7 +178,7 @@ async def test_jwks_publishes_only_public_keys(auth_harness: AuthHarness) -> Non
     assert (key["kty"], key["crv"], key["alg"], key["use"]) == ("OKP", "Ed25519", "EdDSA", "sig")
 
 
-async def test_only_login_refresh_logout_and_jwks_are_public(auth_harness: AuthHarness) -> None:
+async def test_only_the_ways_to_get_a_token_and_the_jwks_are_public(auth_harness: AuthHarness) -> None:
     doc = (await auth_harness.client.get(f"{A}/openapi.json")).json()
     public, protected = set(), []
     for path, methods in doc["paths"].items():
@@ -191,6 +191,8 @@ async def test_only_login_refresh_logout_and_jwks_are_public(auth_harness: AuthH
         ("post", f"{A}/login"),
         ("post", f"{A}/refresh"),
         ("post", f"{A}/logout"),
+        ("post", f"{A}/stations/login"),
+        ("post", f"{A}/api-keys/token"),
         ("get", f"{A}/.well-known/jwks.json"),
     }
     assert len(protected) >= 15

@@ -74,7 +74,7 @@ async def test_no_secret_leaks_anywhere(
 
     out, err = capfd.readouterr()
     logs = out + err + caplog.text
-    assert "login_failed" in logs and "refresh_token_reuse_detected" in logs  # the logs were captured
+    assert "sign_in_failed" in logs and "refresh_token_reuse_detected" in logs  # the logs were captured
     secrets = [ADMIN_PASSWORD, PASSWORD, NEW_PASSWORD, "nina-nina-nina-1", *hashes, *stored, *issued]
     secrets += [k.hex() for k in private_keys]
     for access_token in (pair["access_token"], second["access_token"]):

@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 
 from mes.platform.audit import verify_audit_chain
 from mes.platform.errors import Unprocessable
+from mes.platform.limits import MemoryStrikes
 from mes.platform.testing import Harness
 from mes.services.auth import keys, sessions
 from mes.services.auth.bootstrap import bootstrap_admin
@@ -38,9 +39,9 @@ async def test_bootstrap_admin_is_idempotent(harness: Harness) -> None:
     assert await bootstrap_admin(db, "admin", "another-long-password-9") is False
     async with db.transaction() as s:
         assert await s.scalar(select(User.password_hash).where(User.username == "admin")) == first_hash
-        assert (await sessions.login(s, "admin", PASSWORD)).access_token
+        assert (await sessions.login(s, MemoryStrikes(), "admin", PASSWORD, None)).access_token
         with pytest.raises(InvalidCredentials):
-            await sessions.login(s, "admin", "another-long-password-9")
+            await sessions.login(s, MemoryStrikes(), "admin", "another-long-password-9", None)
 
 
 async def test_bootstrap_admin_refuses_bad_input(harness: Harness) -> None:
@@ -62,7 +63,7 @@ async def test_login_upgrades_a_hash_made_with_weaker_parameters(harness: Harnes
     async with db.transaction() as s:
         await s.execute(text("UPDATE users SET password_hash = :h"), {"h": weak})
     async with db.transaction() as s:
-        await sessions.login(s, "admin", PASSWORD)
+        await sessions.login(s, MemoryStrikes(), "admin", PASSWORD, None)
     async with db.transaction() as s:
         upgraded = await s.scalar(select(User.password_hash))
     assert upgraded != weak and upgraded is not None and "m=65536,t=3,p=4" in upgraded

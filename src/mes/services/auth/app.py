@@ -10,6 +10,6 @@ spec = ServiceSpec(
     info=service_info("auth"),
     description="Users, roles, permissions, tokens, API keys and e-signatures.",
     migrations=Path(__file__).parent / "migrations",
-    routers=[routes.public, routes.router],
+    routers=routes.routers,
     handlers=event_handlers.HANDLERS,
 )

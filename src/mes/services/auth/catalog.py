@@ -15,6 +15,10 @@ PERMISSIONS: dict[str, str] = {
     "auth:role:write": "Create roles and change the permissions of a role",
     "auth:key:rotate": "See and rotate the token signing keys",
     "auth:audit:read": "Read the auth audit trail",
+    "auth:apikey:manage": "Create, list and revoke API keys of integration clients and machines",
+    "auth:station:manage": "Register shop-floor terminals and enrol operators' badges and PINs",
+    "auth:signature:sign": "Sign records electronically (re-entering the password)",
+    "auth:signature:read": "See electronic signatures and verify them against a record",
     # resource
     "resource:read": "See equipment, states, downtime, shifts and qualifications",
     "resource:equipment:write": "Register and change equipment in the plant model",
@@ -56,6 +60,7 @@ PERMISSIONS: dict[str, str] = {
 }
 
 _READ_ALL = (
+    "auth:signature:read",
     "resource:read",
     "workorder:read",
     "material:read",
@@ -69,6 +74,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "planner": (
         "Plans production: work orders, routings, master data",
         (
+            "auth:signature:sign",
             *_READ_ALL,
             "workorder:write",
             "workorder:routing:write",
@@ -81,6 +87,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "supervisor": (
         "Runs a shift: releases and dispatches work, books material, manages the crew",
         (
+            "auth:signature:sign",
             *_READ_ALL,
             "workorder:release",
             "workorder:dispatch",
@@ -101,6 +108,8 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "operator": (
         "Works at a station: executes operations, books material, records states and checks",
         (
+            "auth:signature:read",
+            "auth:signature:sign",
             "resource:read",
             "workorder:read",
             "material:read",
@@ -117,6 +126,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "quality": (
         "Quality engineer: plans, results, holds, non-conformances, recalls, audit review",
         (
+            "auth:signature:sign",
             *_READ_ALL,
             "quality:plan:write",
             "quality:inspection:record",
@@ -131,6 +141,8 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "maintenance": (
         "Maintenance technician: equipment, states, downtime and maintenance work",
         (
+            "auth:signature:read",
+            "auth:signature:sign",
             "resource:read",
             "workorder:read",
             "material:read",
@@ -160,5 +172,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 ADMIN_ROLE = "admin"
+# a badge sign-in at a shared terminal gets at most this role's permissions
+OPERATOR_ROLE = "operator"
 # holding both keeps someone able to repair users and roles: the last such user can't be removed
 ADMINISTRATION = ("auth:user:write", "auth:role:write")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -151,3 +152,118 @@ class AuditEntryRead(Schema):
 
 
 AuditPage = Page[AuditEntryRead]
+
+
+class AccessToken(Schema):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the scheme's name, not a secret)
+    expires_in: int = Field(description="Seconds the access token is valid; then exchange the key again")
+
+
+class ApiKeyExchange(Schema):
+    api_key: Annotated[SecretStr, Field(min_length=1, max_length=200)]
+
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", examples=["L1-ST01"])]
+
+
+class ApiKeyCreate(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=200, examples=["ERP connector"])]
+    owner: Username = Field(description="The account the key acts as, e.g. a machine account")
+    permissions: Annotated[list[PermissionName], Field(min_length=1, max_length=100)]
+    expires_at: datetime | None = None
+    reason: Reason = None
+
+
+class ApiKeyRead(Schema):
+    id: str = Field(description="The key id: the part of the key after `mesak_` and before `_`")
+    name: str
+    owner: str
+    permissions: list[str]
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+    revoked_reason: str | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    api_key: str = Field(description="Shown this once; only a hash is kept")
+
+
+class StationCreate(Schema):
+    code: Code
+    name: DisplayName
+    work_center: Code | None = None
+    reason: Reason = None
+
+
+class StationRead(Schema):
+    code: str
+    name: str
+    work_center: str | None
+    active: bool
+    created_at: datetime
+    created_by: str
+    deactivated_at: datetime | None
+
+
+class StationCreated(StationRead):
+    station_key: str = Field(description="Install it on the terminal; shown this once")
+
+
+class StationLogin(Schema):
+    station_key: Annotated[SecretStr, Field(min_length=1, max_length=200)]
+    badge: Annotated[str, Field(min_length=1, max_length=64)]
+    pin: Annotated[SecretStr, Field(min_length=1, max_length=32)]
+
+
+class BadgeSet(Schema):
+    badge: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{3,64}$", examples=["0004711"])]
+    pin: Annotated[SecretStr, Field(min_length=1, max_length=32, description="4 to 8 digits")]
+    reason: Reason = None
+
+
+Meaning = Literal["approved", "reviewed", "released", "rejected"]
+RecordContent = Annotated[
+    dict[str, Any], Field(description="The record as the signer sees it; its canonical JSON is hashed")
+]
+
+
+class SignatureCreate(Schema):
+    record_type: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.-]{0,99}$", examples=["work_order"])]
+    record_id: Annotated[str, Field(min_length=1, max_length=200, examples=["WO-2026-0042"])]
+    content: RecordContent
+    meaning: Meaning
+    username: Annotated[str | None, Field(max_length=200)] = Field(
+        None, description="Needed for the first signing of a session and after it timed out"
+    )
+    password: Annotated[SecretStr, Field(min_length=1, max_length=1024)]
+    comment: Annotated[str | None, Field(max_length=2000)] = None
+
+
+class SignatureRead(Schema):
+    id: uuid.UUID
+    record_type: str
+    record_id: str
+    record_hash: str = Field(description="SHA-256 of the record content's canonical JSON")
+    meaning: str
+    username: str
+    printed_name: str
+    signed_at: datetime
+    comment: str | None
+
+
+SignaturePage = Page[SignatureRead]
+
+
+class SignatureCheck(Schema):
+    content: RecordContent
+
+
+class SignatureVerification(Schema):
+    valid: bool
+    reason: Literal["content_changed"] | None = None
+    signature: SignatureRead

@@ -26,6 +26,34 @@ def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# API keys and station keys: `<prefix><key_id>_<secret>`; the key id finds the row, the secret's
+# SHA-256 is compared in constant time
+API_KEY_PREFIX = "mesak_"
+STATION_KEY_PREFIX = "messt_"
+_KEY_ID_LEN = 12
+
+
+def new_key(prefix: str) -> tuple[str, str, str]:
+    """(the whole key for the client, key id, SHA-256 of the secret to store)."""
+    key_id = secrets.token_hex(_KEY_ID_LEN // 2)
+    secret = secrets.token_urlsafe(32)
+    return f"{prefix}{key_id}_{secret}", key_id, hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse_key(prefix: str, key: str) -> tuple[str, str] | None:
+    """(key id, SHA-256 of the secret) of a well-formed key, else None."""
+    if not key.startswith(prefix):
+        return None
+    key_id, sep, secret = key[len(prefix) :].partition("_")
+    if not sep or len(key_id) != _KEY_ID_LEN or not secret:
+        return None
+    return key_id, hashlib.sha256(secret.encode()).hexdigest()
+
+
+def same_digest(a: str, b: str) -> bool:
+    return secrets.compare_digest(a.encode(), b.encode())
+
+
 def access_token(
     kid: str,
     key: Ed25519PrivateKey,
@@ -34,11 +62,12 @@ def access_token(
     name: str,
     roles: Iterable[str],
     permissions: Iterable[str],
-    session_id: uuid.UUID,
+    session_id: uuid.UUID | None,
     issuer: str,
     audience: str,
     now: datetime,
     ttl_s: int,
+    extra: dict[str, Any] | None = None,
 ) -> str:
     claims: dict[str, Any] = {
         "sub": subject,
@@ -51,6 +80,7 @@ def access_token(
         "nbf": now,
         "exp": now + timedelta(seconds=ttl_s),
         "jti": uuid.uuid4().hex,
-        "sid": str(session_id),
+        **({"sid": str(session_id)} if session_id else {}),
+        **(extra or {}),
     }
     return jwt.encode(claims, key, algorithm="EdDSA", headers={"kid": kid, "typ": "JWT"})

@@ -1,59 +1,34 @@
-"""HTTP routes of the auth service.
-
-`public`: login, refresh, logout and the JWKS need no token (they are how one gets or checks one).
-`router`: everything else, each operation with its permission.
-"""
+"""Administration routes of the auth service: users, roles, permissions, signing keys, audit trail."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, require
 from mes.platform.db import SessionDep
-from mes.platform.errors import problem
-from mes.services.auth import bootstrap, keys, queries, service, sessions
-from mes.services.auth.errors import InvalidRefreshToken
+from mes.services.auth import keys, queries, service
+from mes.services.auth.routes.common import first_start
+from mes.services.auth.routes.common import problem_response as _problem
 from mes.services.auth.schemas import (
     AuditPage,
-    Jwks,
     KeyRotate,
-    LoginRequest,
     PasswordReset,
     PermissionRead,
-    RefreshRequest,
     RoleCreate,
     RolePermissionsUpdate,
     RoleRead,
     SigningKeyRead,
     StatusChange,
-    TokenPair,
     UserCreate,
     UserPage,
     UserRead,
     UserUpdate,
 )
 
-
-async def first_start(request: Request) -> None:
-    """MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD: the first administrator, before the first request is served."""
-    state = request.app.state
-    if not getattr(state, "auth_bootstrapped", False):
-        await bootstrap.bootstrap_from_environment(state.db)
-        state.auth_bootstrapped = True
-
-
-def _problem(status: int, description: str) -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": description, "content": {"application/problem+json": {}}}}
-
-
-# `security: []` marks an operation that needs no token (OpenAPI's own way to say so)
-PUBLIC: dict[str, Any] = {"security": []}
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 5.1 for token responses
-public = APIRouter(tags=["auth: sessions"], dependencies=[Depends(first_start)])
 router = APIRouter(
     tags=["auth: administration"], responses=PROTECTED_RESPONSES, dependencies=[Depends(first_start)]
 )
@@ -65,57 +40,6 @@ CanRotateKeys = Annotated[Principal, require("auth:key:rotate")]
 CanReadAudit = Annotated[Principal, require("auth:audit:read")]
 UsernamePath = Annotated[str, Path(max_length=64)]
 RolePath = Annotated[str, Path(max_length=64)]
-
-
-@public.post(
-    "/login",
-    response_model=TokenPair,
-    openapi_extra=PUBLIC,
-    responses={**_problem(401, "Wrong user name or password"), **_problem(503, "Signing key unavailable")},
-)
-async def login(body: LoginRequest, session: SessionDep, response: Response) -> TokenPair:
-    response.headers.update(NO_STORE)
-    return await sessions.login(session, body.username, body.password.get_secret_value())
-
-
-@public.post(
-    "/refresh",
-    response_model=TokenPair,
-    openapi_extra=PUBLIC,
-    responses={
-        **_problem(401, "Refresh token invalid, used, expired or revoked"),
-        **_problem(503, "Signing key unavailable"),
-    },
-)
-async def refresh(request: Request, body: RefreshRequest, session: SessionDep, response: Response) -> Any:
-    pair = await sessions.refresh(session, body.refresh_token.get_secret_value())
-    if pair is None:
-        # answered, not raised: a revocation made while refusing (reuse detected) must be committed
-        err = InvalidRefreshToken()
-        return problem(
-            err.status,
-            err.code,
-            err.detail,
-            title=err.title,
-            instance=request.url.path,
-            headers={"WWW-Authenticate": "Bearer", **NO_STORE},
-            request_id=getattr(request.state, "request_id", None),
-        )
-    response.headers.update(NO_STORE)
-    return pair
-
-
-@public.post("/logout", status_code=204, openapi_extra=PUBLIC, response_class=Response)
-async def logout(body: RefreshRequest, session: SessionDep) -> Response:
-    """Ends the session the refresh token belongs to; answers 204 whatever the token."""
-    await sessions.logout(session, body.refresh_token.get_secret_value())
-    return Response(status_code=204)
-
-
-@public.get("/.well-known/jwks.json", response_model=Jwks, openapi_extra=PUBLIC)
-async def jwks(session: SessionDep) -> Jwks:
-    """Public keys that verify access tokens: the active key and recently retired ones."""
-    return Jwks.model_validate({"keys": [keys.jwk(k) for k in await keys.published(session)]})
 
 
 @router.get("/users", response_model=UserPage)

@@ -1,0 +1,105 @@
+"""API keys, registered stations, badges and PINs: administered here, used at the public routes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import Response
+
+from mes.platform.app import PROTECTED_RESPONSES
+from mes.platform.auth import Principal, require
+from mes.platform.db import SessionDep
+from mes.services.auth import credentials
+from mes.services.auth.routes.common import first_start
+from mes.services.auth.routes.common import problem_response as _problem
+from mes.services.auth.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    BadgeSet,
+    StationCreate,
+    StationCreated,
+    StationRead,
+    StatusChange,
+)
+
+router = APIRouter(
+    tags=["auth: credentials"], responses=PROTECTED_RESPONSES, dependencies=[Depends(first_start)]
+)
+
+CanManageKeys = Annotated[Principal, require("auth:apikey:manage")]
+CanManageStations = Annotated[Principal, require("auth:station:manage")]
+KeyIdPath = Annotated[str, Path(max_length=16)]
+CodePath = Annotated[str, Path(max_length=64)]
+UsernamePath = Annotated[str, Path(max_length=64)]
+
+
+@router.post(
+    "/api-keys",
+    status_code=201,
+    response_model=ApiKeyCreated,
+    responses={**_problem(404, "No such owner"), **_problem(422, "Permission the owner does not hold")},
+)
+async def create_api_key(who: CanManageKeys, body: ApiKeyCreate, session: SessionDep) -> ApiKeyCreated:
+    """The key is in this response only; store it in the client's secret store now."""
+    return await credentials.create_api_key(session, body, who.subject)
+
+
+@router.get("/api-keys", response_model=list[ApiKeyRead])
+async def list_api_keys(
+    _: CanManageKeys, session: SessionDep, owner: Annotated[str | None, Query(max_length=64)] = None
+) -> list[ApiKeyRead]:
+    return await credentials.list_api_keys(session, owner)
+
+
+@router.post(
+    "/api-keys/{key_id}/revoke",
+    response_model=ApiKeyRead,
+    responses={**_problem(404, "No such key"), **_problem(409, "Revoked already")},
+)
+async def revoke_api_key(
+    who: CanManageKeys, key_id: KeyIdPath, body: StatusChange, session: SessionDep
+) -> ApiKeyRead:
+    """The key can't be exchanged any more; tokens it got expire within minutes."""
+    return await credentials.revoke_api_key(session, key_id, body.reason, who.subject)
+
+
+@router.post(
+    "/stations", status_code=201, response_model=StationCreated, responses=_problem(409, "Registered already")
+)
+async def register_station(
+    who: CanManageStations, body: StationCreate, session: SessionDep
+) -> StationCreated:
+    """The station key is in this response only: install it on the terminal."""
+    return await credentials.register_station(session, body, who.subject)
+
+
+@router.get("/stations", response_model=list[StationRead])
+async def list_stations(_: CanManageStations, session: SessionDep) -> list[StationRead]:
+    return await credentials.list_stations(session)
+
+
+@router.post(
+    "/stations/{code}/deactivate",
+    response_model=StationRead,
+    responses={**_problem(404, "No such station"), **_problem(409, "Deactivated already")},
+)
+async def deactivate_station(
+    who: CanManageStations, code: CodePath, body: StatusChange, session: SessionDep
+) -> StationRead:
+    return await credentials.deactivate_station(session, code, body.reason, who.subject)
+
+
+@router.put(
+    "/users/{username}/badge",
+    status_code=204,
+    response_class=Response,
+    responses={**_problem(404, "No such user"), **_problem(409, "Badge belongs to someone else")},
+)
+async def set_badge(
+    who: CanManageStations, username: UsernamePath, body: BadgeSet, session: SessionDep
+) -> Response:
+    """Enrols the user's badge and PIN (4 to 8 digits) for sign-in at registered stations."""
+    await credentials.set_badge(session, username, body, who.subject)
+    return Response(status_code=204)
