@@ -5,7 +5,7 @@ from mes.services.resource.models.calendars import CalendarException, ShiftCalen
 from mes.services.resource.models.equipment import LEVELS, CycleTime, Equipment, UsageCounter
 from mes.services.resource.models.maintenance import MaintenanceOrder, MaintenancePlan
 from mes.services.resource.models.people import Person, Qualification, Skill, SkillRequirement
-from mes.services.resource.models.states import Downtime, EquipmentState, ReasonCode
+from mes.services.resource.models.states import Downtime, EquipmentState, ReasonCode, StateReport
 
 __all__ = [
     "LEVELS",
@@ -24,6 +24,7 @@ __all__ = [
     "ShiftPattern",
     "Skill",
     "SkillRequirement",
+    "StateReport",
     "UsageCounter",
     "metadata",
 ]

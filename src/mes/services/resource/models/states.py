@@ -110,3 +110,20 @@ class Downtime(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     classified_by: Mapped[str | None] = mapped_column(String(200))
     classified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StateReport(Base):
+    """Every state report as received (one per instant): where a late report's interval ends.
+
+    The history merges repeated reports of one state; this log keeps their instants, so a report
+    that arrives late ends at the next report after it, not at the next change of state.
+    """
+
+    __tablename__ = "state_report"
+
+    equipment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(16))

@@ -3,8 +3,8 @@
 from fastapi import APIRouter
 
 from mes.platform.app import PROTECTED_RESPONSES
-from mes.services.resource.routes import calendars, equipment, people, states
+from mes.services.resource.routes import calendars, downtime, equipment, people, states
 
 router = APIRouter(tags=["resource"], responses=PROTECTED_RESPONSES)
-for _module in (equipment, states, calendars, people):
+for _module in (equipment, states, downtime, calendars, people):
     router.include_router(_module.router)

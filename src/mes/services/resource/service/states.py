@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import DowntimeRecorded, EquipmentStateChanged
@@ -19,7 +20,7 @@ from mes.platform.audit import append_audit
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import InvalidStateChange
-from mes.services.resource.models import Downtime, Equipment, EquipmentState
+from mes.services.resource.models import Downtime, Equipment, EquipmentState, StateReport
 from mes.services.resource.models.states import MEANING, UNAVAILABLE
 
 NOTIFY_CHANNEL = "mes_resource_state"
@@ -52,11 +53,12 @@ async def _containing(session: AsyncSession, eq: Equipment, at: datetime) -> Equ
     )
 
 
-async def _starting(session: AsyncSession, eq: Equipment, at: datetime | None) -> EquipmentState | None:
-    if at is None:
-        return None
+async def _row(session: AsyncSession, eq: Equipment, **where: datetime) -> EquipmentState | None:
+    ((column, value),) = where.items()
     return await session.scalar(
-        select(EquipmentState).where(EquipmentState.equipment_id == eq.id, EquipmentState.started_at == at)
+        select(EquipmentState).where(
+            EquipmentState.equipment_id == eq.id, getattr(EquipmentState, column) == value
+        )
     )
 
 
@@ -66,6 +68,20 @@ async def _first(session: AsyncSession, eq: Equipment) -> EquipmentState | None:
         .where(EquipmentState.equipment_id == eq.id)
         .order_by(EquipmentState.started_at)
         .limit(1)
+    )
+
+
+async def _log_report(session: AsyncSession, eq: Equipment, c: Change) -> datetime | None:
+    """Records the report; returns when the next report after it was made (None: none yet)."""
+    await session.execute(
+        insert(StateReport)
+        .values(equipment_id=eq.id, at=c.at, state=c.state, source=c.source)
+        .on_conflict_do_update(
+            index_elements=["equipment_id", "at"], set_={"state": c.state, "source": c.source}
+        )
+    )
+    return await session.scalar(
+        select(func.min(StateReport.at)).where(StateReport.equipment_id == eq.id, StateReport.at > c.at)
     )
 
 
@@ -82,69 +98,98 @@ def _new_row(eq: Equipment, c: Change, start: datetime, end: datetime | None) ->
     )
 
 
+async def _add(session: AsyncSession, row: EquipmentState, unqualified: bool = False) -> None:
+    session.add(row)
+    await session.flush()
+    if row.state == "down":
+        session.add(Downtime(equipment_id=row.equipment_id, state_id=row.id, unqualified=unqualified))
+        await session.flush()
+
+
 async def change_state(session: AsyncSession, eq: Equipment, c: Change) -> bool:
-    """Put `c` into the history of `eq` (whose row the caller locked); False when nothing changed."""
+    """Put `c` into the history of `eq` (whose row the caller locked); False when nothing changed.
+
+    A report at t falls into the interval [a, b) holding state x: it becomes [a, t) x, [t, e) new,
+    [e, b) x, where e is the next report after t (or b); equal neighbours are then merged.
+    """
     if c.at > now() + MAX_CLOCK_SKEW:
         raise InvalidStateChange(f"A state can't start in the future ({c.at.isoformat()}).")
-    touched: list[EquipmentState] = []  # rows whose bounds moved: their downtime is re-announced
-    created: EquipmentState | None = None
+    next_report = await _log_report(session, eq, c)
     containing = await _containing(session, eq, c.at)
-    previous: str | None = None
-    if containing is None:
-        first = await _first(session, eq)
-        if first is not None and first.state == c.state:
-            first.started_at = c.at
-            row = first
-            touched.append(first)
-        else:
-            row = created = _new_row(eq, c, c.at, first.started_at if first else None)
-    elif containing.state == c.state:
+    if containing is not None and containing.state == c.state:
         return False
-    elif containing.started_at == c.at:
-        # two reports for one instant: the later one wins
-        before = await session.scalar(
-            select(EquipmentState).where(
-                EquipmentState.equipment_id == eq.id, EquipmentState.ended_at == c.at
-            )
-        )
-        previous = before.state if before else None
-        if containing.state == "down":
-            await session.execute(delete(Downtime).where(Downtime.state_id == containing.id))
-        containing.state, containing.source, containing.actor = c.state, c.source, c.actor
-        containing.reason_code, containing.source_ref = c.reason_code, c.source_ref
-        row = containing
-        if c.state == "down":
-            await session.flush()
-            session.add(Downtime(equipment_id=eq.id, state_id=row.id, unqualified=c.unqualified))
+    before = await _row(session, eq, ended_at=c.at)
+    if containing is not None and containing.started_at < c.at:
+        previous: str | None = containing.state
+        changed_from = containing.started_at
     else:
-        previous = containing.state
-        end = containing.ended_at
-        containing.ended_at = c.at
-        touched.append(containing)
-        await session.flush()  # shorten first: the EXCLUDE constraint is checked at once
-        nxt = await _starting(session, eq, end)
-        if nxt is not None and nxt.state == c.state:
-            nxt.started_at = c.at
-            row = nxt
-            touched.append(nxt)
+        previous = before.state if before else None
+        changed_from = before.started_at if before else c.at
+    if containing is None:  # before the first known state, or no history yet
+        first = await _first(session, eq)
+        row = _new_row(eq, c, c.at, first.started_at if first else None)
+        await _add(session, row, c.unqualified)
+        window_end = row.ended_at
+    else:
+        window_end = containing.ended_at
+        end = window_end if next_report is None else min(next_report, window_end or next_report)
+        tail = None
+        if end is not None and (window_end is None or end < window_end):
+            tail = EquipmentState(
+                equipment_id=eq.id,
+                state=containing.state,
+                started_at=end,
+                ended_at=window_end,
+                source=containing.source,
+                reason_code=containing.reason_code,
+                source_ref=containing.source_ref,
+                actor=containing.actor,
+            )
+        if containing.started_at == c.at:  # two reports for one instant: the later one wins
+            if containing.state == "down":
+                await session.execute(delete(Downtime).where(Downtime.state_id == containing.id))
+            containing.state, containing.source, containing.actor = c.state, c.source, c.actor
+            containing.reason_code, containing.source_ref = c.reason_code, c.source_ref
+            containing.ended_at = end
+            await session.flush()
+            row = containing
+            if c.state == "down":
+                session.add(Downtime(equipment_id=eq.id, state_id=row.id, unqualified=c.unqualified))
         else:
-            row = created = _new_row(eq, c, c.at, end)
-    if created is not None:
-        session.add(created)
-        await session.flush()
-        if created.state == "down":
-            session.add(Downtime(equipment_id=eq.id, state_id=created.id, unqualified=c.unqualified))
-            touched.append(created)
-    await session.flush()
+            containing.ended_at = c.at
+            await session.flush()  # shorten first: the EXCLUDE constraint is checked at once
+            row = _new_row(eq, c, c.at, end)
+            await _add(session, row, c.unqualified)
+        if tail is not None:
+            await _add(session, tail)
+    row = await _merge(session, eq, row)
     await _refresh_current(session, eq)
     await _announce(session, eq, row, previous, c)
-    for t in touched:
-        if t.state == "down" and t.ended_at is not None:
-            await announce_downtime(session, eq, t)
+    await _announce_downtimes(session, eq, changed_from, window_end)
     # the "no gap" check is deferred; run it now so a broken history fails this change, not a later one
     await session.execute(text("SET CONSTRAINTS equipment_state_contiguous IMMEDIATE"))
     await session.execute(text("SET CONSTRAINTS equipment_state_contiguous DEFERRED"))
     return True
+
+
+async def _merge(session: AsyncSession, eq: Equipment, row: EquipmentState) -> EquipmentState:
+    """Joins `row` with equal neighbours; the earlier row survives (and keeps its downtime record)."""
+    nxt = await _row(session, eq, started_at=row.ended_at) if row.ended_at else None
+    if nxt is not None and nxt.state == row.state:
+        end = nxt.ended_at
+        await session.delete(nxt)
+        await session.flush()
+        row.ended_at = end
+        await session.flush()
+    prv = await _row(session, eq, ended_at=row.started_at)
+    if prv is not None and prv.state == row.state:
+        end = row.ended_at
+        await session.delete(row)
+        await session.flush()
+        prv.ended_at = end
+        await session.flush()
+        return prv
+    return row
 
 
 async def _refresh_current(session: AsyncSession, eq: Equipment) -> None:
@@ -210,6 +255,22 @@ _BOARD_FIELDS = (
     "reason_code",
     "available",
 )
+
+
+async def _announce_downtimes(
+    session: AsyncSession, eq: Equipment, start: datetime, end: datetime | None
+) -> None:
+    """Re-announces every closed stop within the part of the history that changed."""
+    query = select(EquipmentState).where(
+        EquipmentState.equipment_id == eq.id,
+        EquipmentState.state == "down",
+        EquipmentState.ended_at.is_not(None),
+        EquipmentState.ended_at >= start,
+    )
+    if end is not None:
+        query = query.where(EquipmentState.started_at <= end)
+    for row in await session.scalars(query):
+        await announce_downtime(session, eq, row)
 
 
 async def announce_downtime(session: AsyncSession, eq: Equipment, row: EquipmentState) -> None:

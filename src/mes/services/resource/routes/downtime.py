@@ -1,0 +1,67 @@
+"""HTTP routes: reason-code trees and downtime records."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime
+
+from mes.platform.db import SessionDep
+from mes.services.resource.routes.common import CONFLICT, CanRead, CanWriteDowntime, EquipmentCode
+from mes.services.resource.schemas.states import (
+    DowntimeClassify,
+    DowntimeComment,
+    DowntimeList,
+    DowntimeRead,
+    DowntimeSplit,
+    ReasonCodeCreate,
+    ReasonCodeRead,
+)
+from mes.services.resource.service import downtime as service
+
+router = APIRouter()
+
+
+@router.post("/sites/{code}/reason-codes", status_code=201, response_model=ReasonCodeRead, responses=CONFLICT)
+async def add_reason_code(
+    code: EquipmentCode, body: ReasonCodeCreate, session: SessionDep, who: CanWriteDowntime
+) -> ReasonCodeRead:
+    return await service.add_reason(session, code, body, who.subject)
+
+
+@router.get("/sites/{code}/reason-codes", response_model=list[ReasonCodeRead])
+async def reason_codes(code: EquipmentCode, session: SessionDep, _: CanRead) -> list[ReasonCodeRead]:
+    return await service.reason_tree(session, code)
+
+
+@router.get("/equipment/{code}/downtimes", response_model=DowntimeList)
+async def list_downtimes(
+    code: EquipmentCode,
+    session: SessionDep,
+    _: CanRead,
+    start: AwareDatetime | None = None,
+    end: AwareDatetime | None = None,
+) -> DowntimeList:
+    return DowntimeList(items=await service.list_downtimes(session, code, start, end))
+
+
+@router.post("/downtimes/{downtime_id}/classify", response_model=DowntimeRead)
+async def classify_downtime(
+    downtime_id: uuid.UUID, body: DowntimeClassify, session: SessionDep, who: CanWriteDowntime
+) -> DowntimeRead:
+    return await service.classify(session, downtime_id, body, who.subject)
+
+
+@router.post("/downtimes/{downtime_id}/comment", response_model=DowntimeRead)
+async def comment_downtime(
+    downtime_id: uuid.UUID, body: DowntimeComment, session: SessionDep, who: CanWriteDowntime
+) -> DowntimeRead:
+    return await service.comment(session, downtime_id, body.comment, who.subject)
+
+
+@router.post("/downtimes/{downtime_id}/split", response_model=DowntimeList, summary="Split a stop in two")
+async def split_downtime(
+    downtime_id: uuid.UUID, body: DowntimeSplit, session: SessionDep, who: CanWriteDowntime
+) -> DowntimeList:
+    return DowntimeList(items=await service.split(session, downtime_id, body, who.subject))
