@@ -29,3 +29,27 @@ class LotReleaseRequested(Event):
     reason: str
     reference: str | None = None
     requested_by: str
+
+
+class WorkOrderHoldRequested(Event):
+    """Quality asks that a work order's operations stop (e.g. a non-conformance on its product)."""
+
+    topic: ClassVar[str] = "quality.work_order_hold_requested.v1"
+    aggregate_field: ClassVar[str] = "work_order"
+
+    work_order: str
+    reason: str
+    reference: str | None = None  # e.g. the NCR number
+    requested_by: str
+
+
+class WorkOrderReleaseRequested(Event):
+    """Quality lifts the hold it put on a work order."""
+
+    topic: ClassVar[str] = "quality.work_order_release_requested.v1"
+    aggregate_field: ClassVar[str] = "work_order"
+
+    work_order: str
+    reason: str
+    reference: str | None = None
+    requested_by: str

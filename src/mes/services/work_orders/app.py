@@ -10,6 +10,6 @@ spec = ServiceSpec(
     info=service_info("work-orders"),
     description="Routings, work orders, operations, execution records and dispatch lists.",
     migrations=Path(__file__).parent / "migrations",
-    routers=[routes.router],
+    routers=routes.routers,
     handlers=event_handlers.HANDLERS,
 )

@@ -1,0 +1,150 @@
+"""Events the work orders service publishes: the life of an order and of its operations.
+
+Every event's aggregate is the order number, so one order's events keep their order on the bus.
+Quantities are decimal strings in the order's unit, durations decimal minutes, never floats.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from mes.platform.events import Event
+from mes.platform.schemas import Quantity
+
+
+class _OrderEvent(Event):
+    aggregate_field: ClassVar[str] = "work_order"
+
+    work_order: str
+    product: str
+    actor: str
+
+
+class WorkOrderCreated(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_created.v1"
+
+    quantity: Quantity
+    uom: str
+    due: datetime
+    priority: int
+    erp_ref: str | None
+
+
+class ReleasedOperation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    name: str
+    work_center: str
+
+
+class WorkOrderReleased(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_released.v1"
+
+    quantity: Quantity
+    routing_version: str
+    operations: list[ReleasedOperation]
+
+
+class WorkOrderStarted(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_started.v1"
+
+    operation: str  # the first operation started
+
+
+class WorkOrderPutOnHold(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_on_hold.v1"
+
+    previous_status: str
+    reason: str
+
+
+class WorkOrderResumed(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_resumed.v1"
+
+    status: str
+    reason: str | None
+
+
+class WorkOrderCompleted(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_completed.v1"
+
+    quantity: Quantity  # ordered
+    good: Quantity  # good at the last step
+    scrap: Quantity  # over all operations
+    process_loss: Quantity  # neither good nor scrap: counted, not lost
+    short: bool  # completed under the tolerance, by decision
+    reason: str | None
+
+
+class WorkOrderClosed(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_closed.v1"
+
+    reason: str | None
+
+
+class WorkOrderCancelled(_OrderEvent):
+    topic: ClassVar[str] = "work_orders.work_order_cancelled.v1"
+
+    previous_status: str
+    reason: str
+
+
+class _OperationEvent(_OrderEvent):
+    operation: str  # the operation's key within the order, e.g. "20" or "20-R1"
+    name: str
+    work_center: str
+    equipment: str | None
+
+
+class OperationStarted(_OperationEvent):
+    topic: ClassVar[str] = "work_orders.operation_started.v1"
+
+    operator: str
+
+
+class OperationPaused(_OperationEvent):
+    topic: ClassVar[str] = "work_orders.operation_paused.v1"
+
+    reason: str
+
+
+class OperationResumed(_OperationEvent):
+    topic: ClassVar[str] = "work_orders.operation_resumed.v1"
+
+    reason: str | None
+    paused_minutes: Quantity
+
+
+class ScrapReason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    quantity: Quantity
+
+
+class LabourTime(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    operator: str
+    minutes: Quantity
+
+
+class OperationCompleted(_OperationEvent):
+    topic: ClassVar[str] = "work_orders.operation_completed.v1"
+
+    good: Quantity
+    scrap: Quantity
+    scrap_reasons: list[ScrapReason]
+    rework: Quantity
+    process_loss: Quantity
+    started_at: datetime
+    completed_at: datetime
+    elapsed_minutes: Quantity
+    paused_minutes: Quantity
+    run_minutes: Quantity  # elapsed less paused
+    labour: list[LabourTime]  # one line per operator, each on their own clock
+    operators: list[str]

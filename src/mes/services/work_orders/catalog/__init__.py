@@ -1,0 +1,1 @@
+"""Master data (products, routings) and the typed calls to other services they and the use cases need."""

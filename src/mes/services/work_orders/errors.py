@@ -1,0 +1,83 @@
+"""Errors of the work orders service; `code` is stable, clients branch on it."""
+
+from mes.platform.errors import Conflict, NotFound, Unprocessable
+
+
+class ProductNotFound(NotFound):
+    code = "product_not_found"
+
+
+class RoutingNotFound(NotFound):
+    code = "routing_not_found"
+
+
+class WorkOrderNotFound(NotFound):
+    code = "work_order_not_found"
+
+
+class OperationNotFound(NotFound):
+    code = "operation_not_found"
+
+
+class DuplicateCode(Conflict):
+    code = "duplicate_code"
+
+
+class InvalidRouting(Unprocessable):
+    code = "invalid_routing"
+
+
+class InvalidTransition(Conflict):
+    """The order or operation is not in a state that allows this; `status` and `action` say which."""
+
+    code = "invalid_transition"
+
+
+class QualityHold(Conflict):
+    code = "quality_hold"
+
+
+class PreviousOperationOpen(Conflict):
+    code = "previous_operation_open"
+
+
+class OperatorNotQualified(Conflict):
+    code = "operator_not_qualified"
+
+
+class EquipmentUnavailable(Conflict):
+    code = "equipment_unavailable"
+
+
+class OverTolerance(Conflict):
+    code = "over_tolerance"
+
+
+class UnderTolerance(Conflict):
+    code = "under_tolerance"
+
+
+class WrongMaterial(Conflict):
+    code = "wrong_material"
+
+
+class ComponentAlreadyUsed(Conflict):
+    """A consumed component is already recorded under another finished unit."""
+
+    code = "component_already_used"
+
+
+class InputNotConsumed(Conflict):
+    code = "input_not_consumed"
+
+
+class NotClockedIn(Conflict):
+    code = "not_clocked_in"
+
+
+class InvalidFloorChange(Conflict):
+    code = "invalid_floor_change"
+
+
+class NoOutput(Conflict):
+    code = "no_output"

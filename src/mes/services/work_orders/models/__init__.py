@@ -1,0 +1,40 @@
+"""Tables of the work orders service (database mes_work_order) and the rules they keep."""
+
+from mes.services.work_orders.models.base import Base, metadata
+from mes.services.work_orders.models.master import (
+    EquipmentState,
+    Product,
+    Routing,
+    RoutingOperation,
+    WorkCenterRef,
+)
+from mes.services.work_orders.models.orders import (
+    Consumption,
+    FloorChange,
+    IdempotencyKey,
+    Labour,
+    Operation,
+    OutputUnit,
+    Pause,
+    WorkOrder,
+    YieldRecord,
+)
+
+__all__ = [
+    "Base",
+    "Consumption",
+    "EquipmentState",
+    "FloorChange",
+    "IdempotencyKey",
+    "Labour",
+    "Operation",
+    "OutputUnit",
+    "Pause",
+    "Product",
+    "Routing",
+    "RoutingOperation",
+    "WorkCenterRef",
+    "WorkOrder",
+    "YieldRecord",
+    "metadata",
+]

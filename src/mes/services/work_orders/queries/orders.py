@@ -1,0 +1,263 @@
+"""Reading work orders, their operations, the as-built record and the genealogy of outputs."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.services.work_orders.errors import OperationNotFound, WorkOrderNotFound
+from mes.services.work_orders.models import (
+    Consumption,
+    FloorChange,
+    Labour,
+    Operation,
+    OutputUnit,
+    WorkOrder,
+)
+from mes.services.work_orders.schemas.orders import (
+    AsBuiltRead,
+    ComponentRead,
+    FloorChangeRead,
+    LabourRead,
+    OperationRead,
+    OutputRead,
+    PlannedStep,
+    WorkOrderRead,
+)
+
+
+def default_tolerance(kind: str) -> Decimal:
+    """The plant's default tolerance in percent (MES_WORK_ORDERS_OVER_TOLERANCE_PCT / _UNDER_)."""
+    return Decimal(os.environ.get(f"MES_WORK_ORDERS_{kind.upper()}_TOLERANCE_PCT", "0"))
+
+
+def tolerances(order: WorkOrder) -> tuple[Decimal, Decimal]:
+    over = order.over_tolerance_pct if order.over_tolerance_pct is not None else default_tolerance("over")
+    under = order.under_tolerance_pct if order.under_tolerance_pct is not None else default_tolerance("under")
+    return over, under
+
+
+async def order_by_number(session: AsyncSession, number: str, *, lock: bool = False) -> WorkOrder:
+    query = select(WorkOrder).where(WorkOrder.number == number)
+    if lock:  # commands on one order queue here, so two operators can't race its state
+        query = query.with_for_update()
+    order = await session.scalar(query)
+    if order is None:
+        raise WorkOrderNotFound(f"No work order {number}.")
+    return order
+
+
+async def operations(session: AsyncSession, order: WorkOrder) -> list[Operation]:
+    rows = await session.scalars(
+        select(Operation)
+        .where(Operation.work_order_id == order.id)
+        .order_by(Operation.position, Operation.branch, Operation.key)
+    )
+    return list(rows)
+
+
+async def operation_by_key(session: AsyncSession, order: WorkOrder, key: str) -> Operation:
+    op = await session.scalar(
+        select(Operation).where(Operation.work_order_id == order.id, Operation.key == key)
+    )
+    if op is None:
+        raise OperationNotFound(f"Work order {order.number} has no operation {key}.")
+    return op
+
+
+async def _labour(session: AsyncSession, ops: list[Operation]) -> dict[object, list[LabourRead]]:
+    by_op: dict[object, list[LabourRead]] = defaultdict(list)
+    if ops:
+        rows = await session.scalars(
+            select(Labour).where(Labour.operation_id.in_([o.id for o in ops])).order_by(Labour.id)
+        )
+        for row in rows:
+            by_op[row.operation_id].append(
+                LabourRead(
+                    operator=row.operator, clock_in=row.clock_in, clock_out=row.clock_out, minutes=row.minutes
+                )
+            )
+    return by_op
+
+
+def _op_read(order: WorkOrder, op: Operation, labour: list[LabourRead]) -> OperationRead:
+    return OperationRead.model_validate(
+        {
+            "work_order": order.number,
+            "work_order_status": order.status,
+            "key": op.key,
+            "step": op.step,
+            "position": op.position,
+            "branch": op.branch,
+            "name": op.name,
+            "work_center": op.work_center,
+            "equipment": op.equipment,
+            "quantity": op.quantity,
+            "status": op.status,
+            "origin": op.origin,
+            "parent_key": op.parent_key,
+            "reason": op.reason,
+            "setup_minutes": op.setup_minutes,
+            "run_minutes_per_unit": op.run_minutes,
+            "skills": op.skills,
+            "materials": op.materials,
+            "output_item": op.output_item,
+            "good": op.good,
+            "scrap": op.scrap,
+            "rework": op.rework,
+            "process_loss": op.process_loss,
+            "started_at": op.started_at,
+            "completed_at": op.completed_at,
+            "paused_minutes": op.paused_minutes,
+            "planned_start": op.planned_start,
+            "planned_end": op.planned_end,
+            "labour": labour,
+        }
+    )
+
+
+async def operation_read(session: AsyncSession, order: WorkOrder, op: Operation) -> OperationRead:
+    return _op_read(order, op, (await _labour(session, [op]))[op.id])
+
+
+async def order_read(session: AsyncSession, order: WorkOrder) -> WorkOrderRead:
+    ops = await operations(session, order)
+    labour = await _labour(session, ops)
+    over, under = tolerances(order)
+    return WorkOrderRead(
+        number=order.number,
+        product=order.product,
+        quantity=order.quantity,
+        uom=order.uom,
+        due=order.due,
+        priority=order.priority,
+        erp_ref=order.erp_ref,
+        routing_version=order.routing_version,
+        status=order.status,
+        hold_reason=order.hold_reason,
+        quality_hold=order.quality_hold,
+        over_tolerance_pct=over,
+        under_tolerance_pct=under,
+        good=order.good,
+        scrap=order.scrap,
+        process_loss=order.process_loss,
+        short=order.short,
+        created_at=order.created_at,
+        created_by=order.created_by,
+        released_at=order.released_at,
+        started_at=order.started_at,
+        completed_at=order.completed_at,
+        closed_at=order.closed_at,
+        planned_start=order.planned_start,
+        planned_end=order.planned_end,
+        late=order.late,
+        operations=[_op_read(order, op, labour[op.id]) for op in ops],
+    )
+
+
+async def get_order(session: AsyncSession, number: str) -> WorkOrderRead:
+    return await order_read(session, await order_by_number(session, number))
+
+
+async def list_orders(
+    session: AsyncSession,
+    *,
+    status: str | None,
+    product: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[WorkOrderRead], int]:
+    query = select(WorkOrder)
+    if status is not None:
+        query = query.where(WorkOrder.status == status)
+    if product is not None:
+        query = query.where(WorkOrder.product == product)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await session.scalars(
+        query.order_by(WorkOrder.priority, WorkOrder.due, WorkOrder.number).limit(limit).offset(offset)
+    )
+    return [await order_read(session, o) for o in rows], total
+
+
+async def outputs(session: AsyncSession, order: WorkOrder, ops: list[Operation]) -> list[OutputRead]:
+    keys = {op.id: op.key for op in ops}
+    units = list(
+        await session.scalars(
+            select(OutputUnit).where(OutputUnit.operation_id.in_(list(keys))).order_by(OutputUnit.id)
+        )
+    )
+    used = await session.scalars(
+        select(Consumption)
+        .where(Consumption.output_code.in_([u.code for u in units]))
+        .order_by(Consumption.id)
+    )
+    components: dict[str, list[ComponentRead]] = defaultdict(list)
+    for c in used:
+        assert c.output_code is not None
+        components[c.output_code].append(
+            ComponentRead(lot=c.lot, item=c.item, quantity=c.quantity, uom=c.uom)
+        )
+    return [
+        OutputRead(
+            work_order=order.number,
+            operation=keys[u.operation_id],
+            code=u.code,
+            item=u.item,
+            quantity=u.quantity,
+            uom=u.uom,
+            serial=u.serial,
+            components=components[u.code],
+        )
+        for u in units
+    ]
+
+
+async def as_built(session: AsyncSession, number: str) -> AsBuiltRead:
+    order = await order_by_number(session, number)
+    ops = await operations(session, order)
+    labour = await _labour(session, ops)
+    snapshot = order.routing_snapshot or {}
+    changes = await session.scalars(
+        select(FloorChange).where(FloorChange.work_order_id == order.id).order_by(FloorChange.id)
+    )
+    return AsBuiltRead(
+        work_order=order.number,
+        routing_version=order.routing_version,
+        planned=[
+            PlannedStep(seq=s["seq"], name=s["name"], work_center=s["work_center"])
+            for s in snapshot.get("operations", [])
+        ],
+        as_built=[_op_read(order, op, labour[op.id]) for op in ops],
+        changes=[FloorChangeRead.model_validate(c) for c in changes],
+        outputs=await outputs(session, order, ops),
+    )
+
+
+def _chain(key: str) -> str | None:
+    return "-R" + key.rsplit("-R", 1)[1] if "-R" in key else None
+
+
+def predecessors(ops: list[Operation], op: Operation) -> list[Operation]:
+    """The operations that must be done before `op` may start: the nearest earlier position
+    still in the plan (every part of it when it was split). The first operation of a rework
+    chain has none: its parts come from the operation that sent them back."""
+    chain = _chain(op.key) if op.origin == "rework" else None
+    if chain is not None and not any(
+        _chain(o.key) == chain and o.position < op.position for o in ops if o.origin == "rework"
+    ):
+        return []
+    earlier = [o for o in ops if o.position < op.position and o.status not in ("skipped", "split")]
+    if not earlier:
+        return []
+    last = max(o.position for o in earlier)
+    return [o for o in earlier if o.position == last]
+
+
+def final_step(ops: list[Operation]) -> int:
+    """The routing step whose good quantity is the order's: the last one still in the plan."""
+    active = [o for o in ops if o.origin != "rework" and o.status not in ("skipped", "split")]
+    return max(active, key=lambda o: o.position).step if active else ops[-1].step

@@ -1,0 +1,152 @@
+"""Operations on the shop floor."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from mes.platform.app import PROTECTED_RESPONSES
+from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
+from mes.services.work_orders.routes.common import (
+    CONFLICT,
+    CanExecute,
+    Number,
+    OpKey,
+    RequiredKey,
+    caller,
+)
+from mes.services.work_orders.schemas.orders import (
+    Complete,
+    Consume,
+    ConsumptionRead,
+    OperationRead,
+    OutputRead,
+    Produce,
+    ReasonRequired,
+    Start,
+    Transition,
+    Yield,
+)
+from mes.services.work_orders.service import execution, production
+
+router = APIRouter(tags=["work-orders: execution"], responses={**PROTECTED_RESPONSES, **CONFLICT})
+OP = "/orders/{number}/operations/{key}"
+
+
+@router.post(
+    f"{OP}/start",
+    response_model=OperationRead,
+    summary="Start: previous operations done, operator qualified and equipment available (resource)",
+)
+async def start_operation(
+    number: Number, key: OpKey, body: Start, session: SessionDep, who: CanExecute, request: Request
+) -> OperationRead:
+    return await execution.start_operation(session, number, key, body, caller(request, who))
+
+
+@router.post(f"{OP}/join", response_model=OperationRead, summary="Another operator clocks in")
+async def join_operation(
+    number: Number, key: OpKey, session: SessionDep, who: CanExecute, request: Request
+) -> OperationRead:
+    return await execution.join_operation(session, number, key, caller(request, who))
+
+
+@router.post(f"{OP}/leave", response_model=OperationRead, summary="The caller clocks out; others go on")
+async def leave_operation(
+    number: Number, key: OpKey, session: SessionDep, who: CanExecute, request: Request
+) -> OperationRead:
+    return await execution.leave_operation(session, number, key, caller(request, who))
+
+
+@router.post(f"{OP}/pause", response_model=OperationRead)
+async def pause_operation(
+    number: Number, key: OpKey, body: ReasonRequired, session: SessionDep, who: CanExecute, request: Request
+) -> OperationRead:
+    return await execution.pause_operation(session, number, key, body.reason, caller(request, who))
+
+
+@router.post(f"{OP}/resume", response_model=OperationRead)
+async def resume_operation(
+    number: Number, key: OpKey, body: Transition, session: SessionDep, who: CanExecute, request: Request
+) -> OperationRead:
+    return await execution.resume_operation(session, number, key, body.reason, caller(request, who))
+
+
+@router.post(f"{OP}/yield", response_model=OperationRead, summary="Report good and scrap (with reasons)")
+async def record_yield(
+    number: Number, key: OpKey, body: Yield, session: SessionDep, who: CanExecute, request: Request
+) -> OperationRead:
+    return await production.record_yield(session, number, key, body, caller(request, who))
+
+
+@router.post(
+    f"{OP}/consume",
+    response_model=ConsumptionRead,
+    summary="Consume a scanned lot through material (idempotent; material's refusal is passed on)",
+)
+async def consume(
+    number: Number,
+    key: OpKey,
+    body: Consume,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: RequiredKey,
+) -> ConsumptionRead:
+    return await run_idempotent(
+        session,
+        idem,
+        "consume",
+        {"order": number, "op": key, **body.model_dump(mode="json")},
+        lambda: production.consume(session, number, key, body, idem, caller(request, who)),
+        ConsumptionRead,
+    )
+
+
+@router.post(
+    f"{OP}/produce",
+    status_code=201,
+    response_model=OutputRead,
+    summary="Produce the output lot or a serial, naming exactly the components that went into it",
+)
+async def produce(
+    number: Number,
+    key: OpKey,
+    body: Produce,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: RequiredKey,
+) -> OutputRead:
+    return await run_idempotent(
+        session,
+        idem,
+        "produce",
+        {"order": number, "op": key, **body.model_dump(mode="json")},
+        lambda: production.produce(session, number, key, body, idem, caller(request, who)),
+        OutputRead,
+    )
+
+
+@router.post(
+    f"{OP}/complete",
+    response_model=OperationRead,
+    summary="Complete (idempotent with Idempotency-Key); the last operation completes the order",
+)
+async def complete_operation(
+    number: Number,
+    key: OpKey,
+    body: Complete,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyKeyHeader = None,
+) -> OperationRead:
+    return await run_idempotent(
+        session,
+        idem,
+        "complete",
+        {"order": number, "op": key, **body.model_dump(mode="json")},
+        lambda: production.complete_operation(session, number, key, body, caller(request, who)),
+        OperationRead,
+    )

@@ -1,0 +1,108 @@
+"""Work orders and their life cycle."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from mes.platform.app import PROTECTED_RESPONSES
+from mes.platform.db import SessionDep
+from mes.services.work_orders.queries import orders as queries
+from mes.services.work_orders.routes.common import (
+    CONFLICT,
+    CanRead,
+    CanRelease,
+    CanWrite,
+    Number,
+    caller,
+)
+from mes.services.work_orders.schemas.orders import (
+    AsBuiltRead,
+    OrderStatus,
+    ReasonRequired,
+    Transition,
+    WorkOrderCreate,
+    WorkOrderPage,
+    WorkOrderRead,
+)
+from mes.services.work_orders.service import orders
+
+router = APIRouter(tags=["work-orders: orders"], responses={**PROTECTED_RESPONSES, **CONFLICT})
+
+
+@router.post("/orders", status_code=201, response_model=WorkOrderRead, summary="Create a planned work order")
+async def create_work_order(
+    body: WorkOrderCreate, session: SessionDep, who: CanWrite, request: Request
+) -> WorkOrderRead:
+    return await orders.create_work_order(session, body, caller(request, who))
+
+
+@router.get("/orders", response_model=WorkOrderPage, summary="Work orders, most urgent first")
+async def list_work_orders(
+    session: SessionDep,
+    _: CanRead,
+    status: OrderStatus | None = None,
+    product: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> WorkOrderPage:
+    items, total = await queries.list_orders(
+        session, status=status, product=product, limit=limit, offset=offset
+    )
+    return WorkOrderPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/orders/{number}", response_model=WorkOrderRead)
+async def get_work_order(number: Number, session: SessionDep, _: CanRead) -> WorkOrderRead:
+    return await queries.get_order(session, number)
+
+
+@router.get(
+    "/orders/{number}/as-built",
+    response_model=AsBuiltRead,
+    summary="Planned versus as built: the routing released, what was done, the changes, the genealogy",
+)
+async def as_built(number: Number, session: SessionDep, _: CanRead) -> AsBuiltRead:
+    return await queries.as_built(session, number)
+
+
+@router.post(
+    "/orders/{number}/release",
+    response_model=WorkOrderRead,
+    summary="Release to the floor; the routing is snapshotted into the order",
+)
+async def release_work_order(
+    number: Number, body: Transition, session: SessionDep, who: CanRelease, request: Request
+) -> WorkOrderRead:
+    return await orders.release_work_order(session, number, body.reason, caller(request, who))
+
+
+@router.post("/orders/{number}/hold", response_model=WorkOrderRead)
+async def hold_work_order(
+    number: Number, body: ReasonRequired, session: SessionDep, who: CanRelease, request: Request
+) -> WorkOrderRead:
+    return await orders.hold_work_order(session, number, body.reason, caller(request, who))
+
+
+@router.post(
+    "/orders/{number}/resume", response_model=WorkOrderRead, summary="Back to where it was before the hold"
+)
+async def resume_work_order(
+    number: Number, body: Transition, session: SessionDep, who: CanRelease, request: Request
+) -> WorkOrderRead:
+    return await orders.resume_work_order(session, number, body.reason, caller(request, who))
+
+
+@router.post("/orders/{number}/close", response_model=WorkOrderRead)
+async def close_work_order(
+    number: Number, body: Transition, session: SessionDep, who: CanWrite, request: Request
+) -> WorkOrderRead:
+    return await orders.close_work_order(session, number, body.reason, caller(request, who))
+
+
+@router.post("/orders/{number}/cancel", response_model=WorkOrderRead)
+async def cancel_work_order(
+    number: Number, body: ReasonRequired, session: SessionDep, who: CanWrite, request: Request
+) -> WorkOrderRead:
+    return await orders.cancel_work_order(session, number, body.reason, caller(request, who))

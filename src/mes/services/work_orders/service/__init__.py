@@ -1,0 +1,1 @@
+"""Use cases of the work orders service, one module per area."""

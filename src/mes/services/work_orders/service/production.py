@@ -1,0 +1,338 @@
+"""What an operation makes and uses: good and scrap, lots consumed, lots and serials produced, completion."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts import work_orders as ev
+from mes.platform.events import record_event, utcnow
+from mes.services.work_orders.catalog import remote
+from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders.errors import (
+    ComponentAlreadyUsed,
+    InputNotConsumed,
+    InvalidTransition,
+    NoOutput,
+    OverTolerance,
+    UnderTolerance,
+    WrongMaterial,
+)
+from mes.services.work_orders.models import Consumption, Labour, Operation, OutputUnit, WorkOrder, YieldRecord
+from mes.services.work_orders.queries.orders import (
+    final_step,
+    operation_read,
+    outputs,
+    predecessors,
+    tolerances,
+)
+from mes.services.work_orders.schemas.orders import (
+    Complete,
+    Consume,
+    ConsumptionRead,
+    OperationRead,
+    OutputRead,
+    Produce,
+    Yield,
+)
+from mes.services.work_orders.service import schedule
+from mes.services.work_orders.service.common import (
+    audit_op,
+    clock_out,
+    executable,
+    load,
+    minutes_between,
+    op_fields,
+    open_clocks,
+)
+from mes.services.work_orders.service.orders import audit_transition
+
+HUNDRED = Decimal(100)
+
+
+def _running(op: Operation, action: str) -> None:
+    if op.status != "in_progress":
+        raise InvalidTransition(
+            f"Operation {op.key} is {op.status.replace('_', ' ')}; it must be running to {action}.",
+            status=op.status,
+            action=action,
+        )
+
+
+async def _book_yield(
+    session: AsyncSession, order: WorkOrder, op: Operation, data: Yield, actor: str
+) -> None:
+    over, _ = tolerances(order)
+    limit = op.quantity * (1 + over / HUNDRED)
+    scrap = sum((s.quantity for s in data.scrap), Decimal(0))
+    if op.good + op.scrap + op.rework + data.good + scrap > limit:
+        raise OverTolerance(
+            f"{op.key} would report {op.good + op.scrap + op.rework + data.good + scrap} for {op.quantity} "
+            f"planned; the tolerance allows {limit.normalize()}.",
+            allowed=str(limit.normalize()),
+        )
+    now = utcnow()
+    if data.good:
+        session.add(YieldRecord(operation_id=op.id, kind="good", quantity=data.good, actor=actor, at=now))
+    for line in data.scrap:
+        session.add(
+            YieldRecord(
+                operation_id=op.id,
+                kind="scrap",
+                quantity=line.quantity,
+                reason=line.reason,
+                actor=actor,
+                at=now,
+            )
+        )
+    op.good += data.good
+    op.scrap += scrap
+
+
+async def record_yield(
+    session: AsyncSession, number: str, key: str, data: Yield, caller: Caller
+) -> OperationRead:
+    order, _, op = await load(session, number, key)
+    executable(order)
+    _running(op, "report quantities")
+    await _book_yield(session, order, op, data, caller.subject)
+    await audit_op(session, order, op, caller.subject, "yield", new=data.model_dump(mode="json"))
+    await session.flush()
+    return await operation_read(session, order, op)
+
+
+def _check_material(op: Operation, lot: remote.LotInfo) -> None:
+    allowed = [m["item"] for m in op.materials]
+    if allowed and lot.item not in allowed:
+        raise WrongMaterial(
+            f"Lot {lot.code} holds {lot.item}; operation {op.key} uses {', '.join(allowed)}.",
+            lot=lot.code,
+            item=lot.item,
+        )
+
+
+async def consume(
+    session: AsyncSession, number: str, key: str, data: Consume, idem_key: str, caller: Caller
+) -> ConsumptionRead:
+    order, _, op = await load(session, number, key)
+    executable(order)
+    _running(op, "consume material")
+    lot = await remote.lot(caller, data.lot)
+    _check_material(op, lot)
+    body = {"quantity": str(data.quantity), "work_order": order.number, "operation": op.key, "item": lot.item}
+    if data.uom is not None:
+        body["uom"] = data.uom
+    done = await remote.consume(caller, data.lot, body, idem_key)  # material's 409 reaches the user as is
+    session.add(
+        Consumption(
+            operation_id=op.id,
+            lot=done.lot,
+            item=done.item,
+            quantity=done.consumed,
+            uom=done.uom,
+            movement_id=done.movement_id,
+            actor=caller.subject,
+            at=utcnow(),
+        )
+    )
+    await audit_op(
+        session, order, op, caller.subject, "consume", new={"lot": done.lot, "quantity": str(done.consumed)}
+    )
+    await session.flush()
+    return ConsumptionRead(
+        work_order=order.number,
+        operation=op.key,
+        lot=done.lot,
+        item=done.item,
+        quantity=done.consumed,
+        uom=done.uom,
+        remaining=done.remaining,
+    )
+
+
+async def produce(
+    session: AsyncSession, number: str, key: str, data: Produce, idem_key: str, caller: Caller
+) -> OutputRead:
+    """Make the output lot or serial; it records exactly the consumptions that went into it."""
+    order, ops, op = await load(session, number, key)
+    executable(order)
+    _running(op, "produce")
+    if op.output_item is None:
+        raise NoOutput(f"Operation {op.key} has no output item.")
+    item = await remote.item(caller, op.output_item)
+    earlier: list[Consumption] = []
+    now_consumed: list[tuple[remote.LotInfo, Decimal]] = []
+    for given in data.inputs:
+        if given.quantity is not None:
+            lot = await remote.lot(caller, given.lot)
+            _check_material(op, lot)
+            now_consumed.append((lot, given.quantity))
+            continue
+        mine = list(
+            await session.scalars(
+                select(Consumption).where(Consumption.operation_id == op.id, Consumption.lot == given.lot)
+            )
+        )
+        free = [c for c in mine if c.output_code is None]
+        if not free:
+            if mine:
+                raise ComponentAlreadyUsed(
+                    f"What was consumed of {given.lot} is already recorded under {mine[0].output_code}.",
+                    lot=given.lot,
+                    output=mine[0].output_code,
+                )
+            raise InputNotConsumed(
+                f"Lot {given.lot} was not consumed in {order.number}/{op.key}.", lot=given.lot
+            )
+        earlier.extend(free)
+    body = {
+        "item": op.output_item,
+        "quantity": str(data.quantity),
+        "location": data.location,
+        "work_order": order.number,
+        "operation": op.key,
+        "inputs": [
+            {"lot": g.lot, **({"quantity": str(g.quantity)} if g.quantity else {})} for g in data.inputs
+        ],
+    }
+    if data.code is not None:
+        body["code"] = data.code
+    made = await remote.produce(caller, body, idem_key)
+    at = utcnow()
+    session.add(
+        OutputUnit(
+            operation_id=op.id,
+            code=made.code,
+            item=made.item,
+            quantity=made.quantity,
+            uom=made.uom,
+            serial=item.tracking == "serial",
+            actor=caller.subject,
+            at=at,
+        )
+    )
+    for c in earlier:
+        c.output_code = made.code
+    for lot, qty in now_consumed:
+        session.add(
+            Consumption(
+                operation_id=op.id,
+                lot=lot.code,
+                item=lot.item,
+                quantity=qty,
+                uom=lot.uom,
+                actor=caller.subject,
+                at=at,
+                output_code=made.code,
+            )
+        )
+    await audit_op(
+        session, order, op, caller.subject, "produce", new={"code": made.code, "quantity": str(made.quantity)}
+    )
+    await session.flush()
+    return next(o for o in await outputs(session, order, ops) if o.code == made.code)
+
+
+async def complete_operation(
+    session: AsyncSession, number: str, key: str, data: Complete, caller: Caller
+) -> OperationRead:
+    order, ops, op = await load(session, number, key)
+    executable(order)
+    op.transition("complete")
+    await _book_yield(session, order, op, data, caller.subject)
+    last = all(o.status in ("completed", "skipped", "split") for o in ops)
+    step = final_step(ops)
+    good = sum((o.good for o in ops if o.step == step and o.status not in ("skipped", "split")), Decimal(0))
+    _, under = tolerances(order)
+    floor = order.quantity * (1 - under / HUNDRED)
+    if last and good < floor and not data.accept_short:
+        raise UnderTolerance(
+            f"{order.number} would complete with {good} good of {order.quantity} (at least {floor.normalize()} "
+            "within the tolerance); send accept_short with a reason to complete it short.",
+            good=str(good),
+            required=str(floor.normalize()),
+        )
+    now = utcnow()
+    op.completed_at = now
+    preds = predecessors(ops, op)
+    came_in = sum((p.good for p in preds), Decimal(0)) if preds else op.quantity
+    op.process_loss = max(came_in - op.good - op.scrap - op.rework, Decimal(0))
+    for clock in await open_clocks(session, op):
+        clock_out(clock, now)
+    await session.flush()
+    assert op.started_at is not None
+    elapsed = minutes_between(op.started_at, now)
+    labour: dict[str, Decimal] = defaultdict(Decimal)
+    for row in await session.scalars(select(Labour).where(Labour.operation_id == op.id).order_by(Labour.id)):
+        labour[row.operator] += row.minutes or Decimal(0)
+    reasons: dict[str, Decimal] = defaultdict(Decimal)
+    for r in await session.scalars(
+        select(YieldRecord).where(YieldRecord.operation_id == op.id, YieldRecord.kind == "scrap")
+    ):
+        reasons[r.reason or ""] += r.quantity
+    await audit_op(
+        session,
+        order,
+        op,
+        caller.subject,
+        "complete",
+        new={"good": str(op.good), "scrap": str(op.scrap)},
+        reason=data.reason,
+    )
+    await record_event(
+        session,
+        ev.OperationCompleted(
+            **op_fields(order, op, caller.subject),
+            good=op.good,
+            scrap=op.scrap,
+            scrap_reasons=[ev.ScrapReason(reason=k, quantity=v) for k, v in reasons.items()],
+            rework=op.rework,
+            process_loss=op.process_loss,
+            started_at=op.started_at,
+            completed_at=now,
+            elapsed_minutes=elapsed,
+            paused_minutes=op.paused_minutes,
+            run_minutes=max(elapsed - op.paused_minutes, Decimal(0)),
+            labour=[ev.LabourTime(operator=k, minutes=v) for k, v in labour.items()],
+            operators=list(labour),
+        ),
+    )
+    if last:
+        await _complete_order(session, order, ops, good, floor, data, caller)
+    return await operation_read(session, order, op)
+
+
+async def _complete_order(
+    session: AsyncSession,
+    order: WorkOrder,
+    ops: list[Operation],
+    good: Decimal,
+    floor: Decimal,
+    data: Complete,
+    caller: Caller,
+) -> None:
+    old = order.transition("complete")
+    order.good = good
+    order.scrap = sum((o.scrap for o in ops), Decimal(0))
+    order.process_loss = sum((o.process_loss for o in ops), Decimal(0))
+    order.short = good < floor
+    order.completed_at = utcnow()
+    await audit_transition(session, order, caller.subject, "complete", old, data.reason)
+    await record_event(
+        session,
+        ev.WorkOrderCompleted(
+            work_order=order.number,
+            product=order.product,
+            actor=caller.subject,
+            quantity=order.quantity,
+            good=good,
+            scrap=order.scrap,
+            process_loss=order.process_loss,
+            short=order.short,
+            reason=data.reason,
+        ),
+    )
+    await schedule.recompute_quietly(session, caller)
