@@ -74,3 +74,12 @@ export const LOT_STATUS_COLOR: Record<LotStatus, string> = {
 export function lotStatusColor(status: string): string {
   return LOT_STATUS_COLOR[status as LotStatus] ?? "gray.7";
 }
+
+/** A ledger entry's change: "+1,250.5 kg", "−12 kg", or "—" when only the place changed. */
+export function formatDelta(delta: string, uom?: string | null, locale = LOCALE): string {
+  const text = delta.trim();
+  if (/^-?0*(\.0*)?$/.test(text)) return "—";
+  const negative = text.startsWith("-");
+  const magnitude = formatQuantity(negative ? text.slice(1) : text, uom, locale);
+  return `${negative ? "\u2212" : "+"}${magnitude}`;
+}

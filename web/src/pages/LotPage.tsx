@@ -30,7 +30,7 @@ import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ScanField } from "../components/ScanField";
 import { validateReason } from "../lib/forms";
-import { formatDate, formatDateTime, formatQuantity, humanize, lotStatusColor } from "../lib/format";
+import { formatDate, formatDateTime, formatDelta, formatQuantity, humanize, lotStatusColor } from "../lib/format";
 import { canHold, canRelease } from "../lib/lots";
 
 export function LotStatusBadge({ status, size = "xl" }: { status: string; size?: "md" | "lg" | "xl" }) {
@@ -148,8 +148,10 @@ function LotDetails({ code }: { code: string }) {
           <LotStatusBadge status={l.status} />
         </Group>
         {l.status === "on_hold" && l.hold_reason ? (
-          <Alert color="red.9" variant="light" mt="md" title="On hold" data-testid="hold-reason">
-            <Text size="lg">{l.hold_reason}</Text>
+          <Alert color="red.9" variant="filled" mt="md" title="Reason for the hold" data-testid="hold-reason">
+            <Text size="lg" c="white" fw={600}>
+              {l.hold_reason}
+            </Text>
           </Alert>
         ) : null}
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="lg" spacing="lg">
@@ -198,7 +200,7 @@ function LotDetails({ code }: { code: string }) {
                 <Table.Tr>
                   <Table.Th>When</Table.Th>
                   <Table.Th>What</Table.Th>
-                  <Table.Th ta="right">Quantity</Table.Th>
+                  <Table.Th ta="right">Change</Table.Th>
                   <Table.Th>From → to</Table.Th>
                   <Table.Th>Work order</Table.Th>
                   <Table.Th>Reason</Table.Th>
@@ -210,7 +212,7 @@ function LotDetails({ code }: { code: string }) {
                   <Table.Tr key={m.id}>
                     <Table.Td>{formatDateTime(m.at)}</Table.Td>
                     <Table.Td fw={600}>{humanize(m.kind)}</Table.Td>
-                    <Table.Td ta="right">{formatQuantity(m.quantity, l.uom)}</Table.Td>
+                    <Table.Td ta="right">{formatDelta(m.quantity, l.uom)}</Table.Td>
                     <Table.Td>
                       {m.from_location ?? "—"} → {m.to_location ?? "—"}
                     </Table.Td>

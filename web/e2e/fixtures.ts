@@ -1,0 +1,28 @@
+import { expect, test as base, type Page } from "@playwright/test";
+
+/** baseURL is the `mes up` that global-setup started (its port is only known then). */
+export const test = base.extend({
+  baseURL: async ({}, use) => {
+    const url = process.env.MES_E2E_URL;
+    if (!url) throw new Error("MES_E2E_URL is not set: global-setup did not run");
+    await use(url);
+  },
+});
+
+export { expect };
+
+export async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("User name").fill(user.username);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("signed-in-user")).toBeVisible();
+}
+
+/** What a keyboard-wedge scanner does: types fast into whatever has the focus, then Enter. */
+export async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 5 });
+  await page.keyboard.press("Enter");
+}
+
+export const SHOTS = new URL("../../docs/screenshots/", import.meta.url).pathname;
