@@ -8,9 +8,10 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.synced
+WEB_STAMP := web/node_modules/.installed
 XDIST ?= auto
 
-.PHONY: help setup run test lint fmt typecheck imports pytest schemas schemas-check bench clean
+.PHONY: help setup run test lint fmt typecheck imports pytest schemas schemas-check bench clean web web-test
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -25,12 +26,12 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	@touch $(STAMP)
 
 setup: $(STAMP) ## install uv (locally), the locked dependencies, and build the UI when there is one
-	@if [ -f web/package.json ]; then cd web && npm ci && npm run build; fi
+	@if [ -f web/package.json ]; then $(MAKE) --no-print-directory web; fi
 
 run: setup ## set up if needed, then start all eight services on http://127.0.0.1:8080 (embedded PostgreSQL)
 	$(BIN)/mes up
 
-test: setup lint typecheck imports schemas-check pytest ## everything CI runs
+test: setup lint typecheck imports schemas-check pytest web-test ## everything CI runs
 
 lint: setup ## ruff lint and format check
 	$(BIN)/ruff check src tests bench
@@ -54,6 +55,18 @@ schemas: setup ## export each service's OpenAPI and the event contracts to docs/
 
 schemas-check: setup ## fail when docs/reference is stale
 	$(BIN)/python -m mes.platform.exports --check
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $(WEB_STAMP)
+
+web: $(WEB_STAMP) ## install the UI's locked npm packages and build it into web/dist (served by mes up)
+	cd web && npm run build
+
+web-test: setup ## UI tests: vitest, the generated API client's staleness check, Playwright in Chromium against mes up
+	cd web && npm test && npm run check:api
+	web/scripts/ensure-chromium.sh
+	cd web && npx playwright test
 
 bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run ceiling)
 	$(BIN)/python -m bench.http_overhead
