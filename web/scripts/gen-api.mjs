@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const specDir = resolve(here, "../../docs/reference/openapi");
+// OPENAPI_DIR: generate from another copy of the documents (e.g. a clean checkout of HEAD)
+const specDir = resolve(process.env.OPENAPI_DIR ?? resolve(here, "../../docs/reference/openapi"));
 const outDir = resolve(here, "../src/api/generated");
 const check = process.argv.includes("--check");
 
