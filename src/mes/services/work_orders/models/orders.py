@@ -47,7 +47,7 @@ def order_next_status(status: str, action: str, before_hold: str | None = None) 
             f"A work order that is {status.replace('_', ' ')} can't {action}"
             + (" (work has started: complete it short instead)" if action == "cancel" else "")
             + ".",
-            status=status,
+            current_status=status,
             action=action,
         )
     if target is None:
@@ -61,7 +61,7 @@ def op_next_status(status: str, action: str, key: str) -> str:
     if status not in allowed:
         raise InvalidTransition(
             f"Operation {key} is {status.replace('_', ' ')}; it can't {action.replace('_', ' ')}.",
-            status=status,
+            current_status=status,
             action=action,
             operation=key,
         )

@@ -33,6 +33,12 @@ def minutes_between(start: datetime, end: datetime) -> Decimal:
 async def load(session: AsyncSession, number: str, key: str) -> tuple[WorkOrder, list[Operation], Operation]:
     """The order (locked: commands on one order queue), its operations, and the one named."""
     order = await order_by_number(session, number, lock=True)
+    if order.status == "planned":
+        raise InvalidTransition(
+            f"Work order {order.number} is planned: release it before working on its operations.",
+            current_status=order.status,
+            action="execute",
+        )
     op = await operation_by_key(session, order, key)
     return order, await operations(session, order), op
 
@@ -42,7 +48,7 @@ def executable(order: WorkOrder) -> None:
     if order.status not in EXECUTABLE:
         raise InvalidTransition(
             f"Work order {order.number} is {order.status.replace('_', ' ')}: no work can be booked on it.",
-            status=order.status,
+            current_status=order.status,
             action="execute",
         )
     if order.quality_hold is not None:

@@ -67,7 +67,7 @@ async def join_operation(session: AsyncSession, number: str, key: str, caller: C
     if op.status not in ("in_progress", "paused"):
         raise InvalidTransition(
             f"Operation {op.key} is {op.status.replace('_', ' ')}; nobody can join it.",
-            status=op.status,
+            current_status=op.status,
             action="join",
         )
     if any(c.operator == caller.subject for c in await open_clocks(session, op)):

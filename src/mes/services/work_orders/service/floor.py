@@ -25,7 +25,7 @@ def _changeable(order: WorkOrder) -> None:
     if order.status not in OPEN_ORDER:
         raise InvalidFloorChange(
             f"Work order {order.number} is {order.status.replace('_', ' ')}: its plan can't change.",
-            status=order.status,
+            current_status=order.status,
         )
 
 

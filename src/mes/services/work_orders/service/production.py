@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import work_orders as ev
 from mes.platform.events import record_event, utcnow
+from mes.platform.schemas import format_decimal as fmt
 from mes.services.work_orders.catalog import remote
 from mes.services.work_orders.catalog.remote import Caller
 from mes.services.work_orders.errors import (
@@ -57,7 +58,7 @@ def _running(op: Operation, action: str) -> None:
     if op.status != "in_progress":
         raise InvalidTransition(
             f"Operation {op.key} is {op.status.replace('_', ' ')}; it must be running to {action}.",
-            status=op.status,
+            current_status=op.status,
             action=action,
         )
 
@@ -71,8 +72,8 @@ async def _book_yield(
     if op.good + op.scrap + op.rework + data.good + scrap > limit:
         raise OverTolerance(
             f"{op.key} would report {op.good + op.scrap + op.rework + data.good + scrap} for {op.quantity} "
-            f"planned; the tolerance allows {limit.normalize()}.",
-            allowed=str(limit.normalize()),
+            f"planned; the tolerance allows {fmt(limit)}.",
+            allowed=fmt(limit),
         )
     now = utcnow()
     if data.good:
@@ -250,10 +251,10 @@ async def complete_operation(
     floor = order.quantity * (1 - under / HUNDRED)
     if last and good < floor and not data.accept_short:
         raise UnderTolerance(
-            f"{order.number} would complete with {good} good of {order.quantity} (at least {floor.normalize()} "
+            f"{order.number} would complete with {good} good of {order.quantity} (at least {fmt(floor)} "
             "within the tolerance); send accept_short with a reason to complete it short.",
-            good=str(good),
-            required=str(floor.normalize()),
+            good=fmt(good),
+            required=fmt(floor),
         )
     now = utcnow()
     op.completed_at = now
