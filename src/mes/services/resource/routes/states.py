@@ -60,7 +60,7 @@ async def state_stream(
 ) -> StreamingResponse:
     follow = "text/event-stream" in request.headers.get("accept", "")
     hub = stream.broadcaster(request.app.state)
-    events = await stream.open_stream(session, hub, under, follow)
+    events = await stream.open_stream(session, hub, under, follow, request.is_disconnected)
     return StreamingResponse(
         events,
         media_type="text/event-stream",

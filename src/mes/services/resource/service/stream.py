@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -24,6 +24,7 @@ from mes.services.resource.service.states import NOTIFY_CHANNEL
 
 log = structlog.get_logger("mes.resource.stream")
 KEEPALIVE_S = 15.0
+POLL_S = 1.0  # how soon a closed connection is noticed (and a server shutdown not held up)
 
 
 class StateBroadcaster:
@@ -74,7 +75,11 @@ def _sse(event: str, data: Any) -> str:
 
 
 async def open_stream(
-    session: AsyncSession, hub: StateBroadcaster, under: str | None, follow: bool
+    session: AsyncSession,
+    hub: StateBroadcaster,
+    under: str | None,
+    follow: bool,
+    disconnected: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[str]:
     """Subscribes before reading the snapshot, so no change falls between the two."""
     queue = await hub.subscribe() if follow else None
@@ -85,7 +90,7 @@ async def open_stream(
         if queue is not None:
             await hub.unsubscribe(queue)
         raise
-    return _events(hub, queue, {"under": under, "items": items}, prefix)
+    return _events(hub, queue, {"under": under, "items": items}, prefix, disconnected)
 
 
 async def _events(
@@ -93,16 +98,23 @@ async def _events(
     queue: asyncio.Queue[dict[str, Any]] | None,
     snapshot: dict[str, Any],
     prefix: str | None,
+    disconnected: Callable[[], Awaitable[bool]],
 ) -> AsyncIterator[str]:
     try:
         yield "retry: 3000\n" + _sse("snapshot", snapshot)
         if queue is None:
             return
+        idle = 0.0
         while True:
             try:
-                change = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_S)
+                change = await asyncio.wait_for(queue.get(), timeout=POLL_S)
             except TimeoutError:
-                yield ": keepalive\n\n"
+                if await disconnected():
+                    return
+                idle += POLL_S
+                if idle >= KEEPALIVE_S:
+                    idle = 0.0
+                    yield ": keepalive\n\n"
                 continue
             path = str(change.get("path", ""))
             if prefix is None or path == prefix or path.startswith(prefix + "/"):
