@@ -11,12 +11,13 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mes.platform.auth import JwtVerifier
+from mes.platform.auth import JwtVerifier, route_permissions
 from mes.platform.bus import Bus, make_bus
 from mes.platform.db import Database
 from mes.platform.errors import install_error_handlers, problem
@@ -166,8 +167,22 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
     app.include_router(ops, prefix=info.api_root)
     app.include_router(ops, include_in_schema=False)
     for router in spec.routers:
+        _show_permissions(router)
         app.include_router(router, prefix=info.api_root)
     return app
+
+
+def _show_permissions(router: APIRouter) -> None:
+    """Each operation's permission goes into the OpenAPI document as `x-permission`, for clients,
+    the UI's menus and the test that walks every route with every role."""
+    for route in router.routes:
+        nested = getattr(route, "original_router", None)  # a router included into this one
+        if isinstance(nested, APIRouter):
+            _show_permissions(nested)
+        if isinstance(route, APIRoute):
+            permissions = route_permissions(route.dependant)
+            if permissions:
+                route.openapi_extra = {**(route.openapi_extra or {}), "x-permission": permissions[0]}
 
 
 async def readiness(db: Database, bus: Bus, name: str) -> Response:

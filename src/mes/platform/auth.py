@@ -151,4 +151,13 @@ def require(permission: str) -> Any:
         return principal
 
     dependency.__name__ = f"require_{permission.replace(':', '_')}"
+    dependency.permission = permission  # type: ignore[attr-defined]
     return Depends(dependency)
+
+
+def route_permissions(dependant: Any) -> list[str]:
+    """The permissions a route's dependency tree requires (FastAPI's `route.dependant`)."""
+    found = [p for p in [getattr(dependant.call, "permission", None)] if isinstance(p, str)]
+    for sub in dependant.dependencies:
+        found.extend(route_permissions(sub))
+    return found

@@ -86,3 +86,83 @@ async def test_no_secret_leaks_anywhere(
         for body in responses:
             if secret in body:
                 assert issued.get(secret) == body, secret  # a refresh token, in the answer that issued it
+
+
+async def test_no_api_key_station_key_pin_or_signing_password_leaks(
+    auth_harness: AuthHarness,
+    admin: dict[str, str],
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    h = auth_harness
+    responses: list[str] = []
+
+    async def call(method: str, path: str, **kw: object) -> dict[str, object]:
+        r = await h.client.request(method, path, **kw)  # type: ignore[arg-type]
+        responses.append(r.text)
+        body = r.json() if r.content else {}
+        return dict(body) if isinstance(body, dict) else {"items": body}
+
+    user = {
+        "username": "ines",
+        "display_name": "Ines",
+        "password": PASSWORD,
+        "roles": ["integration", "operator"],
+    }
+    await call("POST", f"{A}/users", headers=admin, json=user)
+    created = await call(
+        "POST",
+        f"{A}/api-keys",
+        headers=admin,
+        json={"name": "MES-ERP", "owner": "ines", "permissions": ["material:read"]},
+    )
+    api_key = str(created["api_key"])
+    station = await call(
+        "POST", f"{A}/stations", headers=admin, json={"code": "ST-9", "name": "Press 9 terminal"}
+    )
+    station_key = str(station["station_key"])
+    await call("PUT", f"{A}/users/ines/badge", headers=admin, json={"badge": "B-77", "pin": "82039471"})
+    await call("POST", f"{A}/api-keys/token", json={"api_key": api_key})
+    await call("POST", f"{A}/api-keys/token", json={"api_key": api_key + "x"})
+    await call(
+        "POST", f"{A}/stations/login", json={"station_key": station_key, "badge": "B-77", "pin": "82039471"}
+    )
+    await call(
+        "POST", f"{A}/stations/login", json={"station_key": station_key, "badge": "B-77", "pin": "95172846"}
+    )
+    ines = await call("POST", f"{A}/login", json={"username": "ines", "password": PASSWORD})
+    signer = {"Authorization": f"Bearer {ines['access_token']}"}
+    record = {"record_type": "inspection", "record_id": "I-1", "content": {"x": 1}, "meaning": "reviewed"}
+    await call(
+        "POST", f"{A}/signatures", headers=signer, json={**record, "username": "ines", "password": PASSWORD}
+    )
+    await call("POST", f"{A}/signatures", headers=signer, json={**record, "password": NEW_PASSWORD})
+    await call("GET", f"{A}/api-keys", headers=admin)
+    await call("GET", f"{A}/stations", headers=admin)
+    await call("GET", f"{A}/audit", headers=admin, params={"limit": 500})
+
+    async with h.db("auth").transaction() as s:
+        events = [r[0] for r in await s.execute(text("SELECT payload::text FROM outbox"))]
+        audit = [
+            json.dumps(list(r))
+            for r in await s.execute(text("SELECT old::text, new::text, reason FROM audit_log"))
+        ]
+        pin_hash = await s.scalar(text("SELECT pin_hash FROM users WHERE username = 'ines'"))
+    out, err = capfd.readouterr()
+    logs = out + err + caplog.text
+    assert "sign_in_failed" in logs  # the logs were captured
+    for secret in (
+        api_key,
+        api_key.rsplit("_", 1)[1],
+        station_key,
+        "82039471",
+        "95172846",
+        pin_hash,
+        PASSWORD,
+        NEW_PASSWORD,
+    ):
+        assert secret not in logs, secret
+        assert not any(secret in e for e in events), secret
+        assert not any(secret in a for a in audit), secret
+        shown_once = [b for b in responses if secret in b]
+        assert len(shown_once) <= 1, secret  # only the answer that created a key carries it

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts.auth import SignInFailed, SignInLocked
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
-from mes.platform.limits import Policy, Strikes
+from mes.platform.limits import Policy, Strike, Strikes
 from mes.services.auth import errors
 from mes.services.auth.config import auth_settings
 
@@ -103,14 +103,19 @@ async def failed(session: AsyncSession, strikes: Strikes, attempt: Attempt, reas
     """Counts, audits and publishes a failure; raises SignInLocked when it locked something."""
     account, client, badge = _policies()
     scope = _SCOPE[attempt.channel]
-    strike = await strikes.strike(scope, attempt.name.lower(), badge if scope == "badge" else account)
+    strike = Strike(0, 0)
+    if attempt.name:  # nameless (e.g. an unregistered terminal): only the client is counted
+        strike = await strikes.strike(scope, attempt.name.lower(), badge if scope == "badge" else account)
     locked_scope: Literal["account", "client", "badge"] = "badge" if scope == "badge" else "account"
     locked_s = strike.locked_s
+    by_client = Strike(0, 0)
     if attempt.client:
         by_client = await strikes.strike("client", attempt.client, client)
         if by_client.locked_s and not locked_s:
             locked_scope, locked_s = "client", by_client.locked_s
     failures = strike.failures or (account.limit if scope != "badge" else badge.limit)
+    if not attempt.name:
+        failures = by_client.failures or client.limit
     await _audit(session, attempt, "sign_in.failed", {"reason": reason, "failures": failures})
     await record_event(
         session,

@@ -101,8 +101,9 @@ async def station_login(
     """Badge and PIN at a registered terminal: a short session with operator permissions only."""
     station = await _station(session, station_key)
     if station is None:
-        unknown = Attempt("pin", f"unregistered-station:{client}", client)  # counts per client
-        await guard.failed(session, strikes, unknown, "station_not_registered")
+        terminal = Attempt("pin", "", client)  # nameless: counted against the client only
+        await guard.refuse_if_locked(session, strikes, terminal)
+        await guard.failed(session, strikes, terminal, "station_not_registered")
         raise StationNotRegistered("This terminal is not registered as a station.")
     user = await session.scalar(select(User).where(User.badge == badge.strip()))
     attempt = Attempt("pin", badge.strip(), client, user.username if user else None)
