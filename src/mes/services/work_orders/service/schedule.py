@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.errors import DomainError
@@ -66,6 +66,11 @@ async def recompute(
         for o in orders
     ]
     plan = schedule(jobs, windows, origin)
+    await session.execute(  # held or cancelled orders leave the plan
+        update(WorkOrder)
+        .where(WorkOrder.status.in_(("on_hold", "cancelled")), WorkOrder.planned_start.is_not(None))
+        .values(planned_start=None, planned_end=None, late=False)
+    )
     result: list[ScheduledOrder] = []
     for o in orders:
         o.planned_start, o.planned_end = plan.orders[o.number].start, plan.orders[o.number].end

@@ -1,0 +1,103 @@
+"""Acceptance 4: the dispatch list and a small finite-capacity schedule, against a hand computation."""
+
+from mes.contracts.quality import WorkOrderHoldRequested
+from mes.platform.events import Envelope
+
+from .conftest import Plant, W, ok
+
+MONDAY = "2030-01-07T06:00:00Z"  # shifts: Monday to Friday 06:00-14:00 UTC
+
+
+async def _three_orders(plant: Plant) -> None:
+    await plant.order("WO-A", "300", priority=2, due="2030-01-07T12:00:00Z")
+    await plant.order("WO-B", "20", priority=1, due="2030-01-08T14:00:00Z")
+    await plant.order("WO-C", "4", priority=2, due="2030-01-07T09:00:00Z")
+
+
+async def test_schedule_matches_the_hand_computed_plan(plant: Plant) -> None:
+    await _three_orders(plant)
+    plan = await plant.post(f"{W}/schedule/recompute", {"start": MONDAY}, plant.planner())
+    got = {
+        o["work_order"]: [
+            (op["key"], op["minutes"], op["planned_start"], op["planned_end"]) for op in o["operations"]
+        ]
+        for o in plan["orders"]
+    }
+    # loaded in dispatch order B (priority 1), C (due first), A; op 10 = 30 + 1.5/unit, op 20 = 10 + 2/unit
+    assert [o["work_order"] for o in plan["orders"]] == ["WO-B", "WO-C", "WO-A"]
+    assert got["WO-B"] == [
+        ("10", "60", "2030-01-07T06:00:00Z", "2030-01-07T07:00:00Z"),
+        ("20", "50", "2030-01-07T07:00:00Z", "2030-01-07T07:50:00Z"),
+    ]
+    assert got["WO-C"] == [
+        ("10", "36", "2030-01-07T07:00:00Z", "2030-01-07T07:36:00Z"),
+        ("20", "18", "2030-01-07T07:50:00Z", "2030-01-07T08:08:00Z"),  # waits for assembly to be free
+    ]
+    assert got["WO-A"] == [
+        # 480 min: 384 on Monday until the shift ends, 96 on Tuesday
+        ("10", "480", "2030-01-07T07:36:00Z", "2030-01-08T07:36:00Z"),
+        # 610 min: 384 on Tuesday, 226 on Wednesday
+        ("20", "610", "2030-01-08T07:36:00Z", "2030-01-09T09:46:00Z"),
+    ]
+    late = {o["work_order"]: o["late"] for o in plan["orders"]}
+    assert late == {"WO-A": True, "WO-B": False, "WO-C": False}
+    order = await plant.get_order("WO-A")
+    assert (order["planned_end"], order["late"]) == ("2030-01-09T09:46:00Z", True)
+    assert ok(await plant.h.client.get(f"{W}/schedule", headers=plant.planner())) == plan
+
+
+async def test_schedule_is_recomputed_when_orders_change(plant: Plant) -> None:
+    await _three_orders(plant)
+    before = {
+        o["work_order"]: o
+        for o in (await plant.post(f"{W}/schedule/recompute", {}, plant.planner()))["orders"]
+    }
+    assert all(o["planned_start"] is not None for o in before.values())
+    await plant.post(f"{W}/orders/WO-B/hold", {"reason": "Customer changed the colour"}, plant.planner())
+    after = {o["number"]: o for o in [await plant.get_order(n) for n in ("WO-A", "WO-B", "WO-C")]}
+    assert after["WO-B"]["planned_start"] is None  # no longer planned while held
+    assert after["WO-C"]["planned_start"] < before["WO-C"]["planned_start"]  # moved up into B's place
+
+
+async def test_dispatch_list_order_and_why_operations_cant_start(plant: Plant) -> None:
+    await _three_orders(plant)
+    await plant.post(f"{W}/schedule/recompute", {"start": MONDAY}, plant.planner())
+    mould = ok(await plant.h.client.get(f"{W}/dispatch?work_center=WC-MOULD", headers=plant.operator()))
+    assert [(i["work_order"], i["operation"]) for i in mould["items"]] == [
+        ("WO-B", "10"),
+        ("WO-C", "10"),
+        ("WO-A", "10"),
+    ]
+    assert [i["can_start"] for i in mould["items"]] == [True, True, False]
+    a = mould["items"][2]
+    # R-001 holds 100 kg available; the held lot doesn't count; A needs 300 x 0.5 kg
+    assert a["materials"] == [
+        {"item": "PP-RESIN", "required": "150", "available": "100", "uom": "kg", "short": True}
+    ]
+    assert [b["code"] for b in a["blocked_by"]] == ["material_short"]
+    assert mould["items"][0]["planned_start"] == "2030-01-07T06:00:00Z"
+
+    assy = ok(await plant.h.client.get(f"{W}/dispatch?work_center=WC-ASSY", headers=plant.operator()))
+    assert [i["work_order"] for i in assy["items"]] == ["WO-B", "WO-C", "WO-A"]
+    assert all(b["code"] == "previous_operation_open" for i in assy["items"] for b in i["blocked_by"])
+
+    # both presses down (resource events) and a quality hold on C (quality event)
+    await plant.set_state("IMM-1", "down")
+    await plant.set_state("IMM-2", "maintenance")
+    hold = WorkOrderHoldRequested(
+        work_order="WO-C", reason="Sink marks", reference="NCR-7", requested_by="qe-lena"
+    )
+    await plant.h.runtimes["work-orders"].bus.publish(
+        Envelope(
+            str(hold.event_id), hold.topic, hold.aggregate_id, "quality", hold.model_dump_json().encode()
+        )
+    )
+    mould = ok(await plant.h.client.get(f"{W}/dispatch?work_center=WC-MOULD", headers=plant.operator()))
+    codes = {i["work_order"]: [b["code"] for b in i["blocked_by"]] for i in mould["items"]}
+    assert codes == {
+        "WO-B": ["equipment_unavailable"],
+        "WO-C": ["quality_hold", "equipment_unavailable"],
+        "WO-A": ["equipment_unavailable", "material_short"],
+    }
+    assert not any(i["can_start"] for i in mould["items"])
+    assert "Sink marks (NCR-7)" in mould["items"][1]["blocked_by"][0]["detail"]
