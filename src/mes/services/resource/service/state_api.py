@@ -21,6 +21,7 @@ from mes.services.resource.schemas.states import (
     StateHistory,
     StateInterval,
 )
+from mes.services.resource.service.maintenance import raise_due_orders
 from mes.services.resource.service.states import Change, change_state, now
 
 log = structlog.get_logger("mes.resource")
@@ -158,4 +159,5 @@ async def counter_reported(session: AsyncSession, event: MachineCounterReported)
             change = Change(state="running", at=event.at, source="system", actor="system:signal")
             await change_state(session, eq, change)
     await session.flush()
+    await raise_due_orders(session, eq, event.at)
     return counter

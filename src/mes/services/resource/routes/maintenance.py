@@ -1,0 +1,71 @@
+"""HTTP routes: maintenance plans and orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from mes.platform.db import SessionDep
+from mes.services.resource.routes.common import CONFLICT, CanRead, CanWriteMaintenance, Code64
+from mes.services.resource.schemas.maintenance import (
+    OrderAssign,
+    OrderComplete,
+    OrderCreate,
+    OrderList,
+    OrderRead,
+    PlanCreate,
+    PlanRead,
+)
+from mes.services.resource.service import maintenance as service
+
+router = APIRouter()
+
+
+@router.post("/maintenance/plans", status_code=201, response_model=PlanRead, responses=CONFLICT)
+async def create_plan(body: PlanCreate, session: SessionDep, who: CanWriteMaintenance) -> PlanRead:
+    return await service.create_plan(session, body, who.subject)
+
+
+@router.get("/maintenance/plans/{code}", response_model=PlanRead)
+async def get_plan(code: Code64, session: SessionDep, _: CanRead) -> PlanRead:
+    return await service.get_plan(session, code)
+
+
+@router.post("/maintenance/orders", status_code=201, response_model=OrderRead, summary="A corrective order")
+async def create_order(body: OrderCreate, session: SessionDep, who: CanWriteMaintenance) -> OrderRead:
+    return await service.create_order(session, body, who.subject)
+
+
+@router.get("/maintenance/orders", response_model=OrderList)
+async def list_orders(
+    session: SessionDep,
+    _: CanRead,
+    equipment: Annotated[str | None, Query(max_length=64)] = None,
+    status: Literal["open", "assigned", "in_progress", "completed"] | None = None,
+) -> OrderList:
+    return OrderList(items=await service.list_orders(session, equipment, status))
+
+
+@router.post("/maintenance/orders/{number}/assign", response_model=OrderRead, responses=CONFLICT)
+async def assign_order(
+    number: Code64, body: OrderAssign, session: SessionDep, who: CanWriteMaintenance
+) -> OrderRead:
+    return await service.advance(session, number, "assigned", who.subject, assignee=body.assignee)
+
+
+@router.post(
+    "/maintenance/orders/{number}/start",
+    response_model=OrderRead,
+    responses=CONFLICT,
+    summary="Start: the equipment goes into maintenance and is unavailable",
+)
+async def start_order(number: Code64, session: SessionDep, who: CanWriteMaintenance) -> OrderRead:
+    return await service.advance(session, number, "in_progress", who.subject)
+
+
+@router.post("/maintenance/orders/{number}/complete", response_model=OrderRead, responses=CONFLICT)
+async def complete_order(
+    number: Code64, body: OrderComplete, session: SessionDep, who: CanWriteMaintenance
+) -> OrderRead:
+    return await service.advance(session, number, "completed", who.subject, comment=body.comment)
