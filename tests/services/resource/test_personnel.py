@@ -1,0 +1,111 @@
+"""Acceptance 3: a certification that expired yesterday refuses the person, with the reason; renewing
+it allows them again. Qualification events for other services."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from mes.platform.testing import Harness
+from mes.services.resource.service.watchdog import run_checks
+
+from .conftest import R, Seed, call
+
+AT = datetime(2026, 6, 15, 8, 0, tzinfo=UTC)
+
+
+async def _operator(h: Harness) -> None:
+    await call(h, "POST", "/persons", {"username": "op-li", "name": "Li Wei"})
+    await call(h, "POST", "/skills", {"code": "PRESS-SAFETY", "name": "Press safety certificate"})
+    await call(
+        h, "POST", "/requirements", {"equipment_code": "LINE-1", "skill": "PRESS-SAFETY", "min_level": 1}
+    )
+
+
+def _check(at: datetime | None) -> dict[str, object]:
+    return {"username": "op-li", "equipment_code": "PRESS-4", "operation": "10", "skills": [], "at": at and at.isoformat()}  # fmt: skip
+
+
+async def test_expired_yesterday_is_refused_and_renewal_allows_again(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _operator(harness)
+    # the site is in Paris: "yesterday" is the Paris date minus one, whatever the UTC date
+    from zoneinfo import ZoneInfo
+
+    yesterday = (datetime.now(ZoneInfo("Europe/Paris")) - timedelta(days=1)).date()
+    grant = {"skill": "PRESS-SAFETY", "level": 2, "expires_on": yesterday.isoformat()}
+    await call(harness, "POST", "/persons/op-li/qualifications", grant, sub="trainer-bo")
+    refused = await call(harness, "POST", "/authorizations/check", _check(None))
+    assert refused == {
+        "allowed": False,
+        "reasons": [
+            {
+                "code": "certification_expired",
+                "detail": f"The certification for skill PRESS-SAFETY expired on {yesterday.isoformat()}.",
+            }
+        ],
+    }
+    renewed = {**grant, "expires_on": (yesterday + timedelta(days=366)).isoformat()}
+    person = await call(harness, "POST", "/persons/op-li/qualifications", renewed, sub="trainer-bo")
+    assert person["qualifications"][0]["expires_on"] == renewed["expires_on"]
+    assert await call(harness, "POST", "/authorizations/check", _check(None)) == {
+        "allowed": True,
+        "reasons": [],
+    }
+
+
+async def test_the_check_is_for_the_time_asked_about(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _operator(harness)
+    grant = {"skill": "PRESS-SAFETY", "level": 1, "expires_on": "2026-06-14"}
+    await call(harness, "POST", "/persons/op-li/qualifications", grant)
+    assert (await call(harness, "POST", "/authorizations/check", _check(AT - timedelta(days=2))))["allowed"]
+    late = await call(harness, "POST", "/authorizations/check", _check(AT))
+    assert [r["code"] for r in late["reasons"]] == ["certification_expired"]
+
+
+async def test_grants_revocations_and_expiry_are_published_and_audited(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _operator(harness)
+    await call(harness, "POST", "/persons/op-li/qualifications", {"skill": "PRESS-SAFETY", "level": 1, "expires_on": "2026-06-14"})  # fmt: skip
+    async with harness.db("resource").transaction() as s:
+        first = await run_checks(s, AT)
+        again = await run_checks(s, AT + timedelta(hours=1))
+    assert (first.expired, again.expired) == (1, 0)  # announced once per expiry date
+    await call(harness, "DELETE", "/persons/op-li/qualifications/PRESS-SAFETY?reason=left+the+line")
+    refused = await call(harness, "POST", "/authorizations/check", _check(AT))
+    assert refused["reasons"][0]["code"] == "skill_missing"
+    async with harness.db("resource").transaction() as s:
+        topics = (await s.execute(text("SELECT topic FROM outbox WHERE topic LIKE 'resource.qualification%' ORDER BY id"))).scalars().all()  # fmt: skip
+        actions = (await s.execute(text("SELECT action FROM audit_log WHERE entity_type = 'person' ORDER BY id"))).scalars().all()  # fmt: skip
+    assert topics == [
+        "resource.qualification_granted.v1",
+        "resource.qualification_expired.v1",
+        "resource.qualification_revoked.v1",
+    ]
+    assert actions == [
+        "person.created",
+        "qualification.granted",
+        "qualification.expired",
+        "qualification.revoked",
+    ]
+
+
+async def test_bad_personnel_input(harness: Harness, plant: Seed) -> None:
+    await plant()
+    await _operator(harness)
+    auth = harness.auth("resource:personnel:write", "resource:read")
+    cases = [
+        ("POST", "/persons", {"username": "op-li", "name": "Again"}, 409),
+        ("POST", "/persons", {"username": "has space", "name": "x"}, 422),
+        ("POST", "/persons/op-li/qualifications", {"skill": "PRESS-SAFETY", "level": 10}, 422),
+        ("POST", "/persons/op-li/qualifications", {"skill": "NOPE", "level": 1}, 404),
+        ("POST", "/persons/nobody/qualifications", {"skill": "PRESS-SAFETY", "level": 1}, 404),
+        ("DELETE", "/persons/op-li/qualifications/PRESS-SAFETY", None, 404),
+        ("POST", "/requirements", {"skill": "PRESS-SAFETY", "min_level": 1}, 404),
+        ("POST", "/authorizations/check", {"username": "op-li", "equipment_code": "PRESS-4", "at": "2026-06-15T08:00:00"}, 422),
+    ]  # fmt: skip
+    for method, path, body, status in cases:
+        r = await harness.client.request(method, R + path, json=body, headers=auth)
+        assert r.status_code == status, (path, r.text)
+        assert r.headers["content-type"] == "application/problem+json"
+    assert (await call(harness, "GET", "/persons/op-li"))["qualifications"] == []
