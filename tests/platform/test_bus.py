@@ -237,3 +237,41 @@ async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
     async with db.transaction() as s:
         seqs = (await s.execute(text("SELECT seq FROM effect ORDER BY id"))).scalars().all()
     assert seqs == list(range(1, written + 1))
+
+
+async def test_old_published_events_and_inbox_ids_are_pruned_pending_ones_never(
+    bus_db: tuple[str, Database], bus: Bus
+) -> None:
+    _, db = bus_db
+    runtime = ServiceRuntime(buskit.spec(), db, bus)
+    assert runtime.relay is not None
+    async with db.transaction() as s:
+        for seq in range(1, 4):
+            await record_event(s, Counted(aggregate="WO-9", seq=seq))
+    assert await runtime.relay.drain_once() == 3
+    async with db.transaction() as s:
+        await record_event(s, Counted(aggregate="WO-9", seq=4))  # still pending
+        # two of the published ones and one handled id are past their retention
+        await s.execute(
+            text(
+                "UPDATE outbox SET published_at = now() - interval '8 days'"
+                " WHERE published_at IS NOT NULL AND (payload->>'seq')::int <= 2"
+            )
+        )
+        await s.execute(
+            text(
+                "INSERT INTO inbox (event_id, handler, handled_at) VALUES (gen_random_uuid(), 'h', now() - interval '31 days')"
+            )
+        )
+        await s.execute(text("INSERT INTO inbox (event_id, handler) VALUES (gen_random_uuid(), 'h')"))
+    assert await runtime.relay.prune_once(7 * 86400, 30 * 86400) == (2, 1)
+    async with db.transaction() as s:
+        left = (
+            await s.execute(
+                text("SELECT (payload->>'seq')::int, published_at IS NULL FROM outbox ORDER BY id")
+            )
+        ).all()
+        inbox = (await s.execute(text("SELECT count(*) FROM inbox"))).scalar_one()
+    assert left == [(3, False), (4, True)]
+    assert inbox >= 1
+    assert await runtime.relay.drain_once() == 1  # the pending one still goes out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import zlib
 
 import structlog
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from mes.platform.bus import Bus
 from mes.platform.db import Database
 from mes.platform.events import envelope_from_row
+from mes.platform.settings import get_settings
 
 log = structlog.get_logger("mes.relay")
 PUBLISHED = Counter("mes_outbox_published_total", "Outbox events published", ["service"])
@@ -27,6 +29,19 @@ _SELECT = text(
     " WHERE published_at IS NULL ORDER BY id LIMIT :limit"
 )
 _MARK = text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
+# published events and handled-event ids are kept a while (for inspection, and so a late
+# redelivery is still recognised), then pruned; pending events are never touched
+_PRUNE_OUTBOX = text(
+    "WITH gone AS (DELETE FROM outbox WHERE published_at IS NOT NULL"
+    " AND published_at < now() - make_interval(secs => :keep) RETURNING 1) SELECT count(*) FROM gone"
+)
+_PRUNE_INBOX = text(
+    "WITH gone AS (DELETE FROM inbox WHERE handled_at < now() - make_interval(secs => :keep) RETURNING 1)"
+    " SELECT count(*) FROM gone"
+)
+PRUNED = Counter(
+    "mes_outbox_pruned_total", "Published outbox and handled inbox rows pruned", ["service", "table"]
+)
 
 
 class OutboxRelay:
@@ -40,6 +55,7 @@ class OutboxRelay:
         self.poll_s = poll_s
         self._lock_key = zlib.crc32(f"mes.relay.{service}".encode()) & 0x7FFFFFFF
         self._task: asyncio.Task[None] | None = None
+        self._pruned_at = float("-inf")
 
     async def drain_once(self) -> int:
         """Publish up to one batch; returns how many rows were published."""
@@ -61,11 +77,29 @@ class OutboxRelay:
                     PUBLISHED.labels(self.service).inc(len(published))
         return len(published)
 
+    async def prune_once(self, outbox_keep_s: float, inbox_keep_s: float) -> tuple[int, int]:
+        """Deletes published outbox rows and inbox entries older than their retention."""
+        async with self.db.transaction() as conn:
+            outbox = int((await conn.execute(_PRUNE_OUTBOX, {"keep": outbox_keep_s})).scalar_one())
+            inbox = int((await conn.execute(_PRUNE_INBOX, {"keep": inbox_keep_s})).scalar_one())
+        PRUNED.labels(self.service, "outbox").inc(outbox)
+        PRUNED.labels(self.service, "inbox").inc(inbox)
+        return outbox, inbox
+
+    async def _prune_when_due(self) -> None:
+        settings = get_settings()
+        now = time.monotonic()
+        if now - self._pruned_at < settings.prune_every_s:
+            return
+        self._pruned_at = now
+        await self.prune_once(settings.outbox_retention_s, settings.inbox_retention_s)
+
     async def run(self) -> None:
         backoff = 0.2
         signal = self.db.outbox_signal
         while True:
             try:
+                await self._prune_when_due()
                 n = await self.drain_once()
                 backoff = 0.2
             except asyncio.CancelledError:

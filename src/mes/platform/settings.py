@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     log_json: bool = True
     relay_poll_s: float = 0.5
     relay_batch: int = 500
+    # published outbox rows and handled inbox ids are pruned after these many seconds
+    outbox_retention_s: int = 7 * 24 * 3600
+    inbox_retention_s: int = 30 * 24 * 3600
+    prune_every_s: int = 600
     db_pool_size: int = 10
     # empty: lockouts and rate limits in this process's memory (embedded); redis://... shares them
     redis_url: str = ""
