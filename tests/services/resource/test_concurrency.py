@@ -121,6 +121,9 @@ async def test_history_stays_gap_and_overlap_free_across_two_processes(
         for code, level, parent in plant:
             body = {"code": code, "name": code.title(), "level": level, "parent_code": parent}
             assert (await http.post(f"{a}/api/v1/resource/equipment", json=body)).status_code == 201
+        # the reports are hours old: keep the servers' no-signal check from stopping the machines meanwhile
+        r = await http.patch(f"{a}/api/v1/resource/equipment/LINE-1", json={"no_signal_s": 86400})
+        assert r.status_code == 200
 
         seen: list[tuple[str, Any]] = []
         board = asyncio.create_task(

@@ -265,7 +265,7 @@ async def _announce_downtimes(
         EquipmentState.equipment_id == eq.id,
         EquipmentState.state == "down",
         EquipmentState.ended_at.is_not(None),
-        EquipmentState.ended_at >= start,
+        EquipmentState.ended_at > start,
     )
     if end is not None:
         query = query.where(EquipmentState.started_at <= end)
