@@ -216,6 +216,36 @@ def cmd_relay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Seed a believable plant through the HTTP API of a running `mes up`."""
+    import httpx
+
+    from mes.demo import DemoError, seed
+
+    username = args.username or os.environ.get("MES_ADMIN_USERNAME")
+    password = os.environ.get("MES_ADMIN_PASSWORD") if args.password is None else args.password
+    if not username or not password:
+        _say(
+            "demo: give the administrator with --username/--password or MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD"
+        )
+        return 2
+
+    async def run() -> dict[str, str]:
+        async with httpx.AsyncClient(base_url=args.base_url, timeout=30) as client:
+            return await seed(client, username, password, say=_say)
+
+    try:
+        asyncio.run(run())
+    except httpx.TransportError as e:
+        _say(f"demo: {args.base_url} is not reachable ({type(e).__name__}); start it with `mes up` first")
+        return 2
+    except DemoError as e:
+        _say(f"demo: {e}")
+        return 1
+    _say(f"demo plant seeded on {args.base_url}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     names = [s.name for s in SERVICES]
     p = argparse.ArgumentParser(prog="mes", description="Manufacturing Execution System")
@@ -245,6 +275,11 @@ def parser() -> argparse.ArgumentParser:
     relay = sub.add_parser("relay", help="run only the outbox relay of one service")
     relay.add_argument("service", choices=names + [s.package for s in SERVICES], metavar="service")
     relay.set_defaults(func=cmd_relay)
+    demo = sub.add_parser("demo", help="seed a believable demo plant through the API of a running `mes up`")
+    demo.add_argument("--base-url", default="http://127.0.0.1:8080")
+    demo.add_argument("--username", help="an administrator (default MES_ADMIN_USERNAME)")
+    demo.add_argument("--password", help="their password (default MES_ADMIN_PASSWORD)")
+    demo.set_defaults(func=cmd_demo)
     return p
 
 

@@ -27,7 +27,7 @@ from mes.services.work_orders.schemas.orders import (
     Transition,
     Yield,
 )
-from mes.services.work_orders.service import execution, production
+from mes.services.work_orders.service import execution, outputs, production
 
 router = APIRouter(tags=["work-orders: execution"], responses={**PROTECTED_RESPONSES, **CONFLICT})
 OP = "/orders/{number}/operations/{key}"
@@ -123,7 +123,7 @@ async def produce(
         idem,
         "produce",
         {"order": number, "op": key, **body.model_dump(mode="json")},
-        lambda: production.produce(session, number, key, body, idem, caller(request, who)),
+        lambda: outputs.produce(session, number, key, body, idem, caller(request, who)),
         OutputRead,
     )
 

@@ -14,19 +14,15 @@ from mes.platform.schemas import format_decimal as fmt
 from mes.services.work_orders.catalog import remote
 from mes.services.work_orders.catalog.remote import Caller
 from mes.services.work_orders.errors import (
-    ComponentAlreadyUsed,
-    InputNotConsumed,
     InvalidTransition,
-    NoOutput,
     OverTolerance,
     UnderTolerance,
     WrongMaterial,
 )
-from mes.services.work_orders.models import Consumption, Labour, Operation, OutputUnit, WorkOrder, YieldRecord
+from mes.services.work_orders.models import Consumption, Labour, Operation, WorkOrder, YieldRecord
 from mes.services.work_orders.queries.orders import (
     final_step,
     operation_read,
-    outputs,
     predecessors,
     tolerances,
 )
@@ -35,8 +31,6 @@ from mes.services.work_orders.schemas.orders import (
     Consume,
     ConsumptionRead,
     OperationRead,
-    OutputRead,
-    Produce,
     Yield,
 )
 from mes.services.work_orders.service import schedule
@@ -54,7 +48,7 @@ from mes.services.work_orders.service.orders import audit_transition
 HUNDRED = Decimal(100)
 
 
-def _running(op: Operation, action: str) -> None:
+def running(op: Operation, action: str) -> None:
     if op.status != "in_progress":
         raise InvalidTransition(
             f"Operation {op.key} is {op.status.replace('_', ' ')}; it must be running to {action}.",
@@ -98,14 +92,14 @@ async def record_yield(
 ) -> OperationRead:
     order, _, op = await load(session, number, key)
     executable(order)
-    _running(op, "report quantities")
+    running(op, "report quantities")
     await _book_yield(session, order, op, data, caller.subject)
     await audit_op(session, order, op, caller.subject, "yield", new=data.model_dump(mode="json"))
     await session.flush()
     return await operation_read(session, order, op)
 
 
-def _check_material(op: Operation, lot: remote.LotInfo) -> None:
+def check_material(op: Operation, lot: remote.LotInfo) -> None:
     allowed = [m["item"] for m in op.materials]
     if allowed and lot.item not in allowed:
         raise WrongMaterial(
@@ -120,9 +114,9 @@ async def consume(
 ) -> ConsumptionRead:
     order, _, op = await load(session, number, key)
     executable(order)
-    _running(op, "consume material")
+    running(op, "consume material")
     lot = await remote.lot(caller, data.lot)
-    _check_material(op, lot)
+    check_material(op, lot)
     body = {"quantity": str(data.quantity), "work_order": order.number, "operation": op.key, "item": lot.item}
     if data.uom is not None:
         body["uom"] = data.uom
@@ -152,89 +146,6 @@ async def consume(
         uom=done.uom,
         remaining=done.remaining,
     )
-
-
-async def produce(
-    session: AsyncSession, number: str, key: str, data: Produce, idem_key: str, caller: Caller
-) -> OutputRead:
-    """Make the output lot or serial; it records exactly the consumptions that went into it."""
-    order, ops, op = await load(session, number, key)
-    executable(order)
-    _running(op, "produce")
-    if op.output_item is None:
-        raise NoOutput(f"Operation {op.key} has no output item.")
-    item = await remote.item(caller, op.output_item)
-    earlier: list[Consumption] = []
-    now_consumed: list[tuple[remote.LotInfo, Decimal]] = []
-    for given in data.inputs:
-        if given.quantity is not None:
-            lot = await remote.lot(caller, given.lot)
-            _check_material(op, lot)
-            now_consumed.append((lot, given.quantity))
-            continue
-        mine = list(
-            await session.scalars(
-                select(Consumption).where(Consumption.operation_id == op.id, Consumption.lot == given.lot)
-            )
-        )
-        free = [c for c in mine if c.output_code is None]
-        if not free:
-            if mine:
-                raise ComponentAlreadyUsed(
-                    f"What was consumed of {given.lot} is already recorded under {mine[0].output_code}.",
-                    lot=given.lot,
-                    output=mine[0].output_code,
-                )
-            raise InputNotConsumed(
-                f"Lot {given.lot} was not consumed in {order.number}/{op.key}.", lot=given.lot
-            )
-        earlier.extend(free)
-    body = {
-        "item": op.output_item,
-        "quantity": str(data.quantity),
-        "location": data.location,
-        "work_order": order.number,
-        "operation": op.key,
-        "inputs": [
-            {"lot": g.lot, **({"quantity": str(g.quantity)} if g.quantity else {})} for g in data.inputs
-        ],
-    }
-    if data.code is not None:
-        body["code"] = data.code
-    made = await remote.produce(caller, body, idem_key)
-    at = utcnow()
-    session.add(
-        OutputUnit(
-            operation_id=op.id,
-            code=made.code,
-            item=made.item,
-            quantity=made.quantity,
-            uom=made.uom,
-            serial=item.tracking == "serial",
-            actor=caller.subject,
-            at=at,
-        )
-    )
-    for c in earlier:
-        c.output_code = made.code
-    for lot, qty in now_consumed:
-        session.add(
-            Consumption(
-                operation_id=op.id,
-                lot=lot.code,
-                item=lot.item,
-                quantity=qty,
-                uom=lot.uom,
-                actor=caller.subject,
-                at=at,
-                output_code=made.code,
-            )
-        )
-    await audit_op(
-        session, order, op, caller.subject, "produce", new={"code": made.code, "quantity": str(made.quantity)}
-    )
-    await session.flush()
-    return next(o for o in await outputs(session, order, ops) if o.code == made.code)
 
 
 async def complete_operation(

@@ -1,0 +1,325 @@
+"""`mes demo`: a believable plant, seeded through the services' public APIs only.
+
+A site with two lines and ten machines on a two-shift calendar, operators with skills (and user
+accounts to sign in with), items, BOMs and lots in stock, routings, and work orders in every
+state, so that a newcomer sees real data at the first `make run`. Everything goes through HTTP,
+as a client would do it: what the demo can do, a user can do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+W, M, R, A = "/api/v1/workorders", "/api/v1/material", "/api/v1/resource", "/api/v1/auth"
+OPERATOR_PASSWORD = "Shopfloor-2026!"  # noqa: S105 (demo accounts only, printed to the user)
+
+EQUIPMENT = [
+    ("ACME", "Acme Plastics & Metal", "enterprise", None),
+    ("LYON", "Lyon plant", "site", "ACME"),
+    ("LINE-1", "Line 1: boxes", "area", "LYON"),
+    ("LINE-2", "Line 2: brackets", "area", "LYON"),
+    ("L1-MOULD", "Line 1 moulding", "work_center", "LINE-1"),
+    ("L1-ASSY", "Line 1 assembly", "work_center", "LINE-1"),
+    ("L2-CNC", "Line 2 machining", "work_center", "LINE-2"),
+    ("L2-PACK", "Line 2 packing", "work_center", "LINE-2"),
+    *[(f"IMM-1{i}", f"Injection press {i}", "equipment", "L1-MOULD") for i in (1, 2, 3)],
+    *[(f"ASM-1{i}", f"Assembly bench {i}", "equipment", "L1-ASSY") for i in (1, 2)],
+    *[(f"CNC-2{i}", f"CNC mill {i}", "equipment", "L2-CNC") for i in (1, 2)],
+    *[(f"PCK-2{i}", f"Packing station {i}", "equipment", "L2-PACK") for i in (1, 2, 3)],
+]
+SKILLS = [
+    ("MOULDING", "Injection moulding"),
+    ("ASSEMBLY", "Assembly"),
+    ("CNC", "CNC machining"),
+    ("PACKING", "Packing"),
+]
+OPERATORS = [
+    ("ana.moreau", "Ana Moreau", [("MOULDING", 3), ("ASSEMBLY", 2)]),
+    ("ben.okafor", "Ben Okafor", [("ASSEMBLY", 2), ("PACKING", 1)]),
+    ("carla.ruiz", "Carla Ruiz", [("CNC", 3), ("PACKING", 2)]),
+    ("dev.patel", "Dev Patel", [("CNC", 1), ("MOULDING", 1)]),
+    ("eli.novak", "Eli Novak", [("PACKING", 2), ("ASSEMBLY", 1)]),
+]
+LOCATIONS = [
+    ("WH-01", "Main warehouse", "warehouse"),
+    ("L1-SIDE", "Line 1 line-side", "line_side"),
+    ("L2-SIDE", "Line 2 line-side", "line_side"),
+    ("FG-01", "Finished goods", "warehouse"),
+]
+ITEMS = [
+    ("PP-RESIN", "Polypropylene resin", "raw", "kg"),
+    ("MB-BLUE", "Blue masterbatch", "raw", "g"),
+    ("HINGE", "Steel hinge", "raw", "pcs"),
+    ("BOX-S", "Storage box S", "finished", "pcs"),
+    ("AL-BAR", "Aluminium bar 6060", "raw", "kg"),
+    ("CARTON", "Carton", "packaging", "pcs"),
+    ("BRACKET", "Wall bracket", "finished", "pcs"),
+]
+BOMS = {
+    "BOX-S": [("PP-RESIN", "0.35", "kg"), ("MB-BLUE", "7", "g"), ("HINGE", "2", "pcs")],
+    "BRACKET": [("AL-BAR", "0.4", "kg"), ("CARTON", "0.1", "pcs")],
+}
+LOTS = [
+    ("PP-2611-01", "PP-RESIN", "500", "L1-SIDE"),
+    ("MB-2611-01", "MB-BLUE", "25000", "L1-SIDE"),
+    ("HG-2611-01", "HINGE", "2000", "L1-SIDE"),
+    ("AL-2611-01", "AL-BAR", "300", "L2-SIDE"),
+    ("CT-2611-01", "CARTON", "400", "L2-SIDE"),
+    ("PP-2610-07", "PP-RESIN", "250", "WH-01"),
+]
+
+
+def _op(
+    seq: int, name: str, wc: str, setup: str, run: str, skill: str, materials: list[str]
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "name": name,
+        "work_center": wc,
+        "setup_minutes": setup,
+        "run_minutes_per_unit": run,
+        "skills": [{"code": skill, "min_level": 1}],
+        "materials": [{"item": m} for m in materials],
+    }
+
+
+ROUTINGS = {
+    "BOX-S": [
+        _op(10, "Mould box", "L1-MOULD", "45", "0.8", "MOULDING", ["PP-RESIN", "MB-BLUE"]),
+        _op(20, "Fit hinges", "L1-ASSY", "10", "0.5", "ASSEMBLY", ["HINGE"]),
+    ],
+    "BRACKET": [
+        _op(10, "Mill bracket", "L2-CNC", "30", "2.5", "CNC", ["AL-BAR"]),
+        _op(20, "Pack", "L2-PACK", "5", "0.2", "PACKING", ["CARTON"]),
+    ],
+}
+# number, product, quantity, priority, days until due, the state it is left in
+ORDERS = [
+    ("WO-1001", "BOX-S", "200", 3, 1, "closed"),
+    ("WO-1002", "BRACKET", "40", 2, 2, "completed"),
+    ("WO-1003", "BOX-S", "300", 1, 2, "in_progress"),
+    ("WO-1004", "BRACKET", "60", 4, 3, "on_hold"),
+    ("WO-1005", "BOX-S", "500", 2, 4, "released"),
+    ("WO-1006", "BRACKET", "80", 3, 5, "released"),
+    ("WO-1007", "BOX-S", "150", 5, 7, "planned"),
+    ("WO-1008", "BRACKET", "25", 5, 8, "cancelled"),
+]
+WHO = {"BOX-S": ("ana.moreau", ["IMM-11", "ASM-11"]), "BRACKET": ("carla.ruiz", ["CNC-21", "PCK-21"])}
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+class Seeder:
+    def __init__(self, client: httpx.AsyncClient, say: Callable[[str], None]) -> None:
+        self.client = client
+        self.say = say
+        self.tokens: dict[str, dict[str, str]] = {}
+
+    async def login(self, username: str, password: str) -> dict[str, str]:
+        r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
+        if r.status_code != 200:
+            raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
+        self.tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        return self.tokens[username]
+
+    async def call(
+        self, method: str, path: str, body: Any, who: dict[str, str], *, key: str | None = None
+    ) -> Any:
+        """One API call; 409 on creating something that exists means a re-run and is fine."""
+        headers = who | ({"Idempotency-Key": key} if key else {})
+        r = await self.client.request(method, path, json=body, headers=headers)
+        if r.status_code == 409 and str(r.json().get("code", "")).startswith("duplicate"):
+            return None
+        if r.status_code >= 400:
+            raise DemoError(f"{method} {path} answered {r.status_code}: {r.text}")
+        return r.json() if r.content else None
+
+
+async def _master_data(s: Seeder, admin: dict[str, str], settle: Callable[[], Awaitable[Any]]) -> None:
+    for code, name, level, parent in EQUIPMENT:
+        await s.call(
+            "POST",
+            f"{R}/equipment",
+            {"code": code, "name": name, "level": level, "parent_code": parent},
+            admin,
+        )
+    shifts = [
+        {
+            "name": "early",
+            "weekdays": [1, 2, 3, 4, 5],
+            "start": "06:00",
+            "end": "14:00",
+            "breaks": [{"start": "10:00", "end": "10:30"}],
+        },
+        {
+            "name": "late",
+            "weekdays": [1, 2, 3, 4, 5],
+            "start": "14:00",
+            "end": "22:00",
+            "breaks": [{"start": "18:00", "end": "18:30"}],
+        },
+    ]
+    await s.call(
+        "PUT", f"{R}/equipment/LYON/calendar", {"time_zone": "Europe/Paris", "patterns": shifts}, admin
+    )
+    for code, name in SKILLS:
+        await s.call("POST", f"{R}/skills", {"code": code, "name": name}, admin)
+    for username, name, skills in OPERATORS:
+        await s.call(
+            "POST",
+            f"{A}/users",
+            {
+                "username": username,
+                "display_name": name,
+                "password": OPERATOR_PASSWORD,
+                "roles": ["operator"],
+            },
+            admin,
+        )
+        await s.call("POST", f"{R}/persons", {"username": username, "name": name}, admin)
+        for skill, grade in skills:
+            await s.call(
+                "POST", f"{R}/persons/{username}/qualifications", {"skill": skill, "level": grade}, admin
+            )
+    for code, name, kind in LOCATIONS:
+        await s.call("POST", f"{M}/locations", {"code": code, "name": name, "kind": kind}, admin)
+    for code, name, kind, uom in ITEMS:
+        await s.call("POST", f"{M}/items", {"code": code, "name": name, "kind": kind, "uom": uom}, admin)
+    for product, lines in BOMS.items():
+        body = {
+            "version": "A",
+            "valid_from": "2020-01-01",
+            "lines": [{"component": c, "quantity": q, "uom": u} for c, q, u in lines],
+        }
+        await s.call("POST", f"{M}/items/{product}/boms", body, admin)
+    for code, item, qty, location in LOTS:
+        await s.call(
+            "POST",
+            f"{M}/lots",
+            {"code": code, "item": item, "quantity": qty, "location": location, "supplier": "Demo supplier"},
+            admin,
+        )
+    await _work_centers_known(s, admin, settle)
+    for product, ops in ROUTINGS.items():
+        await s.call("POST", f"{W}/products", {"code": product}, admin)
+        await s.call("POST", f"{W}/products/{product}/routings", {"version": "1", "operations": ops}, admin)
+
+
+async def _work_centers_known(s: Seeder, admin: dict[str, str], settle: Callable[[], Awaitable[Any]]) -> None:
+    """Work centers reach work orders as events; wait (a few seconds at most) until they have."""
+    for _ in range(100):
+        await settle()
+        page = await s.call("GET", f"{W}/work-centers", None, admin)
+        if {"L1-MOULD", "L1-ASSY", "L2-CNC", "L2-PACK"} <= {w["code"] for w in page["items"]}:
+            return
+        await asyncio.sleep(0.1)
+    raise DemoError("the work centers never reached the work orders service (is its event relay running?)")
+
+
+async def _run(
+    s: Seeder, number: str, product: str, qty: str, key: str, machine: str, last: bool, done: bool
+) -> None:
+    operator, _ = WHO[product]
+    who = s.tokens[operator]
+    base = f"{W}/orders/{number}/operations/{key}"
+    await s.call("POST", f"{base}/start", {"equipment": machine}, who)
+    lot = {
+        "BOX-S": {"10": "PP-2611-01", "20": "HG-2611-01"},
+        "BRACKET": {"10": "AL-2611-01", "20": "CT-2611-01"},
+    }[product][key]
+    per_unit = {line[0]: line[1] for line in BOMS[product]}
+    used = next(m["item"] for m in ROUTINGS[product][0 if key == "10" else 1]["materials"])
+    amount = str(Decimal(per_unit[used]) * Decimal(qty))
+    await s.call(
+        "POST", f"{base}/consume", {"lot": lot, "quantity": amount}, who, key=f"demo-{number}-{key}-c"
+    )
+    if not done:
+        await s.call("POST", f"{base}/yield", {"good": str(int(qty) // 3)}, who)
+        return
+    if last:
+        out = {"code": f"{number}-OUT", "quantity": qty, "location": "FG-01", "inputs": [{"lot": lot}]}
+        await s.call("POST", f"{base}/produce", out, who, key=f"demo-{number}-out")
+    scrap = [{"quantity": "1", "reason": "Short shot" if product == "BOX-S" else "Burr"}]
+    good = str(int(qty) - 1) if key == "10" else qty  # one scrapped at moulding
+    await s.call(
+        "POST",
+        f"{base}/complete",
+        {"good": good, "scrap": scrap if key == "10" else [], "accept_short": True, "reason": "demo"},
+        who,
+        key=f"demo-{number}-{key}",
+    )
+
+
+async def _orders(s: Seeder, admin: dict[str, str]) -> dict[str, str]:
+    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    states: dict[str, str] = {}
+    for number, product, qty, priority, days, state in ORDERS:
+        due = (now + timedelta(days=days)).isoformat()
+        created = await s.call(
+            "POST",
+            f"{W}/orders",
+            {
+                "number": number,
+                "product": product,
+                "quantity": qty,
+                "priority": priority,
+                "due": due,
+                "erp_ref": f"SAP-4500{number[-4:]}",
+            },
+            admin,
+        )
+        if created is None:  # seeded before
+            continue
+        if state == "cancelled":
+            await s.call("POST", f"{W}/orders/{number}/cancel", {"reason": "Customer cancelled"}, admin)
+        if state in ("planned", "cancelled"):
+            states[number] = state
+            continue
+        await s.call("POST", f"{W}/orders/{number}/release", {}, admin)
+        _, machines = WHO[product]
+        if state in ("completed", "closed"):
+            await _run(s, number, product, qty, "10", machines[0], False, True)
+            await _run(s, number, product, str(int(qty) - 1), "20", machines[1], True, True)
+        elif state in ("in_progress", "on_hold"):
+            await _run(s, number, product, qty, "10", machines[0], False, False)
+        if state == "on_hold":
+            await s.call("POST", f"{W}/orders/{number}/hold", {"reason": "Waiting for a mould repair"}, admin)
+        if state == "closed":
+            await s.call("POST", f"{W}/orders/{number}/close", {"reason": "Confirmed to ERP"}, admin)
+        states[number] = (await s.call("GET", f"{W}/orders/{number}", None, admin))["status"]
+    return states
+
+
+async def seed(
+    client: httpx.AsyncClient,
+    username: str,
+    password: str,
+    *,
+    settle: Callable[[], Awaitable[Any]] | None = None,
+    say: Callable[[str], None] = print,
+) -> dict[str, str]:
+    """Seeds the plant through `client` (base URL set); returns each demo order's status."""
+
+    async def nothing() -> None:
+        return None
+
+    s = Seeder(client, say)
+    admin = await s.login(username, password)
+    say("plant model, calendars, people, materials and routings ...")
+    await _master_data(s, admin, settle or nothing)
+    for operator, _, _ in OPERATORS:
+        await s.login(operator, OPERATOR_PASSWORD)
+    say("work orders ...")
+    states = await _orders(s, admin)
+    for number, status in states.items():
+        say(f"  {number}: {status}")
+    say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    return states
