@@ -1,0 +1,23 @@
+"""Use cases of the material service that change stock: every one books the ledger under the lot's lock."""
+
+from mes.services.material.service.consumption import consume_lot, issue_lot
+from mes.services.material.service.ledger import lot_for_update, new_lot_code, today
+from mes.services.material.service.lots import adjust_lot, merge_lots, move_lot, scrap_lot, split_lot
+from mes.services.material.service.receipts import produce_lot, receive_lot
+from mes.services.material.service.status import change_status
+
+__all__ = [
+    "adjust_lot",
+    "change_status",
+    "consume_lot",
+    "issue_lot",
+    "lot_for_update",
+    "merge_lots",
+    "move_lot",
+    "new_lot_code",
+    "produce_lot",
+    "receive_lot",
+    "scrap_lot",
+    "split_lot",
+    "today",
+]

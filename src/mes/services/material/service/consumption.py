@@ -1,0 +1,120 @@
+"""Stock leaving for production: consumed in an operation, issued to a work order (idempotent)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts import material as ev
+from mes.platform.events import record_event
+from mes.services.material import catalog
+from mes.services.material.errors import (
+    InsufficientQuantity,
+    LotNotConsumable,
+    WrongItem,
+)
+from mes.services.material.models import Item, Location
+from mes.services.material.queries import lot_read
+from mes.services.material.schemas import (
+    Consume,
+    ConsumptionRead,
+    Issue,
+    LotRead,
+)
+from mes.services.material.service.ledger import (
+    book,
+    child_lot,
+    lot_for_update,
+    take,
+    today,
+)
+
+
+async def consume_lot(session: AsyncSession, code: str, data: Consume, actor: str) -> ConsumptionRead:
+    lot = await lot_for_update(session, code)
+    item = await session.get(Item, lot.item_id)
+    assert item is not None
+    if data.item is not None and data.item != item.code:
+        raise WrongItem(f"Lot {code} holds {item.code}, not {data.item}.", lot=code, item=item.code)
+    qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    movement = await take(session, lot, item, qty, actor, data.work_order, data.operation)
+    return ConsumptionRead(
+        lot=lot.code,
+        item=item.code,
+        consumed=qty,
+        remaining=lot.quantity,
+        uom=item.uom,
+        work_order=data.work_order,
+        operation=data.operation,
+        movement_id=movement.id,
+    )
+
+
+async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str) -> LotRead:
+    """Hand stock to a work order at the line: the whole lot moves, or the issued part becomes its own lot."""
+    lot = await lot_for_update(session, code)
+    item = await session.get(Item, lot.item_id)
+    assert item is not None
+    refusal = lot.refusal_to_consume(today())
+    if refusal is not None:
+        raise LotNotConsumable(refusal, lot=lot.code, lot_status=lot.status)
+    source = await session.get(Location, lot.location_id)
+    target = await catalog.location_by_code(session, data.to_location)
+    assert source is not None
+    quantity = lot.quantity if data.quantity is None else data.quantity
+    if quantity > lot.quantity:
+        raise InsufficientQuantity(f"Lot {lot.code} holds {lot.quantity} {item.uom}; {quantity} requested.")
+    if quantity == lot.quantity:
+        issued = lot
+        await book(
+            session,
+            lot,
+            "issue",
+            Decimal(0),
+            actor,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            work_order=data.work_order,
+        )
+        lot.location_id = target.id
+    else:
+        issued = await child_lot(session, lot, item, data.new_code, target.id)
+        await book(
+            session,
+            lot,
+            "issue",
+            -quantity,
+            actor,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            work_order=data.work_order,
+            related_lot_id=issued.id,
+        )
+        await book(
+            session,
+            issued,
+            "issue",
+            quantity,
+            actor,
+            from_location_id=source.id,
+            to_location_id=target.id,
+            work_order=data.work_order,
+            related_lot_id=lot.id,
+        )
+    issued.work_order = data.work_order
+    await record_event(
+        session,
+        ev.LotIssued(
+            lot_code=lot.code,
+            item_code=item.code,
+            uom=item.uom,
+            actor=actor,
+            issued_lot_code=issued.code,
+            quantity=quantity,
+            work_order=data.work_order,
+            from_location=source.code,
+            to_location=target.code,
+        ),
+    )
+    return await lot_read(session, issued)

@@ -1,0 +1,139 @@
+"""Shared steps of every stock change: the lot lock, the ledger booking, new lots."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts import material as ev
+from mes.platform.events import record_event
+from mes.services.material.errors import (
+    DuplicateCode,
+    InsufficientQuantity,
+    InvalidStatusChange,
+    LotNotConsumable,
+    LotNotFound,
+    SerialQuantity,
+)
+from mes.services.material.models import Item, Location, Lot, Movement
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def new_lot_code(item: Item) -> str:
+    return f"{item.code}-{today():%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def one_unit_per_serial(item: Item, quantity: Decimal) -> None:
+    if item.tracking == "serial" and quantity != 1:
+        raise SerialQuantity(
+            f"{item.code} is serial-tracked: each serial is one lot of exactly 1 {item.uom}."
+        )
+
+
+async def lot_for_update(session: AsyncSession, code: str) -> Lot:
+    """The lot, locked until the transaction ends: concurrent bookings on it queue here."""
+    lot = await session.scalar(select(Lot).where(Lot.code == code).with_for_update())
+    if lot is None:
+        raise LotNotFound(f"No lot with code {code}.")
+    return lot
+
+
+async def book(
+    session: AsyncSession, lot: Lot, kind: str, delta: Decimal, actor: str, **fields: object
+) -> Movement:
+    if lot.quantity + delta < 0:
+        raise InsufficientQuantity(f"Lot {lot.code} holds {lot.quantity}; {-delta} can't be taken from it.")
+    lot.quantity += delta
+    movement = Movement(kind=kind, lot_id=lot.id, quantity=delta, actor=actor, **fields)
+    session.add(movement)
+    await session.flush()
+    return movement
+
+
+async def new_lot(session: AsyncSession, lot: Lot) -> None:
+    session.add(lot)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise DuplicateCode(f"Lot {lot.code} already exists.") from None
+
+
+async def child_lot(
+    session: AsyncSession, lot: Lot, item: Item, code: str | None, location_id: uuid.UUID
+) -> Lot:
+    """A new, empty lot carrying its parent's identity (supplier, expiry, status, attributes)."""
+    child = Lot(
+        id=uuid.uuid4(),
+        code=code or new_lot_code(item),
+        item_id=lot.item_id,
+        location_id=location_id,
+        quantity=Decimal(0),
+        status=lot.status,
+        supplier=lot.supplier,
+        supplier_lot=lot.supplier_lot,
+        expires_on=lot.expires_on,
+        attributes=dict(lot.attributes),
+        hold_reason=lot.hold_reason,
+        parent_lot_id=lot.id,
+        received_at=lot.received_at,
+    )
+    await new_lot(session, child)
+    return child
+
+
+def movable(lot: Lot) -> None:
+    if lot.status in ("consumed", "scrapped"):
+        raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; nothing is left to book.")
+
+
+async def take(
+    session: AsyncSession, lot: Lot, item: Item, qty: Decimal, actor: str, work_order: str, operation: str
+) -> Movement:
+    refusal = lot.refusal_to_consume(today())
+    if refusal is not None:
+        raise LotNotConsumable(refusal, lot=lot.code, lot_status=lot.status)
+    if qty > lot.quantity:
+        raise InsufficientQuantity(
+            f"Lot {lot.code} holds {lot.quantity} {item.uom}; {qty} {item.uom} requested.",
+            lot=lot.code,
+            available=str(lot.quantity),
+        )
+    movement = await book(
+        session,
+        lot,
+        "consume",
+        -qty,
+        actor,
+        from_location_id=lot.location_id,
+        work_order=work_order,
+        operation=operation,
+    )
+    if lot.quantity == 0:
+        lot.status = "consumed"
+    location = await session.get(Location, lot.location_id)
+    assert location is not None
+    await record_event(
+        session,
+        ev.LotConsumed(
+            lot_code=lot.code,
+            item_code=item.code,
+            uom=item.uom,
+            actor=actor,
+            quantity=qty,
+            remaining=lot.quantity,
+            work_order=work_order,
+            operation=operation,
+            location=location.code,
+        ),
+    )
+    return movement
