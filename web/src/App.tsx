@@ -6,9 +6,11 @@ import { AppLayout } from "./components/AppLayout";
 import { RequirePerms, RequireSignIn } from "./components/guards";
 import { ProblemAlert } from "./components/ProblemAlert";
 import { MENU } from "./nav/menu";
+import { BoardPage } from "./pages/BoardPage";
 import { HomePage } from "./pages/HomePage";
 import { LotPage } from "./pages/LotPage";
 import { SignInPage } from "./pages/SignInPage";
+import { StationPage } from "./pages/StationPage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -59,6 +61,22 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/material/lots")}>
                 <LotPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "board",
+            element: (
+              <RequirePerms needs={needs("/board")}>
+                <BoardPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "station",
+            element: (
+              <RequirePerms needs={needs("/station")}>
+                <StationPage />
               </RequirePerms>
             ),
           },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeScan, validateCode, validateReason, validateSignIn } from "./forms";
+import { normalizeScan, parseDecimal, validateCode, validateReason, validateSignIn, validateYield } from "./forms";
 import { canHold, canRelease } from "./lots";
 
 describe("scan input", () => {
@@ -48,5 +48,27 @@ describe("lot actions", () => {
     expect(canRelease("on_hold")).toBe(true);
     expect(canRelease("quarantine")).toBe(true);
     expect(canRelease("available")).toBe(false);
+  });
+});
+
+describe("yield form", () => {
+  it("reads decimals typed with a comma or a point", () => {
+    expect(parseDecimal("1,5")).toBe("1.5");
+    expect(parseDecimal(" 12 ")).toBe("12");
+    expect(parseDecimal("-1")).toBeNull();
+    expect(parseDecimal("1e3")).toBeNull();
+  });
+
+  it("accepts good, scrap with reasons, or both", () => {
+    expect(validateYield("9", [{ quantity: "1", reason: "Short shot" }])).toBeNull();
+    expect(validateYield("9", [])).toBeNull();
+    expect(validateYield("", [{ quantity: "2", reason: "Flash" }])).toBeNull();
+  });
+
+  it("says what is wrong", () => {
+    expect(validateYield("", [])).toBe("Enter good parts, scrap, or both.");
+    expect(validateYield("abc", [])).toMatch(/^Good/);
+    expect(validateYield("1", [{ quantity: "0", reason: "x" }])).toMatch(/Scrap line 1: enter a quantity/);
+    expect(validateYield("1", [{ quantity: "1", reason: " " }])).toMatch(/Scrap line 1: choose or type a reason/);
   });
 });

@@ -40,3 +40,30 @@ export function validateCode(code: string): string | null {
   if (!CODE_PATTERN.test(code)) return `"${code}" is not a valid code (letters, digits, . _ / - only).`;
   return null;
 }
+
+const DECIMAL = /^\d{1,12}(\.\d{1,6})?$/;
+
+export interface ScrapLine {
+  quantity: string;
+  reason: string;
+}
+
+/** A decimal typed on a touch keypad: "1,5" is read as "1.5"; null when it is not a number. */
+export function parseDecimal(text: string): string | null {
+  const t = text.trim().replace(",", ".");
+  return DECIMAL.test(t) ? t : null;
+}
+
+/** Good and scrap as reported at a station: null when it can be sent, else what to fix. */
+export function validateYield(good: string, scrap: readonly ScrapLine[]): string | null {
+  const g = good.trim() === "" ? "0" : parseDecimal(good);
+  if (g === null) return "Good: enter a quantity, like 12 or 1.5.";
+  for (const [i, line] of scrap.entries()) {
+    const q = parseDecimal(line.quantity);
+    if (q === null || Number(q) <= 0) return `Scrap line ${i + 1}: enter a quantity above 0.`;
+    if (!line.reason.trim()) return `Scrap line ${i + 1}: choose or type a reason.`;
+    if (line.reason.trim().length > REASON_MAX) return `Scrap line ${i + 1}: the reason is too long.`;
+  }
+  if (Number(g) === 0 && scrap.length === 0) return "Enter good parts, scrap, or both.";
+  return null;
+}

@@ -11,6 +11,18 @@ export interface MenuItem {
 /** The screens, in menu order. */
 export const MENU: readonly MenuItem[] = [
   {
+    path: "/station",
+    label: "Operator station",
+    description: "Run operations: start, pause, consume scanned lots, report good and scrap, complete.",
+    needs: [PERM.workorderRead, PERM.workorderExecute],
+  },
+  {
+    path: "/board",
+    label: "Supervisor board",
+    description: "Every machine of a line, its state and for how long, live; work orders, release and hold.",
+    needs: [PERM.resourceRead],
+  },
+  {
     path: "/material/lots",
     label: "Material lots",
     description: "Find a lot by scanning; status, quantity, location, history; hold and release.",

@@ -1,0 +1,76 @@
+import type { Page } from "@playwright/test";
+import { expect, scan, signIn, SHOTS, test } from "./fixtures";
+import { OPERATOR, PLANT, VIEWER } from "./seed";
+
+async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.getByRole("combobox", { name: label }).click();
+  await page.getByRole("option", { name: option }).click();
+}
+
+test.describe("operator station", () => {
+  test("an operator runs an operation from start to complete with a scanned lot and scrap", async ({ page }) => {
+    await signIn(page, OPERATOR);
+    await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Operator station" }).click();
+    await choose(page, "Work center", `Moulding (${PLANT.workCenter})`);
+    await choose(page, "Equipment", `Press 1 (${PLANT.press1})`);
+
+    await page.getByTestId(`dispatch-${PLANT.order}-10`).click();
+    const panel = page.getByTestId("operation-panel");
+    await expect(panel.getByTestId("op-status")).toHaveText("Pending");
+    await panel.getByRole("button", { name: `Start on ${PLANT.press1}` }).click();
+    await expect(panel.getByTestId("op-status")).toHaveText("In progress");
+
+    // pause with a reason, then resume
+    await panel.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Material missing" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Pause" }).click();
+    await expect(panel.getByTestId("op-status")).toHaveText("Paused");
+    await panel.getByRole("button", { name: "Resume" }).click();
+    await expect(panel.getByTestId("op-status")).toHaveText("In progress");
+
+    // a held lot is refused with a clear red message
+    await page.getByTestId("consume-quantity").fill("5");
+    await page.getByTestId("scan-input").click();
+    await scan(page, PLANT.heldResin);
+    const refusal = page.getByTestId("problem");
+    await expect(refusal).toContainText("Lot refused");
+    await expect(refusal).toContainText(PLANT.heldResin);
+    await page.screenshot({ path: `${SHOTS}station-held-lot.png`, fullPage: true });
+
+    // the good lot is consumed
+    await page.getByTestId("scan-input").fill("");
+    await scan(page, PLANT.resin);
+    await expect(page.getByTestId("consume-result")).toContainText(`Consumed 5 kg of lot ${PLANT.resin}`);
+    await expect(page.getByTestId("consume-result")).toContainText("95 kg left");
+
+    // good and scrap with a reason
+    await page.getByLabel("Good", { exact: true }).fill("9");
+    await page.getByRole("button", { name: "Add scrap" }).click();
+    await page.getByLabel("Scrap 1").fill("1");
+    const reason = page.getByRole("combobox", { name: "Reason" });
+    await reason.fill("Short shot");
+    await reason.press("Escape");
+    await page.getByRole("button", { name: "Report" }).click();
+    await expect(panel.getByTestId("op-good")).toHaveText("9");
+    await expect(panel.getByTestId("op-scrap")).toHaveText("1");
+    await page.screenshot({ path: `${SHOTS}station.png`, fullPage: true });
+
+    await panel.getByRole("button", { name: "Complete" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Complete" }).click();
+    await expect(panel.getByTestId("op-status")).toHaveText("Completed");
+    await expect(panel.getByTestId("op-done")).toContainText(`Work order ${PLANT.order} is completed`);
+    await page.screenshot({ path: `${SHOTS}station-completed.png`, fullPage: true });
+
+    // the material page agrees: 5 kg went out of the lot
+    await page.goto(`/material/lots/${PLANT.resin}`);
+    await expect(page.getByTestId("lot-quantity")).toHaveText("95 kg");
+  });
+
+  test("a viewer can't see the operator station", async ({ page }) => {
+    await signIn(page, VIEWER);
+    await expect(page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Operator station" })).toHaveCount(0);
+    await page.goto("/station");
+    await expect(page.getByRole("alert")).toContainText("Not for your role");
+    await expect(page.getByRole("button", { name: /Start/ })).toHaveCount(0);
+  });
+});

@@ -1,0 +1,282 @@
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useEffect, useReducer, useState } from "react";
+import { useSearchParams } from "react-router";
+import { useEquipment, type BoardEntry, type StateEvent } from "../api/resource";
+import { useOrderAction, useWorkOrders, type WorkOrder } from "../api/workOrders";
+import { PERM } from "../auth/permissions";
+import { session } from "../auth/session";
+import { useSession } from "../auth/useSession";
+import { Loading } from "../components/Loading";
+import { ProblemAlert } from "../components/ProblemAlert";
+import { ReasonDialog } from "../components/ReasonDialog";
+import { boardReducer, EMPTY_BOARD, machines } from "../lib/board";
+import { formatDateTime, formatDuration, formatQuantity, humanize } from "../lib/format";
+import {
+  canHoldOrder,
+  canRelease,
+  canResumeOrder,
+  equipmentStateColor,
+  ORDER_STATUS_COLOR,
+  progressPct,
+} from "../lib/orders";
+import { followEventStream, type StreamStatus } from "../lib/sse";
+import { useNow } from "../lib/useNow";
+
+function useLiveBoard(under: string | null) {
+  const [board, dispatch] = useReducer(boardReducer, EMPTY_BOARD);
+  const [status, setStatus] = useState<{ s: StreamStatus; error?: string }>({ s: "connecting" });
+  useEffect(() => {
+    dispatch({ type: "reset" });
+    const ctrl = new AbortController();
+    const url = `/api/v1/resource/equipment-states/stream${under ? `?under=${encodeURIComponent(under)}` : ""}`;
+    void followEventStream(
+      url,
+      (r) => session.fetch(r),
+      {
+        onStatus: (s, error) => setStatus({ s, error }),
+        onEvent: (e) => {
+          try {
+            if (e.event === "snapshot") {
+              const snap = JSON.parse(e.data) as { under: string | null; items: BoardEntry[] };
+              dispatch({ type: "snapshot", under: snap.under, items: snap.items });
+            } else if (e.event === "state") {
+              dispatch({ type: "state", change: JSON.parse(e.data) as StateEvent });
+            }
+          } catch {
+            // a malformed event is skipped; the next snapshot (reconnect) corrects the board
+          }
+        },
+      },
+      ctrl.signal,
+    );
+    return () => ctrl.abort();
+  }, [under]);
+  return { board, status };
+}
+
+function MachineTile({ m, now }: { m: BoardEntry; now: number }) {
+  const since = m.since ? Date.parse(m.since) : null;
+  return (
+    <Card
+      padding="md"
+      radius="md"
+      bg={equipmentStateColor(m.state)}
+      c="white"
+      data-testid={`machine-${m.equipment_code}`}
+      aria-label={`${m.name}: ${m.state ? humanize(m.state) : "no state yet"}`}
+    >
+      <Text fw={800} size="xl" lh={1.2}>
+        {m.name}
+      </Text>
+      <Text size="sm" fw={600} opacity={0.9}>
+        {m.equipment_code}
+      </Text>
+      <Text fw={900} fz={34} mt="sm" lh={1.1} tt="uppercase" data-testid="machine-state">
+        {m.state ? humanize(m.state) : "No state"}
+      </Text>
+      <Group justify="space-between" gap="xs">
+        <Text fw={700} size="lg" data-testid="machine-since">
+          {since ? `for ${formatDuration(now - since)}` : "—"}
+        </Text>
+        {!m.available ? (
+          <Badge color="white" c="dark" variant="filled" size="md">
+            Unavailable
+          </Badge>
+        ) : null}
+      </Group>
+    </Card>
+  );
+}
+
+function OrderRow({ order, mayRelease }: { order: WorkOrder; mayRelease: boolean }) {
+  const action = useOrderAction();
+  const [holding, setHolding] = useState(false);
+  const pct = progressPct(order.good, order.quantity);
+  const run = (act: "release" | "resume") =>
+    action.mutate(
+      { number: order.number, action: act },
+      {
+        onError: (err) =>
+          notifications.show({ color: "red.9", title: `Work order ${order.number}`, message: (err as Error).message }),
+      },
+    );
+  return (
+    <Table.Tr data-testid={`order-${order.number}`}>
+      <Table.Td fw={700}>{order.number}</Table.Td>
+      <Table.Td>{order.product}</Table.Td>
+      <Table.Td>
+        <Badge color={ORDER_STATUS_COLOR[order.status] ?? "gray.7"} variant="filled" size="lg" data-testid="order-status">
+          {humanize(order.status)}
+        </Badge>
+        {order.hold_reason ? (
+          <Text size="sm" c="red.9" fw={600}>
+            {order.hold_reason}
+          </Text>
+        ) : null}
+      </Table.Td>
+      <Table.Td miw={180}>
+        <Progress value={pct} size="lg" color={order.late ? "red.9" : "green.9"} aria-label={`${Math.round(pct)} % done`} />
+        <Text size="sm">
+          {formatQuantity(order.good, null)} / {formatQuantity(order.quantity, order.uom)}
+          {order.scrap !== "0" ? ` · scrap ${formatQuantity(order.scrap, null)}` : ""}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" c={order.late ? "red.9" : undefined} fw={order.late ? 700 : 400}>
+          {formatDateTime(order.due)}
+          {order.late ? " · late" : ""}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        {mayRelease ? (
+          <Group gap="xs" wrap="nowrap">
+            {canRelease(order.status) ? (
+              <Button size="md" onClick={() => run("release")} loading={action.isPending}>
+                Release
+              </Button>
+            ) : null}
+            {canHoldOrder(order.status) ? (
+              <Button size="md" color="red.9" onClick={() => setHolding(true)}>
+                Hold
+              </Button>
+            ) : null}
+            {canResumeOrder(order.status) ? (
+              <Button size="md" color="green.9" onClick={() => run("resume")} loading={action.isPending}>
+                Resume
+              </Button>
+            ) : null}
+          </Group>
+        ) : null}
+        {holding ? (
+          <ReasonDialog
+            title={`Hold work order ${order.number}`}
+            confirmLabel="Hold work order"
+            color="red.9"
+            onConfirm={(reason) => action.mutateAsync({ number: order.number, action: "hold", reason })}
+            onClose={() => setHolding(false)}
+          />
+        ) : null}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function WorkOrdersPanel() {
+  const { can } = useSession();
+  const orders = useWorkOrders();
+  const open = orders.data?.items.filter((o) => !["closed", "cancelled"].includes(o.status)) ?? [];
+  return (
+    <Stack>
+      <Title order={3}>Work orders</Title>
+      {orders.isPending ? <Loading /> : null}
+      {orders.isError ? <ProblemAlert error={orders.error} onRetry={() => void orders.refetch()} /> : null}
+      {orders.data && open.length === 0 ? <Text c="gray.7">No open work orders.</Text> : null}
+      {open.length ? (
+        <Table.ScrollContainer minWidth={860}>
+          <Table verticalSpacing="sm" fz="md" data-testid="work-orders">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Order</Table.Th>
+                <Table.Th>Product</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Progress</Table.Th>
+                <Table.Th>Due</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {open.map((o) => (
+                <OrderRow key={o.number} order={o} mayRelease={can(PERM.workorderRelease)} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+    </Stack>
+  );
+}
+
+const PLANT = "__plant";
+
+const STATUS_TEXT: Record<StreamStatus, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+};
+
+export function BoardPage() {
+  const { can } = useSession();
+  const [params, setParams] = useSearchParams();
+  const under = params.get("under");
+  const areas = useEquipment("area");
+  const centers = useEquipment("work_center");
+  const { board, status } = useLiveBoard(under);
+  const now = useNow(1000);
+  const shown = machines(board);
+
+  const options = [
+    { group: "Plant", items: [{ value: PLANT, label: "Whole plant" }] },
+    { group: "Areas", items: (areas.data?.items ?? []).map((e) => ({ value: e.code, label: `${e.name} (${e.code})` })) },
+    {
+      group: "Lines and work centers",
+      items: (centers.data?.items ?? []).map((e) => ({ value: e.code, label: `${e.name} (${e.code})` })),
+    },
+  ].filter((g) => g.items.length);
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <Title order={2}>Supervisor board</Title>
+        <Group align="flex-end">
+          <Select
+            label="Line"
+            size="lg"
+            w={340}
+            data={options}
+            value={under ?? PLANT}
+            onChange={(v) => setParams(v && v !== PLANT ? { under: v } : {})}
+            allowDeselect={false}
+            searchable
+          />
+          <Badge
+            size="xl"
+            variant="filled"
+            color={status.s === "live" ? "green.9" : "orange.9"}
+            data-testid="stream-status"
+            title={status.error}
+          >
+            {STATUS_TEXT[status.s]}
+          </Badge>
+        </Group>
+      </Group>
+      {status.s !== "live" && status.error ? (
+        <ProblemAlert error={new Error(status.error)} title="The live feed is interrupted" />
+      ) : null}
+      {!board.loaded ? (
+        <Loading label="Connecting to the live feed…" />
+      ) : shown.length === 0 ? (
+        <Text size="lg">No equipment here yet.</Text>
+      ) : (
+        <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing="md" data-testid="machines">
+          {shown.map((m) => (
+            <MachineTile key={m.equipment_code} m={m} now={now} />
+          ))}
+        </SimpleGrid>
+      )}
+      {can(PERM.workorderRead) ? <WorkOrdersPanel /> : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,455 @@
+import {
+  Alert,
+  Autocomplete,
+  Badge,
+  Button,
+  Card,
+  Grid,
+  Group,
+  Modal,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  UnstyledButton,
+} from "@mantine/core";
+import { useLocalStorage } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useState, type FormEvent } from "react";
+import { useSearchParams } from "react-router";
+import { errorMessage } from "../api/problem";
+import { useEquipment } from "../api/resource";
+import {
+  useConsume,
+  useDispatchList,
+  useOperationAction,
+  useWorkCenters,
+  useWorkOrder,
+  type DispatchItem,
+  type OpAction,
+  type Operation,
+  type WorkOrder,
+} from "../api/workOrders";
+import { Loading } from "../components/Loading";
+import { ProblemAlert } from "../components/ProblemAlert";
+import { ReasonDialog } from "../components/ReasonDialog";
+import { ScanField } from "../components/ScanField";
+import { formatDateTime, formatQuantity, humanize } from "../lib/format";
+import { parseDecimal, validateYield, type ScrapLine } from "../lib/forms";
+import { OP_STATUS_COLOR } from "../lib/orders";
+import { useIdleSignOut } from "../lib/useIdleSignOut";
+
+const IDLE_MS = Number(import.meta.env.VITE_STATION_IDLE_MIN ?? 10) * 60_000;
+const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
+const SCRAP_REASONS = ["Short shot", "Flash", "Sink marks", "Dimensions out of tolerance", "Damaged", "Contaminated"];
+
+interface StationConfig {
+  workCenter: string | null;
+  equipment: string | null;
+}
+
+function StationSetup({ config, onChange }: { config: StationConfig; onChange: (c: StationConfig) => void }) {
+  const centers = useWorkCenters();
+  const equipment = useEquipment("equipment");
+  const machines = (equipment.data?.items ?? []).filter((e) => e.parent_code === config.workCenter);
+  return (
+    <Group align="flex-end" gap="md" wrap="wrap">
+      <Select
+        label="Work center"
+        size="xl"
+        w={360}
+        placeholder={centers.isPending ? "Loading…" : "Choose"}
+        data={(centers.data?.items ?? []).map((w) => ({ value: w.code, label: `${w.name} (${w.code})` }))}
+        value={config.workCenter}
+        onChange={(v) => onChange({ workCenter: v, equipment: null })}
+        allowDeselect={false}
+        error={centers.isError ? errorMessage(centers.error) : undefined}
+      />
+      <Select
+        label="Equipment"
+        size="xl"
+        w={300}
+        placeholder={config.workCenter ? "Choose" : "Work center first"}
+        disabled={!config.workCenter}
+        data={machines.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` }))}
+        value={config.equipment}
+        onChange={(v) => onChange({ ...config, equipment: v })}
+        clearable
+      />
+    </Group>
+  );
+}
+
+function DispatchCard({ item, selected, onSelect }: { item: DispatchItem; selected: boolean; onSelect: () => void }) {
+  return (
+    <UnstyledButton onClick={onSelect} aria-pressed={selected} data-testid={`dispatch-${item.work_order}-${item.operation}`}>
+      <Card
+        withBorder
+        padding="md"
+        radius="md"
+        bg={selected ? "plant.0" : undefined}
+        style={{ borderWidth: selected ? 3 : 1, borderColor: selected ? "var(--mantine-color-plant-8)" : undefined }}
+      >
+        <Group justify="space-between" wrap="nowrap">
+          <div>
+            <Text fw={800} size="xl">
+              {item.work_order} · {item.operation} {item.name}
+            </Text>
+            <Text size="lg">
+              {item.product} · {formatQuantity(item.remaining)} of {formatQuantity(item.quantity)} left
+            </Text>
+            <Text size="sm" c={item.late ? "red.9" : "gray.8"} fw={item.late ? 700 : 400}>
+              Due {formatDateTime(item.due)}
+              {item.late ? " · late" : ""} · priority {item.priority}
+            </Text>
+          </div>
+          <Badge size="xl" color={OP_STATUS_COLOR[item.status] ?? "gray.7"} variant="filled" style={{ flexShrink: 0 }}>
+            {humanize(item.status)}
+          </Badge>
+        </Group>
+        {!item.can_start && item.status === "pending" && item.blocked_by.length ? (
+          <Text size="md" c="red.9" fw={700} mt="xs">
+            {item.blocked_by.map((b) => b.detail).join(" ")}
+          </Text>
+        ) : null}
+      </Card>
+    </UnstyledButton>
+  );
+}
+
+function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
+  const consume = useConsume(order.number, op.key);
+  const [quantity, setQuantity] = useState("");
+  const [quantityError, setQuantityError] = useState<string | null>(null);
+  const items = op.materials.map((m) => m.item).join(", ");
+  return (
+    <Card withBorder padding="md">
+      <Stack gap="sm">
+        <Title order={4}>Consume material{items ? `: ${items}` : ""}</Title>
+        <TextInput
+          label="Quantity per scan"
+          size="xl"
+          inputMode="decimal"
+          w={240}
+          value={quantity}
+          onChange={(e) => {
+            setQuantity(e.currentTarget.value);
+            setQuantityError(null);
+          }}
+          error={quantityError}
+          data-testid="consume-quantity"
+        />
+        <ScanField
+          label="Scan a lot"
+          busy={consume.isPending}
+          onScan={(lot) => {
+            const q = parseDecimal(quantity);
+            if (q === null || Number(q) <= 0) {
+              setQuantityError("Enter the quantity first.");
+              return;
+            }
+            consume.reset();
+            consume.mutate({ lot, quantity: q });
+          }}
+        />
+        {consume.isError ? <ProblemAlert error={consume.error} size="xl" title="Lot refused" /> : null}
+        {consume.isSuccess ? (
+          <Alert color="green.9" variant="filled" role="status" data-testid="consume-result">
+            <Text size="xl" fw={700} c="white">
+              Consumed {formatQuantity(consume.data.quantity, consume.data.uom)} of lot {consume.data.lot} (
+              {consume.data.item}); {formatQuantity(consume.data.remaining, consume.data.uom)} left in the lot.
+            </Text>
+          </Alert>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+}
+
+function YieldForm({ run, busy }: { run: (a: OpAction) => Promise<unknown>; busy: boolean }) {
+  const [good, setGood] = useState("");
+  const [scrap, setScrap] = useState<ScrapLine[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const problem = validateYield(good, scrap);
+    setError(problem);
+    if (problem) return;
+    setFailure(null);
+    try {
+      await run({
+        action: "yield",
+        good: parseDecimal(good || "0") ?? "0",
+        scrap: scrap.map((s) => ({ quantity: parseDecimal(s.quantity) ?? s.quantity, reason: s.reason.trim() })),
+      });
+      setGood("");
+      setScrap([]);
+      notifications.show({ color: "green.9", title: "Reported", message: "Good and scrap recorded." });
+    } catch (err) {
+      setFailure(err);
+    }
+  };
+
+  return (
+    <Card withBorder padding="md">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Title order={4}>Report good and scrap</Title>
+          {failure ? <ProblemAlert error={failure} /> : null}
+          <TextInput
+            label="Good"
+            size="xl"
+            w={240}
+            inputMode="decimal"
+            value={good}
+            onChange={(e) => setGood(e.currentTarget.value)}
+          />
+          {scrap.map((line, i) => (
+            <Group key={i} align="flex-end" wrap="nowrap">
+              <TextInput
+                label={`Scrap ${i + 1}`}
+                size="xl"
+                w={160}
+                inputMode="decimal"
+                value={line.quantity}
+                onChange={(e) => {
+                  const v = e.currentTarget.value;
+                  setScrap((s) => s.map((x, j) => (j === i ? { ...x, quantity: v } : x)));
+                }}
+              />
+              <Autocomplete
+                label="Reason"
+                size="xl"
+                style={{ flex: 1 }}
+                data={SCRAP_REASONS}
+                value={line.reason}
+                onChange={(v) => setScrap((s) => s.map((x, j) => (j === i ? { ...x, reason: v } : x)))}
+              />
+              <Button size="xl" variant="default" onClick={() => setScrap((s) => s.filter((_, j) => j !== i))}>
+                Remove
+              </Button>
+            </Group>
+          ))}
+          {error ? (
+            <Text c="red.9" fw={700} size="lg" role="alert">
+              {error}
+            </Text>
+          ) : null}
+          <Group>
+            <Button size="xl" variant="default" onClick={() => setScrap((s) => [...s, { quantity: "", reason: "" }])}>
+              Add scrap
+            </Button>
+            <Button size="xl" type="submit" loading={busy}>
+              Report
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+function OperationPanel({ number, opKey, equipment }: { number: string; opKey: string; equipment: string | null }) {
+  const order = useWorkOrder(number);
+  const action = useOperationAction(number, opKey);
+  const [pausing, setPausing] = useState(false);
+  const [completing, setCompleting] = useState(false);
+
+  if (order.isPending) return <Loading label={`Loading ${number}…`} />;
+  if (order.isError) return <ProblemAlert error={order.error} size="xl" onRetry={() => void order.refetch()} />;
+  const op = order.data.operations.find((o) => o.key === opKey);
+  if (!op) return <ProblemAlert error={new Error(`Work order ${number} has no operation ${opKey}.`)} />;
+  const run = (a: OpAction) => action.mutateAsync(a);
+  const act = (a: OpAction) => {
+    action.reset();
+    action.mutate(a);
+  };
+
+  return (
+    <Stack gap="md" data-testid="operation-panel">
+      <Card withBorder padding="lg">
+        <Group justify="space-between" align="flex-start">
+          <div>
+            <Text size="sm" c="gray.7" fw={700} tt="uppercase">
+              {order.data.number} · {order.data.product}
+            </Text>
+            <Title order={2}>
+              {op.key} {op.name}
+            </Title>
+          </div>
+          <Badge size="xl" h={44} fz="lg" color={OP_STATUS_COLOR[op.status] ?? "gray.7"} variant="filled" data-testid="op-status">
+            {humanize(op.status)}
+          </Badge>
+        </Group>
+        <SimpleGrid cols={3} mt="md">
+          <div>
+            <Text c="gray.7" fw={700} size="sm" tt="uppercase">
+              Ordered
+            </Text>
+            <Text fz={32} fw={800}>
+              {formatQuantity(op.quantity, order.data.uom)}
+            </Text>
+          </div>
+          <div>
+            <Text c="gray.7" fw={700} size="sm" tt="uppercase">
+              Good
+            </Text>
+            <Text fz={32} fw={800} c="green.9" data-testid="op-good">
+              {formatQuantity(op.good)}
+            </Text>
+          </div>
+          <div>
+            <Text c="gray.7" fw={700} size="sm" tt="uppercase">
+              Scrap
+            </Text>
+            <Text fz={32} fw={800} c="red.9" data-testid="op-scrap">
+              {formatQuantity(op.scrap)}
+            </Text>
+          </div>
+        </SimpleGrid>
+        {op.status === "paused" && op.reason ? (
+          <Text size="lg" fw={700} c="orange.9" mt="sm">
+            Paused: {op.reason}
+          </Text>
+        ) : null}
+        {action.isError ? (
+          <div style={{ marginTop: 12 }}>
+            <ProblemAlert error={action.error} size="xl" />
+          </div>
+        ) : null}
+        <Group mt="lg" gap="md">
+          {op.status === "pending" ? (
+            <Button size="xl" h={72} px={40} color="green.9" loading={action.isPending} onClick={() => act({ action: "start", equipment: equipment ?? undefined })}>
+              Start{equipment ? ` on ${equipment}` : ""}
+            </Button>
+          ) : null}
+          {op.status === "in_progress" ? (
+            <>
+              <Button size="xl" h={72} px={40} color="orange.9" onClick={() => setPausing(true)}>
+                Pause
+              </Button>
+              <Button size="xl" h={72} px={40} color="teal.9" onClick={() => setCompleting(true)}>
+                Complete
+              </Button>
+            </>
+          ) : null}
+          {op.status === "paused" ? (
+            <Button size="xl" h={72} px={40} color="green.9" loading={action.isPending} onClick={() => act({ action: "resume" })}>
+              Resume
+            </Button>
+          ) : null}
+        </Group>
+        {op.status === "completed" ? (
+          <Alert color="teal.9" variant="filled" mt="md" data-testid="op-done">
+            <Text size="xl" fw={700} c="white">
+              Completed: {formatQuantity(op.good)} good, {formatQuantity(op.scrap)} scrap. Work order{" "}
+              {order.data.number} is {humanize(order.data.status).toLowerCase()}.
+            </Text>
+          </Alert>
+        ) : null}
+      </Card>
+      {op.status === "in_progress" ? (
+        <>
+          <ConsumeBox order={order.data} op={op} />
+          <YieldForm run={run} busy={action.isPending} />
+        </>
+      ) : null}
+      {pausing ? (
+        <ReasonDialog
+          title={`Pause ${op.key} ${op.name}`}
+          confirmLabel="Pause"
+          color="orange.9"
+          suggestions={PAUSE_REASONS}
+          onConfirm={(reason) => run({ action: "pause", reason })}
+          onClose={() => setPausing(false)}
+        />
+      ) : null}
+      <Modal opened={completing} onClose={() => setCompleting(false)} title={`Complete ${op.key} ${op.name}?`} size="lg" centered>
+        <Stack>
+          <Text size="xl">
+            Good {formatQuantity(op.good)}, scrap {formatQuantity(op.scrap)} of {formatQuantity(op.quantity, order.data.uom)}.
+          </Text>
+          <Group justify="flex-end">
+            <Button size="xl" variant="default" onClick={() => setCompleting(false)}>
+              Not yet
+            </Button>
+            <Button
+              size="xl"
+              color="teal.9"
+              onClick={() => {
+                setCompleting(false);
+                act({ action: "complete" });
+              }}
+            >
+              Complete
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
+
+export function StationPage() {
+  useIdleSignOut(IDLE_MS);
+  const [config, setConfig] = useLocalStorage<StationConfig>({
+    key: "mes.station",
+    defaultValue: { workCenter: null, equipment: null },
+    getInitialValueInEffect: false,
+  });
+  const [params, setParams] = useSearchParams();
+  const wo = params.get("wo");
+  const op = params.get("op");
+  const dispatch = useDispatchList(config.workCenter ?? undefined);
+  const items = (dispatch.data?.items ?? []).filter((i) => !config.equipment || !i.equipment || i.equipment === config.equipment);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <Title order={2}>Operator station</Title>
+        <StationSetup
+          config={config}
+          onChange={(c) => {
+            setConfig(c);
+            setParams({});
+          }}
+        />
+      </Group>
+      {!config.workCenter ? (
+        <Text size="xl">Choose the work center of this station.</Text>
+      ) : (
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, lg: 5 }}>
+            <Stack gap="sm">
+              <Title order={3}>Dispatch list</Title>
+              {dispatch.isPending ? <Loading /> : null}
+              {dispatch.isError ? <ProblemAlert error={dispatch.error} onRetry={() => void dispatch.refetch()} /> : null}
+              {dispatch.data && items.length === 0 ? <Text size="lg">Nothing to do here right now.</Text> : null}
+              {items.map((item) => (
+                <DispatchCard
+                  key={`${item.work_order}/${item.operation}`}
+                  item={item}
+                  selected={item.work_order === wo && item.operation === op}
+                  onSelect={() => setParams({ wo: item.work_order, op: item.operation })}
+                />
+              ))}
+            </Stack>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 7 }}>
+            {wo && op ? (
+              <OperationPanel number={wo} opKey={op} equipment={config.equipment} />
+            ) : (
+              <Text size="xl" c="gray.8">
+                Tap an operation of the dispatch list.
+              </Text>
+            )}
+          </Grid.Col>
+        </Grid>
+      )}
+    </Stack>
+  );
+}
