@@ -4,6 +4,6 @@ Importing this package registers every contract with the platform, so a consumer
 topic it subscribes to.
 """
 
-from mes.contracts import auth, material, quality, resource
+from mes.contracts import auth, integration, material, quality, resource, work_orders
 
-__all__ = ["auth", "material", "quality", "resource"]
+__all__ = ["auth", "integration", "material", "quality", "resource", "work_orders"]
