@@ -21,6 +21,8 @@ export async function signIn(page: Page, user: { username: string; password: str
 
 /** What a keyboard-wedge scanner does: types fast into whatever has the focus, then Enter. */
 export async function scan(page: Page, code: string): Promise<void> {
+  // the operator scans once the screen shows its scan field
+  await expect(page.getByTestId("scan-input")).toBeVisible();
   await page.keyboard.type(code, { delay: 5 });
   await page.keyboard.press("Enter");
 }

@@ -4,32 +4,29 @@ import {
   Button,
   Card,
   Group,
-  Modal,
   SegmentedControl,
   SimpleGrid,
   Stack,
   Table,
   Text,
-  Textarea,
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import {
   useLot,
   useLotMovements,
   useLots,
   useLotStatusChange,
-  type Lot,
   type LotStatusFilter,
 } from "../api/material";
 import { PERM } from "../auth/permissions";
 import { useSession } from "../auth/useSession";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
+import { ReasonDialog } from "../components/ReasonDialog";
 import { ScanField } from "../components/ScanField";
-import { validateReason } from "../lib/forms";
 import { formatDate, formatDateTime, formatDelta, formatQuantity, humanize, lotStatusColor } from "../lib/format";
 import { canHold, canRelease } from "../lib/lots";
 
@@ -54,79 +51,12 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-function ReasonDialog({
-  lot,
-  action,
-  onClose,
-}: {
-  lot: Lot;
-  action: "hold" | "release";
-  onClose: () => void;
-}) {
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const change = useLotStatusChange(lot.code);
-  const verb = action === "hold" ? "Hold" : "Release";
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const problem = validateReason(reason);
-    setError(problem);
-    if (problem) return;
-    change.mutate(
-      { action, reason: reason.trim() },
-      {
-        onSuccess: (updated) => {
-          notifications.show({
-            color: updated.status === "on_hold" ? "red.9" : "green.9",
-            title: `Lot ${updated.code}`,
-            message: `${humanize(updated.status)}`,
-          });
-          onClose();
-        },
-      },
-    );
-  };
-
-  return (
-    <Modal opened onClose={onClose} title={`${verb} lot ${lot.code}`} size="lg" centered>
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {change.error ? <ProblemAlert error={change.error} /> : null}
-          <Textarea
-            label="Reason"
-            description="Kept with the lot and in the audit trail"
-            size="lg"
-            autosize
-            minRows={3}
-            maxLength={500}
-            data-autofocus
-            value={reason}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
-              if (error) setError(null);
-            }}
-            error={error}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" size="lg" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" size="lg" color={action === "hold" ? "red.9" : "green.9"} loading={change.isPending}>
-              {verb} lot
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
 function LotDetails({ code }: { code: string }) {
   const { can } = useSession();
   const lot = useLot(code);
   const movements = useLotMovements(code, lot.isSuccess);
   const [dialog, setDialog] = useState<"hold" | "release" | null>(null);
+  const change = useLotStatusChange(code);
 
   if (lot.isPending) return <Loading label={`Looking up ${code}…`} />;
   if (lot.isError) return <ProblemAlert error={lot.error} size="xl" onRetry={() => void lot.refetch()} />;
@@ -185,7 +115,22 @@ function LotDetails({ code }: { code: string }) {
           </Group>
         ) : null}
       </Card>
-      {dialog ? <ReasonDialog lot={l} action={dialog} onClose={() => setDialog(null)} /> : null}
+      {dialog ? (
+        <ReasonDialog
+          title={`${dialog === "hold" ? "Hold" : "Release"} lot ${l.code}`}
+          confirmLabel={dialog === "hold" ? "Hold lot" : "Release lot"}
+          color={dialog === "hold" ? "red.9" : "green.9"}
+          onConfirm={async (reason) => {
+            const updated = await change.mutateAsync({ action: dialog, reason });
+            notifications.show({
+              color: updated.status === "on_hold" ? "red.9" : "green.9",
+              title: `Lot ${updated.code}`,
+              message: humanize(updated.status),
+            });
+          }}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
 
       <Title order={3}>History</Title>
       {movements.isPending ? <Loading label="Loading the history…" /> : null}
