@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mes.contracts.auth import UserCreated, UserDeactivated, UserReactivated
 from mes.contracts.integration import MachineCounterReported, MachineStateReported
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
-from mes.services.resource.service import state_api
+from mes.services.resource.service import personnel, state_api
 
 
 async def machine_state_reported(session: AsyncSession, event: MachineStateReported) -> None:
@@ -18,7 +19,24 @@ async def machine_counter_reported(session: AsyncSession, event: MachineCounterR
     await state_api.counter_reported(session, event)
 
 
+async def auth_user_created(session: AsyncSession, event: UserCreated) -> None:
+    await personnel.follow_user(
+        session, event.username, active=True, name=event.display_name, actor=f"auth:{event.actor}"
+    )
+
+
+async def auth_user_deactivated(session: AsyncSession, event: UserDeactivated) -> None:
+    await personnel.follow_user(session, event.username, active=False, actor=f"auth:{event.actor}")
+
+
+async def auth_user_reactivated(session: AsyncSession, event: UserReactivated) -> None:
+    await personnel.follow_user(session, event.username, active=True, actor=f"auth:{event.actor}")
+
+
 HANDLERS: dict[type[Event], EventHandler] = {
     MachineStateReported: machine_state_reported,
     MachineCounterReported: machine_counter_reported,
+    UserCreated: auth_user_created,
+    UserDeactivated: auth_user_deactivated,
+    UserReactivated: auth_user_reactivated,
 }

@@ -20,6 +20,7 @@ from mes.services.resource.schemas.people import (
     SkillCreate,
     SkillRead,
 )
+from mes.services.resource.service import authorization
 from mes.services.resource.service import personnel as service
 
 router = APIRouter()
@@ -84,4 +85,4 @@ async def add_requirement(
 async def check_authorization(
     body: AuthorizationCheck, session: SessionDep, _: CanRead
 ) -> AuthorizationResult:
-    return await service.check(session, body)
+    return await authorization.check(session, body)

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.contracts.resource import QualificationExpired, QualificationGranted, QualificationRevoked
+from mes.contracts.resource import QualificationGranted, QualificationRevoked
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateCode, NotFoundHere
 from mes.services.resource.models import Person, Qualification, Skill, SkillRequirement
-from mes.services.resource.models.states import UNAVAILABLE
 from mes.services.resource.schemas.people import (
-    AuthorizationCheck,
-    AuthorizationResult,
     PersonCreate,
     PersonRead,
     QualificationGrant,
     QualificationRead,
-    Reason,
     RequirementCreate,
     RequirementRead,
     SkillCreate,
@@ -211,85 +207,33 @@ async def add_requirement(session: AsyncSession, body: RequirementCreate, actor:
     return read
 
 
-async def check(session: AsyncSession, body: AuthorizationCheck) -> AuthorizationResult:
-    eq = await queries.equipment(session, body.equipment_code)
-    chain = await queries.lineage(session, eq)
-    at = body.at or datetime.now(UTC)
-    tz = queries.inherited(chain, "time_zone")
-    today: date = at.astimezone(queries.zone(str(tz)) if tz else UTC).date()
-    needed = {s.code: s.min_level for s in body.skills}
-    in_scope = SkillRequirement.equipment_id.in_([n.id for n in chain])
-    scope = and_(in_scope, SkillRequirement.operation.is_(None))
-    if body.operation is not None:
-        op_scope = and_(
-            SkillRequirement.operation == body.operation,
-            or_(SkillRequirement.equipment_id.is_(None), in_scope),
-        )
-        scope = or_(scope, op_scope)
-    for code, level in await session.execute(
-        select(Skill.code, SkillRequirement.min_level).join(Skill).where(scope)
-    ):
-        needed[code] = max(level, needed.get(code, 0))
-    reasons: list[Reason] = []
-    person = await session.scalar(select(Person).where(Person.username == body.username))
-    if person is None or not person.active:
-        what = "is not active" if person else "is not known to the resource service"
-        reasons.append(Reason(code="person_unknown", detail=f"{body.username} {what}."))
-    else:
-        held = {
-            code: q
-            for q, code in await session.execute(
-                select(Qualification, Skill.code).join(Skill).where(Qualification.person_id == person.id)
-            )
-        }
-        for code, level in sorted(needed.items()):
-            q = held.get(code)
-            if q is None or q.level < level:
-                has = f"has level {q.level}" if q else "doesn't have it"
-                reasons.append(
-                    Reason(
-                        code="skill_missing",
-                        detail=f"Skill {code} at level {level} is required; {body.username} {has}.",
-                    )
-                )
-            elif q.expires_on is not None and q.expires_on < today:
-                reasons.append(
-                    Reason(
-                        code="certification_expired",
-                        detail=f"The certification for skill {code} expired on {q.expires_on.isoformat()}.",
-                    )
-                )
-    if eq.state in UNAVAILABLE:
-        reasons.append(
-            Reason(code="equipment_unavailable", detail=f"{eq.code} is {eq.state} since {eq.state_since}.")
-        )
-    return AuthorizationResult(allowed=not reasons, reasons=reasons)
-
-
-async def expire_qualifications(session: AsyncSession, now: datetime) -> int:
-    """Announces each certification that has run out (once per expiry date); returns how many."""
-    rows = (
-        await session.execute(
-            select(Qualification, Skill.code, Person.username)
-            .join(Skill, Skill.id == Qualification.skill_id)
-            .join(Person, Person.id == Qualification.person_id)
-            .where(Qualification.expires_on < now.date(), Qualification.expiry_announced.is_(False))
-            .with_for_update(of=Qualification, skip_locked=True)
-        )
-    ).all()
-    for q, code, username in rows:
-        q.expiry_announced = True
-        assert q.expires_on is not None
-        await record_event(
-            session,
-            QualificationExpired(username=username, skill_code=code, actor="system", expires_on=q.expires_on),
-        )
+async def follow_user(
+    session: AsyncSession, username: str, *, active: bool, name: str | None = None, actor: str
+) -> None:
+    """Keeps the person of an auth user in step: created when first seen, deactivated with the user."""
+    p = await session.scalar(select(Person).where(Person.username == username).with_for_update())
+    if p is None:
+        if not active:
+            return
+        session.add(Person(username=username, name=name or username, active=True))
+        await session.flush()
         await append_audit(
             session,
-            actor="system",
-            action="qualification.expired",
+            actor=actor,
+            action="person.created",
             entity_type="person",
             entity_id=username,
-            new={"skill": code, "expires_on": q.expires_on.isoformat()},
+            new={"username": username, "name": name or username, "from": "auth"},
         )
-    return len(rows)
+        return
+    if p.active != active:
+        p.active = active
+        await append_audit(
+            session,
+            actor=actor,
+            action="person.activity_changed",
+            entity_type="person",
+            entity_id=username,
+            old={"active": not active},
+            new={"active": active, "from": "auth"},
+        )

@@ -21,8 +21,8 @@ from mes.platform.db import Database
 from mes.services.resource import queries
 from mes.services.resource.models import Equipment, MaintenancePlan
 from mes.services.resource.models.states import NO_SIGNAL_REASON
+from mes.services.resource.service.authorization import expire_qualifications
 from mes.services.resource.service.maintenance import raise_due_orders
-from mes.services.resource.service.personnel import expire_qualifications
 from mes.services.resource.service.states import Change, change_state
 
 log = structlog.get_logger("mes.resource.watchdog")
