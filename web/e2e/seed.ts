@@ -12,6 +12,7 @@ export const PLANT = {
   press2: "IMM-2",
   order: "WO-1001",
   plannedOrder: "WO-1002",
+  tabletOrder: "WO-1003",
   resin: "R-001",
   heldResin: "R-HELD",
 } as const;
@@ -94,7 +95,10 @@ async function seedPlant(api: string, token: string): Promise<void> {
   await post(`${R}/equipment/${PLANT.press1}/state`, token, { state: "idle" });
   await post(`${R}/equipment/${PLANT.press2}/state`, token, { state: "running" });
   await post(`${R}/skills`, token, { code: "MOULDING", name: "Injection moulding" });
-  await post(`${R}/persons`, token, { username: OPERATOR.username, name: OPERATOR.name });
+  // the resource service may already know the user from auth's user events
+  await post(`${R}/persons`, token, { username: OPERATOR.username, name: OPERATOR.name }).catch((e: Error) => {
+    if (!e.message.includes(" -> 409 ")) throw e;
+  });
   await post(`${R}/persons/${OPERATOR.username}/qualifications`, token, { skill: "MOULDING", level: 2 });
 
   await post(`${M}/locations`, token, { code: "L1-SIDE", name: "Line 1 line side", kind: "line_side" });
@@ -133,7 +137,7 @@ async function seedPlant(api: string, token: string): Promise<void> {
       },
     ],
   });
-  for (const number of [PLANT.order, PLANT.plannedOrder]) {
+  for (const number of [PLANT.order, PLANT.plannedOrder, PLANT.tabletOrder]) {
     await post(`${W}/orders`, token, {
       number,
       product: "KIT-100",
@@ -143,4 +147,5 @@ async function seedPlant(api: string, token: string): Promise<void> {
     });
   }
   await post(`${W}/orders/${PLANT.order}/release`, token, {});
+  await post(`${W}/orders/${PLANT.tabletOrder}/release`, token, {});
 }

@@ -66,6 +66,20 @@ test.describe("operator station", () => {
     await expect(page.getByTestId("lot-quantity")).toHaveText("95 kg");
   });
 
+  test("the station works on a 10-inch tablet in portrait, with targets for gloved fingers", async ({ page }) => {
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await signIn(page, OPERATOR);
+    await page.goto("/station");
+    await choose(page, "Work center", `Moulding (${PLANT.workCenter})`);
+    await page.getByTestId(`dispatch-${PLANT.tabletOrder}-10`).click();
+    const start = page.getByTestId("operation-panel").getByRole("button", { name: /^Start/ });
+    await expect(start).toBeVisible();
+    const box = await start.boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(64);
+    expect(box?.width ?? 0).toBeGreaterThanOrEqual(120);
+    await page.screenshot({ path: `${SHOTS}station-tablet.png`, fullPage: true });
+  });
+
   test("a viewer can't see the operator station", async ({ page }) => {
     await signIn(page, VIEWER);
     await expect(page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Operator station" })).toHaveCount(0);
