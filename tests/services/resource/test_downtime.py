@@ -136,3 +136,22 @@ async def test_board_snapshot_without_an_event_stream_client(harness: Harness, p
         f"{R}/equipment-states/stream?under=NOPE", headers=harness.auth("resource:read")
     )
     assert r.status_code == 404
+
+
+async def test_an_operator_reporting_a_stop_with_a_known_reason_classifies_it(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    await call(harness, "POST", "/sites/LYON/reason-codes", {"code": "MAT", "name": "Material missing"})
+    await call(harness, "POST", "/equipment/PRESS-4/state", {"state": "running", "at": T0.isoformat()})
+    at = (T0 + timedelta(minutes=5)).isoformat()
+    await call(harness, "POST", "/equipment/PRESS-4/state", {"state": "down", "at": at, "reason_code": "MAT"}, sub="op-li")  # fmt: skip
+    at = (T0 + timedelta(minutes=9)).isoformat()
+    await call(harness, "POST", "/equipment/PRESS-4/state", {"state": "running", "at": at})
+    at = (T0 + timedelta(minutes=20)).isoformat()
+    await call(
+        harness, "POST", "/equipment/PRESS-4/state", {"state": "down", "at": at, "reason_code": "FREE-TEXT"}
+    )
+    stops = (await call(harness, "GET", "/equipment/PRESS-4/downtimes"))["items"]
+    assert [(d["reason_code"], d["classified_by"]) for d in stops] == [("MAT", "op-li"), (None, None)]
+    assert (await call(harness, "GET", "/equipment/PRESS-4/state"))["reason_code"] == "FREE-TEXT"

@@ -67,6 +67,7 @@ class EquipmentState(Base):
             using="gist",
         ),
         Index("ix_equipment_state_equipment_id_started_at", "equipment_id", "started_at", unique=True),
+        Index("ix_equipment_state_equipment_id_ended_at", "equipment_id", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

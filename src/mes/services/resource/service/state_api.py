@@ -12,7 +12,7 @@ from mes.contracts.integration import MachineCounterReported, MachineStateReport
 from mes.platform.auth import Principal
 from mes.services.resource import queries
 from mes.services.resource.errors import EquipmentNotFound, InvalidStateChange
-from mes.services.resource.models import EquipmentState, UsageCounter
+from mes.services.resource.models import Downtime, Equipment, EquipmentState, ReasonCode, UsageCounter
 from mes.services.resource.models.states import MEANING, NO_SIGNAL_REASON, UNAVAILABLE
 from mes.services.resource.schemas.states import (
     BoardEntry,
@@ -39,8 +39,27 @@ async def set_state(session: AsyncSession, code: str, body: StateChange, who: Pr
         reason_code=body.reason_code,
         comment=body.comment,
     )
-    await change_state(session, eq, change)
+    if await change_state(session, eq, change) and body.state == "down" and body.reason_code:
+        await _classify_at_once(session, eq, change)
     return await current(session, code)
+
+
+async def _classify_at_once(session: AsyncSession, eq: Equipment, change: Change) -> None:
+    """An operator who reports a stop with a reason of the site's tree has classified it."""
+    site = next((n for n in await queries.lineage(session, eq) if n.level == "site"), None)
+    known = site is not None and await session.scalar(
+        select(ReasonCode.id).where(ReasonCode.site_id == site.id, ReasonCode.code == change.reason_code)
+    )
+    downtime = await session.scalar(
+        select(Downtime)
+        .join(EquipmentState, EquipmentState.id == Downtime.state_id)
+        .where(EquipmentState.equipment_id == eq.id, EquipmentState.started_at <= change.at)
+        .order_by(EquipmentState.started_at.desc())
+        .limit(1)
+    )
+    if known and downtime is not None and downtime.reason_code is None:
+        downtime.reason_code, downtime.classified_by = change.reason_code, change.actor
+        downtime.classified_at = now()
 
 
 async def machine_reported(session: AsyncSession, event: MachineStateReported) -> None:

@@ -44,12 +44,12 @@ def now() -> datetime:
 
 
 async def _containing(session: AsyncSession, eq: Equipment, at: datetime) -> EquipmentState | None:
+    # the last interval starting at or before `at` (one index probe); it holds `at` as there is no gap
     return await session.scalar(
-        select(EquipmentState).where(
-            EquipmentState.equipment_id == eq.id,
-            EquipmentState.started_at <= at,
-            (EquipmentState.ended_at.is_(None)) | (EquipmentState.ended_at > at),
-        )
+        select(EquipmentState)
+        .where(EquipmentState.equipment_id == eq.id, EquipmentState.started_at <= at)
+        .order_by(EquipmentState.started_at.desc())
+        .limit(1)
     )
 
 
