@@ -8,6 +8,7 @@ import jwt
 import pytest
 from sqlalchemy import text
 
+from mes.platform.registry import SERVICES
 from mes.platform.testing import Harness, TestKeys, bearer
 
 URL = "/api/v1/resource/equipment"
@@ -145,6 +146,27 @@ async def test_no_or_bad_token_is_401_with_nothing_to_learn(harness: Harness) ->
         assert r.headers["www-authenticate"] == "Bearer", name
         details.add(body["detail"])
     assert len(details) == 1, "every bad token gets the same detail"
+
+
+async def test_every_service_refuses_every_bad_token_alike(harness: Harness) -> None:
+    """Each service verifies tokens itself (from the JWKS): none of them lets a bad one through."""
+    bad = _bad_tokens(harness.keys)
+    details, checked = set(), []
+    for s in SERVICES:
+        doc = (await harness.client.get(f"{s.api_root}/openapi.json")).json()
+        protected = [
+            (m, p) for p, ops in doc["paths"].items() for m, op in ops.items() if "x-permission" in op
+        ]
+        if not protected:  # a service whose issue hasn't given it routes yet
+            continue
+        checked.append(s.name)
+        method, path = protected[0]
+        path = path.replace("{", "").replace("}", "")
+        for token in bad.values():
+            r = await harness.client.request(method, path, json={}, headers=bearer(token))
+            details.add(_is_problem(r, 401, "invalid_token")["detail"])
+    assert {"auth", "work-orders", "material", "resource"} <= set(checked)
+    assert len(details) == 1, "one answer for every bad token at every service: nothing to learn"
 
 
 async def test_valid_token_without_permission_is_403(harness: Harness) -> None:
