@@ -155,3 +155,15 @@ async def test_an_operator_reporting_a_stop_with_a_known_reason_classifies_it(
     stops = (await call(harness, "GET", "/equipment/PRESS-4/downtimes"))["items"]
     assert [(d["reason_code"], d["classified_by"]) for d in stops] == [("MAT", "op-li"), (None, None)]
     assert (await call(harness, "GET", "/equipment/PRESS-4/state"))["reason_code"] == "FREE-TEXT"
+
+
+async def test_the_background_pass_stops_a_silent_machine(harness: Harness, plant: Seed) -> None:
+    from mes.services.resource.service.watchdog import Watchdog
+
+    await plant()
+    await publish(harness, MachineStateReported(equipment_code="PRESS-4", state="running", at=datetime.now(UTC) - timedelta(hours=1)))  # fmt: skip
+    result = await Watchdog(harness.db("resource")).once()
+    assert result.silent == ["PRESS-4"]
+    assert (await Watchdog(harness.db("resource")).once()).silent == []
+    state = await call(harness, "GET", "/equipment/PRESS-4/state")
+    assert (state["state"], state["available"]) == ("down", False)
