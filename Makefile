@@ -50,8 +50,9 @@ imports: setup ## import-linter: services independent, layers inside a service
 pytest: setup ## the Python suite on real PostgreSQL, NATS and friends
 	$(BIN)/pytest -n $(XDIST) --dist loadfile
 
-schemas: setup ## export each service's OpenAPI and the event contracts to docs/reference
+schemas: setup ## export each service's OpenAPI and the event contracts to docs/reference, regenerate the UI's API client
 	$(BIN)/python -m mes.platform.exports
+	cd web && npm run gen:api
 
 schemas-check: setup ## fail when docs/reference is stale
 	$(BIN)/python -m mes.platform.exports --check
