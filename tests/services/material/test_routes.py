@@ -121,7 +121,12 @@ async def test_quality_hold_blocks_consumption_until_released(harness: Harness, 
     movements = (
         await harness.client.get(f"{M}/lots/R-001/movements", headers=harness.auth("material:read"))
     ).json()
-    assert [m["kind"] for m in movements] == ["receive", "consume"]
+    # the lot's history shows the hold and the release with their reasons; quantities are unchanged
+    assert [m["kind"] for m in movements] == ["receive", "hold", "release", "consume"]
+    assert [(m["quantity"], m["reason"]) for m in movements[1:3]] == [
+        ("0", "Melt flow index out of spec (NCR-2026-118)"),
+        ("0", "Retest passed (NCR-2026-118)"),
+    ]
     async with harness.db("material").transaction() as s:
         statuses = (
             (

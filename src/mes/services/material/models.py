@@ -37,7 +37,20 @@ Qty = Numeric(18, 6)
 ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
 LOCATION_KINDS = ("warehouse", "line_side", "wip", "quarantine")
 LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped")
-MOVEMENT_KINDS = ("receive", "move", "issue", "consume", "produce", "split", "merge", "scrap", "adjust")
+# hold and release are booked with quantity 0: the lot's history shows them, balances are unchanged
+MOVEMENT_KINDS = (
+    "receive",
+    "move",
+    "issue",
+    "consume",
+    "produce",
+    "split",
+    "merge",
+    "scrap",
+    "adjust",
+    "hold",
+    "release",
+)
 TRACKING = ("lot", "serial")
 
 

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
-from mes.services.material.errors import (
-    InvalidStatusChange,
-)
+from mes.services.material.errors import InvalidStatusChange
 from mes.services.material.models import Item
 from mes.services.material.queries import lot_read
-from mes.services.material.schemas import (
-    LotRead,
-)
-from mes.services.material.service.ledger import (
-    lot_for_update,
-)
+from mes.services.material.schemas import LotRead
+from mes.services.material.service.ledger import book, lot_for_update
 
 _TRANSITIONS = {
     "hold": ({"available", "quarantine"}, "on_hold"),
@@ -38,6 +34,7 @@ async def change_status(session: AsyncSession, code: str, action: str, reason: s
     lot.hold_reason = reason if target == "on_hold" else None
     item = await session.get(Item, lot.item_id)
     assert item is not None
+    await book(session, lot, action, Decimal(0), actor, reason=reason)
     await append_audit(
         session,
         actor=actor,
