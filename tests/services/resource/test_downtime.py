@@ -167,3 +167,19 @@ async def test_the_background_pass_stops_a_silent_machine(harness: Harness, plan
     assert (await Watchdog(harness.db("resource")).once()).silent == []
     state = await call(harness, "GET", "/equipment/PRESS-4/state")
     assert (state["state"], state["available"]) == ("down", False)
+
+
+async def test_a_late_report_that_extends_a_classified_stop_keeps_its_classification(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    await call(harness, "POST", "/sites/LYON/reason-codes", {"code": "MECH", "name": "Mechanical"})
+    for state, minute in (("running", 0), ("down", 20), ("running", 40)):
+        await _report(harness, "PRESS-4", state, minute)
+    (stop,) = (await call(harness, "GET", "/equipment/PRESS-4/downtimes"))["items"]
+    await call(harness, "POST", f"/downtimes/{stop['id']}/classify", {"reason_code": "MECH"})
+    await _report(harness, "PRESS-4", "down", 15)  # the machine's earlier report arrives late
+    (late,) = (await call(harness, "GET", "/equipment/PRESS-4/downtimes"))["items"]
+    assert (late["id"], late["started_at"], late["duration_s"], late["reason_code"]) == (
+        stop["id"], "2026-03-02T06:15:00Z", 1500, "MECH",
+    )  # fmt: skip

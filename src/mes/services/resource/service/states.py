@@ -173,14 +173,15 @@ async def change_state(session: AsyncSession, eq: Equipment, c: Change) -> bool:
 
 
 async def _merge(session: AsyncSession, eq: Equipment, row: EquipmentState) -> EquipmentState:
-    """Joins `row` with equal neighbours; the earlier row survives (and keeps its downtime record)."""
+    """Joins the new `row` with equal neighbours; the neighbour survives (with its downtime record)."""
     nxt = await _row(session, eq, started_at=row.ended_at) if row.ended_at else None
     if nxt is not None and nxt.state == row.state:
-        end = nxt.ended_at
-        await session.delete(nxt)
+        start = row.started_at
+        await session.delete(row)
         await session.flush()
-        row.ended_at = end
+        nxt.started_at = start
         await session.flush()
+        row = nxt
     prv = await _row(session, eq, ended_at=row.started_at)
     if prv is not None and prv.state == row.state:
         end = row.ended_at
