@@ -11,6 +11,8 @@ import { HomePage } from "./pages/HomePage";
 import { LotPage } from "./pages/LotPage";
 import { SignInPage } from "./pages/SignInPage";
 import { StationPage } from "./pages/StationPage";
+import { StationsAdminPage } from "./pages/StationsAdminPage";
+import { TakeoverPage } from "./pages/TakeoverPage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -47,6 +49,7 @@ function Crash() {
 
 const router = createBrowserRouter([
   { path: "/signin", element: <SignInPage />, errorElement: <Crash /> },
+  { path: "/takeover", element: <TakeoverPage />, errorElement: <Crash /> },
   {
     element: <RequireSignIn />,
     errorElement: <Crash />,
@@ -77,6 +80,14 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/station")}>
                 <StationPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "admin/stations",
+            element: (
+              <RequirePerms needs={needs("/admin/stations")}>
+                <StationsAdminPage />
               </RequirePerms>
             ),
           },

@@ -8,6 +8,7 @@ export const PERM = {
   workorderRead: "workorder:read",
   workorderExecute: "workorder:execute",
   workorderRelease: "workorder:release",
+  stationManage: "auth:station:manage",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

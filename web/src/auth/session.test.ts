@@ -60,6 +60,20 @@ describe("Session", () => {
           acceptedToken = p.access_token;
           return json(200, p);
         }
+        if (path === "/api/v1/auth/stations/login") {
+          const { badge, pin } = JSON.parse(body) as { badge: string; pin: string };
+          if (pin !== "4711") {
+            return json(401, { status: 401, code: "invalid_credentials", detail: "The badge or PIN is wrong." });
+          }
+          const now = Math.floor(Date.now() / 1000);
+          const p = {
+            ...pair(100),
+            access_token: fakeJwt({ sub: badge, name: badge, roles: ["operator"], perms: [], station: "ST-1", iat: now, exp: now + 900 }),
+            refresh_token: `station-${badge}`,
+          };
+          acceptedToken = p.access_token;
+          return json(200, p);
+        }
         if (path === "/api/v1/auth/refresh") {
           refreshes += 1;
           const p = pair(refreshes);
@@ -164,5 +178,30 @@ describe("Session", () => {
     );
     await expect(s.signIn("jdoe", "nope")).rejects.toThrow("The user name or password is wrong.");
     expect(s.getState().status).toBe("signed-out");
+  });
+
+  it("badge and PIN at a station: the new session replaces the previous one, which is ended", async () => {
+    const storage = new MemoryStorage();
+    const s = new Session(storage);
+    const first = await s.stationSignIn("messt_key", "B-1", "4711");
+    expect(first).toMatchObject({ sub: "B-1", station: "ST-1" });
+    expect(calls.map((c) => c.url)).toEqual(["/api/v1/auth/stations/login"]);
+    expect(JSON.parse(calls[0]!.body)).toEqual({ station_key: "messt_key", badge: "B-1", pin: "4711" });
+
+    await s.stationSignIn("messt_key", "B-2", "4711");
+    expect(s.getState().claims?.sub).toBe("B-2");
+    expect(storage.getItem("mes.refresh_token")).toBe("station-B-2");
+    expect(calls.at(-1)).toMatchObject({ url: "/api/v1/auth/logout", body: '{"refresh_token":"station-B-1"}' });
+  });
+
+  it("a refused takeover leaves the signed-in person signed in", async () => {
+    const s = new Session(new MemoryStorage());
+    await s.stationSignIn("messt_key", "B-1", "4711");
+    await expect(s.stationSignIn("messt_key", "B-2", "0000")).rejects.toMatchObject({
+      code: "invalid_credentials",
+      message: "The badge or PIN is wrong.",
+    });
+    expect(s.getState().claims?.sub).toBe("B-1");
+    expect(calls.some((c) => c.url === "/api/v1/auth/logout")).toBe(false);
   });
 });

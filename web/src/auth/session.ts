@@ -83,6 +83,29 @@ export class Session {
     return claims;
   }
 
+  /**
+   * Badge and PIN at this terminal (its station key): the new person's session replaces the
+   * current one, which is then ended at the auth service, so the previous person's refresh token
+   * can't be used any more. A refusal leaves the current session as it was.
+   */
+  async stationSignIn(stationKey: string, badge: string, pin: string): Promise<Claims> {
+    let response: Response;
+    try {
+      response = await postJson("/api/v1/auth/stations/login", { station_key: stationKey, badge, pin });
+    } catch {
+      throw new ApiError(toProblem(0, null));
+    }
+    const body = await readBody(response);
+    if (!response.ok) throw new ApiError(toProblem(response.status, body, response.statusText));
+    const previous = this.refreshToken;
+    const claims = this.accept(body as TokenPair);
+    if (!claims) throw new ApiError({ status: 500, detail: "The sign-in answer had no usable token." });
+    if (previous && previous !== this.refreshToken) {
+      await postJson("/api/v1/auth/logout", { refresh_token: previous }).catch(() => undefined);
+    }
+    return claims;
+  }
+
   async signOut(notice: string | null = null): Promise<void> {
     const token = this.refreshToken;
     this.clear(notice);

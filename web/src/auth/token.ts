@@ -7,6 +7,8 @@ export interface Claims {
   /** seconds since the epoch */
   exp: number;
   iat?: number;
+  /** the station code when the session began with badge and PIN at a shared terminal */
+  station?: string;
 }
 
 function base64UrlDecode(part: string): string {
@@ -37,6 +39,7 @@ export function decodeClaims(token: string): Claims | null {
     perms: strings(p.perms),
     exp: p.exp,
     iat: typeof p.iat === "number" ? p.iat : undefined,
+    ...(typeof p.station === "string" && p.station ? { station: p.station } : {}),
   };
 }
 

@@ -1,8 +1,10 @@
 import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
+import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
 import { session } from "../auth/session";
 import { useSession } from "../auth/useSession";
+import { STATION_IDLE_MS, useIdleSignOut } from "../lib/useIdleSignOut";
+import { useTerminal } from "../lib/useTerminal";
 import { menuItemFor, visibleMenu } from "../nav/menu";
 
 /** Header with who is signed in, a menu of what the user may use, and the page. */
@@ -12,10 +14,14 @@ export function AppLayout() {
   const location = useLocation();
   const items = visibleMenu(perms);
   const active = menuItemFor(location.pathname);
+  const terminal = useTerminal();
+  // a badge session (a shared terminal) or the station screen: sign out after inactivity
+  const atStation = !!claims?.station;
+  useIdleSignOut(STATION_IDLE_MS, atStation || location.pathname.startsWith("/station"));
 
   return (
     <AppShell
-      header={{ height: 64 }}
+      header={{ height: atStation ? 88 : 64 }}
       navbar={{ width: 240, breakpoint: "md", collapsed: { mobile: !opened } }}
       padding="md"
     >
@@ -32,23 +38,49 @@ export function AppLayout() {
               </Text>
             ) : null}
           </Group>
-          <Group gap="md" wrap="nowrap">
-            <Stack gap={0} align="flex-end">
-              <Text fw={700} data-testid="signed-in-user">
-                {claims?.name}
-              </Text>
-              <Group gap={4} visibleFrom="sm">
-                {claims?.roles.map((r) => (
-                  <Badge key={r} size="xs" color="gray.6" variant="filled">
-                    {r}
-                  </Badge>
-                ))}
-              </Group>
-            </Stack>
-            <Button variant="white" color="dark" onClick={() => void session.signOut()}>
-              Sign out
-            </Button>
-          </Group>
+          {atStation ? (
+            <Group gap="md" wrap="nowrap" data-testid="station-header">
+              <Stack gap={0} align="flex-end">
+                <Text fw={800} fz={26} lh={1.1} data-testid="signed-in-user">
+                  {claims?.name}
+                </Text>
+                <Text c="gray.3" fw={600} data-testid="signed-in-how">
+                  Badge sign-in at {claims?.station}
+                </Text>
+              </Stack>
+              {terminal ? (
+                <Button component={Link} to="/takeover" size="lg" h={64} variant="white" color="dark">
+                  Take over
+                </Button>
+              ) : null}
+              <Button size="lg" h={64} px={32} color="red.9" fz={22} onClick={() => void session.signOut()}>
+                Sign out
+              </Button>
+            </Group>
+          ) : (
+            <Group gap="md" wrap="nowrap">
+              <Stack gap={0} align="flex-end">
+                <Text fw={700} data-testid="signed-in-user">
+                  {claims?.name}
+                </Text>
+                <Group gap={4} visibleFrom="sm">
+                  {claims?.roles.map((r) => (
+                    <Badge key={r} size="xs" color="gray.6" variant="filled">
+                      {r}
+                    </Badge>
+                  ))}
+                </Group>
+              </Stack>
+              {terminal ? (
+                <Button component={Link} to="/takeover" variant="outline" color="gray.0">
+                  Take over
+                </Button>
+              ) : null}
+              <Button variant="white" color="dark" onClick={() => void session.signOut()}>
+                Sign out
+              </Button>
+            </Group>
+          )}
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main menu">

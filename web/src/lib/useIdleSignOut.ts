@@ -3,9 +3,13 @@ import { session } from "../auth/session";
 
 const ACTIVITY = ["pointerdown", "keydown", "wheel", "touchstart"] as const;
 
+/** How long a shared terminal waits without a touch, key or scan before it signs the user out. */
+export const STATION_IDLE_MS = Number(import.meta.env.VITE_STATION_IDLE_MIN ?? 10) * 60_000;
+
 /** Shared terminals: sign the user out after `ms` without a touch, a key or a scan. */
-export function useIdleSignOut(ms: number): void {
+export function useIdleSignOut(ms: number, enabled = true): void {
   useEffect(() => {
+    if (!enabled) return;
     let timer: ReturnType<typeof setTimeout>;
     const arm = () => {
       clearTimeout(timer);
@@ -20,5 +24,5 @@ export function useIdleSignOut(ms: number): void {
       clearTimeout(timer);
       for (const e of ACTIVITY) window.removeEventListener(e, arm, { capture: true });
     };
-  }, [ms]);
+  }, [ms, enabled]);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { menuItemFor, visibleMenu, type MenuItem } from "./menu";
+import { MENU as SCREENS, menuItemFor, visibleMenu, type MenuItem } from "./menu";
 import { hasAll } from "../auth/permissions";
 
 const MENU: MenuItem[] = [
@@ -33,5 +33,11 @@ describe("menu by permissions", () => {
     expect(menuItemFor("/material/lots/LOT-1", MENU)?.label).toBe("Material lots");
     expect(menuItemFor("/material/lotsX", MENU)).toBeUndefined();
     expect(menuItemFor("/", MENU)).toBeUndefined();
+  });
+
+  it("offers the station terminals' administration only to who may manage stations", () => {
+    expect(visibleMenu(OPERATOR).map((m) => m.path)).not.toContain("/admin/stations");
+    expect(visibleMenu([...VIEWER, "auth:station:manage"]).map((m) => m.path)).toContain("/admin/stations");
+    expect(SCREENS.find((m) => m.path === "/admin/stations")?.needs).toEqual(["auth:station:manage"]);
   });
 });

@@ -28,6 +28,12 @@ export const MENU: readonly MenuItem[] = [
     description: "Find a lot by scanning; status, quantity, location, history; hold and release.",
     needs: [PERM.materialRead],
   },
+  {
+    path: "/admin/stations",
+    label: "Station terminals",
+    description: "Register shared shop-floor terminals, set this browser up as one, enrol badges and PINs.",
+    needs: [PERM.stationManage],
+  },
 ];
 
 /** The menu entries a user with `perms` may see. */

@@ -1,13 +1,15 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, TextInput, Title, Text } from "@mantine/core";
 import { useState, type FormEvent } from "react";
-import { Navigate, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { errorMessage } from "../api/problem";
 import { session } from "../auth/session";
 import { useSession } from "../auth/useSession";
 import { validateSignIn } from "../lib/forms";
+import { useTerminal } from "../lib/useTerminal";
 
 export function SignInPage() {
   const { status, notice } = useSession();
+  const terminal = useTerminal();
   const navigate = useNavigate();
   const location = useLocation();
   const from = (location.state as { from?: string } | null)?.from ?? "/";
@@ -79,6 +81,11 @@ export function SignInPage() {
             <Button type="submit" size="lg" loading={busy} fullWidth>
               Sign in
             </Button>
+            {terminal ? (
+              <Button component={Link} to="/takeover" size="lg" variant="default" fullWidth>
+                Badge and PIN at this station
+              </Button>
+            ) : null}
           </Stack>
         </form>
       </Paper>

@@ -39,9 +39,7 @@ import { ScanField } from "../components/ScanField";
 import { formatDateTime, formatQuantity, humanize } from "../lib/format";
 import { parseDecimal, validateYield, type ScrapLine } from "../lib/forms";
 import { OP_STATUS_COLOR } from "../lib/orders";
-import { useIdleSignOut } from "../lib/useIdleSignOut";
 
-const IDLE_MS = Number(import.meta.env.VITE_STATION_IDLE_MIN ?? 10) * 60_000;
 const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
 const SCRAP_REASONS = ["Short shot", "Flash", "Sink marks", "Dimensions out of tolerance", "Damaged", "Contaminated"];
 
@@ -395,7 +393,6 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
 }
 
 export function StationPage() {
-  useIdleSignOut(IDLE_MS);
   const [config, setConfig] = useLocalStorage<StationConfig>({
     key: "mes.station",
     defaultValue: { workCenter: null, equipment: null },

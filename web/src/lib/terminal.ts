@@ -1,0 +1,53 @@
+// This browser as a shared shop-floor terminal: the station key an administrator installed here
+// (localStorage: it belongs to the terminal, not to whoever is signed in).
+
+export const TERMINAL_KEY = "mes.terminal";
+const STATION_KEY = /^messt_[A-Za-z0-9_-]{8,190}$/;
+
+export interface Terminal {
+  /** the station key the auth service issued when the station was registered (shown once) */
+  key: string;
+  /** the station's code and name when known (registered here); a pasted key has neither */
+  code: string | null;
+  name: string | null;
+}
+
+/** null when `key` looks like a station key, else why not (the auth service has the last word). */
+export function validateStationKey(key: string): string | null {
+  const k = key.trim();
+  if (!k) return "Paste the station key.";
+  if (!k.startsWith("messt_")) return "A station key starts with messt_.";
+  if (!STATION_KEY.test(k)) return "That is not a whole station key: copy it again.";
+  return null;
+}
+
+export function readTerminal(storage: Storage | null = globalThis.localStorage ?? null): Terminal | null {
+  const raw = storage?.getItem(TERMINAL_KEY);
+  if (!raw) return null;
+  try {
+    const t = JSON.parse(raw) as Partial<Terminal>;
+    if (typeof t.key !== "string" || validateStationKey(t.key)) return null;
+    return {
+      key: t.key,
+      code: typeof t.code === "string" ? t.code : null,
+      name: typeof t.name === "string" ? t.name : null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function writeTerminal(t: Terminal | null, storage: Storage | null = globalThis.localStorage ?? null): void {
+  if (!storage) return;
+  if (t === null) storage.removeItem(TERMINAL_KEY);
+  else storage.setItem(TERMINAL_KEY, JSON.stringify({ ...t, key: t.key.trim() }));
+  // other components of this tab follow (the storage event only reaches other tabs)
+  globalThis.dispatchEvent?.(new Event("mes-terminal"));
+}
+
+/** What the station header says about the terminal. */
+export function terminalLabel(t: Pick<Terminal, "code" | "name"> | null, fromToken?: string | null): string {
+  const code = fromToken ?? t?.code;
+  if (t?.name && code) return `${t.name} (${code})`;
+  return code ?? "this station";
+}
