@@ -184,9 +184,11 @@ async def test_each_operator_has_their_own_clock_and_pauses_need_a_reason(plant:
     assert op["status"] == "in_progress"
     _problem(await plant.op("WO-1", "10", "leave", who="op-ana"), 409, "not_clocked_in")
     _problem(await plant.op("WO-1", "10", "pause", {}), 422, "validation_failed")
-    ok(await plant.op("WO-1", "10", "pause", {"reason": "Mould change"}, who="op-ben"))
+    paused_op = ok(await plant.op("WO-1", "10", "pause", {"reason": "Mould change"}, who="op-ben"))
+    assert paused_op["pause_reason"] == "Mould change"  # the station shows why it stands
     _problem(await plant.op("WO-1", "10", "yield", {"good": "1"}, who="op-ben"), 409, "invalid_transition")
-    ok(await plant.op("WO-1", "10", "resume", {"reason": "Mould fitted"}, who="op-ben"))
+    resumed = ok(await plant.op("WO-1", "10", "resume", {"reason": "Mould fitted"}, who="op-ben"))
+    assert resumed["pause_reason"] is None
     done = ok(await plant.op("WO-1", "10", "complete", {"good": "10"}, who="op-ben"))
     assert all(c["clock_out"] is not None for c in done["labour"])
     assert await plant.topics(prefix="work_orders.operation_") == [

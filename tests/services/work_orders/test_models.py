@@ -1,6 +1,6 @@
 """Pure rules: the order and operation state machines and the finite-capacity scheduler."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -88,3 +88,11 @@ def test_scheduler_fills_shift_windows_runs_split_parts_in_parallel_and_flags_la
     # beyond the horizon: not planned, and late
     plan = schedule([Job("J3", _t(9, 0), [Step("10", 10, "M", Decimal(2000))])], windows, _t(7, 6))
     assert plan.steps[("J3", "10")].end is None and plan.late["J3"] is True
+    # not placeable within a 28-day horizon, but due years later: not (yet) late
+    far = schedule(
+        [Job("J4", _t(9, 0) + timedelta(days=1500), [Step("10", 10, "M", Decimal(2000))])],
+        windows,
+        _t(7, 6),
+        _t(7, 6) + timedelta(days=28),
+    )
+    assert far.late["J4"] is False

@@ -809,6 +809,11 @@ export type components = {
             output_item: string | null;
             /** Parent Key */
             parent_key: string | null;
+            /**
+             * Pause Reason
+             * @description Why it is paused, while it is
+             */
+            pause_reason?: string | null;
             /** Paused Minutes */
             paused_minutes: string;
             /** Planned End */

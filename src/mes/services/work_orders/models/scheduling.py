@@ -68,7 +68,14 @@ def _place(
     return None
 
 
-def schedule(jobs: list[Job], windows: dict[str, list[tuple[datetime, datetime]]], start: datetime) -> Plan:
+def schedule(
+    jobs: list[Job],
+    windows: dict[str, list[tuple[datetime, datetime]]],
+    start: datetime,
+    horizon_end: datetime | None = None,
+) -> Plan:
+    """Late: planned to end after its due time, or not placeable before a due time that falls
+    inside the horizon. An order due beyond the horizon that can't be placed yet is not late."""
     plan = Plan()
     free: dict[str, datetime] = {}
     for job in jobs:
@@ -94,5 +101,8 @@ def schedule(jobs: list[Job], windows: dict[str, list[tuple[datetime, datetime]]
             ready = group_end
         end = ready if job.steps else None
         plan.orders[job.number] = Planned(first, end)
-        plan.late[job.number] = end is None or end > job.due
+        if end is not None:
+            plan.late[job.number] = end > job.due
+        else:
+            plan.late[job.number] = horizon_end is None or job.due <= horizon_end
     return plan

@@ -16,6 +16,7 @@ from mes.services.work_orders.models import (
     Labour,
     Operation,
     OutputUnit,
+    Pause,
     WorkOrder,
 )
 from mes.services.work_orders.schemas.orders import (
@@ -84,7 +85,22 @@ async def _labour(session: AsyncSession, ops: list[Operation]) -> dict[object, l
     return by_op
 
 
-def _op_read(order: WorkOrder, op: Operation, labour: list[LabourRead]) -> OperationRead:
+async def _pause_reasons(session: AsyncSession, ops: list[Operation]) -> dict[object, str]:
+    """Why each paused operation is paused (its open pause), for the station and the board."""
+    paused = [o.id for o in ops if o.status == "paused"]
+    if not paused:
+        return {}
+    rows = await session.execute(
+        select(Pause.operation_id, Pause.reason)
+        .where(Pause.operation_id.in_(paused), Pause.resumed_at.is_(None))
+        .order_by(Pause.id)
+    )
+    return {op_id: reason for op_id, reason in rows}
+
+
+def _op_read(
+    order: WorkOrder, op: Operation, labour: list[LabourRead], pause_reason: str | None = None
+) -> OperationRead:
     return OperationRead.model_validate(
         {
             "work_order": order.number,
@@ -113,6 +129,7 @@ def _op_read(order: WorkOrder, op: Operation, labour: list[LabourRead]) -> Opera
             "started_at": op.started_at,
             "completed_at": op.completed_at,
             "paused_minutes": op.paused_minutes,
+            "pause_reason": pause_reason,
             "planned_start": op.planned_start,
             "planned_end": op.planned_end,
             "labour": labour,
@@ -121,12 +138,14 @@ def _op_read(order: WorkOrder, op: Operation, labour: list[LabourRead]) -> Opera
 
 
 async def operation_read(session: AsyncSession, order: WorkOrder, op: Operation) -> OperationRead:
-    return _op_read(order, op, (await _labour(session, [op]))[op.id])
+    pauses = await _pause_reasons(session, [op])
+    return _op_read(order, op, (await _labour(session, [op]))[op.id], pauses.get(op.id))
 
 
 async def order_read(session: AsyncSession, order: WorkOrder) -> WorkOrderRead:
     ops = await operations(session, order)
     labour = await _labour(session, ops)
+    pauses = await _pause_reasons(session, ops)
     over, under = tolerances(order)
     return WorkOrderRead(
         number=order.number,
@@ -155,7 +174,7 @@ async def order_read(session: AsyncSession, order: WorkOrder) -> WorkOrderRead:
         planned_start=order.planned_start,
         planned_end=order.planned_end,
         late=order.late,
-        operations=[_op_read(order, op, labour[op.id]) for op in ops],
+        operations=[_op_read(order, op, labour[op.id], pauses.get(op.id)) for op in ops],
     )
 
 

@@ -69,6 +69,7 @@ class OperationRead(Schema):
     started_at: datetime | None
     completed_at: datetime | None
     paused_minutes: Quantity
+    pause_reason: str | None = Field(None, description="Why it is paused, while it is")
     planned_start: datetime | None
     planned_end: datetime | None
     labour: list[LabourRead]

@@ -65,7 +65,7 @@ async def recompute(
         )
         for o in orders
     ]
-    plan = schedule(jobs, windows, origin)
+    plan = schedule(jobs, windows, origin, end)
     await session.execute(  # held or cancelled orders leave the plan
         update(WorkOrder)
         .where(WorkOrder.status.in_(("on_hold", "cancelled")), WorkOrder.planned_start.is_not(None))
