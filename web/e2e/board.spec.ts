@@ -2,32 +2,40 @@ import { expect, signIn, SHOTS, test } from "./fixtures";
 import { adminToken, PLANT, post, SUPERVISOR } from "./seed";
 
 test.describe("supervisor board", () => {
-  test("a supervisor sees an equipment state change within two seconds, without reloading", async ({
+  test("a supervisor sees a demo machine's state change within two seconds, without reloading", async ({
     page,
     baseURL,
   }) => {
     await signIn(page, SUPERVISOR);
     await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Supervisor board" }).click();
     await page.getByRole("combobox", { name: "Line" }).click();
-    await page.getByRole("option", { name: `Moulding (${PLANT.workCenter})` }).click();
-    await expect(page).toHaveURL(new RegExp(`under=${PLANT.workCenter}$`));
+    await page.getByRole("option", { name: PLANT.lineLabel }).click();
+    await expect(page).toHaveURL(new RegExp(`under=${PLANT.line}$`));
     await expect(page.getByTestId("stream-status")).toHaveText("Live");
-    const press2 = page.getByTestId(`machine-${PLANT.press2}`);
-    await expect(press2.getByTestId("machine-state")).toHaveText("Running");
-    await expect(page.getByTestId(`machine-${PLANT.press1}`).getByTestId("machine-state")).toHaveText("Idle");
+    // the demo's line 1: three presses and two assembly benches
+    for (const m of ["IMM-11", "IMM-12", "IMM-13", "ASM-11", "ASM-12"]) {
+      await expect(page.getByTestId(`machine-${m}`)).toBeVisible();
+    }
+    await expect(page.getByTestId("machine-CNC-21")).toHaveCount(0);
+    const press3 = page.getByTestId(`machine-${PLANT.press3}`);
+    await expect(press3.getByTestId("machine-state")).toHaveText("Running");
+    await expect(page.getByTestId("machine-ASM-12").getByTestId("machine-state")).toHaveText("Setup");
+    // the demo's work orders, in every state
+    await expect(page.getByTestId("order-WO-1003").getByTestId("order-status")).toHaveText("In progress");
+    await expect(page.getByTestId("order-WO-1004").getByTestId("order-status")).toHaveText("On hold");
 
     // a machine goes down, reported by someone else through the API
     const token = await adminToken(baseURL ?? "");
-    await post(`${baseURL}/api/v1/resource/equipment/${PLANT.press2}/state`, token, { state: "down" });
-    await expect(press2.getByTestId("machine-state")).toHaveText("Down", { timeout: 2_000 });
-    await expect(press2.getByTestId("machine-since")).toHaveText(/^for \d+ s$/);
+    await post(`${baseURL}/api/v1/resource/equipment/${PLANT.press3}/state`, token, { state: "down" });
+    await expect(press3.getByTestId("machine-state")).toHaveText("Down", { timeout: 2_000 });
+    await expect(press3.getByTestId("machine-since")).toHaveText(/^for \d+ s$/);
     await page.screenshot({ path: `${SHOTS}board.png`, fullPage: true });
 
-    await post(`${baseURL}/api/v1/resource/equipment/${PLANT.press2}/state`, token, { state: "running" });
-    await expect(press2.getByTestId("machine-state")).toHaveText("Running", { timeout: 2_000 });
+    await post(`${baseURL}/api/v1/resource/equipment/${PLANT.press3}/state`, token, { state: "running" });
+    await expect(press3.getByTestId("machine-state")).toHaveText("Running", { timeout: 2_000 });
   });
 
-  test("a supervisor releases a planned work order and holds it with a reason", async ({ page }) => {
+  test("a supervisor releases the demo's planned work order and holds it with a reason", async ({ page }) => {
     await signIn(page, SUPERVISOR);
     await page.goto("/board");
     const row = page.getByTestId(`order-${PLANT.plannedOrder}`);

@@ -1,5 +1,6 @@
 // Starts the real system (`mes up`: embedded PostgreSQL, all services, the built UI) on a free
-// port with a fresh data directory, seeds it through the public API, and stops it afterwards.
+// port with a fresh data directory, seeds the demo plant with `mes demo` and what the tests need
+// beyond it (seed.ts) through the public API, and stops it afterwards.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -36,6 +37,26 @@ async function waitReady(url: string, proc: ChildProcess, log: string): Promise<
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`mes up did not become ready in 180 s; see ${log}`);
+}
+
+/** `mes demo` against the `mes up` just started, as the administrator global setup created. */
+function demo(mes: string, url: string, out: NodeJS.WritableStream, log: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    const proc = spawn(mes, ["demo", "--base-url", url, "--username", ADMIN.username, "--password", ADMIN.password], {
+      cwd: repo,
+      env: { ...process.env, MES_LOG_LEVEL: "WARNING" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    proc.stdout?.pipe(out, { end: false });
+    proc.stderr?.pipe(out, { end: false });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 180_000);
+    proc.once("error", fail);
+    proc.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) ok();
+      else fail(new Error(`mes demo failed (${signal ?? code}); see ${log}`));
+    });
+  });
 }
 
 function stop(proc: ChildProcess): Promise<void> {
@@ -75,12 +96,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  proc.stdout?.pipe(out);
-  proc.stderr?.pipe(out);
+  proc.stdout?.pipe(out, { end: false });
+  proc.stderr?.pipe(out, { end: false });
 
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url, proc, log);
+    await demo(mes, url, out, log);
     await seed(url);
   } catch (e) {
     await stop(proc);

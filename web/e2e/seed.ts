@@ -1,20 +1,44 @@
-// The plant data the browser tests need, created through the public API like any client would.
+// What the browser tests need beyond the demo plant. Global setup runs `mes demo` first (two
+// lines, ten machines, operators with skills, items, BOMs, lots, routings, work orders in every
+// state); this file adds, through the same public API, only what the demo does not have:
+// - users of the other roles (quality, viewer, supervisor): the demo creates operators only;
+// - a held lot on line 1's line side (the demo holds no lot) for the red refusal at the station;
+// - machine states on line 1 (the demo reports none) for the board;
+// - lots with a known history (received, moved, held) for the lot page tests.
 
 export const ADMIN = { username: "admin", password: "E2e-Plant-Chief-2026!" };
 export const QUALITY = { username: "qa.inspector", password: "Quality-Passw0rd-42", name: "Quinn Inspector" };
 export const VIEWER = { username: "vic.viewer", password: "Viewer-Passw0rd-42", name: "Vic Viewer" };
 export const SUPERVISOR = { username: "sam.supervisor", password: "Supervisor-Passw0rd-42", name: "Sam Supervisor" };
-export const OPERATOR = { username: "olga.operator", password: "Operator-Passw0rd-42", name: "Olga Operator" };
 
+// the demo's operators (src/mes/demo.py: OPERATORS, OPERATOR_PASSWORD)
+const DEMO_PASSWORD = "Shopfloor-2026!";
+export const OPERATOR = { username: "ana.moreau", password: DEMO_PASSWORD, name: "Ana Moreau" };
+export const OPERATOR_2 = { username: "ben.okafor", password: DEMO_PASSWORD, name: "Ben Okafor" };
+export const CNC_OPERATOR = { username: "carla.ruiz", password: DEMO_PASSWORD, name: "Carla Ruiz" };
+export const PACKER = { username: "eli.novak", password: DEMO_PASSWORD, name: "Eli Novak" };
+
+/** The demo plant (src/mes/demo.py), plus the held lot this file adds. */
 export const PLANT = {
-  workCenter: "WC-MOULD",
-  press1: "IMM-1",
-  press2: "IMM-2",
-  order: "WO-1001",
-  plannedOrder: "WO-1002",
-  tabletOrder: "WO-1003",
-  resin: "R-001",
-  heldResin: "R-HELD",
+  line: "LINE-1",
+  lineLabel: "Line 1: boxes (LINE-1)",
+  workCenter: "L1-MOULD",
+  workCenterLabel: "Line 1 moulding (L1-MOULD)",
+  press1: "IMM-11",
+  press2: "IMM-12",
+  press3: "IMM-13",
+  press2Label: "Injection press 2 (IMM-12)",
+  /** released, two operations; op 10 "Mould box" at L1-MOULD */
+  order: "WO-1005",
+  /** planned */
+  plannedOrder: "WO-1007",
+  /** released BRACKET; op 10 "Mill bracket" at L2-CNC */
+  tabletOrder: "WO-1006",
+  cncLabel: "Line 2 machining (L2-CNC)",
+  /** polypropylene on line 1's line side */
+  resin: "PP-2611-01",
+  /** added here: polypropylene on line 1's line side, on hold */
+  heldResin: "PP-HELD-01",
 } as const;
 
 export const LOTS = {
@@ -41,7 +65,6 @@ export async function seed(base: string): Promise<void> {
     { ...QUALITY, roles: ["quality"] },
     { ...VIEWER, roles: ["viewer"] },
     { ...SUPERVISOR, roles: ["supervisor"] },
-    { ...OPERATOR, roles: ["operator"] },
   ]) {
     await post(`${api}/auth/users`, token, {
       username: u.username,
@@ -77,75 +100,23 @@ export async function adminToken(base: string): Promise<string> {
   return access_token;
 }
 
-/** A moulding work center with two presses, a product with a one-step routing, resin lots, orders. */
+/** What the demo lacks for the station and the board: a held lot at line 1, machine states. */
 async function seedPlant(api: string, token: string): Promise<void> {
-  const R = `${api}/resource`;
-  const M = `${api}/material`;
-  const W = `${api}/workorders`;
-  for (const body of [
-    { code: "ACME", name: "Acme", level: "enterprise" },
-    { code: "PLANT-1", name: "Plant Lyon", level: "site", parent_code: "ACME" },
-    { code: "PROD", name: "Production", level: "area", parent_code: "PLANT-1" },
-    { code: PLANT.workCenter, name: "Moulding", level: "work_center", parent_code: "PROD" },
-    { code: PLANT.press1, name: "Press 1", level: "equipment", parent_code: PLANT.workCenter },
-    { code: PLANT.press2, name: "Press 2", level: "equipment", parent_code: PLANT.workCenter },
-  ]) {
-    await post(`${R}/equipment`, token, body);
-  }
-  await post(`${R}/equipment/${PLANT.press1}/state`, token, { state: "idle" });
-  await post(`${R}/equipment/${PLANT.press2}/state`, token, { state: "running" });
-  await post(`${R}/skills`, token, { code: "MOULDING", name: "Injection moulding" });
-  // the resource service may already know the user from auth's user events
-  await post(`${R}/persons`, token, { username: OPERATOR.username, name: OPERATOR.name }).catch((e: Error) => {
-    if (!e.message.includes(" -> 409 ")) throw e;
+  await post(`${api}/material/lots`, token, {
+    code: PLANT.heldResin,
+    item: "PP-RESIN",
+    quantity: "50",
+    location: "L1-SIDE",
+    supplier: "Demo supplier",
   });
-  await post(`${R}/persons/${OPERATOR.username}/qualifications`, token, { skill: "MOULDING", level: 2 });
-
-  await post(`${M}/locations`, token, { code: "L1-SIDE", name: "Line 1 line side", kind: "line_side" });
-  await post(`${M}/items`, token, { code: "PP-RESIN", name: "Polypropylene resin", kind: "raw", uom: "kg" });
-  await post(`${M}/items`, token, { code: "KIT-100", name: "Storage kit", kind: "finished", uom: "pcs" });
-  await post(`${M}/items/KIT-100/boms`, token, {
-    version: "A",
-    valid_from: "2020-01-01",
-    lines: [{ component: "PP-RESIN", quantity: "0.5", uom: "kg" }],
-  });
-  await post(`${M}/lots`, token, { code: PLANT.resin, item: "PP-RESIN", quantity: "100", location: "L1-SIDE" });
-  await post(`${M}/lots`, token, { code: PLANT.heldResin, item: "PP-RESIN", quantity: "50", location: "L1-SIDE" });
-  await post(`${M}/lots/${PLANT.heldResin}/hold`, token, { reason: "Melt flow out of spec" });
-
-  // work centers reach the work order service as events: wait for them
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const r = await fetch(`${W}/work-centers`, { headers: { authorization: `Bearer ${token}` } });
-    const page = (await r.json()) as { items?: { code: string }[] };
-    if (page.items?.some((w) => w.code === PLANT.workCenter)) break;
-    if (Date.now() > deadline) throw new Error("seed: the work center did not reach the work order service");
-    await new Promise((ok) => setTimeout(ok, 250));
+  await post(`${api}/material/lots/${PLANT.heldResin}/hold`, token, { reason: "Melt flow out of spec" });
+  for (const [machine, state] of [
+    [PLANT.press1, "running"],
+    [PLANT.press2, "idle"],
+    [PLANT.press3, "running"],
+    ["ASM-11", "running"],
+    ["ASM-12", "setup"],
+  ] as const) {
+    await post(`${api}/resource/equipment/${machine}/state`, token, { state });
   }
-  await post(`${W}/products`, token, { code: "KIT-100" });
-  await post(`${W}/products/KIT-100/routings`, token, {
-    version: "1",
-    operations: [
-      {
-        seq: 10,
-        name: "Mould",
-        work_center: PLANT.workCenter,
-        setup_minutes: "30",
-        run_minutes_per_unit: "1.5",
-        skills: [{ code: "MOULDING", min_level: 1 }],
-        materials: [{ item: "PP-RESIN" }],
-      },
-    ],
-  });
-  for (const number of [PLANT.order, PLANT.plannedOrder, PLANT.tabletOrder]) {
-    await post(`${W}/orders`, token, {
-      number,
-      product: "KIT-100",
-      quantity: "10",
-      due: "2030-01-10T12:00:00Z",
-      under_tolerance_pct: "10",
-    });
-  }
-  await post(`${W}/orders/${PLANT.order}/release`, token, {});
-  await post(`${W}/orders/${PLANT.tabletOrder}/release`, token, {});
 }
