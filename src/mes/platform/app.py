@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
@@ -59,6 +59,17 @@ class ServiceSpec:
     migrations: Path
     routers: Sequence[APIRouter] = ()
     handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
+    # background loops (periodic checks) started beside the service, embedded or standalone
+    workers: Sequence[WorkerFactory] = ()
+
+
+class Worker(Protocol):
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+WorkerFactory = Callable[[Database], Worker]
 
 
 class ServiceRuntime:
@@ -82,6 +93,7 @@ class ServiceRuntime:
             if relay
             else None
         )
+        self.workers = [make(db) for make in spec.workers]
 
     def consumer(self) -> Callable[[Envelope], Awaitable[None]]:
         by_topic = {cls.topic: (cls, fn) for cls, fn in self.spec.handlers.items()}
@@ -103,8 +115,12 @@ class ServiceRuntime:
             await self.bus.subscribe(self.spec.info.name, topics, self.consumer())
         if self.relay is not None:
             self.relay.start()
+        for worker in self.workers:
+            worker.start()
 
     async def stop(self) -> None:
+        for worker in self.workers:
+            await worker.stop()
         if self.relay is not None:
             await self.relay.stop()
 

@@ -202,8 +202,10 @@ class NatsBus(Bus):
                 await t
         self._tasks.clear()
         if self._nc is not None:
+            # the consumers are stopped and every publish was acknowledged already: nothing to
+            # drain (a pull subscription's drain waits out its whole timeout, ~30 s)
             with contextlib.suppress(Exception):
-                await self._nc.drain()
+                await self._nc.close()
             self._nc = None
 
 
