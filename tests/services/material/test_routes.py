@@ -422,3 +422,48 @@ async def test_serials_are_lots_of_one(harness: Harness, plant: Seed) -> None:
         ("SN-0001", ["0.4"]),
         ("SN-0002", ["0.4"]),
     ]
+
+
+async def test_lots_past_their_date_become_expired_and_say_so_in_their_history(
+    harness: Harness, plant: Seed
+) -> None:
+    from datetime import date
+
+    from mes.services.material.service import expire_lots
+
+    await plant()
+    await _receive(harness, code="OLD-2", expires_on="2026-01-31")
+    await _receive(harness, code="HELD-1", expires_on="2026-01-31")
+    await _receive(harness, code="FRESH-1", expires_on="2031-06-30")
+    auth = harness.auth(*ALL)
+    await harness.client.post(f"{M}/lots/HELD-1/hold", headers=auth, json={"reason": "supplier recall"})
+    async with harness.db("material").transaction() as s:
+        assert await expire_lots(s, date(2026, 2, 1)) == ["OLD-2"]  # a held lot waits for quality
+    async with harness.db("material").transaction() as s:
+        assert await expire_lots(s, date(2026, 2, 1)) == []  # once
+    lot = (await harness.client.get(f"{M}/lots/OLD-2", headers=auth)).json()
+    assert lot["status"] == "expired" and lot["quantity"] == "100"
+    history = (await harness.client.get(f"{M}/lots/OLD-2/movements", headers=auth)).json()
+    assert [(m["kind"], m["reason"], m["actor"]) for m in history][-1] == (
+        "expire",
+        "Expired on 2026-01-31",
+        "system",
+    )
+    assert (await harness.client.get(f"{M}/lots/FRESH-1", headers=auth)).json()["status"] == "available"
+    async with harness.db("material").transaction() as s:
+        changes = (
+            await s.execute(
+                text(
+                    "SELECT payload->>'lot_code', payload->>'new_status' FROM outbox"
+                    " WHERE topic = 'material.lot_status_changed.v1' ORDER BY id"
+                )
+            )
+        ).all()
+    assert changes[-1] == ("OLD-2", "expired")
+
+
+def test_material_runs_lot_expiry_as_a_worker() -> None:
+    from mes.services.material.app import spec
+    from mes.services.material.service.status import LotExpiry
+
+    assert LotExpiry in spec.workers

@@ -37,7 +37,7 @@ Qty = Numeric(18, 6)
 ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
 LOCATION_KINDS = ("warehouse", "line_side", "wip", "quarantine")
 LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped")
-# hold and release are booked with quantity 0: the lot's history shows them, balances are unchanged
+# hold, release and expire are booked with quantity 0: the lot's history shows them, balances stay
 MOVEMENT_KINDS = (
     "receive",
     "move",
@@ -50,6 +50,7 @@ MOVEMENT_KINDS = (
     "adjust",
     "hold",
     "release",
+    "expire",
 )
 TRACKING = ("lot", "serial")
 

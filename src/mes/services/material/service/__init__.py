@@ -4,12 +4,13 @@ from mes.services.material.service.consumption import consume_lot, issue_lot
 from mes.services.material.service.ledger import lot_for_update, new_lot_code, today
 from mes.services.material.service.lots import adjust_lot, merge_lots, move_lot, scrap_lot, split_lot
 from mes.services.material.service.receipts import produce_lot, receive_lot
-from mes.services.material.service.status import change_status
+from mes.services.material.service.status import change_status, expire_lots
 
 __all__ = [
     "adjust_lot",
     "change_status",
     "consume_lot",
+    "expire_lots",
     "issue_lot",
     "lot_for_update",
     "merge_lots",

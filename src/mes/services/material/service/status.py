@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from datetime import date
 from decimal import Decimal
 
+import structlog
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
 from mes.platform.audit import append_audit
+from mes.platform.db import Database
 from mes.platform.events import record_event
 from mes.services.material.errors import InvalidStatusChange
-from mes.services.material.models import Item
+from mes.services.material.models import Item, Lot
 from mes.services.material.queries import lot_read
 from mes.services.material.schemas import LotRead
-from mes.services.material.service.ledger import book, lot_for_update
+from mes.services.material.service.ledger import book, lot_for_update, today
+
+log = structlog.get_logger("mes.material")
 
 _TRANSITIONS = {
     "hold": ({"available", "quarantine"}, "on_hold"),
@@ -58,3 +66,77 @@ async def change_status(session: AsyncSession, code: str, action: str, reason: s
         ),
     )
     return await lot_read(session, lot)
+
+
+async def expire_lots(session: AsyncSession, on: date) -> list[str]:
+    """Lots whose expiry date has passed become `expired` (from available or quarantine; a held
+    lot stays held until quality decides): audited, in the ledger and published."""
+    lots = list(
+        await session.scalars(
+            select(Lot)
+            .where(Lot.expires_on < on, Lot.status.in_(("available", "quarantine")))
+            .order_by(Lot.code)
+            .with_for_update(skip_locked=True)  # a lot being booked right now is expired next time
+        )
+    )
+    for lot in lots:
+        item = await session.get(Item, lot.item_id)
+        assert item is not None
+        assert lot.expires_on is not None
+        old, lot.status = lot.status, "expired"
+        reason = f"Expired on {lot.expires_on.isoformat()}"
+        await book(session, lot, "expire", Decimal(0), "system", reason=reason)
+        await append_audit(
+            session,
+            actor="system",
+            action="lot.expired",
+            entity_type="lot",
+            entity_id=lot.code,
+            old={"status": old},
+            new={"status": "expired"},
+            reason=reason,
+        )
+        await record_event(
+            session,
+            ev.LotStatusChanged(
+                lot_code=lot.code,
+                item_code=item.code,
+                uom=item.uom,
+                actor="system",
+                old_status=old,
+                new_status="expired",
+                reason=reason,
+            ),
+        )
+    return [lot.code for lot in lots]
+
+
+class LotExpiry:
+    """Background worker: expires lots past their date, at start and then every `interval_s`."""
+
+    def __init__(self, db: Database, interval_s: float = 600.0) -> None:
+        self.db = db
+        self.interval_s = interval_s
+        self._task: asyncio.Task[None] | None = None
+
+    async def run(self) -> None:
+        while True:
+            try:
+                async with self.db.transaction() as session:
+                    await expire_lots(session, today())
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                log.warning("lot_expiry_failed", error=str(e))
+            await asyncio.sleep(self.interval_s)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name="material-lot-expiry")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+            self._task = None
