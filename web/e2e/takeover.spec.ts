@@ -64,12 +64,17 @@ test.describe("shared terminal: badge and PIN", () => {
     await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Station terminals" }).click();
     await expect(page.getByTestId("stations")).toContainText(STATION.code);
     await page.getByLabel("Station key").fill(stationKey);
+    await page.getByRole("combobox", { name: "Station of this key (optional)" }).click();
+    await page.getByRole("option", { name: `${STATION.name} (${STATION.code})` }).click();
     await page.getByRole("button", { name: "Set up this terminal" }).click();
-    await expect(page.getByTestId("terminal-installed")).toBeVisible();
+    await expect(page.getByTestId("terminal-installed")).toContainText(
+      `Set up as ${STATION.name} (${STATION.code}) at work center ${PLANT.workCenter}.`,
+    );
     await page.getByRole("button", { name: "Sign out" }).click();
 
     // signed out, the terminal shows the badge screen, not the password form
     await expect(page).toHaveURL(/\/takeover$/);
+    await expect(page.getByTestId("terminal-name")).toHaveText(`${STATION.name} (${STATION.code})`);
     await page.keyboard.type(BADGES.ana.badge, { delay: 5 });
     await page.keyboard.press("Enter");
     await expect(page.getByTestId("badge-read")).toHaveText(BADGES.ana.badge);
@@ -89,6 +94,8 @@ test.describe("shared terminal: badge and PIN", () => {
     await expect(header.getByTestId("signed-in-user")).toHaveText(BADGES.ana.name);
     await expect(header.getByTestId("signed-in-how")).toHaveText(`Badge sign-in at ${STATION.code}`);
     await expect(header.getByRole("button", { name: "Sign out" })).toBeVisible();
+    // the station starts at the work center the terminal was registered for
+    await expect(page.getByRole("combobox", { name: "Work center" })).toHaveValue(PLANT.workCenterLabel);
     await page.screenshot({ path: `${SHOTS}station-badge-signed-in.png` });
     const anasToken = await page.evaluate(() => sessionStorage.getItem("mes.refresh_token"));
     expect(anasToken).toMatch(/^mesrt_/);

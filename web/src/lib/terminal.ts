@@ -7,9 +7,11 @@ const STATION_KEY = /^messt_[A-Za-z0-9_-]{8,190}$/;
 export interface Terminal {
   /** the station key the auth service issued when the station was registered (shown once) */
   key: string;
-  /** the station's code and name when known (registered here); a pasted key has neither */
+  /** the station's code and name when known (registered here, or chosen when the key was pasted) */
   code: string | null;
   name: string | null;
+  /** the work center the station was registered for: the operator station starts there */
+  workCenter?: string | null;
 }
 
 /** null when `key` looks like a station key, else why not (the auth service has the last word). */
@@ -31,6 +33,7 @@ export function readTerminal(storage: Storage | null = globalThis.localStorage ?
       key: t.key,
       code: typeof t.code === "string" ? t.code : null,
       name: typeof t.name === "string" ? t.name : null,
+      workCenter: typeof t.workCenter === "string" ? t.workCenter : null,
     };
   } catch {
     return null;
@@ -45,9 +48,18 @@ export function writeTerminal(t: Terminal | null, storage: Storage | null = glob
   globalThis.dispatchEvent?.(new Event("mes-terminal"));
 }
 
-/** What the station header says about the terminal. */
+/** The terminal as people read it: "Station name (CODE)", the code of the token's station first. */
 export function terminalLabel(t: Pick<Terminal, "code" | "name"> | null, fromToken?: string | null): string {
   const code = fromToken ?? t?.code;
-  if (t?.name && code) return `${t.name} (${code})`;
-  return code ?? "this station";
+  if (t?.name && code && (!fromToken || fromToken === t.code)) return `${t.name} (${code})`;
+  return code ? `Station ${code}` : "Station terminal";
+}
+
+/**
+ * After a badge sign-in the token names the station: a terminal set up with a pasted key learns
+ * its code that way. null when there is nothing to learn.
+ */
+export function learnStation(t: Terminal | null, station: string | undefined): Terminal | null {
+  if (!t || !station || t.code === station) return null;
+  return { ...t, code: station, name: null, workCenter: t.code ? null : (t.workCenter ?? null) };
 }

@@ -39,6 +39,7 @@ import { ScanField } from "../components/ScanField";
 import { formatDateTime, formatQuantity, humanize } from "../lib/format";
 import { parseDecimal, validateYield, type ScrapLine } from "../lib/forms";
 import { OP_STATUS_COLOR } from "../lib/orders";
+import { useTerminal } from "../lib/useTerminal";
 
 const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
 const SCRAP_REASONS = ["Short shot", "Flash", "Sink marks", "Dimensions out of tolerance", "Damaged", "Contaminated"];
@@ -393,11 +394,15 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
 }
 
 export function StationPage() {
-  const [config, setConfig] = useLocalStorage<StationConfig>({
+  const [stored, setConfig] = useLocalStorage<StationConfig>({
     key: "mes.station",
     defaultValue: { workCenter: null, equipment: null },
     getInitialValueInEffect: false,
   });
+  // a station terminal starts at the work center its station was registered for
+  const terminal = useTerminal();
+  const config: StationConfig =
+    !stored.workCenter && terminal?.workCenter ? { workCenter: terminal.workCenter, equipment: null } : stored;
   const [params, setParams] = useSearchParams();
   const wo = params.get("wo");
   const op = params.get("op");

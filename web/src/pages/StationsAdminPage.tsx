@@ -5,6 +5,7 @@ import {
   Code,
   Group,
   PasswordInput,
+  Select,
   SimpleGrid,
   Stack,
   Table,
@@ -24,15 +25,19 @@ import { useTerminal } from "../lib/useTerminal";
 /** This browser as a station terminal: install a station key (pasted or just created), or remove it. */
 function ThisTerminal() {
   const terminal = useTerminal();
+  const stations = useStations();
   const [key, setKey] = useState("");
+  const [which, setWhich] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const install = (e: FormEvent) => {
     e.preventDefault();
     const problem = validateStationKey(key);
     setError(problem);
     if (problem) return;
-    writeTerminal({ key: key.trim(), code: null, name: null });
+    const s = stations.data?.find((x) => x.code === which);
+    writeTerminal({ key: key.trim(), code: s?.code ?? null, name: s?.name ?? null, workCenter: s?.work_center ?? null });
     setKey("");
+    setWhich(null);
   };
   return (
     <Card withBorder padding="lg">
@@ -41,7 +46,8 @@ function ThisTerminal() {
         {terminal ? (
           <Alert color="green.9" variant="light" data-testid="terminal-installed">
             <Text size="lg" fw={700}>
-              Set up as station {terminalLabel(terminal)}.
+              Set up as {terminalLabel(terminal)}
+              {terminal.workCenter ? ` at work center ${terminal.workCenter}` : ""}.
             </Text>
             <Text>People sign in here with badge and PIN; signing out leads to the badge screen.</Text>
           </Alert>
@@ -64,6 +70,18 @@ function ThisTerminal() {
               }}
               error={error}
               autoComplete="off"
+            />
+            <Select
+              label="Station of this key (optional)"
+              size="lg"
+              w={360}
+              placeholder="Learnt at the first badge sign-in"
+              data={(stations.data ?? [])
+                .filter((x) => x.active)
+                .map((x) => ({ value: x.code, label: `${x.name} (${x.code})` }))}
+              value={which}
+              onChange={setWhich}
+              clearable
             />
             <Button type="submit" size="lg">
               Set up this terminal
@@ -125,7 +143,14 @@ function RegisterStation() {
                 <Code block>{created.station_key}</Code>
                 <Button
                   w="fit-content"
-                  onClick={() => writeTerminal({ key: created.station_key, code: created.code, name: created.name })}
+                  onClick={() =>
+                    writeTerminal({
+                      key: created.station_key,
+                      code: created.code,
+                      name: created.name,
+                      workCenter: created.work_center,
+                    })
+                  }
                 >
                   Set up this terminal as {created.code}
                 </Button>

@@ -13,7 +13,7 @@ import {
   takeoverReducer,
   type KeypadKey,
 } from "../lib/takeover";
-import { terminalLabel } from "../lib/terminal";
+import { learnStation, terminalLabel, writeTerminal } from "../lib/terminal";
 import { useTerminal } from "../lib/useTerminal";
 
 function isEditable(el: Element | null): boolean {
@@ -51,7 +51,9 @@ export function TakeoverPage() {
   const submit = async (badge: string, pin: string) => {
     if (!terminal) return;
     try {
-      await session.stationSignIn(terminal.key, badge, pin);
+      const claims = await session.stationSignIn(terminal.key, badge, pin);
+      const learnt = learnStation(terminal, claims.station);
+      if (learnt) writeTerminal(learnt);
       navigate("/station", { replace: true });
     } catch (err) {
       const code = err instanceof ApiError ? err.code : undefined;
@@ -127,7 +129,7 @@ export function TakeoverPage() {
             <div>
               <Title order={1}>Take over</Title>
               <Text size="lg" c="gray.8" data-testid="terminal-name">
-                Station {terminalLabel(terminal, current?.station)}
+                {terminalLabel(terminal, current?.station)}
               </Text>
             </div>
             {current ? (
@@ -178,7 +180,7 @@ export function TakeoverPage() {
               </Text>
               <PinKeypad onKey={(key) => dispatch({ type: "key", key })} disabled={state.step === "submitting"} />
               <Group grow w="100%" maw={420}>
-                <Button size="xl" h={80} variant="default" onClick={() => dispatch({ type: "restart" })}>
+                <Button size="xl" h={80} fz="lg" variant="default" onClick={() => dispatch({ type: "restart" })}>
                   Other badge
                 </Button>
                 <Button
