@@ -24,9 +24,34 @@ def _postgres_running(pgdata: Path) -> bool:
     return False
 
 
+ADMIN = {"MES_ADMIN_USERNAME": "admin", "MES_ADMIN_PASSWORD": "first-shift-starts-at-six"}
+
+
+def _demo_plant(base: str) -> None:
+    """Work orders acceptance 5: `mes demo` on the empty embedded system, then its orders are there."""
+    r = subprocess.run(
+        [MES, "demo", "--base-url", base],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **ADMIN},
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    login = {"username": ADMIN["MES_ADMIN_USERNAME"], "password": ADMIN["MES_ADMIN_PASSWORD"]}
+    token = httpx.post(f"{base}/api/v1/auth/login", json=login, timeout=30).json()["access_token"]
+    orders = httpx.get(
+        f"{base}/api/v1/workorders/orders",
+        params={"limit": 500},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    ).json()["items"]
+    states = {o["status"] for o in orders}
+    assert {"planned", "released", "in_progress", "completed", "closed", "on_hold", "cancelled"} <= states
+
+
 def test_mes_up_serves_every_service_and_stops_postgres_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "MES_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "MES_LOG_LEVEL": "WARNING", **ADMIN}
     proc = subprocess.Popen(
         [MES, "up", "--port", str(port), "--data-dir", str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -55,6 +80,7 @@ def test_mes_up_serves_every_service_and_stops_postgres_on_ctrl_c(tmp_path: Path
         assert r.status_code == 404
         assert r.headers["content-type"] == "application/problem+json"
         assert _postgres_running(tmp_path / "pgdata")
+        _demo_plant(f"http://127.0.0.1:{port}")
     finally:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
