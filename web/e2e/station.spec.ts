@@ -12,6 +12,11 @@ async function lotKg(baseURL: string, code: string): Promise<number> {
 
 const kg = (n: number) => `${n.toLocaleString("en-GB")} kg`;
 
+/** Scrolled to the top, so that a full-page screenshot has the fixed header where it belongs. */
+async function top(page: Page): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
 async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByRole("combobox", { name: label }).click();
   await page.getByRole("option", { name: option }).click();
@@ -50,6 +55,7 @@ test.describe("operator station", () => {
     const refusal = page.getByTestId("problem");
     await expect(refusal).toContainText("Lot refused");
     await expect(refusal).toContainText(PLANT.heldResin);
+    await top(page);
     await page.screenshot({ path: `${SHOTS}station-held-lot.png`, fullPage: true });
 
     // the good lot is consumed
@@ -68,6 +74,7 @@ test.describe("operator station", () => {
     await page.getByRole("button", { name: "Report" }).click();
     await expect(panel.getByTestId("op-good")).toHaveText("9");
     await expect(panel.getByTestId("op-scrap")).toHaveText("1");
+    await top(page);
     await page.screenshot({ path: `${SHOTS}station.png`, fullPage: true });
 
     await panel.getByRole("button", { name: "Complete" }).click();
@@ -75,6 +82,7 @@ test.describe("operator station", () => {
     await expect(panel.getByTestId("op-status")).toHaveText("Completed");
     // the box still needs its hinges (operation 20): the order goes on
     await expect(panel.getByTestId("op-done")).toContainText(`Work order ${PLANT.order} is in progress`);
+    await top(page);
     await page.screenshot({ path: `${SHOTS}station-completed.png`, fullPage: true });
 
     // the material page agrees: 5 kg went out of the lot
@@ -93,6 +101,7 @@ test.describe("operator station", () => {
     const box = await start.boundingBox();
     expect(box?.height ?? 0).toBeGreaterThanOrEqual(64);
     expect(box?.width ?? 0).toBeGreaterThanOrEqual(120);
+    await top(page);
     await page.screenshot({ path: `${SHOTS}station-tablet.png`, fullPage: true });
   });
 
