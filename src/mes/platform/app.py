@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
@@ -32,6 +32,7 @@ from mes.platform.observability import (
 from mes.platform.registry import ServiceInfo
 from mes.platform.relay import OutboxRelay
 from mes.platform.settings import Settings
+from mes.platform.workers import WorkerFactory
 
 EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
 EVENTS_CONSUMED = Counter(
@@ -61,15 +62,6 @@ class ServiceSpec:
     handlers: Mapping[type[Event], EventHandler] = field(default_factory=dict)
     # background loops (periodic checks) started beside the service, embedded or standalone
     workers: Sequence[WorkerFactory] = ()
-
-
-class Worker(Protocol):
-    def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-WorkerFactory = Callable[[Database], Worker]
 
 
 class ServiceRuntime:

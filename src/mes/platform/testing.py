@@ -190,30 +190,37 @@ async def scratch_databases(*labels: str) -> AsyncIterator[dict[str, str]]:
 
 
 class ServeProcess:
-    """`mes serve <service>` in its own process, on a free port, with extra MES_* variables."""
+    """`mes serve <service>` in its own process, on a free port, with extra MES_* variables.
+    Its output goes to a file (a pipe nobody reads would block it) and is shown when it fails."""
 
     def __init__(self, service: str, env: dict[str, str]) -> None:
+        self.service = service
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop(), after the process)
         mes = str(Path(sys.executable).parent / "mes")
         self.proc = subprocess.Popen(
             [mes, "serve", service, "--port", str(self.port)],
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **env},
         )
 
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
     def wait_ready(self, timeout_s: float = 60) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.proc.stdout.read().decode() if self.proc.stdout else ""
+            assert self.proc.poll() is None, f"mes serve {self.service} exited:\n{self.output()}"
             try:
                 if httpx.get(self.base + "/ready", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
-        raise AssertionError("service did not become ready")
+        raise AssertionError(f"mes serve {self.service} did not become ready:\n{self.output()}")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -221,6 +228,8 @@ class ServeProcess:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+            self.proc.wait(5)
+        self.log.close()
 
 
 async def migrated_database(server: str, name: str, spec: ServiceSpec) -> str:

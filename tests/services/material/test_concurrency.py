@@ -1,27 +1,20 @@
 """Stock never goes negative: fifty concurrent consumptions from two server processes."""
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from mes.platform.testing import TestKeys, bearer, free_port, migrated_database, server_url
+from mes.platform.testing import ServeProcess, TestKeys, bearer, migrated_database, server_url
 from mes.services import load_spec
 
 from .conftest import ALL
-
-MES = str(Path(sys.executable).parent / "mes")
 
 
 @pytest.fixture
@@ -38,38 +31,18 @@ async def database() -> AsyncIterator[str]:
 @pytest.fixture
 def two_servers(database: str, jwks_url: str) -> Iterator[list[str]]:
     env = {
-        **os.environ,
         "MES_MATERIAL_DATABASE_URL": database,
         "MES_JWKS_URL": jwks_url,
         "MES_LOG_LEVEL": "WARNING",
     }
-    ports = [free_port(), free_port()]
-    procs = [
-        subprocess.Popen(
-            [MES, "serve", "material", "--port", str(p)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for p in ports
-    ]
-    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    servers = [ServeProcess("material", env) for _ in range(2)]
     try:
-        for base, proc in zip(bases, procs, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, "mes serve material did not start"
-                time.sleep(0.2)
-        yield bases
+        for server in servers:
+            server.wait_ready()
+        yield [server.base for server in servers]
     finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(15)
+        for server in servers:
+            server.stop()
 
 
 async def test_fifty_concurrent_consumptions_from_two_processes(

@@ -5,15 +5,10 @@ reports in time order. The live board of one process shows changes made through 
 import asyncio
 import contextlib
 import json
-import os
 import random
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,9 +21,9 @@ from mes.platform.bus import NatsBus
 from mes.platform.events import Envelope
 from mes.platform.testing import (
     NatsServer,
+    ServeProcess,
     TestKeys,
     bearer,
-    free_port,
     migrated_database,
     server_url,
     wait_until,
@@ -38,7 +33,6 @@ from mes.services import load_spec
 from .conftest import ALL
 from .test_states import STATES, expected
 
-MES = str(Path(sys.executable).parent / "mes")
 PRESSES = ("PRESS-1", "PRESS-2", "PRESS-3", "PRESS-4")
 
 
@@ -56,45 +50,20 @@ async def database() -> AsyncIterator[str]:
 @pytest.fixture
 def two_servers(database: str, jwks_url: str, nats_server: NatsServer) -> Iterator[list[str]]:
     env = {
-        **os.environ,
         "MES_RESOURCE_DATABASE_URL": database,
         "MES_JWKS_URL": jwks_url,
         "MES_BUS_URL": nats_server.url,
         "MES_LOG_LEVEL": "WARNING",
         "MES_RELAY_POLL_S": "0.1",
     }
-    ports = [free_port(), free_port()]
-    procs = [
-        subprocess.Popen(
-            [MES, "serve", "resource", "--port", str(p)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for p in ports
-    ]
-    bases = [f"http://127.0.0.1:{p}" for p in ports]
+    servers = [ServeProcess("resource", env) for _ in range(2)]
     try:
-        for base, proc in zip(bases, procs, strict=True):
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert proc.poll() is None and time.monotonic() < deadline, "mes serve resource did not start"
-                time.sleep(0.2)
-        yield bases
+        for server in servers:
+            server.wait_ready()
+        yield [server.base for server in servers]
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:  # draining the NATS connection can take its 30 s timeout
-                proc.kill()
-                proc.wait(5)
+        for server in servers:
+            server.stop()
 
 
 async def _read_board(http: httpx.AsyncClient, url: str, seen: list[tuple[str, Any]]) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import date
 from decimal import Decimal
 
-import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,13 +12,12 @@ from mes.contracts import material as ev
 from mes.platform.audit import append_audit
 from mes.platform.db import Database
 from mes.platform.events import record_event
+from mes.platform.workers import Periodic
 from mes.services.material.errors import InvalidStatusChange
 from mes.services.material.models import Item, Lot
 from mes.services.material.queries import lot_read
 from mes.services.material.schemas import LotRead
 from mes.services.material.service.ledger import book, lot_for_update, today
-
-log = structlog.get_logger("mes.material")
 
 _TRANSITIONS = {
     "hold": ({"available", "quarantine"}, "on_hold"),
@@ -111,32 +107,14 @@ async def expire_lots(session: AsyncSession, on: date) -> list[str]:
     return [lot.code for lot in lots]
 
 
-class LotExpiry:
-    """Background worker: expires lots past their date, at start and then every `interval_s`."""
+class LotExpiry(Periodic):
+    """Background worker: expires lots past their date, at start and then every ten minutes."""
 
-    def __init__(self, db: Database, interval_s: float = 600.0) -> None:
-        self.db = db
-        self.interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
+    name = "material-lot-expiry"
 
-    async def run(self) -> None:
-        while True:
-            try:
-                async with self.db.transaction() as session:
-                    await expire_lots(session, today())
-            except asyncio.CancelledError:
-                raise
-            except Exception as e:
-                log.warning("lot_expiry_failed", error=str(e))
-            await asyncio.sleep(self.interval_s)
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, interval_s=600.0)
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="material-lot-expiry")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(BaseException):
-                await self._task
-            self._task = None
+    async def step(self) -> list[str]:
+        async with self.db.transaction() as session:
+            return await expire_lots(session, today())

@@ -7,16 +7,14 @@ under the equipment's row lock (or skips locked rows), so nothing is done twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.db import Database
+from mes.platform.workers import Periodic
 from mes.services.resource import queries
 from mes.services.resource.models import Equipment, MaintenancePlan
 from mes.services.resource.models.states import NO_SIGNAL_REASON
@@ -24,7 +22,6 @@ from mes.services.resource.service.authorization import expire_qualifications
 from mes.services.resource.service.maintenance import raise_due_orders
 from mes.services.resource.service.states import Change, change_state
 
-log = structlog.get_logger("mes.resource.watchdog")
 # a machine already stopped, switched off or planned out doesn't go "down" for being silent
 _QUIET_STATES = ("down", "offline", "planned_stop", "maintenance")
 
@@ -100,11 +97,16 @@ async def run_checks(session: AsyncSession, now: datetime) -> CheckResult:
     return CheckResult(silent, expired, orders)
 
 
-class Watchdog:
+class Watchdog(Periodic):
+    """The periodic checks, every 30 s: silent machines, expired qualifications, due maintenance."""
+
+    name = "resource-watchdog"
+
     def __init__(self, db: Database, interval_s: float = 30.0) -> None:
-        self.db = db
-        self.interval_s = interval_s
-        self._task: asyncio.Task[None] | None = None
+        super().__init__(db, interval_s)
+
+    async def step(self) -> CheckResult:
+        return await self.once()
 
     async def once(self) -> CheckResult:
         """Each equipment in its own short transaction: its row lock is never held while waiting
@@ -125,24 +127,3 @@ class Watchdog:
             async with self.db.transaction() as session:
                 orders += await raise_due(session, code, now)
         return CheckResult(silent, expired, orders)
-
-    async def run(self) -> None:
-        while True:
-            try:
-                await self.once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as e:
-                log.warning("resource_checks_failed", error=str(e))
-            await asyncio.sleep(self.interval_s)
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self.run(), name="resource-watchdog")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(BaseException):
-                await self._task
-            self._task = None
