@@ -20,10 +20,9 @@ from mes.services.auth.errors import (
     PinRejected,
     StationInactive,
     StationNotFound,
-    UserNotFound,
 )
 from mes.services.auth.models import ApiKey, Station, User
-from mes.services.auth.queries import permissions_of, roles_of
+from mes.services.auth.queries import permissions_of, roles_of, user_for_update
 from mes.services.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -40,13 +39,6 @@ WEAK_PINS = {"0000", "1111", "1234", "4321", "12345", "123456", "1234567", "1234
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-async def _user(session: AsyncSession, username: str) -> User:
-    user = await session.scalar(select(User).where(User.username == username.lower()).with_for_update())
-    if user is None:
-        raise UserNotFound(f"No user {username}.")
-    return user
 
 
 def api_key_read(key: ApiKey, owner: str) -> ApiKeyRead:
@@ -66,7 +58,7 @@ def api_key_read(key: ApiKey, owner: str) -> ApiKeyRead:
 
 
 async def create_api_key(session: AsyncSession, data: ApiKeyCreate, actor: str) -> ApiKeyCreated:
-    owner = await _user(session, data.owner)
+    owner = await user_for_update(session, data.owner)
     held = set(await permissions_of(session, (await roles_of(session, [owner.id]))[owner.id]))
     missing = sorted(set(data.permissions) - held)
     if missing:
@@ -207,7 +199,7 @@ async def set_badge(session: AsyncSession, username: str, data: BadgeSet, actor:
         raise PinRejected("The PIN must be 4 to 8 digits.", code="pin_format")
     if pin in WEAK_PINS or len(set(pin)) == 1:
         raise PinRejected("The PIN is too easy to guess.", code="pin_too_simple")
-    user = await _user(session, username)
+    user = await user_for_update(session, username)
     taken = await session.scalar(select(User.username).where(User.badge == data.badge, User.id != user.id))
     if taken is not None:
         raise BadgeTaken(f"Badge {data.badge} belongs to another user.")

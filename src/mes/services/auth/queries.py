@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.services.auth.catalog import ADMINISTRATION
+from mes.services.auth.errors import UserNotFound
 from mes.services.auth.models import Permission, Role, RolePermission, User, UserRole
 from mes.services.auth.schemas import AuditEntryRead, PermissionRead, RoleRead, UserRead
 
@@ -38,6 +39,14 @@ async def permissions_of(session: AsyncSession, roles: Iterable[str]) -> list[st
         .order_by(RolePermission.permission)
     )
     return list(rows)
+
+
+async def user_for_update(session: AsyncSession, username: str) -> User:
+    """The user, row-locked until the transaction ends (changes to one user queue here)."""
+    user = await session.scalar(select(User).where(User.username == username.lower()).with_for_update())
+    if user is None:
+        raise UserNotFound(f"No user {username}.")
+    return user
 
 
 def user_read(user: User, roles: list[str]) -> UserRead:

@@ -26,7 +26,7 @@ from mes.services.auth.errors import (
     UserStateConflict,
 )
 from mes.services.auth.models import Permission, Role, RolePermission, TokenFamily, User, UserRole
-from mes.services.auth.queries import administrators, list_roles, roles_of, user_read
+from mes.services.auth.queries import administrators, list_roles, roles_of, user_for_update, user_read
 from mes.services.auth.schemas import (
     RoleCreate,
     RolePermissionsUpdate,
@@ -39,13 +39,6 @@ from mes.services.auth.schemas import (
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-async def _user(session: AsyncSession, username: str) -> User:
-    user = await session.scalar(select(User).where(User.username == username.lower()).with_for_update())
-    if user is None:
-        raise UserNotFound(f"No user {username}.")
-    return user
 
 
 async def _known_roles(session: AsyncSession, roles: list[str]) -> list[str]:
@@ -129,7 +122,7 @@ async def get_user(session: AsyncSession, username: str) -> UserRead:
 
 
 async def update_user(session: AsyncSession, username: str, data: UserUpdate, actor: str) -> UserRead:
-    user = await _user(session, username)
+    user = await user_for_update(session, username)
     old_roles = (await roles_of(session, [user.id]))[user.id]
     old = _snapshot(user, old_roles)
     before = await administrators(session)
@@ -168,7 +161,7 @@ async def update_user(session: AsyncSession, username: str, data: UserUpdate, ac
 
 
 async def deactivate_user(session: AsyncSession, username: str, reason: str | None, actor: str) -> UserRead:
-    user = await _user(session, username)
+    user = await user_for_update(session, username)
     before = await administrators(session)
     now = _now()
     try:
@@ -193,7 +186,7 @@ async def deactivate_user(session: AsyncSession, username: str, reason: str | No
 
 
 async def reactivate_user(session: AsyncSession, username: str, reason: str | None, actor: str) -> UserRead:
-    user = await _user(session, username)
+    user = await user_for_update(session, username)
     try:
         user.reactivate(_now())
     except ValueError as e:
@@ -217,7 +210,7 @@ async def reset_password(
 ) -> None:
     """An administrator sets a new password; the user's sessions end."""
     password = new_password.get_secret_value()
-    user = await _user(session, username)
+    user = await user_for_update(session, username)
     passwords.check_policy(password, user.username)
     now = _now()
     user.set_password_hash(await passwords.hash_password(password), now)

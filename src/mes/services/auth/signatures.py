@@ -56,6 +56,26 @@ async def _session_of(session: AsyncSession, who: Principal) -> TokenFamily | No
         return None
 
 
+async def _refuse(
+    session: AsyncSession,
+    strikes: Strikes,
+    attempt: Attempt,
+    who: Principal,
+    data: SignatureCreate,
+    reason: str,
+) -> None:
+    """Audited on the record, then counted against the named account (which may lock it)."""
+    await append_audit(
+        session,
+        actor=who.subject,
+        action="signature.refused",
+        entity_type=data.record_type,
+        entity_id=data.record_id,
+        new={"reason": reason, "meaning": data.meaning},
+    )
+    await guard.failed(session, strikes, attempt, reason)
+
+
 async def sign(
     session: AsyncSession, strikes: Strikes, who: Principal, data: SignatureCreate, client: str | None
 ) -> SignatureRead:
@@ -71,29 +91,13 @@ async def sign(
     attempt = Attempt("signature", typed, client, user.username if user else None)
     await guard.refuse_if_locked(session, strikes, attempt)
     if typed != who.subject:
-        await guard.failed(session, strikes, attempt, "not_own_credentials")
-        await append_audit(
-            session,
-            actor=who.subject,
-            action="signature.refused",
-            entity_type=data.record_type,
-            entity_id=data.record_id,
-            new={"reason": "not_own_credentials", "meaning": data.meaning},
-        )
+        await _refuse(session, strikes, attempt, who, data, "not_own_credentials")
         raise SignatureRefused("You can only sign with your own user name and password.")
     ok, _ = await passwords.verify_password(
         user.password_hash if user else None, data.password.get_secret_value()
     )
     if user is None or not ok or not user.active:
-        await guard.failed(session, strikes, attempt, "wrong_password")
-        await append_audit(
-            session,
-            actor=who.subject,
-            action="signature.refused",
-            entity_type=data.record_type,
-            entity_id=data.record_id,
-            new={"reason": "wrong_password", "meaning": data.meaning},
-        )
+        await _refuse(session, strikes, attempt, who, data, "wrong_password")
         raise SignatureRefused("The password is wrong; the record was not signed.")
     await guard.succeeded(strikes, attempt)
     sig = Signature(
