@@ -163,4 +163,18 @@ test.describe("shared terminal: badge and PIN", () => {
     await expect(page.getByTestId("work-orders").getByRole("button", { name: "Hold" })).toHaveCount(0);
     await expect(page.getByTestId("work-orders").getByRole("button", { name: "Resume" })).toHaveCount(0);
   });
+
+  test("a shared terminal signs the operator out after ten minutes without a touch", async ({ page }) => {
+    // the browser's clock is simulated: ten minutes pass without waiting for them
+    await page.clock.install();
+    await installKey(page, stationKey);
+    await badgeIn(page, BADGES.ben, BADGES.ben.pin);
+    const who = page.getByTestId("station-header").getByTestId("signed-in-user");
+    await expect(who).toHaveText(BADGES.ben.name);
+    await page.clock.fastForward("09:00");
+    await expect(who).toHaveText(BADGES.ben.name); // nine quiet minutes: still signed in
+    await page.clock.fastForward("01:30");
+    await expect(page.getByTestId("badge-input")).toBeVisible(); // past ten: back to the badge screen
+    await expect(page.getByRole("status")).toContainText("without activity");
+  });
 });

@@ -39,7 +39,12 @@ describe("refreshDelayMs", () => {
     expect(refreshDelayMs({ iat: 1000, exp: 1030 }, 1000_000)).toBe(24_000);
   });
 
+  it("goes by the token's lifetime, not the terminal's clock", () => {
+    // a terminal ten minutes ahead of the server still refreshes at 80 % of the life
+    expect(refreshDelayMs({ iat: 1000, exp: 1030 }, 1600_000)).toBe(24_000);
+  });
+
   it("never schedules in the past", () => {
-    expect(refreshDelayMs({ iat: 1000, exp: 1030 }, 2000_000)).toBe(1000);
+    expect(refreshDelayMs({ exp: 1030 }, 2000_000)).toBe(1000);
   });
 });

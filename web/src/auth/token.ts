@@ -44,12 +44,14 @@ export function decodeClaims(token: string): Claims | null {
 }
 
 /**
- * Milliseconds from `nowMs` until the access token should be refreshed: a minute before it
- * expires, or at 80 % of its lifetime when it is short, never less than one second.
+ * Milliseconds from receiving the access token until it should be refreshed: a minute before it
+ * expires, or at 80 % of its lifetime when it is short, never less than one second. Measured from
+ * the token's own lifetime (`exp - iat`, both the server's clock), so a terminal whose clock is
+ * off does not refresh too late or in a loop; `nowMs` only serves tokens without `iat`.
  */
 export function refreshDelayMs(claims: Pick<Claims, "exp" | "iat">, nowMs: number): number {
   const expMs = claims.exp * 1000;
   const lifetime = claims.iat ? expMs - claims.iat * 1000 : expMs - nowMs;
   const margin = Math.min(60_000, Math.max(0, lifetime) * 0.2);
-  return Math.max(1000, expMs - margin - nowMs);
+  return Math.max(1000, lifetime - margin);
 }
