@@ -150,6 +150,23 @@ describe("Session", () => {
     expect(storage.getItem("mes.refresh_token")).toBeNull();
   });
 
+  it("a refresh answered after a sign-out does not bring the session back", async () => {
+    const s = new Session(new MemoryStorage());
+    await s.signIn("jdoe", "pw");
+    let answer: (r: Response) => void = () => undefined;
+    vi.mocked(fetch).mockImplementationOnce(() => new Promise<Response>((resolve) => (answer = resolve)));
+    const refreshing = s.refresh();
+    await s.signOut("Signed out after 10 minutes without activity.");
+    answer(json(200, pair(7)));
+    expect(await refreshing).toBe(false);
+    expect(s.getState()).toEqual({
+      status: "signed-out",
+      claims: null,
+      notice: "Signed out after 10 minutes without activity.",
+    });
+    expect(s.accessToken()).toBeNull();
+  });
+
   it("restores a session after a reload from the stored refresh token", async () => {
     const storage = new MemoryStorage();
     storage.setItem("mes.refresh_token", "refresh-from-before");

@@ -140,6 +140,9 @@ export class Session {
       if (this.state.status === "restoring") this.clear("The server can't be reached. Sign in again.");
       return false;
     }
+    // signed out (or taken over) while the request was under way: its answer must not bring the
+    // previous session back on a shared terminal
+    if (this.refreshToken !== token) return false;
     if (!response.ok) {
       const problem = toProblem(response.status, await readBody(response));
       if (response.status === 401 || response.status === 400 || response.status === 422) {

@@ -1,48 +1,21 @@
-import {
-  Alert,
-  Autocomplete,
-  Badge,
-  Button,
-  Card,
-  Grid,
-  Group,
-  Modal,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-  UnstyledButton,
-} from "@mantine/core";
+import { Alert, Badge, Button, Card, Grid, Group, Modal, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useLocalStorage } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "../api/problem";
 import { useEquipment } from "../api/resource";
-import {
-  useConsume,
-  useDispatchList,
-  useOperationAction,
-  useWorkCenters,
-  useWorkOrder,
-  type DispatchItem,
-  type OpAction,
-  type Operation,
-  type WorkOrder,
-} from "../api/workOrders";
+import { useDispatchList, useOperationAction, useWorkCenters, useWorkOrder, type OpAction } from "../api/workOrders";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
-import { ScanField } from "../components/ScanField";
-import { formatDateTime, formatQuantity, humanize } from "../lib/format";
-import { parseDecimal, validateYield, type ScrapLine } from "../lib/forms";
+import { formatQuantity, humanize } from "../lib/format";
 import { OP_STATUS_COLOR } from "../lib/orders";
 import { useTerminal } from "../lib/useTerminal";
+import { ConsumeBox } from "../components/station/ConsumeBox";
+import { DispatchCard } from "../components/station/DispatchCard";
+import { YieldForm } from "../components/station/YieldForm";
 
 const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
-const SCRAP_REASONS = ["Short shot", "Flash", "Sink marks", "Dimensions out of tolerance", "Damaged", "Contaminated"];
 
 interface StationConfig {
   workCenter: string | null;
@@ -78,177 +51,6 @@ function StationSetup({ config, onChange }: { config: StationConfig; onChange: (
         clearable
       />
     </Group>
-  );
-}
-
-function DispatchCard({ item, selected, onSelect }: { item: DispatchItem; selected: boolean; onSelect: () => void }) {
-  return (
-    <UnstyledButton onClick={onSelect} aria-pressed={selected} data-testid={`dispatch-${item.work_order}-${item.operation}`}>
-      <Card
-        withBorder
-        padding="md"
-        radius="md"
-        bg={selected ? "plant.0" : undefined}
-        style={{ borderWidth: selected ? 3 : 1, borderColor: selected ? "var(--mantine-color-plant-8)" : undefined }}
-      >
-        <Group justify="space-between" wrap="nowrap">
-          <div>
-            <Text fw={800} size="xl">
-              {item.work_order} · {item.operation} {item.name}
-            </Text>
-            <Text size="lg">
-              {item.product} · {formatQuantity(item.remaining)} of {formatQuantity(item.quantity)} left
-            </Text>
-            <Text size="sm" c={item.late ? "red.9" : "gray.8"} fw={item.late ? 700 : 400}>
-              Due {formatDateTime(item.due)}
-              {item.late ? " · late" : ""} · priority {item.priority}
-            </Text>
-          </div>
-          <Badge size="xl" color={OP_STATUS_COLOR[item.status] ?? "gray.7"} variant="filled" style={{ flexShrink: 0 }}>
-            {humanize(item.status)}
-          </Badge>
-        </Group>
-        {!item.can_start && item.status === "pending" && item.blocked_by.length ? (
-          <Text size="md" c="red.9" fw={700} mt="xs">
-            {item.blocked_by.map((b) => b.detail).join(" ")}
-          </Text>
-        ) : null}
-      </Card>
-    </UnstyledButton>
-  );
-}
-
-function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
-  const consume = useConsume(order.number, op.key);
-  const [quantity, setQuantity] = useState("");
-  const [quantityError, setQuantityError] = useState<string | null>(null);
-  const items = op.materials.map((m) => m.item).join(", ");
-  return (
-    <Card withBorder padding="md">
-      <Stack gap="sm">
-        <Title order={4}>Consume material{items ? `: ${items}` : ""}</Title>
-        <TextInput
-          label="Quantity per scan"
-          size="xl"
-          inputMode="decimal"
-          w={240}
-          value={quantity}
-          onChange={(e) => {
-            setQuantity(e.currentTarget.value);
-            setQuantityError(null);
-          }}
-          error={quantityError}
-          data-testid="consume-quantity"
-        />
-        <ScanField
-          label="Scan a lot"
-          busy={consume.isPending}
-          onScan={(lot) => {
-            const q = parseDecimal(quantity);
-            if (q === null || Number(q) <= 0) {
-              setQuantityError("Enter the quantity first.");
-              return;
-            }
-            consume.reset();
-            consume.mutate({ lot, quantity: q });
-          }}
-        />
-        {consume.isError ? <ProblemAlert error={consume.error} size="xl" title="Lot refused" /> : null}
-        {consume.isSuccess ? (
-          <Alert color="green.9" variant="filled" role="status" data-testid="consume-result">
-            <Text size="xl" fw={700} c="white">
-              Consumed {formatQuantity(consume.data.quantity, consume.data.uom)} of lot {consume.data.lot} (
-              {consume.data.item}); {formatQuantity(consume.data.remaining, consume.data.uom)} left in the lot.
-            </Text>
-          </Alert>
-        ) : null}
-      </Stack>
-    </Card>
-  );
-}
-
-function YieldForm({ run, busy }: { run: (a: OpAction) => Promise<unknown>; busy: boolean }) {
-  const [good, setGood] = useState("");
-  const [scrap, setScrap] = useState<ScrapLine[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const problem = validateYield(good, scrap);
-    setError(problem);
-    if (problem) return;
-    setFailure(null);
-    try {
-      await run({
-        action: "yield",
-        good: parseDecimal(good || "0") ?? "0",
-        scrap: scrap.map((s) => ({ quantity: parseDecimal(s.quantity) ?? s.quantity, reason: s.reason.trim() })),
-      });
-      setGood("");
-      setScrap([]);
-      notifications.show({ color: "green.9", title: "Reported", message: "Good and scrap recorded." });
-    } catch (err) {
-      setFailure(err);
-    }
-  };
-
-  return (
-    <Card withBorder padding="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Title order={4}>Report good and scrap</Title>
-          {failure ? <ProblemAlert error={failure} /> : null}
-          <TextInput
-            label="Good"
-            size="xl"
-            w={240}
-            inputMode="decimal"
-            value={good}
-            onChange={(e) => setGood(e.currentTarget.value)}
-          />
-          {scrap.map((line, i) => (
-            <Group key={i} align="flex-end" wrap="nowrap">
-              <TextInput
-                label={`Scrap ${i + 1}`}
-                size="xl"
-                w={160}
-                inputMode="decimal"
-                value={line.quantity}
-                onChange={(e) => {
-                  const v = e.currentTarget.value;
-                  setScrap((s) => s.map((x, j) => (j === i ? { ...x, quantity: v } : x)));
-                }}
-              />
-              <Autocomplete
-                label="Reason"
-                size="xl"
-                style={{ flex: 1 }}
-                data={SCRAP_REASONS}
-                value={line.reason}
-                onChange={(v) => setScrap((s) => s.map((x, j) => (j === i ? { ...x, reason: v } : x)))}
-              />
-              <Button size="xl" variant="default" onClick={() => setScrap((s) => s.filter((_, j) => j !== i))}>
-                Remove
-              </Button>
-            </Group>
-          ))}
-          {error ? (
-            <Text c="red.9" fw={700} size="lg" role="alert">
-              {error}
-            </Text>
-          ) : null}
-          <Group>
-            <Button size="xl" variant="default" onClick={() => setScrap((s) => [...s, { quantity: "", reason: "" }])}>
-              Add scrap
-            </Button>
-            <Button size="xl" type="submit" loading={busy}>
-              Report
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Card>
   );
 }
 
