@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Protocol
 
@@ -23,7 +24,7 @@ class Worker(Protocol):
 WorkerFactory = Callable[[Database], Worker]
 
 
-class Periodic:
+class Periodic(ABC):
     """Runs `step()` at start and then every `interval_s`; a failing round is logged and the next
     one tries again. `step` does its own short transactions, so a replica can run it too."""
 
@@ -34,8 +35,9 @@ class Periodic:
         self.interval_s = interval_s
         self._task: asyncio.Task[None] | None = None
 
+    @abstractmethod
     async def step(self) -> object:
-        raise NotImplementedError
+        """One round of the worker's checks."""
 
     async def run(self) -> None:
         while True:
