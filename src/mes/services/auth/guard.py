@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ from mes.services.auth import errors
 from mes.services.auth.config import auth_settings
 
 log = structlog.get_logger("mes.auth")
+E = TypeVar("E", SignInFailed, SignInLocked)
 
 Channel = Literal["password", "pin", "api_key", "signature"]
 # password and signature failures count against the same account: a signature form must not be
@@ -69,8 +70,15 @@ async def _audit(session: AsyncSession, attempt: Attempt, action: str, new: dict
     )
 
 
-def _subject(attempt: Attempt) -> str:
-    return attempt.username or attempt.client or "unknown"
+def _event(event: type[E], attempt: Attempt, **fields: Any) -> E:
+    """A security event about `attempt`: who (the account, else the client address), how, from where."""
+    return event(
+        subject=attempt.username or attempt.client or "unknown",
+        channel=attempt.channel,
+        username=attempt.username,
+        client=attempt.client,
+        **fields,
+    )
 
 
 async def refuse_if_locked(session: AsyncSession, strikes: Strikes, attempt: Attempt) -> None:
@@ -84,11 +92,9 @@ async def refuse_if_locked(session: AsyncSession, strikes: Strikes, attempt: Att
     await _audit(session, attempt, "sign_in.refused_locked", {"retry_after_s": seconds})
     await record_event(
         session,
-        SignInFailed(
-            subject=_subject(attempt),
-            channel=attempt.channel,
-            username=attempt.username,
-            client=attempt.client,
+        _event(
+            SignInFailed,
+            attempt,
             reason="locked",
             failures=0,
         ),
@@ -119,11 +125,9 @@ async def failed(session: AsyncSession, strikes: Strikes, attempt: Attempt, reas
     await _audit(session, attempt, "sign_in.failed", {"reason": reason, "failures": failures})
     await record_event(
         session,
-        SignInFailed(
-            subject=_subject(attempt),
-            channel=attempt.channel,
-            username=attempt.username,
-            client=attempt.client,
+        _event(
+            SignInFailed,
+            attempt,
             reason=reason,
             failures=failures,
         ),
@@ -137,11 +141,9 @@ async def failed(session: AsyncSession, strikes: Strikes, attempt: Attempt, reas
     )
     await record_event(
         session,
-        SignInLocked(
-            subject=_subject(attempt),
-            channel=attempt.channel,
-            username=attempt.username,
-            client=attempt.client,
+        _event(
+            SignInLocked,
+            attempt,
             scope=locked_scope,
             locked_until=until,
         ),

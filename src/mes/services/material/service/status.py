@@ -25,24 +25,19 @@ _TRANSITIONS = {
 }
 
 
-async def change_status(session: AsyncSession, code: str, action: str, reason: str, actor: str) -> LotRead:
-    """Hold or release a lot; holding a held lot again, or releasing a free one, is a no-op."""
-    allowed, target = _TRANSITIONS[action]
-    lot = await lot_for_update(session, code)
-    if lot.status == target:
-        return await lot_read(session, lot)
-    if lot.status not in allowed:
-        raise InvalidStatusChange(f"A {lot.status.replace('_', ' ')} lot can't be {action}ed.")
-    old = lot.status
-    lot.status = target
-    lot.hold_reason = reason if target == "on_hold" else None
+async def _set_status(
+    session: AsyncSession, lot: Lot, target: str, kind: str, audit_action: str, actor: str, reason: str
+) -> None:
+    """One status change, the same way for people, quality events and expiry: a ledger line of
+    quantity 0 (the lot's history), the audit trail, and `lot_status_changed` for the others."""
     item = await session.get(Item, lot.item_id)
     assert item is not None
-    await book(session, lot, action, Decimal(0), actor, reason=reason)
+    old, lot.status = lot.status, target
+    await book(session, lot, kind, Decimal(0), actor, reason=reason)
     await append_audit(
         session,
         actor=actor,
-        action=f"lot.{action}",
+        action=audit_action,
         entity_type="lot",
         entity_id=lot.code,
         old={"status": old},
@@ -61,6 +56,18 @@ async def change_status(session: AsyncSession, code: str, action: str, reason: s
             reason=reason,
         ),
     )
+
+
+async def change_status(session: AsyncSession, code: str, action: str, reason: str, actor: str) -> LotRead:
+    """Hold or release a lot; holding a held lot again, or releasing a free one, is a no-op."""
+    allowed, target = _TRANSITIONS[action]
+    lot = await lot_for_update(session, code)
+    if lot.status == target:
+        return await lot_read(session, lot)
+    if lot.status not in allowed:
+        raise InvalidStatusChange(f"A {lot.status.replace('_', ' ')} lot can't be {action}ed.")
+    lot.hold_reason = reason if target == "on_hold" else None
+    await _set_status(session, lot, target, action, f"lot.{action}", actor, reason)
     return await lot_read(session, lot)
 
 
@@ -76,34 +83,9 @@ async def expire_lots(session: AsyncSession, on: date) -> list[str]:
         )
     )
     for lot in lots:
-        item = await session.get(Item, lot.item_id)
-        assert item is not None
         assert lot.expires_on is not None
-        old, lot.status = lot.status, "expired"
         reason = f"Expired on {lot.expires_on.isoformat()}"
-        await book(session, lot, "expire", Decimal(0), "system", reason=reason)
-        await append_audit(
-            session,
-            actor="system",
-            action="lot.expired",
-            entity_type="lot",
-            entity_id=lot.code,
-            old={"status": old},
-            new={"status": "expired"},
-            reason=reason,
-        )
-        await record_event(
-            session,
-            ev.LotStatusChanged(
-                lot_code=lot.code,
-                item_code=item.code,
-                uom=item.uom,
-                actor="system",
-                old_status=old,
-                new_status="expired",
-                reason=reason,
-            ),
-        )
+        await _set_status(session, lot, "expired", "expire", "lot.expired", "system", reason)
     return [lot.code for lot in lots]
 
 
