@@ -153,7 +153,7 @@ async def test_no_api_key_station_key_pin_or_signing_password_leaks(
     assert "sign_in_failed" in logs  # the logs were captured
     for secret in (
         api_key,
-        api_key.rsplit("_", 1)[1],
+        api_key.removeprefix("mesak_").partition("_")[2],  # the secret part (may itself hold "_")
         station_key,
         "82039471",
         "95172846",
