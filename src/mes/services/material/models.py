@@ -182,6 +182,27 @@ class Movement(Base):
     related_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
 
 
+class LotInput(Base):
+    """How much of an input lot went into an output lot; written when the output is produced, never changed.
+
+    A lot consumed in an operation is attributed to its outputs at most once in total, so when one
+    operation makes several outputs, their inputs add up to what it consumed.
+    """
+
+    __tablename__ = "lot_input"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_lot_input_input_lot_id_work_order_operation", "input_lot_id", "work_order", "operation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    output_lot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("lot.id"), index=True)
+    input_lot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("lot.id"))
+    quantity: Mapped[Decimal] = mapped_column(Qty)  # in the input item's unit
+    work_order: Mapped[str | None] = mapped_column(String(64))
+    operation: Mapped[str | None] = mapped_column(String(64))
+
+
 class IdempotencyKey(Base):
     """The first answer to a retried command, so a retry returns it instead of booking twice."""
 

@@ -15,7 +15,7 @@ from mes.services.material import catalog
 from mes.services.material.errors import (
     LotNotConsumable,
 )
-from mes.services.material.models import Item, Lot, Movement
+from mes.services.material.models import Item, Lot, LotInput, Movement
 from mes.services.material.queries import lot_read
 from mes.services.material.schemas import (
     LotRead,
@@ -76,6 +76,7 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
     qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
     one_unit_per_serial(item, qty)
     inputs: list[ev.ConsumedInput] = []
+    taken: list[tuple[Lot, Decimal]] = []
     for given in data.inputs:
         lot = await lot_for_update(session, given.lot)
         component = await session.get(Item, lot.item_id)
@@ -83,24 +84,9 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
         if given.quantity is not None:
             await take(session, lot, component, given.quantity, actor, data.work_order, data.operation)
             used = given.quantity
-        else:  # consumed earlier in this operation: the ledger says how much
-            used = -(
-                await session.scalar(
-                    select(func.coalesce(func.sum(Movement.quantity), 0)).where(
-                        Movement.lot_id == lot.id,
-                        Movement.kind == "consume",
-                        Movement.work_order == data.work_order,
-                        Movement.operation == data.operation,
-                    )
-                )
-                or Decimal(0)
-            )
-            if used <= 0:
-                raise LotNotConsumable(
-                    f"Lot {lot.code} was not consumed in {data.work_order}/{data.operation}.",
-                    code="input_not_consumed",
-                    lot=lot.code,
-                )
+        else:  # consumed earlier in this operation: what of it no earlier output has taken
+            used = await unattributed(session, lot, data.work_order, data.operation)
+        taken.append((lot, used))
         inputs.append(
             ev.ConsumedInput(lot_code=lot.code, item_code=component.code, quantity=used, uom=component.uom)
         )
@@ -118,6 +104,16 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
         attributes={},
     )
     await new_lot(session, lot)
+    session.add_all(
+        LotInput(
+            output_lot_id=lot.id,
+            input_lot_id=source.id,
+            quantity=used,
+            work_order=data.work_order,
+            operation=data.operation,
+        )
+        for source, used in taken
+    )
     await book(
         session,
         lot,
@@ -143,3 +139,40 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
         ),
     )
     return await lot_read(session, lot)
+
+
+async def unattributed(
+    session: AsyncSession, lot: Lot, work_order: str | None, operation: str | None
+) -> Decimal:
+    """What an operation consumed of a lot and no earlier output of it names (the lot's row is locked)."""
+    consumed = -(
+        await session.scalar(
+            select(func.coalesce(func.sum(Movement.quantity), 0)).where(
+                Movement.lot_id == lot.id,
+                Movement.kind == "consume",
+                Movement.work_order == work_order,
+                Movement.operation == operation,
+            )
+        )
+        or Decimal(0)
+    )
+    if consumed <= 0:
+        raise LotNotConsumable(
+            f"Lot {lot.code} was not consumed in {work_order}/{operation}.",
+            code="input_not_consumed",
+            lot=lot.code,
+        )
+    attributed = await session.scalar(
+        select(func.coalesce(func.sum(LotInput.quantity), 0)).where(
+            LotInput.input_lot_id == lot.id,
+            LotInput.work_order == work_order,
+            LotInput.operation == operation,
+        )
+    ) or Decimal(0)
+    if attributed >= consumed:
+        raise LotNotConsumable(
+            f"What {work_order}/{operation} consumed of lot {lot.code} is already in earlier outputs.",
+            code="input_already_used",
+            lot=lot.code,
+        )
+    return Decimal(consumed - attributed)
