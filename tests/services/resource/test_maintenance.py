@@ -82,6 +82,12 @@ async def test_calendar_and_operating_hour_plans_fall_due_in_the_periodic_check(
     await call(harness, "POST", "/maintenance/plans", {"code": "PM-HOURS", "name": "Hydraulics", "equipment_code": "PRESS-5", "trigger": "operating_hours", "interval": "40"})  # fmt: skip
     await call(harness, "POST", "/maintenance/plans", {"code": "PM-WEEKLY", "name": "Weekly check", "equipment_code": "PRESS-5", "trigger": "calendar", "interval": "7"})  # fmt: skip
     assert (await call(harness, "GET", "/maintenance/plans/PM-HOURS"))["baseline"] == "20"
+    listed = await call(harness, "GET", "/maintenance/plans?equipment=PRESS-5")
+    assert [(p["code"], p["trigger"]) for p in listed] == [
+        ("PM-HOURS", "operating_hours"),
+        ("PM-WEEKLY", "calendar"),
+    ]
+    assert await call(harness, "GET", "/maintenance/plans?equipment=PRESS-4") == []
     await call(harness, "POST", "/equipment/PRESS-5/state", {"state": "running", "at": (now - timedelta(minutes=1)).isoformat()})  # fmt: skip
     async with harness.db("resource").transaction() as s:
         assert (await run_checks(s, now + timedelta(days=1))).orders == []  # 20 + 24 h: 24 h used of 40

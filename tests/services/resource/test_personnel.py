@@ -101,7 +101,7 @@ async def test_bad_personnel_input(harness: Harness, plant: Seed) -> None:
         ("POST", "/persons/op-li/qualifications", {"skill": "NOPE", "level": 1}, 404),
         ("POST", "/persons/nobody/qualifications", {"skill": "PRESS-SAFETY", "level": 1}, 404),
         ("DELETE", "/persons/op-li/qualifications/PRESS-SAFETY", None, 404),
-        ("POST", "/requirements", {"skill": "PRESS-SAFETY", "min_level": 1}, 404),
+        ("POST", "/requirements", {"skill": "PRESS-SAFETY", "min_level": 1}, 422),  # no scope
         ("POST", "/authorizations/check", {"username": "op-li", "equipment_code": "PRESS-4", "at": "2026-06-15T08:00:00"}, 422),
     ]  # fmt: skip
     for method, path, body, status in cases:
@@ -109,3 +109,63 @@ async def test_bad_personnel_input(harness: Harness, plant: Seed) -> None:
         assert r.status_code == status, (path, r.text)
         assert r.headers["content-type"] == "application/problem+json"
     assert (await call(harness, "GET", "/persons/op-li"))["qualifications"] == []
+
+
+async def test_people_skills_and_requirements_can_be_listed_and_a_requirement_removed(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    await _operator(harness)
+    await call(harness, "POST", "/persons", {"username": "op-zoe", "name": "Zoe Martin"})
+    await call(harness, "POST", "/persons", {"username": "op-max", "name": "Max Roth"})
+    await call(harness, "PATCH", "/persons/op-max", {"active": False})
+    await call(harness, "POST", "/skills", {"code": "FORKLIFT", "name": "Forklift licence"})
+    await call(harness, "POST", "/persons/op-li/qualifications", {"skill": "PRESS-SAFETY", "level": 2, "expires_on": "2026-07-31"})  # fmt: skip
+    await call(harness, "POST", "/persons/op-zoe/qualifications", {"skill": "FORKLIFT", "level": 1})
+    await call(harness, "POST", "/requirements", {"operation": "20", "skill": "FORKLIFT", "min_level": 1})
+
+    page = await call(harness, "GET", "/persons")
+    assert [(p["username"], p["active"]) for p in page["items"]] == [
+        ("op-li", True),
+        ("op-max", False),
+        ("op-zoe", True),
+    ]
+    assert page["total"] == 3
+    assert page["items"][0]["qualifications"][0]["skill"] == "PRESS-SAFETY"
+    assert [p["username"] for p in (await call(harness, "GET", "/persons?active=true"))["items"]] == ["op-li", "op-zoe"]  # fmt: skip
+    assert [p["username"] for p in (await call(harness, "GET", "/persons?skill=FORKLIFT"))["items"]] == [
+        "op-zoe"
+    ]
+    expiring = await call(harness, "GET", "/persons?expiring_by=2026-08-31")
+    assert [p["username"] for p in expiring["items"]] == ["op-li"]  # op-zoe's licence never expires
+    second = await call(harness, "GET", "/persons?limit=1&offset=1")
+    assert ([p["username"] for p in second["items"]], second["total"]) == (["op-max"], 3)
+
+    assert [s["code"] for s in await call(harness, "GET", "/skills")] == ["FORKLIFT", "PRESS-SAFETY"]
+    reqs = await call(harness, "GET", "/requirements")
+    assert [(r["equipment_code"], r["operation"], r["skill"]) for r in reqs] == [
+        (None, "20", "FORKLIFT"),
+        ("LINE-1", None, "PRESS-SAFETY"),
+    ]
+    assert [r["skill"] for r in await call(harness, "GET", "/requirements?equipment_code=LINE-1")] == [
+        "PRESS-SAFETY"
+    ]
+    line = reqs[1]["id"]
+    await call(harness, "DELETE", f"/requirements/{line}", sub="trainer-bo")
+    assert [r["skill"] for r in await call(harness, "GET", "/requirements")] == ["FORKLIFT"]
+    # without the line's requirement, op-li may run PRESS-4 whatever his certification says
+    allowed = await call(harness, "POST", "/authorizations/check", _check(AT + timedelta(days=60)))
+    assert allowed == {"allowed": True, "reasons": []}
+    gone = await harness.client.delete(
+        f"{R}/requirements/{line}", headers=harness.auth("resource:personnel:write")
+    )
+    assert gone.status_code == 404 and gone.json()["code"] == "requirement_not_found"
+    no_scope = await harness.client.post(
+        f"{R}/requirements",
+        json={"skill": "FORKLIFT", "min_level": 1},
+        headers=harness.auth("resource:personnel:write"),
+    )
+    assert no_scope.status_code == 422 and no_scope.json()["code"] == "no_scope"
+    async with harness.db("resource").transaction() as s:
+        removed = (await s.execute(text("SELECT actor, old->>'skill' FROM audit_log WHERE action = 'requirement.removed'"))).all()  # fmt: skip
+    assert [tuple(r) for r in removed] == [("trainer-bo", "PRESS-SAFETY")]

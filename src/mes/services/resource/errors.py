@@ -35,3 +35,7 @@ class InvalidTransition(Conflict):
 
 class InvalidCalendar(Unprocessable):
     code = "invalid_calendar"
+
+
+class InvalidRequirement(Unprocessable):
+    code = "invalid_requirement"

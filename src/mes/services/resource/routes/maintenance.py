@@ -27,6 +27,13 @@ async def create_plan(body: PlanCreate, session: SessionDep, who: CanWriteMainte
     return await service.create_plan(session, body, who.subject)
 
 
+@router.get("/maintenance/plans", response_model=list[PlanRead])
+async def list_plans(
+    session: SessionDep, _: CanRead, equipment: Annotated[str | None, Query(max_length=64)] = None
+) -> list[PlanRead]:
+    return await service.list_plans(session, equipment)
+
+
 @router.get("/maintenance/plans/{code}", response_model=PlanRead)
 async def get_plan(code: Code64, session: SessionDep, _: CanRead) -> PlanRead:
     return await service.get_plan(session, code)

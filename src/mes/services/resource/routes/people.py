@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -12,6 +14,7 @@ from mes.services.resource.schemas.people import (
     AuthorizationCheck,
     AuthorizationResult,
     PersonCreate,
+    PersonPage,
     PersonRead,
     PersonUpdate,
     QualificationGrant,
@@ -31,6 +34,24 @@ async def create_person(body: PersonCreate, session: SessionDep, who: CanWritePe
     return await service.create_person(session, body, who.subject)
 
 
+@router.get("/persons", response_model=PersonPage)
+async def list_persons(
+    session: SessionDep,
+    _: CanRead,
+    active: bool | None = None,
+    skill: Annotated[str | None, Query(max_length=64, description="Only who holds this skill")] = None,
+    expiring_by: Annotated[
+        date | None, Query(description="Only who has a certification that expires on or before this day")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> PersonPage:
+    items, total = await service.list_persons(
+        session, active=active, skill=skill, expiring_by=expiring_by, limit=limit, offset=offset
+    )
+    return PersonPage(items=items, total=total, limit=limit, offset=offset)
+
+
 @router.get("/persons/{username}", response_model=PersonRead)
 async def get_person(username: Username, session: SessionDep, _: CanRead) -> PersonRead:
     return await service.read_person(session, username)
@@ -46,6 +67,11 @@ async def update_person(
 @router.post("/skills", status_code=201, response_model=SkillRead, responses=CONFLICT)
 async def create_skill(body: SkillCreate, session: SessionDep, who: CanWritePersonnel) -> SkillRead:
     return await service.create_skill(session, body, who.subject)
+
+
+@router.get("/skills", response_model=list[SkillRead])
+async def list_skills(session: SessionDep, _: CanRead) -> list[SkillRead]:
+    return await service.list_skills(session)
 
 
 @router.post(
@@ -75,6 +101,21 @@ async def add_requirement(
     body: RequirementCreate, session: SessionDep, who: CanWritePersonnel
 ) -> RequirementRead:
     return await service.add_requirement(session, body, who.subject)
+
+
+@router.get("/requirements", response_model=list[RequirementRead])
+async def list_requirements(
+    session: SessionDep,
+    _: CanRead,
+    equipment_code: Annotated[str | None, Query(max_length=64)] = None,
+    operation: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[RequirementRead]:
+    return await service.list_requirements(session, equipment_code=equipment_code, operation=operation)
+
+
+@router.delete("/requirements/{requirement_id}", status_code=204)
+async def remove_requirement(requirement_id: uuid.UUID, session: SessionDep, who: CanWritePersonnel) -> None:
+    await service.remove_requirement(session, requirement_id, who.subject)
 
 
 @router.post(

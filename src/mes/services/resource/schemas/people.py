@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
-from mes.platform.schemas import Schema
+from mes.platform.schemas import Page, Schema
 from mes.services.resource.schemas.equipment import Code
 
 Username = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s/]+$")]
@@ -52,6 +52,9 @@ class PersonRead(Schema):
     name: str
     active: bool
     qualifications: list[QualificationRead]
+
+
+PersonPage = Page[PersonRead]
 
 
 class RequirementCreate(Schema):

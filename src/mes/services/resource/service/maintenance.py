@@ -120,6 +120,19 @@ async def get_plan(session: AsyncSession, code: str) -> PlanRead:
     return await _plan_read(session, plan, await queries.equipment_by_id(session, plan.equipment_id))
 
 
+async def list_plans(session: AsyncSession, equipment_code: str | None) -> list[PlanRead]:
+    """Plans with their usage since last done, by equipment and code (a plant has tens to hundreds)."""
+    query = select(MaintenancePlan).order_by(MaintenancePlan.code).limit(1000)
+    if equipment_code is not None:
+        query = query.where(
+            MaintenancePlan.equipment_id == (await queries.equipment(session, equipment_code)).id
+        )
+    return [
+        await _plan_read(session, plan, await queries.equipment_by_id(session, plan.equipment_id))
+        for plan in await session.scalars(query)
+    ]
+
+
 async def _order_read(session: AsyncSession, o: MaintenanceOrder) -> OrderRead:
     eq = await queries.equipment_by_id(session, o.equipment_id)
     plan = await session.get(MaintenancePlan, o.plan_id) if o.plan_id else None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,8 +13,8 @@ from mes.contracts.resource import QualificationGranted, QualificationRevoked
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
 from mes.services.resource import queries
-from mes.services.resource.errors import DuplicateCode, NotFoundHere
-from mes.services.resource.models import Person, Qualification, Skill, SkillRequirement
+from mes.services.resource.errors import DuplicateCode, InvalidRequirement, NotFoundHere
+from mes.services.resource.models import Equipment, Person, Qualification, Skill, SkillRequirement
 from mes.services.resource.schemas.people import (
     PersonCreate,
     PersonRead,
@@ -49,25 +50,64 @@ async def _add(session: AsyncSession, row: object, what: str) -> None:
         raise DuplicateCode(f"{what} already exists.") from None
 
 
-async def read_person(session: AsyncSession, username: str) -> PersonRead:
-    p = await _person(session, username)
+async def _reads(session: AsyncSession, persons: list[Person]) -> list[PersonRead]:
+    """The persons with their qualifications, in one query."""
+    quals: dict[uuid.UUID, list[QualificationRead]] = {p.id: [] for p in persons}
     rows = await session.execute(
         select(Qualification, Skill.code)
         .join(Skill, Skill.id == Qualification.skill_id)
-        .where(Qualification.person_id == p.id)
+        .where(Qualification.person_id.in_(list(quals)))
         .order_by(Skill.code)
     )
-    quals = [
-        QualificationRead(
-            skill=code,
-            level=q.level,
-            expires_on=q.expires_on,
-            granted_at=q.granted_at,
-            granted_by=q.granted_by,
+    for q, code in rows:
+        quals[q.person_id].append(
+            QualificationRead(
+                skill=code,
+                level=q.level,
+                expires_on=q.expires_on,
+                granted_at=q.granted_at,
+                granted_by=q.granted_by,
+            )
         )
-        for q, code in rows
+    return [
+        PersonRead(username=p.username, name=p.name, active=p.active, qualifications=quals[p.id])
+        for p in persons
     ]
-    return PersonRead(username=p.username, name=p.name, active=p.active, qualifications=quals)
+
+
+async def read_person(session: AsyncSession, username: str) -> PersonRead:
+    return (await _reads(session, [await _person(session, username)]))[0]
+
+
+async def list_persons(
+    session: AsyncSession,
+    *,
+    active: bool | None,
+    skill: str | None,
+    expiring_by: date | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[PersonRead], int]:
+    """People by user name; `skill`: who holds it, `expiring_by`: whose certification runs out by then."""
+    query = select(Person)
+    if active is not None:
+        query = query.where(Person.active == active)
+    if skill is not None or expiring_by is not None:
+        held = select(Qualification.person_id).join(Skill, Skill.id == Qualification.skill_id)
+        if skill is not None:
+            held = held.where(Skill.code == skill)
+        if expiring_by is not None:
+            held = held.where(Qualification.expires_on <= expiring_by)
+        query = query.where(Person.id.in_(held))
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    persons = list(await session.scalars(query.order_by(Person.username).limit(limit).offset(offset)))
+    return await _reads(session, persons), total
+
+
+async def list_skills(session: AsyncSession) -> list[SkillRead]:
+    return [
+        SkillRead(code=s.code, name=s.name) for s in await session.scalars(select(Skill).order_by(Skill.code))
+    ]
 
 
 async def create_person(session: AsyncSession, body: PersonCreate, actor: str) -> PersonRead:
@@ -178,7 +218,9 @@ async def revoke(
 
 async def add_requirement(session: AsyncSession, body: RequirementCreate, actor: str) -> RequirementRead:
     if body.equipment_code is None and body.operation is None:
-        raise NotFoundHere("Name the work center (equipment_code), the operation, or both.", code="no_scope")
+        raise InvalidRequirement(
+            "Name the work center (equipment_code), the operation, or both.", code="no_scope"
+        )
     eq = await queries.equipment(session, body.equipment_code) if body.equipment_code else None
     skill = await _skill(session, body.skill)
     req = SkillRequirement(
@@ -205,6 +247,54 @@ async def add_requirement(session: AsyncSession, body: RequirementCreate, actor:
         new=read.model_dump(mode="json"),
     )
     return read
+
+
+def _requirements() -> Select[SkillRequirement, str, str]:
+    return (
+        select(SkillRequirement, Equipment.code, Skill.code)
+        .outerjoin(Equipment, Equipment.id == SkillRequirement.equipment_id)
+        .join(Skill, Skill.id == SkillRequirement.skill_id)
+    )
+
+
+def _requirement_read(req: SkillRequirement, equipment_code: str | None, skill: str) -> RequirementRead:
+    return RequirementRead(
+        id=str(req.id),
+        equipment_code=equipment_code,
+        operation=req.operation,
+        skill=skill,
+        min_level=req.min_level,
+    )
+
+
+async def list_requirements(
+    session: AsyncSession, *, equipment_code: str | None, operation: str | None
+) -> list[RequirementRead]:
+    """Requirements as declared (a work center's apply to the equipment below it as well)."""
+    query = _requirements()
+    if equipment_code is not None:
+        query = query.where(Equipment.code == equipment_code)
+    if operation is not None:
+        query = query.where(SkillRequirement.operation == operation)
+    rows = await session.execute(
+        query.order_by(Equipment.code.nulls_first(), SkillRequirement.operation, Skill.code)
+    )
+    return [_requirement_read(req, eq, skill) for req, eq, skill in rows]
+
+
+async def remove_requirement(session: AsyncSession, requirement_id: uuid.UUID, actor: str) -> None:
+    row = (await session.execute(_requirements().where(SkillRequirement.id == requirement_id))).first()
+    if row is None:
+        raise NotFoundHere(f"No requirement {requirement_id}.", code="requirement_not_found")
+    await session.delete(row[0])
+    await append_audit(
+        session,
+        actor=actor,
+        action="requirement.removed",
+        entity_type="skill_requirement",
+        entity_id=str(requirement_id),
+        old=_requirement_read(row[0], row[1], row[2]).model_dump(mode="json"),
+    )
 
 
 async def follow_user(
