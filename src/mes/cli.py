@@ -196,7 +196,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
 
     async def run() -> None:
         db = Database.from_url(settings.database_url_for(info), service=info.name, pool_size=2)
-        bus = make_bus(settings.bus_url, stream=settings.bus_stream)
+        bus = make_bus(settings.bus_url, stream=settings.bus_stream, retention_s=settings.bus_retention_s)
         await bus.connect()
         relay = OutboxRelay(
             db, bus, service=info.name, batch=settings.relay_batch, poll_s=settings.relay_poll_s

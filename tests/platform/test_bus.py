@@ -275,3 +275,21 @@ async def test_old_published_events_and_inbox_ids_are_pruned_pending_ones_never(
     assert left == [(3, False), (4, True)]
     assert inbox >= 1
     assert await runtime.relay.drain_once() == 1  # the pending one still goes out
+
+
+async def test_the_jetstream_stream_keeps_events_for_the_configured_time(nats_server: NatsServer) -> None:
+    import nats
+
+    async def max_age(stream: str) -> float:
+        nc = await nats.connect(nats_server.url)
+        try:
+            return float((await nc.jetstream().stream_info(stream)).config.max_age or 0)
+        finally:
+            await nc.close()
+
+    stream = f"RETAIN_{uuid.uuid4().hex[:8].upper()}"
+    for retention in (3600, 7200):  # the second start finds the stream and updates it
+        b = make_bus(nats_server.url, stream=stream, retention_s=retention)
+        await b.connect()
+        await b.close()
+        assert await max_age(stream) == retention

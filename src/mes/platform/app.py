@@ -235,7 +235,7 @@ def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         if settings.migrate_on_start:
             await migrate(url, spec.migrations)
         db = Database.from_url(url, service=spec.info.name, pool_size=settings.db_pool_size)
-        bus = make_bus(settings.bus_url, stream=settings.bus_stream)
+        bus = make_bus(settings.bus_url, stream=settings.bus_stream, retention_s=settings.bus_retention_s)
         await bus.connect()
         directory = ServiceDirectory(urls=settings.service_urls, timeout_s=settings.http_timeout_s)
         runtime = ServiceRuntime(

@@ -74,9 +74,17 @@ def subject_for(topic: str) -> str:
 class NatsBus(Bus):
     """JetStream: one file-backed stream for all topics, one durable pull consumer per group."""
 
-    def __init__(self, url: str, *, stream: str = "MES", publish_timeout_s: float = 5.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        stream: str = "MES",
+        retention_s: float = 7 * 24 * 3600,
+        publish_timeout_s: float = 5.0,
+    ) -> None:
         self.url = url
         self.stream = stream
+        self.retention_s = retention_s
         self.publish_timeout_s = publish_timeout_s
         self._nc: Any = None
         self._js: Any = None
@@ -111,6 +119,7 @@ class NatsBus(Bus):
             subjects=["mes.>"],
             storage=api.StorageType.FILE,
             duplicate_window=120.0,
+            max_age=self.retention_s,
         )
         try:
             await self._js.add_stream(config)
@@ -209,9 +218,9 @@ class NatsBus(Bus):
             self._nc = None
 
 
-def make_bus(url: str, *, stream: str = "MES") -> Bus:
+def make_bus(url: str, *, stream: str = "MES", retention_s: float = 7 * 24 * 3600) -> Bus:
     if url.startswith("memory"):
         return InProcessBus()
     if url.startswith(("nats://", "tls://")):
-        return NatsBus(url, stream=stream)
+        return NatsBus(url, stream=stream, retention_s=retention_s)
     raise SystemExit(f"unsupported MES_BUS_URL {url!r}: use memory:// or nats://host:port")

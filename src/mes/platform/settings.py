@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     # memory:// (in process, embedded) or nats://host:port (JetStream, distributed)
     bus_url: str = "memory://"
     bus_stream: str = "MES"
+    # JetStream keeps events this long (a consumer down longer misses older ones; the outbox has them
+    # for outbox_retention_s): the stream never grows without bound
+    bus_retention_s: int = 7 * 24 * 3600
     # shared PostgreSQL server URL without a database; per-service URLs override it
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
     # empty: fetched from the auth service through the service directory (in process when embedded)
