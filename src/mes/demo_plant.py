@@ -96,5 +96,6 @@ ORDERS = [
     ("WO-1006", "BRACKET", "80", 3, 5, "released"),
     ("WO-1007", "BOX-S", "150", 5, 7, "planned"),
     ("WO-1008", "BRACKET", "25", 5, 8, "cancelled"),
+    ("WO-1009", "BRACKET", "30", 5, 10, "planned"),
 ]
 WHO = {"BOX-S": ("ana.moreau", ["IMM-11", "ASM-11"]), "BRACKET": ("carla.ruiz", ["CNC-21", "PCK-21"])}

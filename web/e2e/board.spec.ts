@@ -1,5 +1,5 @@
 import { expect, signIn, SHOTS, test } from "./fixtures";
-import { adminToken, PLANT, post, SUPERVISOR } from "./seed";
+import { adminToken, PLANNER, PLANT, post, SUPERVISOR } from "./seed";
 
 test.describe("supervisor board", () => {
   test("a supervisor sees a demo machine's state change within two seconds, without reloading", async ({
@@ -50,5 +50,30 @@ test.describe("supervisor board", () => {
     await expect(row).toContainText("Mould insert waiting for repair");
     await row.getByRole("button", { name: "Resume" }).click();
     await expect(row.getByTestId("order-status")).toHaveText("Released");
+  });
+
+  test("a planner closes a completed order and cancels a planned one with a reason; a supervisor can do neither", async ({
+    page,
+  }) => {
+    await signIn(page, SUPERVISOR);
+    await page.goto("/board");
+    const completed = page.getByTestId(`order-${PLANT.completedOrder}`);
+    await expect(completed.getByTestId("order-status")).toHaveText("Completed");
+    await expect(completed.getByRole("button", { name: "Close" })).toHaveCount(0);
+    const toCancel = page.getByTestId(`order-${PLANT.orderToCancel}`);
+    await expect(toCancel.getByRole("button", { name: "Release" })).toBeVisible();
+    await expect(toCancel.getByRole("button", { name: "Cancel order" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    await signIn(page, PLANNER);
+    await page.goto("/board");
+    await completed.getByRole("button", { name: "Close" }).click();
+    await expect(completed).toHaveCount(0); // closed orders leave the board
+    await toCancel.getByRole("button", { name: "Cancel order" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Reason").fill("Customer moved the call-off to next month");
+    await dialog.getByRole("button", { name: "Cancel work order" }).click();
+    await expect(toCancel).toHaveCount(0);
+    await expect(page.getByTestId(`order-${PLANT.plannedOrder}`)).toBeVisible();
   });
 });

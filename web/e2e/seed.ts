@@ -1,7 +1,7 @@
 // What the browser tests need beyond the demo plant. Global setup runs `mes demo` first (two
 // lines, ten machines, operators with skills, items, BOMs, lots, routings, work orders in every
 // state); this file adds, through the same public API, only what the demo does not have:
-// - users of the other roles (quality, viewer, supervisor): the demo creates operators only;
+// - users of the other roles (quality, viewer, supervisor, planner): the demo creates operators only;
 // - a held lot on line 1's line side (the demo holds no lot) for the red refusal at the station;
 // - machine states on line 1 (the demo reports none) for the board;
 // - lots with a known history (received, moved, held) for the lot page tests.
@@ -10,6 +10,7 @@ export const ADMIN = { username: "admin", password: "E2e-Plant-Chief-2026!" };
 export const QUALITY = { username: "qa.inspector", password: "Quality-Passw0rd-42", name: "Quinn Inspector" };
 export const VIEWER = { username: "vic.viewer", password: "Viewer-Passw0rd-42", name: "Vic Viewer" };
 export const SUPERVISOR = { username: "sam.supervisor", password: "Supervisor-Passw0rd-42", name: "Sam Supervisor" };
+export const PLANNER = { username: "pia.planner", password: "Planner-Passw0rd-42", name: "Pia Planner" };
 
 // the demo's operators (src/mes/demo.py: OPERATORS, OPERATOR_PASSWORD)
 const DEMO_PASSWORD = "Shopfloor-2026!";
@@ -32,6 +33,10 @@ export const PLANT = {
   order: "WO-1005",
   /** planned */
   plannedOrder: "WO-1007",
+  /** planned, for the planner to cancel */
+  orderToCancel: "WO-1009",
+  /** completed, for the planner to close */
+  completedOrder: "WO-1002",
   /** released BRACKET; op 10 "Mill bracket" at L2-CNC */
   tabletOrder: "WO-1006",
   cncLabel: "Line 2 machining (L2-CNC)",
@@ -65,6 +70,7 @@ export async function seed(base: string): Promise<void> {
     { ...QUALITY, roles: ["quality"] },
     { ...VIEWER, roles: ["viewer"] },
     { ...SUPERVISOR, roles: ["supervisor"] },
+    { ...PLANNER, roles: ["planner"] },
   ]) {
     await post(`${api}/auth/users`, token, {
       username: u.username,

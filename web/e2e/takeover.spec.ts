@@ -11,7 +11,9 @@ const BADGES = {
   eli: { ...PACKER, badge: "B-1005", pin: "5207" },
   sam: { ...SUPERVISOR, badge: "B-2001", pin: "6142" },
 };
+const SPARE = { code: "ST-SPARE-1", name: "Spare terminal, line 2" };
 let stationKey = "";
+let spareKey = "";
 
 test.beforeAll(async () => {
   const base = process.env.MES_E2E_URL ?? "";
@@ -20,6 +22,7 @@ test.beforeAll(async () => {
     station_key: string;
   };
   stationKey = created.station_key;
+  spareKey = ((await post(`${base}/api/v1/auth/stations`, token, SPARE)) as { station_key: string }).station_key;
   for (const b of Object.values(BADGES)) {
     await post(`${base}/api/v1/auth/users/${b.username}/badge`, token, { badge: b.badge, pin: b.pin }, "PUT");
   }
@@ -176,5 +179,23 @@ test.describe("shared terminal: badge and PIN", () => {
     await page.clock.fastForward("01:30");
     await expect(page.getByTestId("badge-input")).toBeVisible(); // past ten: back to the badge screen
     await expect(page.getByRole("status")).toContainText("without activity");
+  });
+
+  test("an admin deactivates a replaced terminal with a reason; its key signs nobody in any more", async ({ page }) => {
+    await signIn(page, ADMIN);
+    await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Station terminals" }).click();
+    const row = page.getByTestId(`station-${SPARE.code}`);
+    await expect(row.getByTestId("station-active")).toHaveText("yes");
+    await row.getByRole("button", { name: "Deactivate" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Reason").fill("Touch screen broken, terminal replaced");
+    await dialog.getByRole("button", { name: "Deactivate station" }).click();
+    await expect(row.getByTestId("station-active")).toHaveText("no");
+    await expect(row.getByRole("button", { name: "Deactivate" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    await installKey(page, spareKey);
+    await badgeIn(page, BADGES.ben, BADGES.ben.pin);
+    await expect(page.getByTestId("takeover-problem")).toContainText("This terminal is not registered as a station.");
   });
 });

@@ -25,6 +25,16 @@ export function useRegisterStation() {
   });
 }
 
+/** Takes a terminal out of service (lost, replaced, moved): its key no longer signs anyone in. */
+export function useDeactivateStation() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ code, reason }: { code: string; reason: string }) =>
+      call(api.POST("/api/v1/auth/stations/{code}/deactivate", { params: { path: { code } }, body: { reason } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: stationKeys.all }),
+  });
+}
+
 /** Enrols a user's badge and PIN for sign-in at registered stations. */
 export function useSetBadge() {
   return useMutation({

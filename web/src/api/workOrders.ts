@@ -51,21 +51,27 @@ export function useDispatchList(workCenter: string | undefined) {
   });
 }
 
-export type OrderAction = "release" | "hold" | "resume";
+export type OrderAction = "release" | "hold" | "resume" | "close" | "cancel";
 
-/** Release, hold (reason required) or resume a work order. */
+/** Release, hold (reason required), resume, close or cancel (reason required) a work order. */
 export function useOrderAction() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ number, action, reason }: { number: string; action: OrderAction; reason?: string }) => {
       const params = { path: { number } };
-      if (action === "hold") {
-        return call(api.POST("/api/v1/workorders/orders/{number}/hold", { params, body: { reason: reason ?? "" } }));
-      }
       const body = reason ? { reason } : {};
-      return action === "release"
-        ? call(api.POST("/api/v1/workorders/orders/{number}/release", { params, body }))
-        : call(api.POST("/api/v1/workorders/orders/{number}/resume", { params, body }));
+      switch (action) {
+        case "hold":
+          return call(api.POST("/api/v1/workorders/orders/{number}/hold", { params, body: { reason: reason ?? "" } }));
+        case "cancel":
+          return call(api.POST("/api/v1/workorders/orders/{number}/cancel", { params, body: { reason: reason ?? "" } }));
+        case "release":
+          return call(api.POST("/api/v1/workorders/orders/{number}/release", { params, body }));
+        case "resume":
+          return call(api.POST("/api/v1/workorders/orders/{number}/resume", { params, body }));
+        case "close":
+          return call(api.POST("/api/v1/workorders/orders/{number}/close", { params, body }));
+      }
     },
     onSuccess: (order) => {
       client.setQueryData(woKeys.order(order.number), order);

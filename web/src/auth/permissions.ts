@@ -8,6 +8,7 @@ export const PERM = {
   workorderRead: "workorder:read",
   workorderExecute: "workorder:execute",
   workorderRelease: "workorder:release",
+  workorderWrite: "workorder:write",
   stationManage: "auth:station:manage",
 } as const;
 

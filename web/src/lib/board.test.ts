@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { BoardEntry } from "../api/resource";
 import { boardReducer, EMPTY_BOARD, machines } from "./board";
-import { progressPct, canHoldOrder, canRelease, canResumeOrder, equipmentStateColor } from "./orders";
+import {
+  progressPct,
+  canCancelOrder,
+  canCloseOrder,
+  canHoldOrder,
+  canRelease,
+  canResumeOrder,
+  equipmentStateColor,
+} from "./orders";
 
 const entry = (code: string, level = "equipment", state: BoardEntry["state"] = "idle"): BoardEntry => ({
   equipment_code: code,
@@ -72,6 +80,12 @@ describe("work order rules", () => {
     expect(canHoldOrder("in_progress")).toBe(true);
     expect(canHoldOrder("completed")).toBe(false);
     expect(canResumeOrder("on_hold")).toBe(true);
+  });
+
+  it("offers close for completed orders only, and cancel only for work that has not started", () => {
+    const statuses = ["planned", "released", "in_progress", "on_hold", "completed", "closed", "cancelled"];
+    expect(statuses.filter(canCloseOrder)).toEqual(["completed"]);
+    expect(statuses.filter(canCancelOrder)).toEqual(["planned", "released"]);
   });
 
   it("computes progress from good units, capped at 100 %", () => {

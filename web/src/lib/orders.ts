@@ -12,6 +12,16 @@ export function canResumeOrder(status: string): boolean {
   return status === "on_hold";
 }
 
+/** A completed order is closed once its figures are confirmed (e.g. to the ERP). */
+export function canCloseOrder(status: string): boolean {
+  return status === "completed";
+}
+
+/** Only work that has not started is cancelled; started work is completed short instead. */
+export function canCancelOrder(status: string): boolean {
+  return status === "planned" || status === "released";
+}
+
 /** Good units as a share of the ordered quantity, 0..100 (exact enough for a progress bar). */
 export function progressPct(good: string, quantity: string): number {
   const g = Number(good);

@@ -25,6 +25,8 @@ import { ReasonDialog } from "../components/ReasonDialog";
 import { boardReducer, EMPTY_BOARD, machines } from "../lib/board";
 import { formatDateTime, formatDuration, formatQuantity, humanize } from "../lib/format";
 import {
+  canCancelOrder,
+  canCloseOrder,
   canHoldOrder,
   canRelease,
   canResumeOrder,
@@ -101,11 +103,11 @@ function MachineTile({ m, now }: { m: BoardEntry; now: number }) {
   );
 }
 
-function OrderRow({ order, mayRelease }: { order: WorkOrder; mayRelease: boolean }) {
+function OrderRow({ order, mayRelease, mayChange }: { order: WorkOrder; mayRelease: boolean; mayChange: boolean }) {
   const action = useOrderAction();
-  const [holding, setHolding] = useState(false);
+  const [asking, setAsking] = useState<"hold" | "cancel" | null>(null);
   const pct = progressPct(order.good, order.quantity);
-  const run = (act: "release" | "resume") =>
+  const run = (act: "release" | "resume" | "close") =>
     action.mutate(
       { number: order.number, action: act },
       {
@@ -141,32 +143,40 @@ function OrderRow({ order, mayRelease }: { order: WorkOrder; mayRelease: boolean
         </Text>
       </Table.Td>
       <Table.Td>
-        {mayRelease ? (
-          <Group gap="xs" wrap="nowrap">
-            {canRelease(order.status) ? (
-              <Button size="md" onClick={() => run("release")} loading={action.isPending}>
-                Release
-              </Button>
-            ) : null}
-            {canHoldOrder(order.status) ? (
-              <Button size="md" color="red.9" onClick={() => setHolding(true)}>
-                Hold
-              </Button>
-            ) : null}
-            {canResumeOrder(order.status) ? (
-              <Button size="md" color="green.9" onClick={() => run("resume")} loading={action.isPending}>
-                Resume
-              </Button>
-            ) : null}
-          </Group>
-        ) : null}
-        {holding ? (
+        <Group gap="xs" wrap="nowrap">
+          {mayRelease && canRelease(order.status) ? (
+            <Button size="md" onClick={() => run("release")} loading={action.isPending}>
+              Release
+            </Button>
+          ) : null}
+          {mayRelease && canHoldOrder(order.status) ? (
+            <Button size="md" color="red.9" onClick={() => setAsking("hold")}>
+              Hold
+            </Button>
+          ) : null}
+          {mayRelease && canResumeOrder(order.status) ? (
+            <Button size="md" color="green.9" onClick={() => run("resume")} loading={action.isPending}>
+              Resume
+            </Button>
+          ) : null}
+          {mayChange && canCloseOrder(order.status) ? (
+            <Button size="md" color="dark.6" onClick={() => run("close")} loading={action.isPending}>
+              Close
+            </Button>
+          ) : null}
+          {mayChange && canCancelOrder(order.status) ? (
+            <Button size="md" variant="outline" color="red.9" onClick={() => setAsking("cancel")}>
+              Cancel order
+            </Button>
+          ) : null}
+        </Group>
+        {asking ? (
           <ReasonDialog
-            title={`Hold work order ${order.number}`}
-            confirmLabel="Hold work order"
+            title={`${asking === "hold" ? "Hold" : "Cancel"} work order ${order.number}`}
+            confirmLabel={asking === "hold" ? "Hold work order" : "Cancel work order"}
             color="red.9"
-            onConfirm={(reason) => action.mutateAsync({ number: order.number, action: "hold", reason })}
-            onClose={() => setHolding(false)}
+            onConfirm={(reason) => action.mutateAsync({ number: order.number, action: asking, reason })}
+            onClose={() => setAsking(null)}
           />
         ) : null}
       </Table.Td>
@@ -199,7 +209,12 @@ function WorkOrdersPanel() {
             </Table.Thead>
             <Table.Tbody>
               {open.map((o) => (
-                <OrderRow key={o.number} order={o} mayRelease={can(PERM.workorderRelease)} />
+                <OrderRow
+                  key={o.number}
+                  order={o}
+                  mayRelease={can(PERM.workorderRelease)}
+                  mayChange={can(PERM.workorderWrite)}
+                />
               ))}
             </Table.Tbody>
           </Table>

@@ -14,9 +14,17 @@ import {
   Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
-import { useRegisterStation, useSetBadge, useStations, type StationCreated } from "../api/auth";
+import {
+  useDeactivateStation,
+  useRegisterStation,
+  useSetBadge,
+  useStations,
+  type Station,
+  type StationCreated,
+} from "../api/auth";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
+import { ReasonDialog } from "../components/ReasonDialog";
 import { formatDateTime } from "../lib/format";
 import { pinComplete, validateBadge } from "../lib/takeover";
 import { terminalLabel, validateStationKey, writeTerminal } from "../lib/terminal";
@@ -223,6 +231,38 @@ function EnrolBadge() {
   );
 }
 
+function StationRow({ s }: { s: Station }) {
+  const deactivate = useDeactivateStation();
+  const [asking, setAsking] = useState(false);
+  return (
+    <Table.Tr data-testid={`station-${s.code}`}>
+      <Table.Td>{s.code}</Table.Td>
+      <Table.Td>{s.name}</Table.Td>
+      <Table.Td>{s.work_center ?? "–"}</Table.Td>
+      <Table.Td>
+        {formatDateTime(s.created_at)} by {s.created_by}
+      </Table.Td>
+      <Table.Td data-testid="station-active">{s.active ? "yes" : "no"}</Table.Td>
+      <Table.Td>
+        {s.active ? (
+          <Button size="sm" variant="outline" color="red.9" onClick={() => setAsking(true)}>
+            Deactivate
+          </Button>
+        ) : null}
+        {asking ? (
+          <ReasonDialog
+            title={`Deactivate station ${s.code}`}
+            confirmLabel="Deactivate station"
+            color="red.9"
+            onConfirm={(reason) => deactivate.mutateAsync({ code: s.code, reason })}
+            onClose={() => setAsking(false)}
+          />
+        ) : null}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
 export function StationsAdminPage() {
   const stations = useStations();
   return (
@@ -248,19 +288,12 @@ export function StationsAdminPage() {
                 <Table.Th>Work center</Table.Th>
                 <Table.Th>Registered</Table.Th>
                 <Table.Th>Active</Table.Th>
+                <Table.Th />
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {stations.data.map((s) => (
-                <Table.Tr key={s.code}>
-                  <Table.Td>{s.code}</Table.Td>
-                  <Table.Td>{s.name}</Table.Td>
-                  <Table.Td>{s.work_center ?? "–"}</Table.Td>
-                  <Table.Td>
-                    {formatDateTime(s.created_at)} by {s.created_by}
-                  </Table.Td>
-                  <Table.Td>{s.active ? "yes" : "no"}</Table.Td>
-                </Table.Tr>
+                <StationRow key={s.code} s={s} />
               ))}
             </Table.Tbody>
           </Table>
