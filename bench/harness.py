@@ -8,12 +8,19 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from mes.platform.testing import TestKeys
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -80,9 +87,10 @@ def uvicorn_argv(app: str, *extra: str) -> list[str]:
 
 
 def load(
-    port: int, path: str, seconds: float, connections: int, headers: Sequence[str] = ()
+    port: int, path: str, seconds: float, connections: int, headers: Sequence[str] = (), *options: str
 ) -> dict[str, float]:
-    out = subprocess.run(
+    """Runs bench.load in its own process; `options` are its flags (--method, --body, ...)."""
+    return run_json(
         [
             sys.executable,
             "-m",
@@ -93,16 +101,52 @@ def load(
             str(seconds),
             str(connections),
             *headers,
+            *options,
         ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+        f"port {port}",
+    )
+
+
+def run_json(argv: Sequence[str], what: str) -> dict[str, float]:
+    """A load runner's one JSON line; any error response fails the benchmark."""
+    out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     result: dict[str, float] = json.loads(out)
     if result["errors"]:
-        raise RuntimeError(f"{result['errors']} non-200 responses from port {port}")
+        raise RuntimeError(f"{result['errors']} error responses from {what}")
     return result
+
+
+def serve_jwks(keys: TestKeys) -> str:
+    """The test keys' JWKS on a local HTTP server (a thread), as the auth service would publish it."""
+    body = json.dumps(keys.jwks()).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+
+
+def postgres_server() -> str:
+    return os.environ.get("MES_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+
+
+async def fresh_database(server_url: str, name: str) -> str:
+    """An empty database `name` on the server (dropped first if there); its URL."""
+    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def median_of(results: list[dict[str, float]], key: str) -> float:

@@ -12,48 +12,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.harness import BIN, Server, load, median_of, table, uvicorn_argv
+from bench.harness import (
+    BIN,
+    Server,
+    fresh_database,
+    load,
+    median_of,
+    postgres_server,
+    serve_jwks,
+    table,
+    uvicorn_argv,
+)
 from mes.platform.testing import TestKeys
 
 DB = "bench_mes_resource"
 PATH = "/api/v1/resource/equipment/ACME"
-
-
-def serve_jwks(keys: TestKeys) -> str:
-    body = json.dumps(keys.jwks()).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
-
-
-async def fresh_database(server_url: str) -> str:
-    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{DB}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=DB).render_as_string(hide_password=False)
 
 
 def main() -> None:
@@ -63,11 +39,8 @@ def main() -> None:
     p.add_argument("--connections", type=int, default=16)
     args = p.parse_args()
 
-    server_url = os.environ.get(
-        "MES_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-    )
     keys = TestKeys()
-    db_url = asyncio.run(fresh_database(server_url))
+    db_url = asyncio.run(fresh_database(postgres_server(), DB))
     full = Server(
         [str(BIN / "mes"), "serve", "resource", "--port", "{port}"],
         env={

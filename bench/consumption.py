@@ -1,0 +1,116 @@
+"""Consumption: the shop floor's most frequent write, through the whole material service, against
+the same writes sent straight to PostgreSQL (bench/ledger_ceiling.py), measured in the same run.
+
+The full stack is `mes serve material`: JWT check, permission, Idempotency-Key claimed in the
+transaction, the lot's row lock, the ledger movement, the balance, the event in the outbox (and the
+relay publishing it), the stored answer. Two shapes:
+- spread: each connection consumes from a lot of its own (stations at different machines);
+- hot: every connection consumes from the same lot (the row lock serialises them).
+
+    python -m bench.consumption [--seconds 5] [--rounds 5] [--connections 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+import httpx
+
+from bench.harness import (
+    BIN,
+    Server,
+    fresh_database,
+    load,
+    median_of,
+    postgres_server,
+    run_json,
+    serve_jwks,
+    table,
+)
+from mes.platform.testing import TestKeys
+
+DB = "bench_mes_material"
+M = "/api/v1/material"
+STOCK = "100000000"
+
+
+def seed(base: str, keys: TestKeys, spread: int) -> None:
+    auth = {
+        "Authorization": f"Bearer {keys.token('material:master:write', 'material:lot:receive', ttl_s=600)}"
+    }
+    with httpx.Client(base_url=base, headers=auth, timeout=30) as c:
+        c.post(
+            f"{M}/items", json={"code": "PP-RESIN", "name": "PP resin", "kind": "raw", "uom": "kg"}
+        ).raise_for_status()
+        c.post(
+            f"{M}/locations", json={"code": "L1-SIDE", "name": "Line side", "kind": "line_side"}
+        ).raise_for_status()
+        for code in [f"BENCH-{n}" for n in range(spread)] + ["BENCH-HOT"]:
+            lot = {"code": code, "item": "PP-RESIN", "quantity": STOCK, "location": "L1-SIDE"}
+            c.post(f"{M}/lots", json=lot).raise_for_status()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--connections", type=int, default=16)
+    args = p.parse_args()
+
+    keys = TestKeys()
+    db_url = asyncio.run(fresh_database(postgres_server(), DB))
+    service = Server(
+        [str(BIN / "mes"), "serve", "material", "--port", "{port}"],
+        env={"MES_MATERIAL_DATABASE_URL": db_url, "MES_JWKS_URL": serve_jwks(keys), "MES_LOG_LEVEL": "INFO"},
+    ).start("/health")
+    n = args.connections
+    body = json.dumps({"quantity": "1", "work_order": "WO-BENCH", "operation": "10"})
+    auth = f"Authorization: Bearer {keys.token('material:lot:consume', ttl_s=3600)}"
+    runs: dict[str, list[dict[str, float]]] = {
+        k: [] for k in ("ceil-spread", "full-spread", "ceil-hot", "full-hot")
+    }
+    try:
+        seed(f"http://127.0.0.1:{service.port}", keys, n)
+        for _ in range(args.rounds):  # interleaved, so drift hits all alike
+            for shape, pattern, spread in (("spread", "BENCH-{n}", n), ("hot", "BENCH-HOT", 1)):
+                ceiling = [sys.executable, "-m", "bench.ledger_ceiling", db_url, pattern, str(args.seconds), str(n), str(spread)]  # fmt: skip
+                runs[f"ceil-{shape}"].append(run_json(ceiling, "the ceiling"))
+                runs[f"full-{shape}"].append(
+                    load(
+                        service.port,
+                        f"{M}/lots/{pattern}/consume",
+                        args.seconds,
+                        n,
+                        [auth],
+                        "--method=POST",
+                        f"--body={body}",
+                        "--unique-header=Idempotency-Key",
+                        f"--spread={spread}",
+                    )
+                )
+    finally:
+        service.stop()
+
+    print(
+        f"Consumption: POST {M}/lots/<lot>/consume, {n} connections, {args.rounds} rounds x {args.seconds:g} s"
+    )
+    print(
+        table(
+            [
+                ("spread: PostgreSQL only (ceiling)", runs["ceil-spread"]),
+                ("spread: material service", runs["full-spread"]),
+                ("hot lot: PostgreSQL only (ceiling)", runs["ceil-hot"]),
+                ("hot lot: material service", runs["full-hot"]),
+            ]
+        )
+    )
+    for shape in ("spread", "hot"):
+        ratio = median_of(runs[f"full-{shape}"], "rps") / median_of(runs[f"ceil-{shape}"], "rps")
+        print(f"ratio full/ceiling ({shape}) = {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
