@@ -12,22 +12,17 @@ relay publishing it), the stored answer. Two shapes:
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
 import sys
 
 import httpx
 
 from bench.harness import (
-    BIN,
-    Server,
-    fresh_database,
     load,
     median_of,
-    postgres_server,
+    options,
     run_json,
-    serve_jwks,
+    serve,
     table,
 )
 from mes.platform.testing import TestKeys
@@ -54,18 +49,10 @@ def seed(base: str, keys: TestKeys, spread: int) -> None:
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--seconds", type=float, default=5.0)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--connections", type=int, default=16)
-    args = p.parse_args()
-
+    args = options(__doc__)
     keys = TestKeys()
-    db_url = asyncio.run(fresh_database(postgres_server(), DB))
-    service = Server(
-        [str(BIN / "mes"), "serve", "material", "--port", "{port}"],
-        env={"MES_MATERIAL_DATABASE_URL": db_url, "MES_JWKS_URL": serve_jwks(keys), "MES_LOG_LEVEL": "INFO"},
-    ).start("/health")
+    service = serve("material", keys, DB)
+    db_url = service.env["MES_MATERIAL_DATABASE_URL"]
     n = args.connections
     body = json.dumps({"quantity": "1", "work_order": "WO-BENCH", "operation": "10"})
     auth = f"Authorization: Bearer {keys.token('material:lot:consume', ttl_s=3600)}"

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import json
 import os
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from mes.platform.testing import TestKeys
+from mes.platform.testing import TestKeys, serve_jwks
+from mes.platform.testservers import recreate_database, server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -116,37 +114,28 @@ def run_json(argv: Sequence[str], what: str) -> dict[str, float]:
     return result
 
 
-def serve_jwks(keys: TestKeys) -> str:
-    """The test keys' JWKS on a local HTTP server (a thread), as the auth service would publish it."""
-    body = json.dumps(keys.jwks()).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
+def options(doc: str | None) -> argparse.Namespace:
+    """--seconds, --rounds and --connections, the same for every benchmark."""
+    p = argparse.ArgumentParser(description=doc)
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--connections", type=int, default=16)
+    return p.parse_args()
 
 
-def postgres_server() -> str:
-    return os.environ.get("MES_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
-
-
-async def fresh_database(server_url: str, name: str) -> str:
-    """An empty database `name` on the server (dropped first if there); its URL."""
-    engine = create_async_engine(server_url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+def serve(service: str, keys: TestKeys, database: str) -> Server:
+    """`mes serve <service>` on a fresh database `database`, trusting `keys`, logging as in production."""
+    url = asyncio.run(recreate_database(server_url(), database))
+    env_key = service.upper().replace("-", "_")
+    return Server(
+        [str(BIN / "mes"), "serve", service, "--port", "{port}"],
+        env={
+            f"MES_{env_key}_DATABASE_URL": url,
+            "MES_JWKS_URL": serve_jwks(keys)[0],
+            "MES_LOG_LEVEL": "INFO",
+            "MES_LOG_JSON": "true",
+        },
+    ).start("/health")
 
 
 def median_of(results: list[dict[str, float]], key: str) -> float:

@@ -10,19 +10,14 @@ returning the same bytes under the same uvicorn settings, measured in the same r
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-
 import httpx
 
 from bench.harness import (
-    BIN,
     Server,
-    fresh_database,
     load,
     median_of,
-    postgres_server,
-    serve_jwks,
+    options,
+    serve,
     table,
     uvicorn_argv,
 )
@@ -33,23 +28,9 @@ PATH = "/api/v1/resource/equipment/ACME"
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--seconds", type=float, default=5.0)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--connections", type=int, default=16)
-    args = p.parse_args()
-
+    args = options(__doc__)
     keys = TestKeys()
-    db_url = asyncio.run(fresh_database(postgres_server(), DB))
-    full = Server(
-        [str(BIN / "mes"), "serve", "resource", "--port", "{port}"],
-        env={
-            "MES_RESOURCE_DATABASE_URL": db_url,
-            "MES_JWKS_URL": serve_jwks(keys),
-            "MES_LOG_LEVEL": "INFO",
-            "MES_LOG_JSON": "true",
-        },
-    ).start("/health")
+    full = serve("resource", keys, DB)
     try:
         base = f"http://127.0.0.1:{full.port}"
         write = {"Authorization": f"Bearer {keys.token('resource:equipment:write', ttl_s=3600)}"}

@@ -118,14 +118,13 @@ class TestKeys:
         return JwtVerifier(fetch, issuer=ISSUER, audience=AUDIENCE, min_refresh_s=0)
 
 
-@pytest.fixture(scope="session")
-def jwks_url(test_keys: TestKeys) -> Iterator[str]:
-    """The test key's JWKS over real HTTP, as the auth service publishes it, for server processes."""
+def serve_jwks(keys: TestKeys) -> tuple[str, Callable[[], None]]:
+    """The keys' JWKS over real HTTP (a thread), as the auth service publishes it: (URL, stop)."""
     import json
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    body = json.dumps(test_keys.jwks()).encode()
+    body = json.dumps(keys.jwks()).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -139,8 +138,15 @@ def jwks_url(test_keys: TestKeys) -> Iterator[str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/jwks.json"
-    server.shutdown()
+    return f"http://127.0.0.1:{server.server_address[1]}/jwks.json", server.shutdown
+
+
+@pytest.fixture(scope="session")
+def jwks_url(test_keys: TestKeys) -> Iterator[str]:
+    """The test key's JWKS for server processes."""
+    url, stop = serve_jwks(test_keys)
+    yield url
+    stop()
 
 
 def bearer(token: str) -> dict[str, str]:
