@@ -1,5 +1,6 @@
 """Consumption: the shop floor's most frequent write, through the whole material service, against
-the same writes sent straight to PostgreSQL (bench/ledger_ceiling.py), measured in the same run.
+the same SQL sent straight to PostgreSQL by pgbench (the ceiling) and by asyncpg from Python
+(bench/ledger_ceiling.py), measured in the same run.
 
 The full stack is `mes serve material`: JWT check, permission, Idempotency-Key claimed in the
 transaction, the lot's row lock, the ledger movement, the balance, the event in the outbox (and the
@@ -17,6 +18,7 @@ import sys
 
 import httpx
 
+from bench import pgbench
 from bench.harness import (
     load,
     median_of,
@@ -25,6 +27,7 @@ from bench.harness import (
     serve,
     table,
 )
+from bench.ledger_ceiling import pgbench_script
 from mes.platform.testing import TestKeys
 
 DB = "bench_mes_material"
@@ -57,14 +60,16 @@ def main() -> None:
     body = json.dumps({"quantity": "1", "work_order": "WO-BENCH", "operation": "10"})
     auth = f"Authorization: Bearer {keys.token('material:lot:consume', ttl_s=3600)}"
     runs: dict[str, list[dict[str, float]]] = {
-        k: [] for k in ("ceil-spread", "full-spread", "ceil-hot", "full-hot")
+        f"{who}-{shape}": [] for who in ("pgbench", "asyncpg", "full") for shape in ("spread", "hot")
     }
     try:
         seed(f"http://127.0.0.1:{service.port}", keys, n)
         for _ in range(args.rounds):  # interleaved, so drift hits all alike
             for shape, pattern, spread in (("spread", "BENCH-{n}", n), ("hot", "BENCH-HOT", 1)):
+                script = pgbench_script(pattern, spread)
+                runs[f"pgbench-{shape}"].append(pgbench.run(db_url, script, args.seconds, n))
                 ceiling = [sys.executable, "-m", "bench.ledger_ceiling", db_url, pattern, str(args.seconds), str(n), str(spread)]  # fmt: skip
-                runs[f"ceil-{shape}"].append(run_json(ceiling, "the ceiling"))
+                runs[f"asyncpg-{shape}"].append(run_json(ceiling, "the asyncpg ceiling"))
                 runs[f"full-{shape}"].append(
                     load(
                         service.port,
@@ -87,16 +92,21 @@ def main() -> None:
     print(
         table(
             [
-                ("spread: PostgreSQL only (ceiling)", runs["ceil-spread"]),
+                ("spread: pgbench, same SQL (ceiling)", runs["pgbench-spread"]),
+                ("spread: asyncpg, same SQL", runs["asyncpg-spread"]),
                 ("spread: material service", runs["full-spread"]),
-                ("hot lot: PostgreSQL only (ceiling)", runs["ceil-hot"]),
+                ("hot lot: pgbench, same SQL (ceiling)", runs["pgbench-hot"]),
+                ("hot lot: asyncpg, same SQL", runs["asyncpg-hot"]),
                 ("hot lot: material service", runs["full-hot"]),
             ]
         )
     )
     for shape in ("spread", "hot"):
-        ratio = median_of(runs[f"full-{shape}"], "rps") / median_of(runs[f"ceil-{shape}"], "rps")
-        print(f"ratio full/ceiling ({shape}) = {ratio:.2f}")
+        full = median_of(runs[f"full-{shape}"], "rps")
+        print(
+            f"ratio full/pgbench ({shape}) = {full / median_of(runs[f'pgbench-{shape}'], 'rps'):.2f}, "
+            f"full/asyncpg = {full / median_of(runs[f'asyncpg-{shape}'], 'rps'):.2f}"
+        )
 
 
 if __name__ == "__main__":

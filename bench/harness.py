@@ -143,10 +143,10 @@ def median_of(results: list[dict[str, float]], key: str) -> float:
 
 
 def table(rows: list[tuple[str, list[dict[str, float]]]]) -> str:
-    lines = [f"{'contender':<34} {'req/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8}"]
+    lines = [f"{'contender':<38} {'req/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8}"]
     for name, results in rows:
         lines.append(
-            f"{name:<34} {median_of(results, 'rps'):>15.0f} {median_of(results, 'p50_ms'):>8.2f} "
+            f"{name:<38} {median_of(results, 'rps'):>15.0f} {median_of(results, 'p50_ms'):>8.2f} "
             f"{median_of(results, 'p99_ms'):>8.2f}"
         )
     return "\n".join(lines)

@@ -83,3 +83,29 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def pgbench_script(pattern: str, spread: int) -> str:
+    """The same statements for pgbench; `{n}` in the lot pattern is the client's number modulo `spread`."""
+    prefix, n, suffix = pattern.partition("{n}")
+    lot = (f"'{prefix}' || :n" + (f" || '{suffix}'" if suffix else "")) if n else f"'{pattern}'"
+    where = f"WHERE l.code = {lot}"
+    return "\n".join(
+        [
+            rf"\set n mod(:client_id, {spread})",
+            r"SELECT '''consume:' || gen_random_uuid() || '''' AS k \gset",  # :k is a quoted literal
+            "BEGIN;",
+            "INSERT INTO idempotency_key (key, request_hash) VALUES (:k, md5(:k)) ON CONFLICT DO NOTHING RETURNING 1;",
+            f"SELECT l.id, l.item_id, l.location_id, l.quantity, l.status, l.expires_on FROM lot l {where} FOR UPDATE;",
+            f"SELECT i.code, i.uom FROM item i JOIN lot l ON l.item_id = i.id {where};",
+            "INSERT INTO movement (kind, lot_id, quantity, from_location_id, work_order, operation, actor)"
+            f" SELECT 'consume', l.id, -1, l.location_id, 'WO-BENCH', '10', 'bench' FROM lot l {where} RETURNING id;",
+            f"SELECT c.code FROM location c JOIN lot l ON l.location_id = c.id {where};",
+            f"UPDATE lot l SET quantity = quantity - 1 {where};",
+            "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload) VALUES (gen_random_uuid(),"
+            f""" 'material.lot_consumed.v1', {lot}, 'material', '{{"quantity": "1"}}');""",
+            """UPDATE idempotency_key SET response = '{"consumed": "1"}', status_code = 200 WHERE key = :k;""",
+            "COMMIT;",
+            "",
+        ]
+    )
