@@ -56,6 +56,8 @@ async def test_outputs_of_one_operation_never_count_a_consumption_twice(
     assert r.status_code == 409, r.text
     assert r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["code"] == "input_already_used"
+    r = await produce("CAP-F", [{"lot": "R-B"}, {"lot": "R-B", "quantity": "0.5"}])  # which is which?
+    assert r.status_code == 422 and r.json()["errors"][0]["message"].endswith("name each input lot once")
     r = await produce("CAP-E", [{"lot": "R-A-NEVER"}])
     assert r.status_code == 404
     r = await harness.client.get(f"{M}/lots/CAP-D", headers=auth)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from mes.platform.schemas import Page, Quantity, Schema
 
@@ -182,6 +182,14 @@ class Produce(Schema):
     operation: Annotated[str, Field(min_length=1, max_length=64)]
     inputs: Annotated[list[ProduceInput], Field(max_length=200)] = Field(default_factory=list)
     expires_on: date | None = None
+
+    @field_validator("inputs")
+    @classmethod
+    def _each_lot_once(cls, inputs: list[ProduceInput]) -> list[ProduceInput]:
+        lots = [i.lot for i in inputs]
+        if len(set(lots)) != len(lots):
+            raise ValueError("name each input lot once")
+        return inputs
 
 
 class Move(Schema):
