@@ -231,13 +231,7 @@ async def add_requirement(session: AsyncSession, body: RequirementCreate, actor:
     )
     session.add(req)
     await session.flush()
-    read = RequirementRead(
-        id=str(req.id),
-        equipment_code=body.equipment_code,
-        operation=body.operation,
-        skill=body.skill,
-        min_level=body.min_level,
-    )
+    read = _requirement_read(req, body.equipment_code, body.skill)
     await append_audit(
         session,
         actor=actor,
