@@ -171,3 +171,49 @@ async def test_pin_attempts_are_limited_and_badges_and_pins_are_checked(
     async with h.db("auth").transaction() as s:
         pin_hash = await s.scalar(text("SELECT pin_hash FROM users WHERE username='otto'"))
     assert pin_hash.startswith("$argon2id$") and "7391" not in pin_hash
+
+
+async def test_a_lost_badge_is_removed_signs_nobody_in_and_its_station_sessions_end(
+    auth_harness: AuthHarness, admin: dict[str, str], make_user: MakeUser
+) -> None:
+    h = auth_harness
+    station_key = await _station(h, admin)
+    otto_password = await make_user("otto", "operator")
+    await make_user("uwe", "operator")
+    assert (await _badge(h, admin, "otto", "B-2002", "7391")).status_code == 204
+    assert (await _badge(h, admin, "uwe", "B-2001", "8642")).status_code == 204
+    badges = await h.client.get(f"{A}/badges", headers=admin)
+    assert [(b["badge"], b["username"], b["active"]) for b in badges.json()] == [
+        ("B-2001", "uwe", True),
+        ("B-2002", "otto", True),
+    ]
+    assert "pin" not in badges.text.lower()
+    signed_in = await h.client.post(
+        f"{A}/stations/login", json={"station_key": station_key, "badge": "B-2002", "pin": "7391"}
+    )
+    assert signed_in.status_code == 200
+    password = await h.client.post(f"{A}/login", json={"username": "otto", "password": otto_password})
+    assert password.status_code == 200
+
+    r = await h.client.delete(f"{A}/users/otto/badge", headers=admin, params={"reason": "lost on the line"})
+    assert r.status_code == 204
+    again = await h.client.post(
+        f"{A}/stations/login", json={"station_key": station_key, "badge": "B-2002", "pin": "7391"}
+    )
+    assert again.status_code == 401  # the badge is unknown now
+    refreshed = await h.client.post(f"{A}/refresh", json={"refresh_token": signed_in.json()["refresh_token"]})
+    assert refreshed.status_code == 401  # the terminal session it opened has ended
+    kept = await h.client.post(f"{A}/refresh", json={"refresh_token": password.json()["refresh_token"]})
+    assert kept.status_code == 200  # the user's own password sessions are not touched
+    assert [b["badge"] for b in (await h.client.get(f"{A}/badges", headers=admin)).json()] == ["B-2001"]
+    r = await h.client.delete(f"{A}/users/otto/badge", headers=admin)
+    assert r.status_code == 404 and r.json()["code"] == "no_badge"
+    operator = await h.login("otto", otto_password)
+    assert (await h.client.delete(f"{A}/users/uwe/badge", headers=operator)).status_code == 403
+    async with h.db("auth").transaction() as s:
+        audit = (
+            await s.execute(
+                text("SELECT actor, old, reason FROM audit_log WHERE action = 'user.badge_removed'")
+            )
+        ).all()
+    assert [(a, o["badge"], r) for a, o, r in audit] == [("admin", "B-2002", "lost on the line")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
@@ -16,17 +16,19 @@ from mes.services.auth.errors import (
     ApiKeyRevoked,
     BadgeTaken,
     DuplicateStation,
+    NoBadge,
     PermissionNotHeld,
     PinRejected,
     StationInactive,
     StationNotFound,
 )
-from mes.services.auth.models import ApiKey, Station, User
+from mes.services.auth.models import ApiKey, Station, TokenFamily, User
 from mes.services.auth.queries import permissions_of, roles_of, user_for_update
 from mes.services.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyRead,
+    BadgeRead,
     BadgeSet,
     StationCreate,
     StationCreated,
@@ -215,4 +217,39 @@ async def set_badge(session: AsyncSession, username: str, data: BadgeSet, actor:
         old={"badge": old},
         new={"badge": data.badge, "pin": "changed"},
         reason=data.reason,
+    )
+
+
+async def list_badges(session: AsyncSession) -> list[BadgeRead]:
+    users = await session.scalars(select(User).where(User.badge.is_not(None)).order_by(User.badge))
+    return [
+        BadgeRead(badge=u.badge or "", username=u.username, display_name=u.display_name, active=u.active)
+        for u in users
+    ]
+
+
+async def remove_badge(session: AsyncSession, username: str, reason: str | None, actor: str) -> None:
+    """A lost or returned badge: it signs nobody in any more, and its open station sessions end."""
+    user = await user_for_update(session, username)
+    if user.badge is None:
+        raise NoBadge(f"{user.username} has no badge enrolled.")
+    old, user.badge, user.pin_hash = user.badge, None, None
+    user.updated_at = _now()
+    await session.execute(
+        update(TokenFamily)
+        .where(
+            TokenFamily.user_id == user.id,
+            TokenFamily.station_code.is_not(None),
+            TokenFamily.revoked_at.is_(None),
+        )
+        .values(revoked_at=user.updated_at, revoked_reason="badge_removed")
+    )
+    await append_audit(
+        session,
+        actor=actor,
+        action="user.badge_removed",
+        entity_type="user",
+        entity_id=user.username,
+        old={"badge": old},
+        reason=reason,
     )

@@ -137,5 +137,9 @@ class BadgeTaken(Conflict):
     code = "badge_taken"
 
 
+class NoBadge(NotFound):
+    code = "no_badge"
+
+
 class PinRejected(Unprocessable):
     code = "pin_rejected"

@@ -210,6 +210,15 @@ class StationRead(Schema):
     deactivated_at: datetime | None
 
 
+class BadgeRead(Schema):
+    """An enrolled badge (the number printed on the card; the PIN is never shown)."""
+
+    badge: str
+    username: str
+    display_name: str
+    active: bool
+
+
 class StationCreated(StationRead):
     station_key: str = Field(description="Install it on the terminal; shown this once")
 

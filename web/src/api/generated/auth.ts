@@ -103,6 +103,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/badges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Badges
+         * @description Enrolled badges by number, with their users (PINs are never shown).
+         */
+        get: operations["list_badges_api_v1_auth_badges_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/health": {
         parameters: {
             query?: never;
@@ -491,7 +511,11 @@ export type paths = {
          */
         put: operations["set_badge_api_v1_auth_users__username__badge_put"];
         post?: never;
-        delete?: never;
+        /**
+         * Remove Badge
+         * @description A lost or returned badge: it signs nobody in any more, and its open station sessions end.
+         */
+        delete: operations["remove_badge_api_v1_auth_users__username__badge_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -697,6 +721,20 @@ export type components = {
             old: unknown;
             /** Reason */
             reason: string | null;
+        };
+        /**
+         * BadgeRead
+         * @description An enrolled badge (the number printed on the card; the PIN is never shown).
+         */
+        BadgeRead: {
+            /** Active */
+            active: boolean;
+            /** Badge */
+            badge: string;
+            /** Display Name */
+            display_name: string;
+            /** Username */
+            username: string;
         };
         /** BadgeSet */
         BadgeSet: {
@@ -1576,6 +1614,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntryRead_"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_badges_api_v1_auth_badges_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadgeRead"][];
                 };
             };
             /** @description Malformed request */
@@ -3636,6 +3748,82 @@ export interface operations {
             };
             /** @description Badge belongs to someone else */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    remove_badge_api_v1_auth_users__username__badge_delete: {
+        parameters: {
+            query?: {
+                reason?: string | null;
+            };
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No such user, or no badge enrolled */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

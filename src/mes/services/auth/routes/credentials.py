@@ -17,6 +17,7 @@ from mes.services.auth.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
     ApiKeyRead,
+    BadgeRead,
     BadgeSet,
     StationCreate,
     StationCreated,
@@ -102,4 +103,27 @@ async def set_badge(
 ) -> Response:
     """Enrols the user's badge and PIN (4 to 8 digits) for sign-in at registered stations."""
     await credentials.set_badge(session, username, body, who.subject)
+    return Response(status_code=204)
+
+
+@router.get("/badges", response_model=list[BadgeRead])
+async def list_badges(_: CanManageStations, session: SessionDep) -> list[BadgeRead]:
+    """Enrolled badges by number, with their users (PINs are never shown)."""
+    return await credentials.list_badges(session)
+
+
+@router.delete(
+    "/users/{username}/badge",
+    status_code=204,
+    response_class=Response,
+    responses=_problem(404, "No such user, or no badge enrolled"),
+)
+async def remove_badge(
+    who: CanManageStations,
+    username: UsernamePath,
+    session: SessionDep,
+    reason: Annotated[str | None, Query(max_length=500)] = None,
+) -> Response:
+    """A lost or returned badge: it signs nobody in any more, and its open station sessions end."""
+    await credentials.remove_badge(session, username, reason, who.subject)
     return Response(status_code=204)
