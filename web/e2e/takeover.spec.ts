@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, SHOTS, signIn, test } from "./fixtures";
-import { ADMIN, adminToken, OPERATOR, OPERATOR_2, PACKER, PLANT, post, SUPERVISOR } from "./seed";
+import { ADMIN, adminToken, CNC_OPERATOR, OPERATOR, OPERATOR_2, PACKER, PLANT, post, SUPERVISOR } from "./seed";
 
 // An administrator registers the terminal as a station and enrols badges, through the API as an
 // admin tool would; the station key then goes into the terminal's browser.
@@ -197,5 +197,29 @@ test.describe("shared terminal: badge and PIN", () => {
     await installKey(page, spareKey);
     await badgeIn(page, BADGES.ben, BADGES.ben.pin);
     await expect(page.getByTestId("takeover-problem")).toContainText("This terminal is not registered as a station.");
+  });
+
+  test("an admin sees the enrolled badges and removes a lost one; it no longer signs its owner in", async ({
+    page,
+    baseURL,
+  }) => {
+    const lost = { ...CNC_OPERATOR, badge: "B-1003", pin: "9153" };
+    const token = await adminToken(baseURL ?? "");
+    await post(`${baseURL}/api/v1/auth/users/${lost.username}/badge`, token, { badge: lost.badge, pin: lost.pin }, "PUT");
+    await signIn(page, ADMIN);
+    await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Station terminals" }).click();
+    const row = page.getByTestId(`badge-${lost.badge}`);
+    await expect(row).toContainText(`${lost.name} (${lost.username})`);
+    await expect(page.getByTestId(`badge-${BADGES.ana.badge}`)).toContainText(BADGES.ana.name);
+    await row.getByRole("button", { name: "Remove" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Reason").fill("Lost on line 2, replacement ordered");
+    await dialog.getByRole("button", { name: "Remove badge" }).click();
+    await expect(row).toHaveCount(0);
+    await page.getByRole("button", { name: "Sign out" }).click();
+
+    await installKey(page, stationKey);
+    await badgeIn(page, lost, lost.pin);
+    await expect(page.getByTestId("takeover-problem")).toHaveText("The badge or PIN is wrong.");
   });
 });

@@ -15,10 +15,13 @@ import {
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import {
+  useBadges,
   useDeactivateStation,
   useRegisterStation,
+  useRemoveBadge,
   useSetBadge,
   useStations,
+  type Badge,
   type Station,
   type StationCreated,
 } from "../api/auth";
@@ -263,6 +266,65 @@ function StationRow({ s }: { s: Station }) {
   );
 }
 
+function BadgeRow({ b }: { b: Badge }) {
+  const remove = useRemoveBadge();
+  const [asking, setAsking] = useState(false);
+  return (
+    <Table.Tr data-testid={`badge-${b.badge}`}>
+      <Table.Td>{b.badge}</Table.Td>
+      <Table.Td>
+        {b.display_name} ({b.username})
+      </Table.Td>
+      <Table.Td>{b.active ? "yes" : "no"}</Table.Td>
+      <Table.Td>
+        <Button size="sm" variant="outline" color="red.9" onClick={() => setAsking(true)}>
+          Remove
+        </Button>
+        {asking ? (
+          <ReasonDialog
+            title={`Remove badge ${b.badge} of ${b.display_name}`}
+            confirmLabel="Remove badge"
+            color="red.9"
+            onConfirm={(reason) => remove.mutateAsync({ username: b.username, reason })}
+            onClose={() => setAsking(false)}
+          />
+        ) : null}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function EnrolledBadges() {
+  const badges = useBadges();
+  return (
+    <Card withBorder padding="lg">
+      <Title order={3} mb="sm">
+        Enrolled badges
+      </Title>
+      {badges.isPending ? <Loading /> : null}
+      {badges.isError ? <ProblemAlert error={badges.error} onRetry={() => void badges.refetch()} /> : null}
+      {badges.data && badges.data.length === 0 ? <Text c="gray.7">No badges enrolled yet.</Text> : null}
+      {badges.data?.length ? (
+        <Table striped data-testid="badges">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Badge</Table.Th>
+              <Table.Th>User</Table.Th>
+              <Table.Th>Active user</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {badges.data.map((b) => (
+              <BadgeRow key={b.badge} b={b} />
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+    </Card>
+  );
+}
+
 export function StationsAdminPage() {
   const stations = useStations();
   return (
@@ -299,6 +361,7 @@ export function StationsAdminPage() {
           </Table>
         ) : null}
       </Card>
+      <EnrolledBadges />
     </Stack>
   );
 }
