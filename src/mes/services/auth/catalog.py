@@ -49,15 +49,28 @@ PERMISSIONS: dict[str, str] = {
     "quality:nc:write": "Raise and update non-conformances",
     "quality:nc:disposition": "Decide the disposition of a non-conformance",
     "quality:capa:write": "Manage corrective and preventive actions",
+    "quality:inspection:waive": "Waive a due inspection, with a reason and an e-signature",
+    "quality:gauge:write": "Register gauges and record their calibration",
     # traceability
     "traceability:read": "Trace lots and serials, see as-built records",
     "traceability:recall": "Run recall queries and export their results",
     # reporting
     "reporting:read": "See OEE, throughput, yield and WIP reports",
+    "reporting:rebuild": "Rebuild the reporting read models from the event history",
     # integration
     "integration:read": "See ERP exchanges, machine connections and webhooks",
     "integration:write": "Configure ERP exchange, machine connections and webhooks",
+    "integration:message:send": "Send ERP messages (B2MML or JSON) into the MES",
+    # every service's audit trail: read and verify its hash chain
+    "workorder:audit:read": "Read and verify the work orders audit trail",
+    "material:audit:read": "Read and verify the material audit trail",
+    "resource:audit:read": "Read and verify the resource audit trail",
+    "quality:audit:read": "Read and verify the quality audit trail",
+    "traceability:audit:read": "Read and verify the traceability audit trail",
+    "reporting:audit:read": "Read and verify the reporting audit trail",
+    "integration:audit:read": "Read and verify the integration audit trail",
 }
+_AUDIT_READ = tuple(p for p in PERMISSIONS if p.endswith(":audit:read") and not p.startswith("auth:"))
 
 _READ_ALL = (
     "auth:signature:read",
@@ -133,9 +146,12 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "quality:nc:write",
             "quality:nc:disposition",
             "quality:capa:write",
+            "quality:inspection:waive",
+            "quality:gauge:write",
             "material:lot:hold",
             "traceability:recall",
             "auth:audit:read",
+            *_AUDIT_READ,
         ),
     ),
     "maintenance": (
@@ -167,6 +183,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "resource:downtime:write",
             "quality:inspection:record",
             "integration:read",
+            "integration:message:send",
         ),
     ),
 }
