@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
+
 from mes.platform.testing import Harness
 
 from .conftest import R, Seed, call
@@ -99,3 +101,65 @@ async def test_bad_calendar_input_is_refused(harness: Harness, plant: Seed) -> N
     )
     assert r.status_code == 422
     assert (await call(harness, "GET", "/equipment/LINE-1/calendar"))["time_zone"] == "Europe/Paris"
+
+
+async def test_wall_clock_times_with_an_offset_are_refused_for_shifts_and_breaks_alike(
+    harness: Harness, plant: Seed
+) -> None:
+    """Issue 10.2: a break at "10:00Z" was stored with its offset (the shift's was dropped), and
+    planned-windows then failed with a 500. Times of day are wall-clock times of the calendar's
+    zone: an offset is refused, the same for shifts and breaks, and nothing is stored."""
+    await plant()
+    auth = harness.auth("resource:shift:write", "resource:read")
+    early = {"name": "early", "weekdays": [1, 2, 3, 4, 5], "start": "06:00", "end": "14:00"}
+    for bad in (
+        {**early, "breaks": [{"start": "10:00Z", "end": "10:30Z"}]},
+        {**early, "breaks": [{"start": "10:00", "end": "10:30+02:00"}]},
+        {**early, "start": "06:00Z"},
+        {**early, "end": "14:00:00+01:00"},
+        {**early, "start": "6:00"},
+        {**early, "start": "06:00:00.5"},
+        {**early, "start": 21600},
+        {**early, "start": "24:00"},
+    ):
+        r = await harness.client.put(
+            f"{R}/equipment/LINE-1/calendar", json={"patterns": [bad]}, headers=auth
+        )
+        assert r.status_code == 422, (bad, r.text)
+        assert r.json()["code"] == "validation_failed"
+    r = await harness.client.get(f"{R}/equipment/LINE-1/calendar", headers=auth)
+    assert r.status_code == 404  # nothing was stored
+    # the same calendar without offsets is stored, read back as it was written, and planned
+    good = {**early, "breaks": [{"start": "10:00", "end": "10:30"}]}
+    stored = await call(harness, "PUT", "/equipment/LINE-1/calendar", {"patterns": [good]})
+    assert stored["patterns"][0] == {**good, "valid_from": None, "valid_to": None}
+    monday = await call(harness, "GET", "/equipment/PRESS-4/planned-windows?start=2026-06-01T00:00:00Z&end=2026-06-02T00:00:00Z")  # fmt: skip
+    assert monday["minutes"] == 450
+    assert [(w["start"], w["end"]) for w in monday["windows"]] == [
+        ("2026-06-01T04:00:00Z", "2026-06-01T08:00:00Z"),  # 06:00 to 10:00 in Paris, summer time
+        ("2026-06-01T08:30:00Z", "2026-06-01T12:00:00Z"),
+    ]
+    # a break stored with its offset before the fix reads as its wall clock, like shift times did
+    async with harness.db("resource").transaction() as s:
+        await s.execute(
+            text("""UPDATE shift_pattern SET breaks = '[{"start": "10:00:00Z", "end": "10:30:00Z"}]'""")
+        )
+    assert (await call(harness, "GET", "/equipment/LINE-1/calendar"))["patterns"][0]["breaks"] == [
+        {"start": "10:00", "end": "10:30"}
+    ]
+    again = await call(harness, "GET", "/equipment/PRESS-4/planned-windows?start=2026-06-01T00:00:00Z&end=2026-06-02T00:00:00Z")  # fmt: skip
+    assert again == monday
+
+
+async def test_times_of_day_in_the_openapi_schema_match_what_is_answered(harness: Harness) -> None:
+    """Issue 10.2: the schema said `format: time` (RFC 3339: an offset is required) while answers
+    are "06:00"; the schema now states the pattern the answers and the input follow."""
+    import re
+
+    r = await harness.client.get(f"{R}/openapi.json")
+    schemas = r.json()["components"]["schemas"]
+    for name, field in (("Break", "start"), ("ShiftPatternIn", "start"), ("ShiftPatternIn", "end")):
+        prop = schemas[name]["properties"][field]
+        assert "format" not in prop, (name, prop)
+        assert prop["type"] == "string" and re.fullmatch(prop["pattern"], "06:00")
+        assert not re.fullmatch(prop["pattern"], "06:00Z")

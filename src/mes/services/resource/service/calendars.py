@@ -26,6 +26,12 @@ from mes.services.resource.schemas.calendars import (
 MAX_SPAN = timedelta(days=400)
 
 
+def _stored_time(text: str) -> time:
+    """A break as stored; one stored before offsets were refused ("10:00:00Z") keeps its wall
+    clock and loses the offset, as shift times always did (ADR 15)."""
+    return time.fromisoformat(text).replace(tzinfo=None)
+
+
 def _pattern_in(p: ShiftPattern) -> ShiftPatternIn:
     return ShiftPatternIn(
         name=p.name,
@@ -33,7 +39,7 @@ def _pattern_in(p: ShiftPattern) -> ShiftPatternIn:
         start=p.start,
         end=p.end,
         breaks=[
-            Break(start=time.fromisoformat(b["start"]), end=time.fromisoformat(b["end"])) for b in p.breaks
+            Break(start=_stored_time(b["start"]), end=_stored_time(b["end"])) for b in p.breaks
         ],
         valid_from=p.valid_from,
         valid_to=p.valid_to,
@@ -169,7 +175,7 @@ async def windows_of(session: AsyncSession, eq: Equipment, start: datetime, end:
             weekdays=frozenset(p.weekdays),
             start=p.start,
             end=p.end,
-            breaks=tuple((time.fromisoformat(b["start"]), time.fromisoformat(b["end"])) for b in p.breaks),
+            breaks=tuple((_stored_time(b["start"]), _stored_time(b["end"])) for b in p.breaks),
             valid_from=p.valid_from,
             valid_to=p.valid_to,
         )
