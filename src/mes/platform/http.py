@@ -103,7 +103,9 @@ class ServiceDirectory:
         if info.name not in self._clients:
             if self._asgi_app is not None:
                 http = httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=self._asgi_app),
+                    # a failing service answers 500 in process as it would over the network,
+                    # instead of raising its exception into the calling service's request
+                    transport=httpx.ASGITransport(app=self._asgi_app, raise_app_exceptions=False),
                     base_url="http://embedded",
                     timeout=self._timeout,
                 )
