@@ -1,9 +1,11 @@
 """Acceptance 4: the dispatch list and a small finite-capacity schedule, against a hand computation."""
 
+from sqlalchemy import text
+
 from mes.contracts.quality import WorkOrderHoldRequested
 from mes.platform.events import Envelope
 
-from .conftest import Plant, W, ok
+from .conftest import SETUP, Plant, R, W, ok
 
 MONDAY = "2030-01-07T06:00:00Z"  # shifts: Monday to Friday 06:00-14:00 UTC
 
@@ -101,3 +103,42 @@ async def test_dispatch_list_order_and_why_operations_cant_start(plant: Plant) -
     }
     assert not any(i["can_start"] for i in mould["items"])
     assert "Sink marks (NCR-7)" in mould["items"][1]["blocked_by"][0]["detail"]
+
+
+async def test_a_calendar_that_cant_be_planned_never_fails_release_hold_or_resume(plant: Plant) -> None:
+    """Issue 10.2: with a calendar resource could not plan on a work center, release, resume and
+    recompute answered 500 and the order stayed planned. ADR 11: a failing planning call never
+    fails the change; the schedule catches up at the next recompute."""
+    setup = plant.h.auth(*SETUP)
+    early = {"name": "early", "weekdays": [1, 2, 3, 4, 5], "start": "06:00", "end": "14:00"}
+    offset = {"time_zone": "UTC", "patterns": [{**early, "breaks": [{"start": "10:00Z", "end": "10:30Z"}]}]}
+    r = await plant.h.client.put(f"{R}/equipment/WC-ASSY/calendar", json=offset, headers=setup)
+    assert r.status_code == 422, r.text  # the issue's calendar is refused now
+    ok(await plant.h.client.put(f"{R}/equipment/WC-ASSY/calendar", json={"time_zone": "UTC", "patterns": [early]}, headers=setup))
+    # resource fails on this work center's calendar (a zone its time-zone database no longer has)
+    where = "equipment_id = (SELECT id FROM equipment WHERE code = 'WC-ASSY')"
+    async with plant.h.db("resource").transaction() as s:
+        await s.execute(text(f"UPDATE shift_calendar SET time_zone = 'Mars/Olympus' WHERE {where}"))
+    order = await plant.order("WO-1", "10")  # released through the API
+    assert (order["status"], order["planned_start"]) == ("released", None)
+    held = await plant.post(f"{W}/orders/WO-1/hold", {"reason": "Customer call"}, plant.planner())
+    assert held["status"] == "on_hold"
+    resumed = await plant.post(f"{W}/orders/WO-1/resume", {}, plant.planner())
+    assert (resumed["status"], resumed["planned_start"]) == ("released", None)
+    r = await plant.h.client.post(f"{W}/schedule/recompute", json={"start": MONDAY}, headers=plant.planner())
+    assert r.status_code == 503 and r.json()["code"] == "planning_unavailable", r.text
+    # the calendar is repaired: the next recompute plans the order
+    async with plant.h.db("resource").transaction() as s:
+        await s.execute(text(f"UPDATE shift_calendar SET time_zone = 'UTC' WHERE {where}"))
+    plan = await plant.post(f"{W}/schedule/recompute", {"start": MONDAY}, plant.planner())
+    assert [(o["work_order"], o["planned_start"]) for o in plan["orders"]] == [("WO-1", MONDAY)]
+    audit = await _audit_actions(plant, "WO-1")
+    assert audit == ["work_order.created", "work_order.release", "work_order.hold", "work_order.resume"]
+
+
+async def _audit_actions(plant: Plant, number: str) -> list[str]:
+    async with plant.h.db("work-orders").transaction() as s:
+        rows = await s.execute(
+            text("SELECT action FROM audit_log WHERE entity_id = :n ORDER BY id"), {"n": number}
+        )
+        return [r.action for r in rows]

@@ -1,6 +1,6 @@
 """Errors of the work orders service; `code` is stable, clients branch on it."""
 
-from mes.platform.errors import Conflict, NotFound, Unprocessable
+from mes.platform.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
 
 
 class ProductNotFound(NotFound):
@@ -81,3 +81,9 @@ class InvalidFloorChange(Conflict):
 
 class NoOutput(Conflict):
     code = "no_output"
+
+
+class PlanningUnavailable(ServiceUnavailable):
+    """Resource could not give a work center's shift windows; the schedule stays as it was."""
+
+    code = "planning_unavailable"

@@ -6,13 +6,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import structlog
+from pydantic import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.errors import DomainError
 from mes.platform.events import utcnow
+from mes.platform.http import RemoteError
 from mes.services.work_orders.catalog import remote
 from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders.errors import PlanningUnavailable
 from mes.services.work_orders.models import Operation, WorkOrder
 from mes.services.work_orders.models.scheduling import Job, Step, schedule
 from mes.services.work_orders.schemas.planning import ScheduledOperation, ScheduledOrder, ScheduleRead
@@ -47,6 +50,32 @@ async def _jobs(session: AsyncSession) -> tuple[list[WorkOrder], dict[str, list[
     return orders, ops
 
 
+async def _windows(
+    caller: Caller, centers: list[str], origin: datetime, end: datetime
+) -> dict[str, list[tuple[datetime, datetime]]]:
+    """Each work center's planned windows from resource; PlanningUnavailable when it can't say."""
+    windows: dict[str, list[tuple[datetime, datetime]]] = {}
+    for wc in centers:
+        try:
+            found = await remote.planned_windows(caller, wc, origin, end)
+        except RemoteError as e:
+            if e.status < 500:
+                raise  # the caller's problem (no permission, unknown work center): passed on
+            raise PlanningUnavailable(
+                f"Resource could not give the shift windows of {wc} ({e.code}: {e.detail}); "
+                "the schedule stays as it was.",
+                work_center=wc,
+            ) from e
+        except ValidationError as e:  # an answer that is not what resource's schema says
+            raise PlanningUnavailable(
+                f"Resource answered the shift windows of {wc} in an unexpected form; "
+                "the schedule stays as it was.",
+                work_center=wc,
+            ) from e
+        windows[wc] = [(w.start, w.end) for w in found]
+    return windows
+
+
 async def recompute(
     session: AsyncSession, caller: Caller, start: datetime | None = None, horizon_days: int = 28
 ) -> ScheduleRead:
@@ -54,9 +83,8 @@ async def recompute(
     origin = start or utcnow()
     end = origin + timedelta(days=horizon_days)
     orders, ops = await _jobs(session)
-    windows: dict[str, list[tuple[datetime, datetime]]] = {}
-    for wc in sorted({op.work_center for group in ops.values() for op in group}):
-        windows[wc] = [(w.start, w.end) for w in await remote.planned_windows(caller, wc, origin, end)]
+    centers = sorted({op.work_center for group in ops.values() for op in group})
+    windows = await _windows(caller, centers, origin, end)
     jobs = [
         Job(
             o.number,
@@ -104,8 +132,9 @@ async def recompute(
 
 
 async def recompute_quietly(session: AsyncSession, caller: Caller) -> None:
-    """After an order changed: a schedule that can't be computed now (resource unreachable, the
-    caller may not read shift calendars) must not refuse the change; it stays as it was."""
+    """After an order changed: a schedule that can't be computed now (resource unreachable or
+    failing, the caller may not read shift calendars) must not refuse the change; it stays as it
+    was until the next recompute (ADR 11)."""
     try:
         await recompute(session, caller)  # fails, if at all, before it changes anything
     except DomainError as e:
