@@ -122,9 +122,7 @@ async def test_wall_clock_times_with_an_offset_are_refused_for_shifts_and_breaks
         {**early, "start": 21600},
         {**early, "start": "24:00"},
     ):
-        r = await harness.client.put(
-            f"{R}/equipment/LINE-1/calendar", json={"patterns": [bad]}, headers=auth
-        )
+        r = await harness.client.put(f"{R}/equipment/LINE-1/calendar", json={"patterns": [bad]}, headers=auth)
         assert r.status_code == 422, (bad, r.text)
         assert r.json()["code"] == "validation_failed"
     r = await harness.client.get(f"{R}/equipment/LINE-1/calendar", headers=auth)

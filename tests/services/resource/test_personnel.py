@@ -169,3 +169,27 @@ async def test_people_skills_and_requirements_can_be_listed_and_a_requirement_re
     async with harness.db("resource").transaction() as s:
         removed = (await s.execute(text("SELECT actor, old->>'skill' FROM audit_log WHERE action = 'requirement.removed'"))).all()  # fmt: skip
     assert [tuple(r) for r in removed] == [("trainer-bo", "PRESS-SAFETY")]
+
+
+async def test_the_check_needs_a_machine_of_the_work_center_the_work_is_routed_to(
+    harness: Harness, plant: Seed
+) -> None:
+    """Issue 10.1: the check ran on whatever node it was given, so a machine of another work center
+    or the enterprise node escaped the requirements of the work center the operation belongs to."""
+    await plant()
+    await _operator(harness)  # LINE-1 requires press safety, which op-li doesn't hold
+
+    async def reasons(equipment: str, work_center: str | None) -> list[str]:
+        body = {"username": "op-li", "equipment_code": equipment, "work_center": work_center, "skills": []}
+        result = await call(harness, "POST", "/authorizations/check", body)
+        return [r["code"] for r in result["reasons"]]
+
+    assert await reasons("PRESS-4", "LINE-1") == ["skill_missing"]
+    assert await reasons("ROBOT-7", "LINE-1") == ["equipment_not_in_work_center"]
+    assert await reasons("ACME", None) == ["equipment_not_a_machine"]
+    assert await reasons("MOULDING", "LINE-1") == ["equipment_not_a_machine"]
+    assert await reasons("LINE-1", "LINE-1") == ["equipment_not_a_machine", "skill_missing"]  # it has presses
+    assert await reasons("ROBOT-7", "LINE-2") == []
+    await call(harness, "POST", "/equipment", {"code": "LINE-3", "name": "Line 3", "level": "work_center", "parent_code": "MOULDING"})  # fmt: skip
+    assert await reasons("LINE-3", "LINE-3") == []  # no machines: the work center is the equipment
+    assert await reasons("LINE-3", "LINE-1") == ["equipment_not_in_work_center"]

@@ -23,9 +23,7 @@ def _wall_clock(value: Any) -> time:
         return value
     if isinstance(value, str) and _WALL_CLOCK.fullmatch(value):
         return time.fromisoformat(value)
-    raise ValueError(
-        "a wall-clock time hh:mm (or hh:mm:ss) in the calendar's time zone, without an offset"
-    )
+    raise ValueError("a wall-clock time hh:mm (or hh:mm:ss) in the calendar's time zone, without an offset")
 
 
 def _hh_mm(value: time) -> str:

@@ -79,7 +79,22 @@ class SkillNeed(Schema):
 
 class AuthorizationCheck(Schema):
     username: Annotated[str, Field(min_length=1, max_length=200)]
-    equipment_code: Annotated[str, Field(min_length=1, max_length=64)]
+    equipment_code: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="A machine, or a work center without machines; an enterprise, site or area is refused",
+        ),
+    ]
+    work_center: Annotated[
+        str | None,
+        Field(
+            min_length=1,
+            max_length=64,
+            description="The work center the operation is routed to: the equipment must be it or one of its machines",
+        ),
+    ] = None
     operation: Annotated[str | None, Field(max_length=64)] = None
     skills: Annotated[list[SkillNeed], Field(max_length=100)] = []
     at: AwareDatetime | None = None

@@ -11,14 +11,50 @@ from mes.contracts.resource import QualificationExpired
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
 from mes.services.resource import queries
-from mes.services.resource.models import Person, Qualification, Skill, SkillRequirement
+from mes.services.resource.models import Equipment, Person, Qualification, Skill, SkillRequirement
 from mes.services.resource.models.states import UNAVAILABLE
 from mes.services.resource.schemas.people import AuthorizationCheck, AuthorizationResult, Reason
+
+
+async def _placement(session: AsyncSession, eq: Equipment, work_center: str | None) -> list[Reason]:
+    """Work runs on a machine (or a work center without machines) of the work center it is routed
+    to: otherwise the requirements of that work center would not apply (issue 10, ADR 15)."""
+    if eq.level not in ("work_center", "equipment"):
+        return [
+            Reason(
+                code="equipment_not_a_machine",
+                detail=f"{eq.code} is a node at the {eq.level} level of the plant, not a machine: "
+                "name the machine the work runs on.",
+            )
+        ]
+    if eq.level == "work_center":
+        machine = await session.scalar(
+            select(Equipment.code)
+            .where(Equipment.path.startswith(eq.path + "/", autoescape=True), Equipment.level == "equipment")
+            .order_by(Equipment.path)
+            .limit(1)
+        )
+        if machine is not None:
+            return [
+                Reason(
+                    code="equipment_not_a_machine",
+                    detail=f"Work center {eq.code} has machines ({machine}, ...): name the one the work runs on.",
+                )
+            ]
+    if work_center is not None and work_center not in eq.ancestor_codes():
+        return [
+            Reason(
+                code="equipment_not_in_work_center",
+                detail=f"{eq.code} is not part of work center {work_center}.",
+            )
+        ]
+    return []
 
 
 async def check(session: AsyncSession, body: AuthorizationCheck) -> AuthorizationResult:
     eq = await queries.equipment(session, body.equipment_code)
     chain = await queries.lineage(session, eq)
+    reasons: list[Reason] = await _placement(session, eq, body.work_center)
     at = body.at or datetime.now(UTC)
     tz = queries.inherited(chain, "time_zone")
     today: date = at.astimezone(queries.zone(str(tz)) if tz else UTC).date()
@@ -35,7 +71,6 @@ async def check(session: AsyncSession, body: AuthorizationCheck) -> Authorizatio
         select(Skill.code, SkillRequirement.min_level).join(Skill).where(scope)
     ):
         needed[code] = max(level, needed.get(code, 0))
-    reasons: list[Reason] = []
     person = await session.scalar(select(Person).where(Person.username == body.username))
     if person is None or not person.active:
         what = "is not active" if person else "is not known to the resource service"

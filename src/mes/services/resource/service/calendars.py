@@ -38,9 +38,7 @@ def _pattern_in(p: ShiftPattern) -> ShiftPatternIn:
         weekdays=sorted(p.weekdays),
         start=p.start,
         end=p.end,
-        breaks=[
-            Break(start=_stored_time(b["start"]), end=_stored_time(b["end"])) for b in p.breaks
-        ],
+        breaks=[Break(start=_stored_time(b["start"]), end=_stored_time(b["end"])) for b in p.breaks],
         valid_from=p.valid_from,
         valid_to=p.valid_to,
     )
