@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from sqlalchemy import text
+
 from .conftest import SETUP, M, Plant, R, W, ok
 
 
@@ -314,3 +316,100 @@ async def test_each_serial_records_exactly_its_components(plant: Plant) -> None:
     assert all(o["serial"] for o in built["outputs"])
     assert (await plant.lot("FAN-0002"))["quantity"] == "1"
     assert (await plant.lot("R-001"))["quantity"] == "99.6"
+
+
+async def _audit(plant: Plant, action: str) -> list[tuple[str, str, dict]]:  # type: ignore[type-arg]
+    async with plant.h.db("work-orders").transaction() as s:
+        rows = await s.execute(
+            text("SELECT actor, entity_id, new FROM audit_log WHERE action = :a ORDER BY id"), {"a": action}
+        )
+        return [(r.actor, r.entity_id, r.new) for r in rows]
+
+
+async def test_the_equipment_must_be_a_machine_of_the_operations_work_center(plant: Plant) -> None:
+    """Issue 10.1: a start on a machine of another work center, on the work center itself while
+    it has machines, or on the enterprise node escaped the work center's requirements."""
+    admin = plant.h.auth(*SETUP)
+    await plant.post(f"{R}/skills", {"code": "PRESS-SAFETY", "name": "Press safety"}, admin, 201)
+    requirement = {"equipment_code": "WC-MOULD", "skill": "PRESS-SAFETY", "min_level": 1}
+    await plant.post(f"{R}/requirements", requirement, admin, 201)
+    await plant.order("WO-1", "10")
+    before = await _snapshot(plant)
+    for equipment, code, reason in (
+        ("ASSY-1", "wrong_equipment", "equipment_not_in_work_center"),  # a bench of assembly
+        ("ACME", "wrong_equipment", "equipment_not_a_machine"),  # the enterprise
+        ("PLANT-1", "wrong_equipment", "equipment_not_a_machine"),
+        ("PROD", "wrong_equipment", "equipment_not_a_machine"),
+        ("WC-MOULD", "wrong_equipment", "equipment_not_a_machine"),  # it has presses: name one
+        ("IMM-1", "operator_not_qualified", "skill_missing"),  # the work center's requirement
+    ):
+        body = _problem(await plant.op("WO-1", "10", "start", {"equipment": equipment}), 409, code)
+        assert reason in [r["code"] for r in body["reasons"]], body
+        assert await _snapshot(plant) == before
+    # no equipment named and none assigned: the work center, which has presses, is refused too
+    _problem(await plant.op("WO-1", "10", "start", {}), 409, "wrong_equipment")
+    # qualified now: the press of the work center starts
+    await plant.post(f"{R}/persons/op-ana/qualifications", {"skill": "PRESS-SAFETY", "level": 1}, admin)
+    started = ok(await plant.op("WO-1", "10", "start", {"equipment": "IMM-2"}))
+    assert (started["status"], started["equipment"]) == ("in_progress", "IMM-2")
+
+
+async def test_a_work_center_without_machines_is_its_own_equipment(plant: Plant) -> None:
+    admin = plant.h.auth(*SETUP)
+    body = {"code": "WC-PACK", "name": "Packing", "level": "work_center", "parent_code": "PROD"}
+    await plant.post(f"{R}/equipment", body, admin, 201)
+    await plant.h.deliver()
+    routing = {
+        "version": "2",
+        "operations": [
+            {"seq": 10, "name": "Pack", "work_center": "WC-PACK", "setup_minutes": "0", "run_minutes_per_unit": "1",
+             "skills": [{"code": "ASSEMBLY", "min_level": 1}]},
+        ],
+    }  # fmt: skip
+    await plant.post(f"{W}/products/KIT-100/routings", routing, plant.planner(), 201)
+    await plant.order("WO-P", "5", routing_version="2")
+    _problem(await plant.op("WO-P", "10", "start", {"equipment": "ASSY-1"}), 409, "wrong_equipment")
+    started = ok(await plant.op("WO-P", "10", "start", {}, who="op-ben"))
+    assert started["equipment"] == "WC-PACK"
+
+
+async def test_refused_starts_and_joins_are_on_the_audit_record(plant: Plant) -> None:
+    """Issue 10.4: a start refused for a missing skill or an expired certification left no audit
+    row in any service; the refusal is audited (who, where, why) while the start changes nothing."""
+    admin = plant.h.auth(*SETUP)
+    await plant.post(f"{R}/skills", {"code": "PRESS-SAFETY", "name": "Press safety"}, admin, 201)
+    requirement = {"equipment_code": "WC-MOULD", "skill": "PRESS-SAFETY", "min_level": 1}
+    await plant.post(f"{R}/requirements", requirement, admin, 201)
+    expired = {"skill": "PRESS-SAFETY", "level": 1, "expires_on": "2020-01-31"}
+    await plant.post(f"{R}/persons/op-ana/qualifications", expired, admin)
+    await plant.order("WO-1", "10")
+    before = await _snapshot(plant)
+    body = _problem(
+        await plant.op("WO-1", "10", "start", {"equipment": "IMM-1"}), 409, "operator_not_qualified"
+    )
+    assert [r["code"] for r in body["reasons"]] == ["certification_expired"]
+    _problem(
+        await plant.op("WO-1", "10", "start", {"equipment": "IMM-1"}, who="op-carl"),
+        409,
+        "operator_not_qualified",
+    )
+    _problem(
+        await plant.op("WO-1", "10", "start", {"equipment": "ASSY-1"}, who="op-ben"), 409, "wrong_equipment"
+    )
+    assert await _snapshot(plant) == before  # nothing started, nothing announced
+    refused = await _audit(plant, "operation.start_refused")
+    assert [(actor, entity, new["equipment"], new["code"]) for actor, entity, new in refused] == [
+        ("op-ana", "WO-1/10", "IMM-1", "operator_not_qualified"),
+        ("op-carl", "WO-1/10", "IMM-1", "operator_not_qualified"),
+        ("op-ben", "WO-1/10", "ASSY-1", "wrong_equipment"),
+    ]
+    assert [r["code"] for r in refused[0][2]["reasons"]] == ["certification_expired"]
+    assert {"skill_missing"} <= {r["code"] for r in refused[1][2]["reasons"]}
+    # renewed, op-ana starts; op-carl, without the moulding skill, can't join: audited too
+    await plant.post(f"{R}/persons/op-ana/qualifications", {**expired, "expires_on": "2099-12-31"}, admin)
+    ok(await plant.op("WO-1", "10", "start", {"equipment": "IMM-1"}))
+    _problem(await plant.op("WO-1", "10", "join", {}, who="op-carl"), 409, "operator_not_qualified")
+    joins = await _audit(plant, "operation.join_refused")
+    assert [(a, e, n["equipment"]) for a, e, n in joins] == [("op-carl", "WO-1/10", "IMM-1")]
+    order = await plant.get_order("WO-1")
+    assert [c["operator"] for c in order["operations"][0]["labour"]] == ["op-ana"]

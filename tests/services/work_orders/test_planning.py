@@ -114,7 +114,11 @@ async def test_a_calendar_that_cant_be_planned_never_fails_release_hold_or_resum
     offset = {"time_zone": "UTC", "patterns": [{**early, "breaks": [{"start": "10:00Z", "end": "10:30Z"}]}]}
     r = await plant.h.client.put(f"{R}/equipment/WC-ASSY/calendar", json=offset, headers=setup)
     assert r.status_code == 422, r.text  # the calendar is refused now
-    ok(await plant.h.client.put(f"{R}/equipment/WC-ASSY/calendar", json={"time_zone": "UTC", "patterns": [early]}, headers=setup))
+    ok(
+        await plant.h.client.put(
+            f"{R}/equipment/WC-ASSY/calendar", json={"time_zone": "UTC", "patterns": [early]}, headers=setup
+        )
+    )
     # resource fails on this work center's calendar (a zone its time-zone database no longer has)
     where = "equipment_id = (SELECT id FROM equipment WHERE code = 'WC-ASSY')"
     async with plant.h.db("resource").transaction() as s:

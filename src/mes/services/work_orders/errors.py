@@ -49,6 +49,12 @@ class EquipmentUnavailable(Conflict):
     code = "equipment_unavailable"
 
 
+class WrongEquipment(Conflict):
+    """Not a machine of the operation's work center (or that work center, when it has none)."""
+
+    code = "wrong_equipment"
+
+
 class OverTolerance(Conflict):
     code = "over_tolerance"
 

@@ -151,13 +151,20 @@ async def produce(caller: Caller, body: dict[str, Any], key: str) -> LotInfo:
 
 
 async def authorize(
-    caller: Caller, username: str, equipment: str, operation: str, skills: list[dict[str, Any]]
+    caller: Caller,
+    username: str,
+    equipment: str,
+    work_center: str,
+    operation: str,
+    skills: list[dict[str, Any]],
 ) -> AuthorizationResult:
-    """May `username` run `operation` on `equipment` now (qualified, equipment available)?"""
+    """May `username` run `operation` on `equipment` now (a machine of `work_center`, qualified
+    for every requirement on its path, equipment available)?"""
     client = caller.directory.client("resource")
     body = {
         "username": username,
         "equipment_code": equipment,
+        "work_center": work_center,
         "operation": operation[:64],
         "skills": [{"code": s["code"], "min_level": s.get("min_level", 1)} for s in skills],
         "at": None,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
+from mes.platform.errors import DomainError
 from mes.services.work_orders.catalog import remote
 from mes.services.work_orders.catalog.remote import Caller
 from mes.services.work_orders.errors import (
@@ -17,6 +18,7 @@ from mes.services.work_orders.errors import (
     InvalidTransition,
     OperatorNotQualified,
     QualityHold,
+    WrongEquipment,
 )
 from mes.services.work_orders.models import Labour, Operation, WorkOrder
 from mes.services.work_orders.models.orders import EXECUTABLE
@@ -55,16 +57,52 @@ def executable(order: WorkOrder) -> None:
         raise QualityHold(f"Quality holds work order {order.number}: {order.quality_hold}.")
 
 
-async def authorize(caller: Caller, operator: str, equipment: str, op: Operation) -> None:
-    """Through resource: the operator holds the skills and the equipment is available now."""
-    result = await remote.authorize(caller, operator, equipment, op.name, op.skills)
+WRONG_EQUIPMENT = frozenset({"equipment_not_a_machine", "equipment_not_in_work_center"})
+
+
+async def authorize(
+    session: AsyncSession,
+    caller: Caller,
+    order: WorkOrder,
+    op: Operation,
+    equipment: str,
+    action: str,
+) -> None:
+    """Through resource: `equipment` is a machine of the operation's work center, the operator
+    holds every skill its path and the routing require, and it is available now.
+
+    Call it before changing anything: a refusal is audited (`operation.<action>_refused`) and
+    that audit row is committed with the 409 (the error keeps the unit of work's changes)."""
+    operator = caller.subject
+    result = await remote.authorize(caller, operator, equipment, op.work_center, op.name, op.skills)
     if result.allowed:
         return
     reasons = [r.model_dump() for r in result.reasons]
+    codes = {r.code for r in result.reasons}
     detail = "; ".join(r.detail for r in result.reasons) or "not allowed"
-    if any(r.code == "equipment_unavailable" for r in result.reasons):
-        raise EquipmentUnavailable(f"{equipment} can't run {op.key} now: {detail}", reasons=reasons)
-    raise OperatorNotQualified(f"{operator} may not run {op.key} on {equipment}: {detail}", reasons=reasons)
+    error: DomainError
+    if codes & WRONG_EQUIPMENT:
+        error = WrongEquipment(
+            f"{op.key} runs at work center {op.work_center}; it can't run on {equipment}: {detail}",
+            reasons=reasons,
+        )
+    elif "equipment_unavailable" in codes:
+        error = EquipmentUnavailable(f"{equipment} can't run {op.key} now: {detail}", reasons=reasons)
+    else:
+        error = OperatorNotQualified(
+            f"{operator} may not run {op.key} on {equipment}: {detail}", reasons=reasons
+        )
+    await audit_op(
+        session,
+        order,
+        op,
+        operator,
+        f"{action}_refused",
+        new={"equipment": equipment, "code": error.code, "reasons": reasons},
+        reason=detail,
+    )
+    error.keeps_changes = True
+    raise error
 
 
 async def open_clocks(session: AsyncSession, op: Operation) -> list[Labour]:

@@ -10,6 +10,7 @@ from mes.platform.events import record_event, utcnow
 from mes.services.work_orders.catalog.remote import Caller
 from mes.services.work_orders.errors import InvalidTransition, NotClockedIn, PreviousOperationOpen
 from mes.services.work_orders.models import Labour, Pause
+from mes.services.work_orders.models.orders import op_next_status
 from mes.services.work_orders.queries.orders import operation_read, predecessors
 from mes.services.work_orders.schemas.orders import OperationRead, Start
 from mes.services.work_orders.service.common import (
@@ -30,14 +31,15 @@ async def start_operation(
 ) -> OperationRead:
     order, ops, op = await load(session, number, key)
     executable(order)
-    op.transition("start")
+    op_next_status(op.status, "start", op.key)  # checked now, changed once authorized
     waiting = [p.key for p in predecessors(ops, op) if p.status != "completed"]
     if waiting:
         raise PreviousOperationOpen(
             f"Operation {op.key} can't start before {', '.join(waiting)} is completed.", waiting_for=waiting
         )
     equipment = data.equipment or op.equipment or op.work_center
-    await authorize(caller, caller.subject, equipment, op)
+    await authorize(session, caller, order, op, equipment, "start")  # nothing changed before this
+    op.transition("start")
     now = utcnow()
     op.equipment = equipment
     op.started_at = now
@@ -73,7 +75,7 @@ async def join_operation(session: AsyncSession, number: str, key: str, caller: C
     if any(c.operator == caller.subject for c in await open_clocks(session, op)):
         raise InvalidTransition(f"{caller.subject} is already clocked in on {op.key}.", action="join")
     assert op.equipment is not None
-    await authorize(caller, caller.subject, op.equipment, op)
+    await authorize(session, caller, order, op, op.equipment, "join")  # nothing changed before this
     session.add(Labour(operation_id=op.id, operator=caller.subject, clock_in=utcnow()))
     await audit_op(session, order, op, caller.subject, "join")
     await session.flush()
