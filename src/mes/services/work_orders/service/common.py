@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
 from mes.platform.errors import DomainError
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import (
     EquipmentUnavailable,
     InvalidTransition,
@@ -74,7 +74,7 @@ async def authorize(
     Call it before changing anything: a refusal is audited (`operation.<action>_refused`) and
     that audit row is committed with the 409 (the error keeps the unit of work's changes)."""
     operator = caller.subject
-    result = await remote.authorize(caller, operator, equipment, op.work_center, op.name, op.skills)
+    result = await clients.authorize(caller, operator, equipment, op.work_center, op.name, op.skills)
     if result.allowed:
         return
     reasons = [r.model_dump() for r in result.reasons]

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.platform.errors import DomainError
 from mes.platform.events import utcnow
 from mes.platform.http import RemoteError
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import PlanningUnavailable
 from mes.services.work_orders.models import Operation, WorkOrder
 from mes.services.work_orders.models.scheduling import Job, Step, schedule
@@ -57,7 +57,7 @@ async def _windows(
     windows: dict[str, list[tuple[datetime, datetime]]] = {}
     for wc in centers:
         try:
-            found = await remote.planned_windows(caller, wc, origin, end)
+            found = await clients.planned_windows(caller, wc, origin, end)
         except RemoteError as e:
             if e.status < 500:
                 raise  # the caller's problem (no permission, unknown work center): passed on
