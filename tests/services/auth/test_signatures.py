@@ -132,3 +132,29 @@ async def test_someone_elses_credentials_or_a_wrong_password_are_refused_and_aud
     assert (await _sign(h, vera, username="vera")).status_code == 403
     r = await h.client.get(f"{A}/signatures", headers=vera, params={"record_type": "batch_record"})
     assert r.status_code == 200 and r.json()["total"] == 0
+
+
+async def test_a_signature_refused_because_the_account_is_locked_is_on_the_records_audit(
+    auth_harness: AuthHarness, make_user: MakeUser
+) -> None:
+    """Issue 10.4: refusals of e-signatures are part of the record an auditor asks for; a
+    signature refused by the lockout was audited against the account only, not the record."""
+    h = auth_harness
+    await make_user("quinn", "quality")
+    quinn = await h.login("quinn", USER_PASSWORD)
+    for _ in range(5):  # someone guesses quinn's password at the login: the account locks
+        await h.client.post(f"{A}/login", json={"username": "quinn", "password": "not-the-password-at-all"})
+    r = await _sign(h, quinn, username="quinn")
+    assert r.status_code == 429 and r.json()["code"] == "sign_in_locked", r.text
+    async with h.db("auth").transaction() as s:
+        count = await s.scalar(text("SELECT count(*) FROM signatures"))
+        refused = (
+            await s.execute(
+                text(
+                    "SELECT actor, entity_type, entity_id, new->>'reason', new->>'meaning' FROM audit_log"
+                    " WHERE action = 'signature.refused' ORDER BY id"
+                )
+            )
+        ).all()
+    assert count == 0
+    assert refused == [("quinn", "batch_record", "B-2026-118", "locked", "released")]

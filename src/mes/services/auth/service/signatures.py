@@ -26,6 +26,7 @@ from mes.services.auth.errors import (
     SignatureNotFound,
     SignatureRefused,
     SignatureUsernameRequired,
+    SignInLocked,
 )
 from mes.services.auth.models import Signature, TokenFamily, User
 from mes.services.auth.schemas import SignatureCreate, SignatureRead, SignatureVerification
@@ -65,6 +66,11 @@ async def _refuse(
     reason: str,
 ) -> None:
     """Audited on the record, then counted against the named account (which may lock it)."""
+    await _audit_refused(session, who, data, reason)
+    await guard.failed(session, strikes, attempt, reason)
+
+
+async def _audit_refused(session: AsyncSession, who: Principal, data: SignatureCreate, reason: str) -> None:
     await append_audit(
         session,
         actor=who.subject,
@@ -73,7 +79,6 @@ async def _refuse(
         entity_id=data.record_id,
         new={"reason": reason, "meaning": data.meaning},
     )
-    await guard.failed(session, strikes, attempt, reason)
 
 
 async def sign(
@@ -89,7 +94,11 @@ async def sign(
     typed = (data.username or who.subject).strip().lower()
     user = await session.scalar(select(User).where(User.username == typed))
     attempt = Attempt("signature", typed, client, user.username if user else None)
-    await guard.refuse_if_locked(session, strikes, attempt)
+    try:
+        await guard.refuse_if_locked(session, strikes, attempt)
+    except SignInLocked:  # on the record's audit too, not only the account's (issue 10.4)
+        await _audit_refused(session, who, data, "locked")
+        raise
     if typed != who.subject:
         await _refuse(session, strikes, attempt, who, data, "not_own_credentials")
         raise SignatureRefused("You can only sign with your own user name and password.")
