@@ -568,7 +568,10 @@ export type components = {
         AuthorizationCheck: {
             /** At */
             at?: string | null;
-            /** Equipment Code */
+            /**
+             * Equipment Code
+             * @description A machine, or a work center without machines; an enterprise, site or area is refused
+             */
             equipment_code: string;
             /** Operation */
             operation?: string | null;
@@ -579,6 +582,11 @@ export type components = {
             skills: components["schemas"]["SkillNeed"][];
             /** Username */
             username: string;
+            /**
+             * Work Center
+             * @description The work center the operation is routed to: the equipment must be it or one of its machines
+             */
+            work_center?: string | null;
         };
         /** AuthorizationResult */
         AuthorizationResult: {
@@ -591,12 +599,14 @@ export type components = {
         Break: {
             /**
              * End
-             * Format: time
+             * @description Wall-clock time in the calendar's time zone, without an offset
+             * @example 06:00
              */
             end: string;
             /**
              * Start
-             * Format: time
+             * @description Wall-clock time in the calendar's time zone, without an offset
+             * @example 06:00
              */
             start: string;
         };
@@ -1126,15 +1136,16 @@ export type components = {
             breaks: components["schemas"]["Break"][];
             /**
              * End
-             * Format: time
+             * @description Wall-clock time in the calendar's time zone, without an offset
+             * @example 06:00
              */
             end: string;
             /** Name */
             name: string;
             /**
              * Start
-             * Format: time
              * @description Local start; an end at or before it means the shift ends the next day
+             * @example 06:00
              */
             start: string;
             /** Valid From */
