@@ -108,7 +108,9 @@ def test_w2_example_on_a_night_shift_across_midnight() -> None:
 def test_w2_example_on_the_night_the_clocks_go_back() -> None:
     # Europe/Paris leaves summer time on Sunday 25 October 2026, 03:00 -> 02:00
     night = Pattern("night", frozenset({6}), time(22), time(5))
-    (shift,) = instances([night], PARIS, datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC))
+    (shift,) = instances(
+        [night], PARIS, datetime(2026, 10, 24, tzinfo=UTC), datetime(2026, 10, 26, tzinfo=UTC)
+    )
     assert shift.end - shift.start == timedelta(hours=8)  # 7 h on the wall clock, plus the repeated hour
     assert shift.start == datetime(2026, 10, 24, 20, tzinfo=UTC)
     brk = (datetime(2026, 10, 25, 0, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC))
@@ -145,7 +147,9 @@ def test_the_history_is_the_same_whatever_order_the_events_came_in() -> None:
 
     def seg(minute: int, state: str, until: int | None = None, pub: int = 0) -> Segment:
         end = t0 + timedelta(minutes=until) if until is not None else None
-        return Segment(t0 + timedelta(minutes=minute), end, at(20) + timedelta(minutes=pub), str(pub), state, "X", None)
+        return Segment(
+            t0 + timedelta(minutes=minute), end, at(20) + timedelta(minutes=pub), str(pub), state, "X", None
+        )
 
     # running from 0, down from 60 (current), then a late report: idle 20-30 (until the next report)
     segs = [seg(0, "running", pub=1), seg(60, "down", pub=2), seg(20, "idle", until=30, pub=3)]
