@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from mes.platform.schemas import Schema
 
@@ -197,3 +198,35 @@ class Board(Schema):
 
 class Rebuilt(Schema):
     events: int
+
+
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
+Qty = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+
+
+class HistoricScrap(Schema):
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    quantity: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+
+
+class HistoricYield(Schema):
+    """One yield report from before the MES; importing the same report id again corrects it."""
+
+    report_id: Code
+    work_order: Code
+    product: Code
+    operation: Code
+    work_center: Code
+    equipment: Code
+    at: AwareDatetime
+    good: Qty
+    scrap: Annotated[list[HistoricScrap], Field(max_length=20)] = []
+    rework: Qty = Decimal(0)
+
+
+class YieldImport(Schema):
+    lines: Annotated[list[HistoricYield], Field(min_length=1, max_length=1000)]
+
+
+class Imported(Schema):
+    lines: int
