@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.services.reporting import queries
@@ -134,9 +134,17 @@ async def board(session: AsyncSession, res: Resource, scope: str) -> Board:
                 since = prev.started_at
         reason = state.reason_code if state else None
         if state is not None and state.state == "down":
+            # its stop, or a classification of the open stop (which carries no times yet)
             dt = await session.scalar(
                 select(DowntimeRecord)
-                .where(DowntimeRecord.equipment_code == m.code, DowntimeRecord.started_at == since)
+                .where(
+                    DowntimeRecord.equipment_code == m.code,
+                    or_(
+                        DowntimeRecord.started_at == since,
+                        and_(DowntimeRecord.started_at.is_(None), DowntimeRecord.reason_at >= since),
+                    ),
+                )
+                .order_by(DowntimeRecord.reason_at.desc().nulls_last())
                 .limit(1)
             )
             if dt is not None and dt.reason_code:
