@@ -243,5 +243,5 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
-    await seed_history(s, admin, say, settle or nothing)
+    await seed_history(s, lambda: s.login(username, password), say, settle or nothing)
     return states

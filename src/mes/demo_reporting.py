@@ -12,6 +12,7 @@ import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,20 @@ class Caller(Protocol):
     async def call(
         self, method: str, path: str, body: Any, who: dict[str, str], *, key: str | None = None
     ) -> Any: ...
+
+
+class Admin:
+    """The administrator's headers, signed in again before the access token may run out."""
+
+    def __init__(self, login: Callable[[], Awaitable[dict[str, str]]], every_s: float = 20.0) -> None:
+        self._login, self._every = login, every_s
+        self._headers: dict[str, str] = {}
+        self._at = 0.0
+
+    async def __call__(self) -> dict[str, str]:
+        if not self._headers or monotonic() - self._at > self._every:
+            self._headers, self._at = await self._login(), monotonic()
+        return self._headers
 
 
 def shifts_until(now: datetime, count: int) -> list[tuple[str, datetime, datetime]]:
@@ -98,16 +113,27 @@ def _running_seconds(events: list[tuple[datetime, str, str | None]], end: dateti
 
 
 async def seed_history(
-    s: Caller, admin: dict[str, str], say: Callable[[str], None], settle: Callable[[], Awaitable[Any]]
+    s: Caller,
+    login: Callable[[], Awaitable[dict[str, str]]],
+    say: Callable[[str], None],
+    settle: Callable[[], Awaitable[Any]],
 ) -> None:
+    """Seeds the history; `login` signs the administrator in (again: the run outlasts a token)."""
+    fresh = Admin(login)
     now = datetime.now(UTC).replace(microsecond=0)
     for code, name, parent in REASONS:
         await s.call(
-            "POST", f"{R}/sites/LYON/reason-codes", {"code": code, "name": name, "parent_code": parent}, admin
+            "POST",
+            f"{R}/sites/LYON/reason-codes",
+            {"code": code, "name": name, "parent_code": parent},
+            await fresh(),
         )
     for machine, (product, _, _, ict, _) in MACHINES.items():
         await s.call(
-            "PUT", f"{R}/equipment/{machine}/cycle-times/{product}", {"ideal_cycle_time_s": ict}, admin
+            "PUT",
+            f"{R}/equipment/{machine}/cycle-times/{product}",
+            {"ideal_cycle_time_s": ict},
+            await fresh(),
         )
     shifts = shifts_until(now, PAST_SHIFTS)
     say(f"  history of {len(MACHINES)} machines over {len(shifts)} shifts ...")
@@ -128,14 +154,14 @@ async def seed_history(
                     "POST",
                     f"{R}/equipment/{machine}/state",
                     {"state": state, "at": t.isoformat(), "reason_code": reason},
-                    admin,
+                    await fresh(),
                 )
             if end <= now and key.endswith("late"):  # the plant closes for the night
                 await s.call(
                     "POST",
                     f"{R}/equipment/{machine}/state",
                     {"state": "idle", "at": end.isoformat()},  # no shift at night: outside planned time
-                    admin,
+                    await fresh(),
                 )
             hour = start
             speed = Decimal(str(round(rng.uniform(0.82, 0.97), 3)))
@@ -160,6 +186,6 @@ async def seed_history(
                     )
                 hour += timedelta(hours=1)
     for i in range(0, len(lines), 500):
-        await s.call("POST", f"{P}/imports/yields", {"lines": lines[i : i + 500]}, admin)
+        await s.call("POST", f"{P}/imports/yields", {"lines": lines[i : i + 500]}, await fresh())
     await settle()
     say(f"  {len(lines)} hourly yield reports; {STOPPED[0]} stopped for a {STOPPED[1].lower()}")
