@@ -106,19 +106,35 @@ def _seconds(ws: Iterable[Window]) -> float:
     return sum((e - s).total_seconds() for s, e in ws)
 
 
+def _clip(span: Window, windows: Sequence[Window], start_at: int) -> tuple[list[Window], int]:
+    """`span` within the sorted `windows`, scanning from index `start_at`; returns where the next span may start."""
+    s, e = span
+    i = start_at
+    while i < len(windows) and windows[i][1] <= s:
+        i += 1
+    out: list[Window] = []
+    k = i
+    while k < len(windows) and windows[k][0] < e:
+        a, b = max(s, windows[k][0]), min(e, windows[k][1])
+        if a < b:
+            out.append((a, b))
+        k += 1
+    return out, i
+
+
 def elements(
     intervals: Sequence[Interval], planned: Sequence[Window], stops: Sequence[Stop], now: datetime
 ) -> TimeElements:
-    """Seconds per ISO 22400 element of the history within the planned windows (POT), up to `now`."""
-    planned = [(s, min(e, now)) for s, e in planned if s < now]
+    """Seconds per ISO 22400 element of the history (sorted by start) within the planned windows (POT), up to `now`."""
+    planned = sorted((s, min(e, now)) for s, e in planned if s < now)
     pot = _seconds(planned)
     acc = {"APT": 0.0, "AUST": 0.0, "ADET": 0.0, "ADOT": 0.0, "PDOT": 0.0}
     micro = 0.0
     micro_w = sorted((s.started_at, s.ended_at) for s in stops if s.micro_stop)
     planned_w = sorted((s.started_at, s.ended_at) for s in stops if s.planned and not s.micro_stop)
-    for iv in intervals:
-        span = [(iv.started_at, iv.ended_at or now)]
-        inside = intersect(span, planned)
+    j = 0
+    for iv in sorted(intervals, key=lambda i: i.started_at):
+        inside, j = _clip((iv.started_at, iv.ended_at or now), planned, j)
         secs = _seconds(inside)
         if not secs:
             continue

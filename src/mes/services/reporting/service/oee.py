@@ -8,6 +8,7 @@ their equipment's elements and ideal times first and take the ratios last (time-
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,18 +132,25 @@ class _Data:
 
 async def _load(session: AsyncSession, codes: Sequence[str], start: datetime, end: datetime) -> _Data:
     d = _Data()
-    for iv in await session.scalars(
-        select(StateInterval)
+    cols = (
+        StateInterval.equipment_code,
+        StateInterval.started_at,
+        StateInterval.ended_at,
+        StateInterval.state,
+        StateInterval.element,
+        StateInterval.reason_code,
+    )
+    rows = await session.execute(  # plain rows, not ORM objects: a site's month is many of them
+        select(*cols)
         .where(
             StateInterval.equipment_code.in_(codes),
             StateInterval.started_at < end,
             or_(StateInterval.ended_at.is_(None), StateInterval.ended_at > start),
         )
         .order_by(StateInterval.started_at)
-    ):
-        d.intervals[iv.equipment_code].append(
-            Interval(iv.started_at, iv.ended_at, iv.state, iv.element, iv.reason_code)
-        )
+    )
+    for code, s0, e0, state, element, reason in rows:
+        d.intervals[code].append(Interval(s0, e0, state, element, reason))
     for dt in await session.scalars(
         select(DowntimeRecord).where(
             DowntimeRecord.equipment_code.in_(codes),
@@ -212,8 +220,11 @@ def _cell(
     at: datetime,
 ) -> Cell:
     s, e = span
-    stops = [st for st, _ in d.stops[code]]
-    t = elements(d.intervals[code], windows, stops, at)
+    stops = [st for st, _ in d.stops[code] if st.started_at < e and st.ended_at > s]
+    ivs = d.intervals[code]  # sorted by start: only those overlapping the span
+    lo = max(bisect_left(ivs, s, key=lambda i: i.started_at) - 1, 0)
+    hi = bisect_left(ivs, e, key=lambda i: i.started_at)
+    t = elements(ivs[lo:hi], windows, stops, at)
     failures = [st for st in stops if not st.micro_stop and not st.planned and s <= st.started_at < e]
     cell = Cell(code, key, s, e, t, _counts(code, s, e, d, cts))
     cell.failures = len(failures)
