@@ -35,6 +35,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reporting/imports/yields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import yield history from before the MES (past only); the same report id again corrects it */
+        post: operations["import_yield_history_api_v1_reporting_imports_yields_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reporting/live/stream": {
         parameters: {
             query?: never;
@@ -294,6 +311,53 @@ export type components = {
             target: number | null;
             /** Work Order */
             work_order: string | null;
+        };
+        /** HistoricScrap */
+        HistoricScrap: {
+            /** Quantity */
+            quantity: number | string;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * HistoricYield
+         * @description One yield report from before the MES; importing the same report id again corrects it.
+         */
+        HistoricYield: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Equipment */
+            equipment: string;
+            /** Good */
+            good: number | string;
+            /** Operation */
+            operation: string;
+            /** Product */
+            product: string;
+            /** Report Id */
+            report_id: string;
+            /**
+             * Rework
+             * @default 0
+             */
+            rework: number | string;
+            /**
+             * Scrap
+             * @default []
+             */
+            scrap: components["schemas"]["HistoricScrap"][];
+            /** Work Center */
+            work_center: string;
+            /** Work Order */
+            work_order: string;
+        };
+        /** Imported */
+        Imported: {
+            /** Lines */
+            lines: number;
         };
         /** OeePage */
         OeePage: {
@@ -637,6 +701,11 @@ export type components = {
             /** Work Center */
             work_center: string;
         };
+        /** YieldImport */
+        YieldImport: {
+            /** Lines */
+            lines: components["schemas"]["HistoricYield"][];
+        };
         /** YieldReport */
         YieldReport: {
             /** Operations */
@@ -751,6 +820,84 @@ export interface operations {
             };
             /** @description Malformed request */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    import_yield_history_api_v1_reporting_imports_yields_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["YieldImport"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Imported"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
