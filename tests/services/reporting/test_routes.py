@@ -25,6 +25,9 @@ async def test_bad_input_is_a_problem_and_changes_nothing(plant: Plant) -> None:
     assert r.status_code == 422
     r = await h.client.get(f"{P}/oee", params=DAY | {"end": at(0, day=500).isoformat()}, headers=who)
     assert (r.status_code, r.json()["code"]) == (422, "interval_too_long")
+    far = {"start": "9999-12-01T00:00:00Z", "end": "9999-12-31T00:00:00Z"}
+    r = await h.client.get(f"{P}/oee", params=DAY | far, headers=who)
+    assert (r.status_code, r.json()["code"]) == (422, "interval_out_of_range")
 
 
 async def test_oee_as_csv(plant: Plant) -> None:

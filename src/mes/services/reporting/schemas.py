@@ -201,12 +201,12 @@ class Rebuilt(Schema):
 
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
-Qty = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+Qty = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=18, decimal_places=6)]
 
 
 class HistoricScrap(Schema):
     reason: Annotated[str, Field(min_length=1, max_length=200)]
-    quantity: Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
+    quantity: Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=18, decimal_places=6)]
 
 
 class HistoricYield(Schema):

@@ -22,10 +22,10 @@ from mes.services.reporting.service.projection import receive
 
 async def import_yields(session: AsyncSession, lines: list[HistoricYield], actor: str) -> int:
     now = utcnow()
-    future = [line.report_id for line in lines if line.at > now]
+    future = [line.report_id for line in lines if line.at > now or line.at.year < 1970]
     if future:
         raise InvalidInterval(
-            f"Only the past can be imported; {future[0]} is in the future.", code="future_yield"
+            f"Only the past since 1970 can be imported; {future[0]} is not.", code="future_yield"
         )
     for line in lines:
         reasons = [ScrapReason(reason=s.reason, quantity=s.quantity) for s in line.scrap]

@@ -20,6 +20,8 @@ MAX_SPAN = timedelta(days=400)
 
 
 def check_interval(start: datetime, end: datetime) -> None:
+    if start.year < 1970 or end.year > 2200:
+        raise InvalidInterval("Ask for an interval between 1970 and 2200.", code="interval_out_of_range")
     if end <= start:
         raise InvalidInterval("end must be after start.")
     if end - start > MAX_SPAN:
