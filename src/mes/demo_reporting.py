@@ -8,6 +8,7 @@ A fixed seed makes every demo the same plant; one CNC mill is left stopped by an
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 R, P = "/api/v1/resource", "/api/v1/reporting"
 TZ = ZoneInfo("Europe/Paris")
 SHIFTS = (("early", time(6), time(14)), ("late", time(14), time(22)))
-PAST_SHIFTS = 5
+PAST_SHIFTS = 4
 
 REASONS = [
     ("MECH", "Mechanical", None),
@@ -87,7 +88,7 @@ def timeline(rng: random.Random, start: datetime, end: datetime) -> list[tuple[d
     t += timedelta(minutes=rng.randint(8, 20))
     while True:
         out.append((t, "running", None))
-        t += timedelta(minutes=rng.randint(25, 95))
+        t += timedelta(minutes=rng.randint(35, 110))
         kind = rng.random()
         if kind < 0.45:
             state, reason, dur = "down", rng.choice(STOP_REASONS), timedelta(minutes=rng.randint(5, 35))
@@ -138,7 +139,9 @@ async def seed_history(
     shifts = shifts_until(now, PAST_SHIFTS)
     say(f"  history of {len(MACHINES)} machines over {len(shifts)} shifts ...")
     lines: list[dict[str, Any]] = []
-    for machine, (product, op, wc, ict, scrap_reasons) in MACHINES.items():
+
+    async def one(machine: str) -> None:
+        product, op, wc, ict, scrap_reasons = MACHINES[machine]
         rng = random.Random(f"demo:{machine}")
         for key, start, end in shifts:
             until = min(end, now - timedelta(minutes=1))
@@ -185,6 +188,9 @@ async def seed_history(
                         }
                     )
                 hour += timedelta(hours=1)
+
+    # machines one after the other would outlast a demo's patience: each machine is its own history
+    await asyncio.gather(*(one(m) for m in MACHINES))
     for i in range(0, len(lines), 500):
         await s.call("POST", f"{P}/imports/yields", {"lines": lines[i : i + 500]}, await fresh())
     await settle()

@@ -1,7 +1,7 @@
 import { expect, signIn, SHOTS, test } from "./fixtures";
 import { SUPERVISOR } from "./seed";
 
-// the demo's recent past (src/mes/demo_reporting.py): five shifts of states, stops and yields;
+// the demo's recent past (src/mes/demo_reporting.py): four shifts of states, stops and yields;
 // CNC-22 on line 2 stands still with an electrical fault (ELEC)
 test.describe("reporting", () => {
   test("the OEE dashboard shows a demo line's figures and drills down to a stop", async ({ page }) => {
