@@ -194,4 +194,4 @@ async def seed_history(
     for i in range(0, len(lines), 500):
         await s.call("POST", f"{P}/imports/yields", {"lines": lines[i : i + 500]}, await fresh())
     await settle()
-    say(f"  {len(lines)} hourly yield reports; {STOPPED[0]} stopped for a {STOPPED[1].lower()}")
+    say(f"  {len(lines)} hourly yield reports; {STOPPED[0]} stopped now, reason {STOPPED[1]}")

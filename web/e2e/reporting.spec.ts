@@ -1,10 +1,14 @@
-import { expect, signIn, SHOTS, test } from "./fixtures";
+import { expect as baseExpect, signIn, SHOTS, test } from "./fixtures";
 import { SUPERVISOR } from "./seed";
+
+// OEE over days of a whole plant takes a few seconds on a loaded build machine
+const expect = baseExpect.configure({ timeout: 45_000 });
 
 // the demo's recent past (src/mes/demo_reporting.py): four shifts of states, stops and yields;
 // CNC-22 on line 2 stands still with an electrical fault (ELEC)
 test.describe("reporting", () => {
   test("the OEE dashboard shows a demo line's figures and drills down to a stop", async ({ page }) => {
+    test.slow();
     await signIn(page, SUPERVISOR);
     await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "OEE dashboard" }).click();
     const percent = /^\d{1,3}\.\d %$/;

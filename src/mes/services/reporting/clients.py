@@ -73,6 +73,8 @@ class Resource:
     directory: ServiceDirectory
     request_id: str | None = None
     _calendars: dict[str, Calendar | None] = field(default_factory=dict)
+    _planned: dict[tuple[str, datetime, datetime], list[Window]] = field(default_factory=dict)
+    _cycle_times: dict[str, dict[str, Decimal]] = field(default_factory=dict)
 
     async def _get(self, path: str, model: type[_Remote], **params: str) -> _Remote:
         client = self.directory.client("resource")
@@ -110,13 +112,18 @@ class Resource:
         return None
 
     async def planned(self, code: str, start: datetime, end: datetime) -> list[Window]:
-        got = await self._get(
-            f"/equipment/{code}/planned-windows", _Planned, start=start.isoformat(), end=end.isoformat()
-        )
-        assert isinstance(got, _Planned)
-        return [(w.start, w.end) for w in got.windows]
+        key = (code, start, end)
+        if key not in self._planned:
+            got = await self._get(
+                f"/equipment/{code}/planned-windows", _Planned, start=start.isoformat(), end=end.isoformat()
+            )
+            assert isinstance(got, _Planned)
+            self._planned[key] = [(w.start, w.end) for w in got.windows]
+        return self._planned[key]
 
     async def cycle_times(self, code: str) -> dict[str, Decimal]:
-        got = await self._get(f"/equipment/{code}/details", _Details)
-        assert isinstance(got, _Details)
-        return {c.product_code: c.ideal_cycle_time_s for c in got.cycle_times}
+        if code not in self._cycle_times:
+            got = await self._get(f"/equipment/{code}/details", _Details)
+            assert isinstance(got, _Details)
+            self._cycle_times[code] = {c.product_code: c.ideal_cycle_time_s for c in got.cycle_times}
+        return self._cycle_times[code]

@@ -93,6 +93,11 @@ async def _node(
     await session.execute(
         insert(EquipmentNode).values(**values).on_conflict_do_update(index_elements=["code"], set_=update_set)
     )
+    # its ancestors too, so a line or site is a scope even if their registration was never received
+    parts = path.split("/")
+    ancestors = [{"code": c, "path": "/".join(parts[: i + 1])} for i, c in enumerate(parts[:-1])]
+    if ancestors:
+        await session.execute(insert(EquipmentNode).values(ancestors).on_conflict_do_nothing())
 
 
 # ------------------------------------------------------------------ states
