@@ -43,12 +43,14 @@ class Seeder:
         self.client = client
         self.say = say
         self.tokens: dict[str, dict[str, str]] = {}
+        self._signed_in: dict[str, tuple[str, str]] = {}  # token -> who, to sign in again when it expires
 
     async def login(self, username: str, password: str) -> dict[str, str]:
         r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
         if r.status_code != 200:
             raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
         self.tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        self._signed_in[self.tokens[username]["Authorization"]] = (username, password)
         return self.tokens[username]
 
     async def call(
@@ -57,6 +59,10 @@ class Seeder:
         """One API call; 409 on creating something that exists means a re-run and is fine."""
         headers = who | ({"Idempotency-Key": key} if key else {})
         r = await self.client.request(method, path, json=body, headers=headers)
+        creds = self._signed_in.get(who.get("Authorization", ""))
+        if r.status_code == 401 and creds is not None:  # the access token ran out: sign in again, once
+            headers |= await self.login(*creds)
+            r = await self.client.request(method, path, json=body, headers=headers)
         if r.status_code == 409 and str(r.json().get("code", "")).startswith("duplicate"):
             return None
         if r.status_code >= 400:
@@ -239,7 +245,7 @@ async def seed(
     for operator, _, _ in OPERATORS:
         await s.login(operator, OPERATOR_PASSWORD)
     say("work orders ...")
-    states = await _orders(s, await s.login(username, password))  # a fresh token: a loaded machine is slow
+    states = await _orders(s, admin)
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
