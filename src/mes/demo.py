@@ -49,9 +49,10 @@ class Seeder:
         r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
         if r.status_code != 200:
             raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
-        self.tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        self._signed_in[self.tokens[username]["Authorization"]] = (username, password)
-        return self.tokens[username]
+        headers = self.tokens.setdefault(username, {})  # updated in place: every holder gets the new token
+        headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        self._signed_in[headers["Authorization"]] = (username, password)
+        return headers
 
     async def call(
         self, method: str, path: str, body: Any, who: dict[str, str], *, key: str | None = None
