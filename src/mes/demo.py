@@ -29,6 +29,7 @@ from mes.demo_plant import (
     SKILLS,
     WHO,
 )
+from mes.demo_reporting import seed_history
 
 W, M, R, A = "/api/v1/workorders", "/api/v1/material", "/api/v1/resource", "/api/v1/auth"
 
@@ -42,13 +43,16 @@ class Seeder:
         self.client = client
         self.say = say
         self.tokens: dict[str, dict[str, str]] = {}
+        self._signed_in: dict[str, tuple[str, str]] = {}  # token -> who, to sign in again when it expires
 
     async def login(self, username: str, password: str) -> dict[str, str]:
         r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
         if r.status_code != 200:
             raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
-        self.tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        return self.tokens[username]
+        headers = self.tokens.setdefault(username, {})  # updated in place: every holder gets the new token
+        headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        self._signed_in[headers["Authorization"]] = (username, password)
+        return headers
 
     async def call(
         self, method: str, path: str, body: Any, who: dict[str, str], *, key: str | None = None
@@ -56,6 +60,10 @@ class Seeder:
         """One API call; 409 on creating something that exists means a re-run and is fine."""
         headers = who | ({"Idempotency-Key": key} if key else {})
         r = await self.client.request(method, path, json=body, headers=headers)
+        creds = self._signed_in.get(who.get("Authorization", ""))
+        if r.status_code == 401 and creds is not None:  # the access token ran out: sign in again, once
+            headers |= await self.login(*creds)
+            r = await self.client.request(method, path, json=body, headers=headers)
         if r.status_code == 409 and str(r.json().get("code", "")).startswith("duplicate"):
             return None
         if r.status_code >= 400:
@@ -242,4 +250,5 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    await seed_history(s, lambda: s.login(username, password), say, settle or nothing)
     return states

@@ -9,6 +9,7 @@ import { MENU } from "./nav/menu";
 import { BoardPage } from "./pages/BoardPage";
 import { HomePage } from "./pages/HomePage";
 import { LotPage } from "./pages/LotPage";
+import { ReportingPage } from "./pages/ReportingPage";
 import { SignInPage } from "./pages/SignInPage";
 import { StationPage } from "./pages/StationPage";
 import { StationsAdminPage } from "./pages/StationsAdminPage";
@@ -55,6 +56,17 @@ const router = createBrowserRouter([
     errorElement: <Crash />,
     children: [
       {
+        // the supervisor board on a TV: no header, no menu
+        path: "board/tv",
+        element: (
+          <RequirePerms needs={needs("/board")}>
+            <Container fluid p="md">
+              <BoardPage tv />
+            </Container>
+          </RequirePerms>
+        ),
+      },
+      {
         element: <AppLayout />,
         errorElement: <Crash />,
         children: [
@@ -72,6 +84,14 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/board")}>
                 <BoardPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "reporting",
+            element: (
+              <RequirePerms needs={needs("/reporting")}>
+                <ReportingPage />
               </RequirePerms>
             ),
           },

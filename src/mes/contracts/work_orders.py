@@ -148,3 +148,20 @@ class OperationCompleted(_OperationEvent):
     run_minutes: Quantity  # elapsed less paused
     labour: list[LabourTime]  # one line per operator, each on their own clock
     operators: list[str]
+
+
+class YieldReported(_OperationEvent):
+    """One yield report (good, scrap with reasons, rework) at `at`, on the operation's equipment.
+
+    Published for every report, completion included, so counts are known as they happen;
+    `report_id` names the report: a correction would carry the same id and a later `occurred_at`.
+    """
+
+    topic: ClassVar[str] = "work_orders.yield_reported.v1"
+
+    report_id: str
+    at: datetime
+    good: Quantity
+    scrap: Quantity
+    scrap_reasons: list[ScrapReason]
+    rework: Quantity

@@ -23,6 +23,12 @@ export const MENU: readonly MenuItem[] = [
     needs: [PERM.resourceRead],
   },
   {
+    path: "/reporting",
+    label: "OEE dashboard",
+    description: "OEE, availability, performance and quality per shift and day; losses, Paretos, drill-down to the stops.",
+    needs: [PERM.reportingRead, PERM.resourceRead],
+  },
+  {
     path: "/material/lots",
     label: "Material lots",
     description: "Find a lot by scanning; status, quantity, location, history; hold and release.",

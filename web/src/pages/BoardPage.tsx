@@ -13,7 +13,8 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useReducer, useState } from "react";
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
+import { useBoardCounts, type BoardTile } from "../api/reporting";
 import { useEquipment, type BoardEntry, type StateEvent } from "../api/resource";
 import { useOrderAction, useWorkOrders, type WorkOrder } from "../api/workOrders";
 import { PERM } from "../auth/permissions";
@@ -69,7 +70,31 @@ function useLiveBoard(under: string | null) {
   return { board, status };
 }
 
-function MachineTile({ m, now }: { m: BoardEntry; now: number }) {
+/** Good and scrap this shift against target, and why a stopped machine stands (from reporting). */
+function ShiftCounts({ c, down }: { c: BoardTile | undefined; down: boolean }) {
+  if (!c) return null;
+  return (
+    <Stack gap={0} mt="xs">
+      {down && c.reason_code ? (
+        <Text fw={900} fz={22} data-testid="machine-reason">
+          {c.reason_code}
+        </Text>
+      ) : null}
+      <Text fw={700} size="lg" data-testid="machine-counts">
+        Good {c.good.toFixed(0)}
+        {c.target !== null && c.target !== undefined ? ` / ${c.target.toFixed(0)}` : ""} · scrap {c.scrap.toFixed(0)}
+      </Text>
+      {c.work_order ? (
+        <Text size="sm" fw={600} opacity={0.9}>
+          {c.work_order}
+          {c.operator ? ` · ${c.operator}` : ""}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+function MachineTile({ m, now, counts }: { m: BoardEntry; now: number; counts?: BoardTile }) {
   const since = m.since ? Date.parse(m.since) : null;
   return (
     <Card
@@ -99,6 +124,7 @@ function MachineTile({ m, now }: { m: BoardEntry; now: number }) {
           </Badge>
         ) : null}
       </Group>
+      <ShiftCounts c={counts} down={m.state === "down"} />
     </Card>
   );
 }
@@ -232,15 +258,18 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
   reconnecting: "Reconnecting…",
 };
 
-export function BoardPage() {
+export function BoardPage({ tv = false }: { tv?: boolean }) {
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
   const under = params.get("under");
   const areas = useEquipment("area");
   const centers = useEquipment("work_center");
+  const sites = useEquipment("site", can(PERM.reportingRead));
   const { board, status } = useLiveBoard(under);
   const now = useNow(1000);
   const shown = machines(board);
+  const counts = useBoardCounts(can(PERM.reportingRead) ? (under ?? sites.data?.items[0]?.code ?? null) : null);
+  const byCode = new Map((counts.data?.items ?? []).map((c) => [c.equipment_code, c]));
 
   const options = [
     { group: "Plant", items: [{ value: PLANT, label: "Whole plant" }] },
@@ -254,8 +283,20 @@ export function BoardPage() {
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
-        <Title order={2}>Supervisor board</Title>
+        <Title order={2}>Supervisor board{tv && under ? `: ${under}` : ""}</Title>
         <Group align="flex-end">
+          {tv ? null : (
+            <Button
+              size="lg"
+              variant="outline"
+              component={Link}
+              to={`/board/tv${under ? `?under=${encodeURIComponent(under)}` : ""}`}
+              onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}
+            >
+              TV mode
+            </Button>
+          )}
+          {tv ? null : (
           <Select
             label="Line"
             size="lg"
@@ -266,6 +307,7 @@ export function BoardPage() {
             allowDeselect={false}
             searchable
           />
+          )}
           <Badge
             size="xl"
             variant="filled"
@@ -287,11 +329,11 @@ export function BoardPage() {
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing="md" data-testid="machines">
           {shown.map((m) => (
-            <MachineTile key={m.equipment_code} m={m} now={now} />
+            <MachineTile key={m.equipment_code} m={m} now={now} counts={byCode.get(m.equipment_code)} />
           ))}
         </SimpleGrid>
       )}
-      {can(PERM.workorderRead) ? <WorkOrdersPanel /> : null}
+      {can(PERM.workorderRead) && !tv ? <WorkOrdersPanel /> : null}
     </Stack>
   );
 }

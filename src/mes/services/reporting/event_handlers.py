@@ -1,6 +1,61 @@
-"""Reactions of the reporting service to other services' events."""
+"""Reactions of the reporting service to other services' events: each one feeds the read models."""
 
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts.integration import MachineCounterReported
+from mes.contracts.resource import (
+    DowntimeClassified,
+    DowntimeRecorded,
+    EquipmentRegistered,
+    EquipmentStateChanged,
+)
+from mes.contracts.work_orders import OperationCompleted, OperationStarted, YieldReported
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
+from mes.services.reporting.service import projection
 
-HANDLERS: dict[type[Event], EventHandler] = {}
+
+async def resource_equipment_registered(session: AsyncSession, event: EquipmentRegistered) -> None:
+    await projection.receive(session, event)
+
+
+async def resource_state_changed(session: AsyncSession, event: EquipmentStateChanged) -> None:
+    await projection.receive(session, event)
+
+
+async def resource_downtime_recorded(session: AsyncSession, event: DowntimeRecorded) -> None:
+    await projection.receive(session, event)
+
+
+async def resource_downtime_classified(session: AsyncSession, event: DowntimeClassified) -> None:
+    await projection.receive(session, event)
+
+
+async def work_orders_yield_reported(session: AsyncSession, event: YieldReported) -> None:
+    await projection.receive(session, event)
+
+
+async def work_orders_operation_started(session: AsyncSession, event: OperationStarted) -> None:
+    await projection.receive(session, event)
+
+
+async def work_orders_operation_completed(session: AsyncSession, event: OperationCompleted) -> None:
+    await projection.receive(session, event)
+
+
+async def integration_machine_counter(session: AsyncSession, event: MachineCounterReported) -> None:
+    await projection.receive(session, event)
+
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    EquipmentRegistered: resource_equipment_registered,
+    EquipmentStateChanged: resource_state_changed,
+    DowntimeRecorded: resource_downtime_recorded,
+    DowntimeClassified: resource_downtime_classified,
+    YieldReported: work_orders_yield_reported,
+    OperationStarted: work_orders_operation_started,
+    OperationCompleted: work_orders_operation_completed,
+    MachineCounterReported: integration_machine_counter,
+}

@@ -1,1 +1,232 @@
-"""Request and response schemas of the reporting service."""
+"""Request and response bodies of the reporting service; every formula is named in the field docs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field
+
+from mes.platform.schemas import Schema
+
+Percent = Annotated[float | None, Field(description="percent, 0-100; null when its denominator is 0")]
+Grain = Literal["total", "shift", "day", "week", "month"]
+Group = Literal["scope", "children", "equipment"]
+
+
+class OeeRow(Schema):
+    """ISO 22400-2 KPIs of one group in one period (times in minutes)."""
+
+    group: str
+    period: str = Field(
+        description="total, a shift (production day/shift name), a day, an ISO week or a month"
+    )
+    start: datetime
+    end: datetime
+    availability: Percent = Field(description="Availability = APT / PBT (ISO 22400-2)")
+    performance: Percent = Field(
+        description="Effectiveness = PRI x PQ / APT (ISO 22400-2); micro-stops are in APT"
+    )
+    quality: Percent = Field(description="Quality ratio = GQ / PQ (ISO 22400-2)")
+    oee: Percent = Field(description="OEE index = availability x effectiveness x quality ratio (ISO 22400-2)")
+    planned_operation_min: float = Field(
+        description="POT: shifts less breaks, holidays, planned non-production"
+    )
+    planned_downtime_min: float = Field(
+        description="PDOT: planned stops, maintenance, offline, planned reasons"
+    )
+    planned_busy_min: float = Field(description="PBT = POT - PDOT")
+    actual_production_min: float = Field(description="APT: running, micro-stops included")
+    setup_min: float = Field(description="AUST")
+    delay_min: float = Field(description="ADET: idle")
+    down_min: float = Field(description="ADOT: unplanned stops longer than a micro-stop")
+    micro_stop_min: float
+    no_data_min: float
+    good: float = Field(description="GQ")
+    scrap: float = Field(description="SQ")
+    rework: float = Field(description="RQ")
+    produced: float = Field(description="PQ = GQ + SQ + RQ")
+    throughput_per_h: float | None = Field(
+        description="Throughput rate = PQ / APT, per hour (ISO 22400-2, APT for AOET)"
+    )
+    failures: int = Field(
+        description="stops counted as failures: unplanned, not micro-stops, starting in the period"
+    )
+    mtbf_min: float | None = Field(
+        description="MTBF (ISO 22400-2 mean operating time between failures) = APT / failures"
+    )
+    mttr_min: float | None = Field(
+        description="MTTR (ISO 22400-2 mean time to restoration) = failure down time / failures"
+    )
+    inherent_availability: Percent = Field(description="MTBF / (MTBF + MTTR)")
+    losses: dict[str, float] = Field(
+        description="the loss tree in minutes, POT down to fully productive time"
+    )
+
+
+class OeePage(Schema):
+    scope: str
+    items: list[OeeRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class ParetoRow(Schema):
+    key: str
+    value: float = Field(description="quantity (scrap) or minutes (downtime)")
+    count: int
+    share: Percent
+    cumulative: Percent
+
+
+class ParetoPage(Schema):
+    scope: str
+    items: list[ParetoRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class StopRow(Schema):
+    downtime_id: str
+    equipment_code: str
+    started_at: datetime
+    ended_at: datetime
+    minutes: float
+    reason_code: str | None
+    micro_stop: bool
+    planned: bool
+
+
+class StopPage(Schema):
+    scope: str
+    items: list[StopRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class OperationYield(Schema):
+    product: str
+    operation: str
+    name: str
+    work_center: str
+    good: float
+    scrap: float
+    rework: float
+    fpy: Percent = Field(description="First pass yield = good / (good + scrap + rework) at the operation")
+
+
+class ProductYield(Schema):
+    product: str
+    operations: int
+    rty: Percent = Field(description="Rolled throughput yield = product of the operations' FPY")
+    final_yield: Percent = Field(
+        description="Final yield = good at the last operation / processed at the first"
+    )
+
+
+class YieldReport(Schema):
+    operations: list[OperationYield]
+    products: list[ProductYield]
+
+
+class WipRow(Schema):
+    work_center: str
+    operations_in_progress: int
+    orders: list[str]
+
+
+class ProductionRow(Schema):
+    equipment_code: str
+    product: str
+    hour: datetime
+    source: str
+    good: float
+    scrap: float
+    rework: float
+    cycles: float
+    scrap_by_reason: dict[str, float]
+
+
+class ProductionPage(Schema):
+    scope: str
+    items: list[ProductionRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class StateHourRow(Schema):
+    equipment_code: str
+    hour: datetime
+    element: str = Field(description="ISO 22400 time element: APT, AUST, ADET, ADOT, PDOT")
+    minutes: float
+
+
+class StateHourPage(Schema):
+    scope: str
+    items: list[StateHourRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class BoardTile(Schema):
+    equipment_code: str
+    name: str | None
+    state: str | None
+    since: datetime | None
+    reason_code: str | None = Field(description="the stop's reason when the machine is down")
+    shift: str | None
+    good: float
+    scrap: float
+    target: float | None = Field(
+        description="ideal output of the shift so far: elapsed planned busy time / PRI"
+    )
+    work_order: str | None
+    operator: str | None
+    oee: Percent
+
+
+class Board(Schema):
+    scope: str
+    items: list[BoardTile]
+
+
+class Rebuilt(Schema):
+    events: int
+
+
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:/-]+$")]
+Qty = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=18, decimal_places=6)]
+
+
+class HistoricScrap(Schema):
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    quantity: Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=18, decimal_places=6)]
+
+
+class HistoricYield(Schema):
+    """One yield report from before the MES; importing the same report id again corrects it."""
+
+    report_id: Code
+    work_order: Code
+    product: Code
+    operation: Code
+    work_center: Code
+    equipment: Code
+    at: AwareDatetime
+    good: Qty
+    scrap: Annotated[list[HistoricScrap], Field(max_length=20)] = []
+    rework: Qty = Decimal(0)
+
+
+class YieldImport(Schema):
+    lines: Annotated[list[HistoricYield], Field(min_length=1, max_length=1000)]
+
+
+class Imported(Schema):
+    lines: int

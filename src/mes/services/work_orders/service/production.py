@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -85,6 +86,20 @@ async def _book_yield(
         )
     op.good += data.good
     op.scrap += scrap
+    if not data.good and not data.scrap:
+        return  # a completion that adds nothing reports nothing
+    await record_event(
+        session,
+        ev.YieldReported(
+            **op_fields(order, op, actor),
+            report_id=str(uuid.uuid4()),
+            at=now,
+            good=data.good,
+            scrap=scrap,
+            scrap_reasons=[ev.ScrapReason(reason=s.reason, quantity=s.quantity) for s in data.scrap],
+            rework=Decimal(0),  # rework is sent back by its own use case, not reported here
+        ),
+    )
 
 
 async def record_yield(

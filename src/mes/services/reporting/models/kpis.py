@@ -1,0 +1,80 @@
+"""Yield and maintenance KPIs (ISO 22400-2 names where it has one), pure functions.
+
+- first pass yield (FPY) of an operation: good the first time / quantity processed there
+  (good + scrap + rework); rework and scrap both fail the first pass;
+- rolled throughput yield (RTY): the product of the FPYs of a routing's operations;
+- final yield: good at the last operation / quantity processed at the first;
+- MTBF (ISO 22400-2 "mean operating time between failures"): APT / number of failures;
+- MTTR (ISO 22400-2 "mean time to restoration"): down time of failures / number of failures;
+- inherent availability: MTBF / (MTBF + MTTR).
+Micro-stops are no failures: they are performance loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+ZERO = Decimal(0)
+
+
+def fpy(good: Decimal, scrap: Decimal, rework: Decimal) -> Decimal | None:
+    processed = good + scrap + rework
+    return good / processed if processed else None
+
+
+def rty(fpys: Iterable[Decimal | None]) -> Decimal | None:
+    out = Decimal(1)
+    seen = False
+    for f in fpys:
+        if f is None:
+            continue
+        out *= f
+        seen = True
+    return out if seen else None
+
+
+def final_yield(first_processed: Decimal, last_good: Decimal) -> Decimal | None:
+    return last_good / first_processed if first_processed else None
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    failures: int
+    operating_s: float
+    down_s: float
+
+    @property
+    def mtbf_min(self) -> float | None:
+        return self.operating_s / self.failures / 60 if self.failures else None
+
+    @property
+    def mttr_min(self) -> float | None:
+        return self.down_s / self.failures / 60 if self.failures else None
+
+    @property
+    def inherent_availability(self) -> float | None:
+        up, down = self.mtbf_min, self.mttr_min
+        return up / (up + down) if up is not None and down is not None and up + down > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class ParetoRow:
+    key: str
+    value: float
+    share: float
+    cumulative: float
+
+
+def pareto(values: Mapping[str, float | Decimal]) -> list[ParetoRow]:
+    """Largest first, each with its share of the total and the running share (0..1)."""
+    items: Sequence[tuple[str, float]] = sorted(
+        ((k, float(v)) for k, v in values.items() if v), key=lambda kv: (-kv[1], kv[0])
+    )
+    total = sum(v for _, v in items)
+    out, run = [], 0.0
+    for k, v in items:
+        run += v
+        out.append(ParetoRow(k, v, v / total if total else 0.0, run / total if total else 0.0))
+    return out

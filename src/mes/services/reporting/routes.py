@@ -1,5 +1,0 @@
-"""HTTP routes of the reporting service."""
-
-from fastapi import APIRouter
-
-router = APIRouter(tags=["reporting"])

@@ -1,0 +1,179 @@
+"""HTTP routes: Paretos, stops, yields, WIP and the hourly read models."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from mes.platform.db import SessionDep
+from mes.services.reporting import queries
+from mes.services.reporting.routes.common import (
+    CSV_RESPONSE,
+    CanRead,
+    End,
+    Format,
+    Limit,
+    Offset,
+    Scope,
+    Start,
+    csv_response,
+)
+from mes.services.reporting.schemas import (
+    ParetoPage,
+    ParetoRow,
+    ProductionPage,
+    ProductionRow,
+    StateHourPage,
+    StateHourRow,
+    StopPage,
+    StopRow,
+    WipRow,
+    YieldReport,
+)
+from mes.services.reporting.service import reports
+
+router = APIRouter()
+IncludeMicro = Annotated[bool, Query(description="count micro-stops too (they are performance loss)")]
+
+
+@router.get(
+    "/paretos/scrap", response_model=ParetoPage, responses=CSV_RESPONSE, summary="Scrap Pareto by reason"
+)
+async def scrap_pareto(
+    session: SessionDep,
+    _: CanRead,
+    scope: Scope,
+    start: Start,
+    end: End,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    format: Format = "json",
+) -> ParetoPage | Response:
+    rows = await reports.scrap_pareto(session, scope, start, end)
+    page = rows[offset : offset + limit]
+    if format == "csv":
+        return csv_response(page, "scrap-pareto", list(ParetoRow.model_fields))
+    return ParetoPage(scope=scope, items=page, total=len(rows), limit=limit, offset=offset)
+
+
+@router.get(
+    "/paretos/downtime",
+    response_model=ParetoPage,
+    responses=CSV_RESPONSE,
+    summary="Downtime Pareto (minutes within the interval) by reason or by machine",
+)
+async def downtime_pareto(
+    session: SessionDep,
+    _: CanRead,
+    scope: Scope,
+    start: Start,
+    end: End,
+    by: Literal["reason", "equipment"] = "reason",
+    include_micro: IncludeMicro = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    format: Format = "json",
+) -> ParetoPage | Response:
+    rows = await reports.downtime_pareto(session, scope, start, end, by, include_micro)
+    page = rows[offset : offset + limit]
+    if format == "csv":
+        return csv_response(page, "downtime-pareto", list(ParetoRow.model_fields))
+    return ParetoPage(scope=scope, items=page, total=len(rows), limit=limit, offset=offset)
+
+
+@router.get(
+    "/stops", response_model=StopPage, responses=CSV_RESPONSE, summary="The stops of a scope, latest first"
+)
+async def stops(
+    session: SessionDep,
+    _: CanRead,
+    scope: Scope,
+    start: Start,
+    end: End,
+    include_micro: IncludeMicro = False,
+    limit: Limit = 100,
+    offset: Offset = 0,
+    format: Format = "json",
+) -> StopPage | Response:
+    rows = await reports.scope_stops(session, scope, start, end, include_micro)
+    page = rows[offset : offset + limit]
+    if format == "csv":
+        return csv_response(page, "stops", list(StopRow.model_fields))
+    return StopPage(scope=scope, items=page, total=len(rows), limit=limit, offset=offset)
+
+
+@router.get(
+    "/yields",
+    response_model=YieldReport,
+    summary="First pass yield per operation, rolled throughput yield and final yield per product",
+    description="FPY = good / (good + scrap + rework) at an operation; RTY = product of a routing's FPYs; "
+    "final yield = good at the last operation / processed at the first. Completed operations within [start, end).",
+)
+async def yields(
+    session: SessionDep,
+    _: CanRead,
+    start: Start,
+    end: End,
+    product: Annotated[str | None, Query(max_length=64)] = None,
+) -> YieldReport:
+    reports.check_interval(start, end)
+    return await queries.yields(session, start, end, product)
+
+
+@router.get(
+    "/wip", response_model=list[WipRow], summary="Work in process: operations in progress per work center"
+)
+async def wip(session: SessionDep, _: CanRead) -> list[WipRow]:
+    return await queries.wip(session)
+
+
+@router.get(
+    "/production",
+    response_model=ProductionPage,
+    responses=CSV_RESPONSE,
+    summary="Equipment x product x hour: good, scrap by reason, rework, machine cycles",
+)
+async def production(
+    session: SessionDep,
+    _: CanRead,
+    scope: Scope,
+    start: Start,
+    end: End,
+    limit: Limit = 500,
+    offset: Offset = 0,
+    format: Format = "json",
+) -> ProductionPage | Response:
+    reports.check_interval(start, end)
+    total, rows = await queries.production(
+        session, await reports.codes(session, scope), start, end, limit, offset
+    )
+    if format == "csv":
+        return csv_response(rows, "production", list(ProductionRow.model_fields))
+    return ProductionPage(scope=scope, items=rows, total=total, limit=limit, offset=offset)
+
+
+@router.get(
+    "/state-hours",
+    response_model=StateHourPage,
+    responses=CSV_RESPONSE,
+    summary="Minutes per ISO 22400 time element per equipment and hour",
+)
+async def state_hours(
+    session: SessionDep,
+    _: CanRead,
+    scope: Scope,
+    start: Start,
+    end: End,
+    limit: Limit = 500,
+    offset: Offset = 0,
+    format: Format = "json",
+) -> StateHourPage | Response:
+    reports.check_interval(start, end)
+    total, rows = await queries.state_hours(
+        session, await reports.codes(session, scope), start, end, limit, offset
+    )
+    if format == "csv":
+        return csv_response(rows, "state-hours", list(StateHourRow.model_fields))
+    return StateHourPage(scope=scope, items=rows, total=total, limit=limit, offset=offset)

@@ -1,0 +1,73 @@
+"""HTTP routes: OEE per ISO 22400-2 and the supervisor board."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from mes.platform.db import SessionDep
+from mes.services.reporting.routes.common import (
+    CSV_RESPONSE,
+    CanRead,
+    End,
+    Format,
+    Limit,
+    Offset,
+    Scope,
+    Start,
+    csv_response,
+    resource,
+)
+from mes.services.reporting.schemas import Board, Grain, Group, OeePage, OeeRow
+from mes.services.reporting.service import reports
+
+router = APIRouter()
+
+
+@router.get(
+    "/oee",
+    response_model=OeePage,
+    responses=CSV_RESPONSE,
+    summary="OEE per ISO 22400-2 of a scope over [start, end), per shift, day, week or month",
+    description=(
+        "Availability = APT / PBT; effectiveness (performance) = PRI x PQ / APT, micro-stops counting as "
+        "performance loss; quality ratio = GQ / PQ; OEE index = their product (ISO 22400-2). PBT is the "
+        "planned operation time of resource's shift calendar (breaks, holidays and planned non-production "
+        "excluded) less planned downtime. A shift belongs to the production day it starts on. `group` gives "
+        "one row per period for the whole scope, per child of the scope (drill-down) or per equipment."
+    ),
+)
+async def oee(
+    request: Request,
+    session: SessionDep,
+    _: CanRead,
+    scope: Scope,
+    start: Start,
+    end: End,
+    grain: Grain = "total",
+    group: Group = "scope",
+    limit: Limit = 200,
+    offset: Offset = 0,
+    format: Format = "json",
+) -> OeePage | Response:
+    rows = await reports.oee_rows(session, resource(request), scope, start, end, grain, group)
+    page = rows[offset : offset + limit]
+    if format == "csv":
+        return csv_response(page, "oee", list(OeeRow.model_fields))
+    return OeePage(scope=scope, items=page, total=len(rows), limit=limit, offset=offset)
+
+
+@router.get(
+    "/board",
+    response_model=Board,
+    summary="Each machine now: state, the stop's reason, good and scrap this shift against target",
+)
+async def board(
+    request: Request,
+    session: SessionDep,
+    _: CanRead,
+    scope: Annotated[str, Query(min_length=1, max_length=64)],
+) -> Board:
+    return await reports.board(session, resource(request), scope)

@@ -1,0 +1,1 @@
+"""Use cases of the reporting service: projecting events into read models, rebuilding, reporting."""
