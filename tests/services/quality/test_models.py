@@ -286,21 +286,21 @@ def test_rule_6_fourteen_points_alternating() -> None:
     alt = [0.5 if i % 2 else -0.5 for i in range(14)]
     assert fired(alt, "6") == [13]
     assert fired(alt[:13], "6") == []
-    broken = alt[:7] + [alt[6]] + alt[8:]
+    broken = [*alt[:7], alt[6], *alt[8:]]
     assert fired(broken, "6") == []
 
 
 def test_rule_7_fifteen_points_within_1_sigma() -> None:
     hugging = [0.5, -0.5] * 7 + [0.2]
     assert fired(hugging, "7") == [14]
-    assert fired(hugging[:-1] + [1.2], "7") == []
+    assert fired([*hugging[:-1], 1.2], "7") == []
 
 
 def test_rule_8_eight_points_beyond_1_sigma_on_both_sides() -> None:
     mixture = [1.5, -1.5, 1.2, -2.0, 1.1, -1.3, 1.4, -1.6]
     assert fired(mixture, "8") == [7]
     assert fired([1.5] * 8, "8") == []  # all on one side is rule 4's, not a mixture
-    assert fired(mixture[:-1] + [0.3], "8") == []
+    assert fired([*mixture[:-1], 0.3], "8") == []
 
 
 def test_disabled_rules_do_not_fire() -> None:
