@@ -165,6 +165,8 @@ async def record_results(session: AsyncSession, number: str, data: ResultsRecord
             operator=caller.subject,
             gauge=data.gauge,
             violations=[{"rule": v.rule, "description": v.description} for v in found],
+            # the clock material stamps produced lots with, not the transaction's start
+            recorded_at=datetime.now(UTC),
         )
         session.add(row)
         rows.append((c, row, (found, lim)))
