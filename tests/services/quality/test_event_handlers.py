@@ -8,12 +8,17 @@ from decimal import Decimal
 from mes.contracts.material import LotReceived
 from mes.platform.events import record_event
 
-from .conftest import M, RESIN_PLAN, W, QualityPlant, ok, problem
+from .conftest import RESIN_PLAN, M, QualityPlant, W, ok, problem
 
 
 async def _receive(qp: QualityPlant, code: str, qty: str = "100", supplier: str = "Polymers SA") -> dict:
     body = {"code": code, "item": "PP-RESIN", "quantity": qty, "location": "L1-SIDE", "supplier": supplier}
-    lot = ok(await qp.h.client.post(f"{M}/lots", json=body, headers=qp.wo.h.auth("material:lot:receive", "material:read")), 201)
+    lot = ok(
+        await qp.h.client.post(
+            f"{M}/lots", json=body, headers=qp.wo.h.auth("material:lot:receive", "material:read")
+        ),
+        201,
+    )
     await qp.h.deliver()
     return dict(lot)
 
@@ -30,7 +35,9 @@ async def _consume(qp: QualityPlant, lot: str) -> object:
     return await qp.wo.op("WO-9", "10", "consume", {"lot": lot, "quantity": "1"}, key_header=f"c-{lot}")
 
 
-async def test_a_received_lot_is_quarantined_from_receipt_and_consumable_only_once_accepted(qp: QualityPlant) -> None:
+async def test_a_received_lot_is_quarantined_from_receipt_and_consumable_only_once_accepted(
+    qp: QualityPlant,
+) -> None:
     await qp.plan(RESIN_PLAN)
     item = ok(await qp.h.client.get(f"{M}/items/PP-RESIN", headers=qp.engineer()))
     assert item["inspect_on_receipt"] is True
@@ -45,7 +52,12 @@ async def test_a_received_lot_is_quarantined_from_receipt_and_consumable_only_on
     verdict = ok(
         await qp.record(
             task["number"],
-            {"results": [{"characteristic": "PELLETS", "nonconforming": 1}, {"characteristic": "MFI", "values": [11.8, 12.1]}]},
+            {
+                "results": [
+                    {"characteristic": "PELLETS", "nonconforming": 1},
+                    {"characteristic": "MFI", "values": [11.8, 12.1]},
+                ]
+            },
         )
     )
     assert verdict["verdict"] == "passed"
@@ -61,7 +73,12 @@ async def test_a_rejected_incoming_lot_is_held_with_an_ncr(qp: QualityPlant) -> 
     verdict = ok(
         await qp.record(
             task["number"],
-            {"results": [{"characteristic": "PELLETS", "nonconforming": 2}, {"characteristic": "MFI", "values": [12.0]}]},
+            {
+                "results": [
+                    {"characteristic": "PELLETS", "nonconforming": 2},
+                    {"characteristic": "MFI", "values": [12.0]},
+                ]
+            },
         )
     )
     assert verdict["verdict"] == "failed"
@@ -78,7 +95,12 @@ async def test_two_rejected_lots_of_five_tighten_the_next_lots_plan(qp: QualityP
     for i, bad in enumerate((2, 0, 3)):
         await _receive(qp, f"R-S-{i}")
         task = await _task_for(qp, f"R-S-{i}")
-        body = {"results": [{"characteristic": "PELLETS", "nonconforming": bad}, {"characteristic": "MFI", "values": [12.0]}]}
+        body = {
+            "results": [
+                {"characteristic": "PELLETS", "nonconforming": bad},
+                {"characteristic": "MFI", "values": [12.0]},
+            ]
+        }
         ok(await qp.record(task["number"], body))
     state = ok(await qp.q("GET", "/switching?supplier=Polymers SA&item=PP-RESIN"))["state"]
     assert state["severity"] == "tightened"
@@ -120,7 +142,9 @@ async def test_redelivered_events_create_one_task(qp: QualityPlant) -> None:
     async with qp.h.db("material").transaction() as s:
         from sqlalchemy import text
 
-        await s.execute(text("UPDATE outbox SET published_at = NULL WHERE topic = 'material.lot_received.v1'"))
+        await s.execute(
+            text("UPDATE outbox SET published_at = NULL WHERE topic = 'material.lot_received.v1'")
+        )
     await qp.h.deliver()
     assert ok(await qp.q("GET", "/tasks?lot_code=R-IN-3"))["total"] == 1
     assert W  # the work orders API is used by the other tests of this module

@@ -116,7 +116,7 @@ async def record_results(session: AsyncSession, number: str, data: ResultsRecord
     task = await task_by_number(session, number, lock=True)
     if task.status != "due":
         raise InvalidState(
-            f"Task {number} is {task.status}; its results are already recorded.", status=task.status
+            f"Task {number} is {task.status}; its results are already recorded.", task_status=task.status
         )
     plan = await session.get(Plan, task.plan_id)
     assert plan is not None
