@@ -85,7 +85,7 @@ async def test_nan_and_infinity_are_refused(qp: QualityPlant) -> None:
     for raw in ("NaN", "Infinity", "-Infinity"):
         r = await qp.h.client.post(
             f"{Q}/tasks/{task}/results",
-            content='{"gauge": "CAL-7", "results": [{"characteristic": "WIDTH", "values": [%s]}]}' % raw,
+            content='{"gauge": "CAL-7", "results": [{"characteristic": "WIDTH", "values": [' + raw + "]}]}",
             headers={**qp.inspector(), "content-type": "application/json"},
         )
         assert r.status_code in (400, 422), r.text
