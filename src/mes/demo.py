@@ -29,6 +29,7 @@ from mes.demo_plant import (
     SKILLS,
     WHO,
 )
+from mes.demo_quality import seed_quality
 
 W, M, R, A = "/api/v1/workorders", "/api/v1/material", "/api/v1/resource", "/api/v1/auth"
 
@@ -242,4 +243,5 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    await seed_quality(s, admin)  # inspection plans, SPC history, a due first piece (demo_quality)
     return states

@@ -74,6 +74,9 @@ class Sampling(Schema):
 
     method: Literal["iso2859", "n_per_lot"] = "n_per_lot"
     n: Annotated[int, Field(ge=1, le=10_000)] = 1
+    # in-process: a first-piece task when the operation starts; false for patrol inspections
+    # that the quality engineer schedules by hand
+    on_start: bool = True
     aql: Aql | None = None
     level: Level = "II"
 

@@ -42,6 +42,8 @@ async def lot_received(session: AsyncSession, event: LotReceived) -> None:
 
 async def operation_started(session: AsyncSession, event: OperationStarted) -> None:
     for plan in await released_plans(session, "in_process", event.product, event.operation):
+        if not (plan.sampling or {}).get("on_start", True):
+            continue
         await open_task(
             session, plan, "system", event.topic, work_order=event.work_order, operation=event.operation,
             equipment=event.equipment,
