@@ -44,7 +44,7 @@ async def plan_read(session: AsyncSession, plan: Plan) -> PlanRead:
         id=plan.id,
         code=plan.code,
         version=plan.version,
-        kind=plan.kind,  # type: ignore[arg-type]
+        kind=plan.kind,
         item=plan.item,
         operation=plan.operation,
         status=plan.status,
@@ -76,7 +76,7 @@ async def task_read(session: AsyncSession, task: Task) -> TaskRead:
         plan=plan.code,
         plan_version=plan.version,
         kind=task.kind,
-        status=task.status,  # type: ignore[arg-type]
+        status=task.status,
         source=task.source,
         item=task.item,
         lot_code=task.lot_code,

@@ -23,6 +23,7 @@ Aql = Literal[
 ]  # fmt: skip
 Level = Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"]
 Rule = Literal["1", "2", "3", "4", "5", "6", "7", "8"]
+DEFAULT_RULES: tuple[Rule, ...] = ("1", "2", "3", "4")
 Chart = Literal["imr", "xbar_r", "xbar_s", "p", "u"]
 PlanKind = Literal["incoming", "in_process", "final"]
 CharKind = Literal["variable", "attribute", "defects"]
@@ -98,7 +99,7 @@ class CharacteristicIn(Schema):
     decimals: Annotated[int, Field(ge=0, le=6)] = 3
     chart: Chart | None = None  # default: imr for variables with subgroup 1, xbar_r above, p, u
     subgroup_size: Annotated[int, Field(ge=1, le=25)] = 1
-    rules: Annotated[list[Rule], Field(max_length=8)] = Field(default_factory=lambda: ["1", "2", "3", "4"])
+    rules: Annotated[list[Rule], Field(max_length=8)] = Field(default_factory=lambda: list(DEFAULT_RULES))
     rule_runs: Annotated[
         dict[Literal["4", "5", "6", "7", "8"], Annotated[int, Field(ge=2, le=30)]], Field(max_length=5)
     ] = Field(default_factory=dict)

@@ -259,7 +259,7 @@ async def record_results(session: AsyncSession, number: str, data: ResultsRecord
             )  # fmt: skip
     return Verdict(
         task=await task_read(session, task),
-        verdict=task.status,  # type: ignore[arg-type]
+        verdict=task.status,
         results=await task_results(session, task),
         ncr=ncr_number,
         switching=switching,

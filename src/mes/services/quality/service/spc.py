@@ -71,7 +71,7 @@ async def judge_point(
             .limit(WINDOW - 1)
         )
     )[::-1]
-    values = [float(p) for p, _ in recent] + [point]
+    values = [float(p or 0.0) for p, _ in recent] + [point]
     limits = [point_limits(char, lim, n) for _, n in recent] + [point_limits(char, lim, sample_size)]
     return rules.violations_at(len(values) - 1, values, limits, config_of(char)), lim
 
@@ -160,7 +160,7 @@ async def chart(session: AsyncSession, plan_code: str, code: str, limit: int) ->
             ChartPoint(
                 result_id=r.id,
                 task=task,
-                value=float(r.point),
+                value=float(r.point or 0.0),
                 ucl=lim.ucl if lim else None,
                 lcl=lim.lcl if lim else None,
                 center=lim.center if lim else None,
