@@ -243,5 +243,5 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
-    await seed_quality(s, admin)  # inspection plans, SPC history, a due first piece (demo_quality)
+    await seed_quality(s, await s.login(username, password))  # plans, SPC history, a due inspection
     return states

@@ -58,7 +58,7 @@ test.describe("quality closed loop", () => {
     await dialog.getByLabel("Reason").fill("5 boxes with thin walls sorted out; the rest re-measured good");
     await expect(dialog.getByTestId("signature-meaning")).toContainText("Partial");
     await dialog.getByLabel("User name").fill(ENGINEER.username);
-    await dialog.getByLabel("Password").fill(ENGINEER.password);
+    await dialog.getByLabel("Password", { exact: true }).fill(ENGINEER.password);
     await page.screenshot({ path: `${SHOTS}quality-ncr-sign.png`, fullPage: true });
     await dialog.getByRole("button", { name: "Sign and apply" }).click();
     await expect(page.getByTestId("ncr-disposition")).toContainText("Partial, signed by");

@@ -490,3 +490,18 @@ def test_reduced_to_normal_when_a_lot_is_not_accepted_or_falls_between_ac_and_re
 def test_switching_state_round_trips() -> None:
     s = _run([6, 0, 6])
     assert iso.SwitchingState.from_dict(s.to_dict()) == s
+
+
+def test_ncr_content_survives_a_json_round_trip_through_javascript() -> None:
+    """A browser writes 2.0 as 2: the content the signature binds to must not change by that."""
+    import json
+
+    from mes.platform.audit import record_hash
+    from mes.services.quality.models import Ncr
+
+    ncr = Ncr(number="NCR-1", title="t", item="X", work_order=None, operation=None, held_lots=["B", "A"],
+              evidence={"results": [{"point": 0.0, "values": [2.0, 2.35], "usl": 2.1}]})  # fmt: skip
+    content = ncr.content()
+    as_js = json.loads(json.dumps(content).replace("2.0,", "2,"))
+    assert record_hash(as_js) == record_hash(content)
+    assert content["held_lots"] == ["A", "B"]

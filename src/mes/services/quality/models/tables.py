@@ -204,16 +204,29 @@ class Ncr(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def content(self) -> dict[str, Any]:
-        """What a disposition signature binds to: the NCR as the signer saw it."""
-        return {
-            "number": self.number,
-            "title": self.title,
-            "item": self.item,
-            "work_order": self.work_order,
-            "operation": self.operation,
-            "evidence": self.evidence,
-            "held_lots": sorted(self.held_lots),
-        }
+        """What a disposition signature binds to: the NCR as the signer saw it. Integral floats are
+        written as integers, so the content hashes the same after a trip through a browser's JSON."""
+        return _plain(
+            {
+                "number": self.number,
+                "title": self.title,
+                "item": self.item,
+                "work_order": self.work_order,
+                "operation": self.operation,
+                "evidence": self.evidence,
+                "held_lots": sorted(self.held_lots),
+            }
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 class ProducedLot(Base):
