@@ -206,7 +206,7 @@ class Ncr(Base):
     def content(self) -> dict[str, Any]:
         """What a disposition signature binds to: the NCR as the signer saw it. Integral floats are
         written as integers, so the content hashes the same after a trip through a browser's JSON."""
-        return _plain(
+        content: dict[str, Any] = _plain(
             {
                 "number": self.number,
                 "title": self.title,
@@ -217,6 +217,7 @@ class Ncr(Base):
                 "held_lots": sorted(self.held_lots),
             }
         )
+        return content
 
 
 def _plain(value: Any) -> Any:
