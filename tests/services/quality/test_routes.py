@@ -181,3 +181,20 @@ async def test_every_route_needs_its_permission(harness: Harness) -> None:
     )
     problem(await harness.client.get(f"{Q}/ncrs/NCR-000404", headers=reader), 404, "ncr_not_found")
     problem(await harness.client.get(f"{Q}/tasks/QT-404", headers=reader), 404, "task_not_found")
+
+
+async def test_edge_input_is_a_4xx_never_a_5xx(qp: QualityPlant) -> None:
+    far = {"code": "CAL-9", "name": "x", "interval_days": 3650, "calibrated_on": "9999-12-31"}
+    problem(await qp.q("POST", "/gauges", far), 422, "validation_failed")
+    await qp.plan(ASSEMBLY_PLAN)
+    huge = {"from_result": 2**40}
+    problem(
+        await qp.q("POST", "/plans/IP-KIT-20/characteristics/WIDTH/limits", huge), 422, "validation_failed"
+    )
+    r = await qp.q("POST", "/ncrs", {"title": "Dropped pallet", "lots": ["NO-SUCH-LOT"]})
+    assert r.status_code == 404, r.text
+    assert ok(await qp.q("GET", "/ncrs"))["total"] == 0
+    raised = ok(await qp.q("POST", "/ncrs", {"title": "Dropped pallet", "lots": ["R-001"]}), 201)
+    await qp.h.deliver()
+    assert raised["held_lots"] == ["R-001"]
+    assert (await qp.lot("R-001"))["status"] == "on_hold"

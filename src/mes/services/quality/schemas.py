@@ -11,7 +11,9 @@ from pydantic import Field, model_validator
 
 from mes.platform.schemas import Page, Quantity, Schema
 
-Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+# calibration and due dates of this century: date arithmetic never leaves the calendar
+Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Spec = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), max_digits=18, decimal_places=6)]
@@ -47,8 +49,8 @@ class GaugeCreate(Schema):
     code: Code
     name: Name
     interval_days: Annotated[int, Field(ge=1, le=3650)]
-    calibrated_on: date | None = None
-    due_on: date | None = None  # default: calibrated_on + interval; required without calibrated_on
+    calibrated_on: Day | None = None
+    due_on: Day | None = None  # default: calibrated_on + interval; required without calibrated_on
 
     @model_validator(mode="after")
     def _due(self) -> GaugeCreate:
@@ -58,7 +60,7 @@ class GaugeCreate(Schema):
 
 
 class GaugeCalibration(Schema):
-    calibrated_on: date
+    calibrated_on: Day
 
 
 class GaugeRead(Schema):
@@ -274,8 +276,8 @@ class Waiver(Schema):
 class LimitsRequest(Schema):
     """Recompute from a baseline window (result ids, inclusive); default: every result so far."""
 
-    from_result: Annotated[int, Field(ge=0, le=2**62)] | None = None
-    to_result: Annotated[int, Field(ge=0, le=2**62)] | None = None
+    from_result: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    to_result: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
 
 
 class LimitsRead(Schema):

@@ -28,8 +28,9 @@ async def list_ncrs(
 
 
 @router.post("/ncrs", status_code=201, response_model=NcrRead)
-async def raise_ncr(body: NcrCreate, session: SessionDep, who: CanNcr) -> NcrRead:
-    return await ncrs.raise_ncr(session, body, who.subject)
+async def raise_ncr(body: NcrCreate, request: Request, session: SessionDep, who: CanNcr) -> NcrRead:
+    """Raised by hand; the lots named are put on hold (they must exist in material)."""
+    return await ncrs.raise_ncr(session, body, caller(request, who))
 
 
 @router.get("/ncrs/{number}", response_model=NcrRead)

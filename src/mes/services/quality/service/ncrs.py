@@ -75,10 +75,12 @@ async def open_ncr(
     return ncr
 
 
-async def raise_ncr(session: AsyncSession, data: NcrCreate, actor: str) -> NcrRead:
+async def raise_ncr(session: AsyncSession, data: NcrCreate, caller: Caller) -> NcrRead:
+    for lot in data.lots:  # an unknown lot is refused here (404), not left to a hold that can't happen
+        await clients.lot(caller, lot)
     ncr = await open_ncr(
         session,
-        actor,
+        caller.subject,
         title=data.title,
         evidence={"source": "manual", "description": data.description},
         item=data.item,
