@@ -30,6 +30,7 @@ from mes.demo_plant import (
     WHO,
 )
 from mes.demo_reporting import seed_history
+from mes.demo_quality import seed_quality
 
 W, M, R, A = "/api/v1/workorders", "/api/v1/material", "/api/v1/resource", "/api/v1/auth"
 
@@ -250,5 +251,6 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    await seed_quality(s, await s.login(username, password))  # plans, SPC history, a due inspection
     await seed_history(s, lambda: s.login(username, password), say, settle or nothing)
     return states

@@ -14,6 +14,9 @@ import { SignInPage } from "./pages/SignInPage";
 import { StationPage } from "./pages/StationPage";
 import { StationsAdminPage } from "./pages/StationsAdminPage";
 import { TakeoverPage } from "./pages/TakeoverPage";
+import { QualityNcrPage } from "./pages/QualityNcrPage";
+import { QualitySpcPage } from "./pages/QualitySpcPage";
+import { QualityWorkbenchPage } from "./pages/QualityWorkbenchPage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -108,6 +111,30 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/admin/stations")}>
                 <StationsAdminPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "quality",
+            element: (
+              <RequirePerms needs={needs("/quality")}>
+                <QualityWorkbenchPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "quality/ncrs/:number",
+            element: (
+              <RequirePerms needs={needs("/quality")}>
+                <QualityNcrPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "quality/spc/:plan/:characteristic",
+            element: (
+              <RequirePerms needs={needs("/quality")}>
+                <QualitySpcPage />
               </RequirePerms>
             ),
           },

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import BaseModel, ConfigDict
+
 from mes.platform.events import Event
 
 
@@ -53,3 +55,110 @@ class WorkOrderReleaseRequested(Event):
     reason: str
     reference: str | None = None
     requested_by: str
+
+
+class IncomingInspectionChanged(Event):
+    """An item now needs (or no longer needs) incoming inspection: its receipts go to quarantine."""
+
+    topic: ClassVar[str] = "quality.incoming_inspection_changed.v1"
+    aggregate_field: ClassVar[str] = "item_code"
+
+    item_code: str
+    required: bool
+    plan: str | None  # the released incoming plan, e.g. "IP-RESIN v2"
+    requested_by: str
+
+
+class InspectionRecorded(Event):
+    """An inspection task's results were recorded; `verdict` is the task's outcome."""
+
+    topic: ClassVar[str] = "quality.inspection_recorded.v1"
+    aggregate_field: ClassVar[str] = "task"
+
+    task: str
+    plan: str
+    plan_version: int
+    kind: str  # incoming | in_process | final
+    item: str
+    lot_code: str | None
+    serial: str | None
+    work_order: str | None
+    operation: str | None
+    equipment: str | None
+    operator: str
+    verdict: str  # passed | failed | waived
+
+
+class FailedCharacteristic(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    characteristic: str
+    values: list[float]
+    lsl: float | None
+    usl: float | None
+    defects: dict[str, int]
+
+
+class InspectionFailed(Event):
+    topic: ClassVar[str] = "quality.inspection_failed.v1"
+    aggregate_field: ClassVar[str] = "task"
+
+    task: str
+    item: str
+    lot_code: str | None
+    work_order: str | None
+    operation: str | None
+    equipment: str | None
+    operator: str
+    failed: list[FailedCharacteristic]
+    ncr: str | None
+
+
+class SpcRuleViolated(Event):
+    topic: ClassVar[str] = "quality.spc_rule_violated.v1"
+    aggregate_field: ClassVar[str] = "characteristic"
+
+    characteristic: str  # "<plan code>/<characteristic code>"
+    rule: str  # "1".."8" (Western Electric 1-4, Nelson 5-8)
+    description: str
+    point: float
+    center: float
+    ucl: float
+    lcl: float
+    task: str
+    work_order: str | None
+    operation: str | None
+    equipment: str | None
+    ncr: str | None
+
+
+class NcrOpened(Event):
+    topic: ClassVar[str] = "quality.ncr_opened.v1"
+    aggregate_field: ClassVar[str] = "ncr"
+
+    ncr: str
+    title: str
+    item: str | None
+    work_order: str | None
+    operation: str | None
+    held_lots: list[str]
+    opened_by: str
+
+
+class NcrDispositioned(Event):
+    topic: ClassVar[str] = "quality.ncr_dispositioned.v1"
+    aggregate_field: ClassVar[str] = "ncr"
+
+    ncr: str
+    disposition: str  # use_as_is | rework | scrap | return_to_supplier | partial
+    lots: list[str]
+    signature_id: str
+    signed_by: str
+
+
+class NcrClosed(Event):
+    topic: ClassVar[str] = "quality.ncr_closed.v1"
+    aggregate_field: ClassVar[str] = "ncr"
+
+    ncr: str
+    closed_by: str

@@ -11,6 +11,7 @@ export const PERM = {
   workorderWrite: "workorder:write",
   stationManage: "auth:station:manage",
   reportingRead: "reporting:read",
+  qualityRead: "quality:read",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

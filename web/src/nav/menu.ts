@@ -35,6 +35,12 @@ export const MENU: readonly MenuItem[] = [
     needs: [PERM.materialRead],
   },
   {
+    path: "/quality",
+    label: "Quality workbench",
+    description: "Inspections due, overdue and failed, incoming lots waiting, non-conformances, SPC.",
+    needs: [PERM.qualityRead],
+  },
+  {
     path: "/admin/stations",
     label: "Station terminals",
     description: "Register shared shop-floor terminals, set this browser up as one, enrol badges and PINs.",

@@ -14,6 +14,7 @@ import { useTerminal } from "../lib/useTerminal";
 import { ConsumeBox } from "../components/station/ConsumeBox";
 import { DispatchCard } from "../components/station/DispatchCard";
 import { YieldForm } from "../components/station/YieldForm";
+import { DueInspections } from "../components/quality/DueInspections";
 
 const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
 
@@ -155,6 +156,7 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
       </Card>
       {op.status === "in_progress" ? (
         <>
+          <DueInspections workOrder={order.data.number} operation={op.key} equipment={op.equipment ?? equipment} />
           <ConsumeBox order={order.data} op={op} />
           <YieldForm run={run} busy={action.isPending} />
         </>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.contracts.quality import LotHoldRequested, LotReleaseRequested
+from mes.contracts.quality import IncomingInspectionChanged, LotHoldRequested, LotReleaseRequested
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
 from mes.services.material import service
@@ -30,7 +30,14 @@ async def quality_release_requested(session: AsyncSession, event: LotReleaseRequ
     )
 
 
+async def quality_incoming_inspection(session: AsyncSession, event: IncomingInspectionChanged) -> None:
+    await service.set_inspect_on_receipt(
+        session, event.item_code, event.required, f"quality:{event.requested_by}"
+    )
+
+
 HANDLERS: dict[type[Event], EventHandler] = {
+    IncomingInspectionChanged: quality_incoming_inspection,
     LotHoldRequested: quality_hold_requested,
     LotReleaseRequested: quality_release_requested,
 }

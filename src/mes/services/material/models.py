@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -85,6 +86,8 @@ class Item(Base):
     uom: Mapped[str] = mapped_column(ForeignKey("uom.code"))
     shelf_life_days: Mapped[int | None] = mapped_column(Integer)
     tracking: Mapped[str] = mapped_column(String(8), server_default="lot")
+    # set by quality while an incoming inspection plan is released: receipts start in quarantine
+    inspect_on_receipt: Mapped[bool] = mapped_column(Boolean, server_default="false", default=False)
 
 
 class Location(Base):

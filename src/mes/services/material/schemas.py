@@ -38,6 +38,7 @@ class ItemRead(Schema):
     uom: str
     shelf_life_days: int | None
     tracking: Tracking
+    inspect_on_receipt: bool = False  # receipts go to quarantine until quality accepts them
 
 
 class LocationCreate(Schema):

@@ -1,6 +1,30 @@
 """Reactions of the quality service to other services' events."""
 
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts.material import LotProduced, LotReceived
+from mes.contracts.work_orders import OperationStarted
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
+from mes.services.quality.service import reactions
 
-HANDLERS: dict[type[Event], EventHandler] = {}
+
+async def material_lot_received(session: AsyncSession, event: LotReceived) -> None:
+    await reactions.lot_received(session, event)
+
+
+async def material_lot_produced(session: AsyncSession, event: LotProduced) -> None:
+    await reactions.lot_produced(session, event)
+
+
+async def operation_started(session: AsyncSession, event: OperationStarted) -> None:
+    await reactions.operation_started(session, event)
+
+
+HANDLERS: dict[type[Event], EventHandler] = {
+    LotReceived: material_lot_received,
+    LotProduced: material_lot_produced,
+    OperationStarted: operation_started,
+}

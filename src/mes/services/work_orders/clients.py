@@ -95,6 +95,7 @@ class PlannedWindows(_Remote):
 
 M = "/api/v1/material"
 R = "/api/v1/resource"
+Q = "/api/v1/quality"
 
 
 def _kw(caller: Caller, key: str | None = None) -> dict[str, Any]:
@@ -182,3 +183,16 @@ async def planned_windows(caller: Caller, code: str, start: datetime, end: datet
         **_kw(caller),
     )
     return sorted(found.windows, key=lambda w: w.start)
+
+
+class Blocking(_Remote):
+    tasks: list[str]
+
+
+async def due_inspections(caller: Caller, work_order: str, operation: str) -> list[str]:
+    """The in-process inspections quality still expects before this operation may complete."""
+    client = caller.directory.client("quality")
+    found = await client.get_model(
+        f"{Q}/blocking", Blocking, params={"work_order": work_order, "operation": operation}, **_kw(caller)
+    )
+    return found.tasks

@@ -37,6 +37,10 @@ class QualityHold(Conflict):
     code = "quality_hold"
 
 
+class InspectionDue(Conflict):
+    code = "inspection_due"
+
+
 class PreviousOperationOpen(Conflict):
     code = "previous_operation_open"
 

@@ -677,6 +677,11 @@ export type components = {
             /** Code */
             code: string;
             /**
+             * Inspect On Receipt
+             * @default false
+             */
+            inspect_on_receipt: boolean;
+            /**
              * Kind
              * @enum {string}
              */

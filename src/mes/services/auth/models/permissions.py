@@ -151,6 +151,8 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "quality:inspection:waive",
             "quality:gauge:write",
             "material:lot:hold",
+            "material:lot:move",
+            "material:lot:adjust",
             "traceability:recall",
             "auth:audit:read",
             *_AUDIT_READ,

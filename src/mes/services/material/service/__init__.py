@@ -3,7 +3,12 @@
 from mes.services.material.service.consumption import consume_lot, issue_lot
 from mes.services.material.service.ledger import lot_for_update, new_lot_code, today
 from mes.services.material.service.lots import adjust_lot, merge_lots, move_lot, scrap_lot, split_lot
-from mes.services.material.service.master import create_bom, create_item, create_location
+from mes.services.material.service.master import (
+    create_bom,
+    create_item,
+    create_location,
+    set_inspect_on_receipt,
+)
 from mes.services.material.service.receipts import produce_lot, receive_lot
 from mes.services.material.service.status import change_status, expire_lots
 
@@ -23,6 +28,7 @@ __all__ = [
     "produce_lot",
     "receive_lot",
     "scrap_lot",
+    "set_inspect_on_receipt",
     "split_lot",
     "today",
 ]

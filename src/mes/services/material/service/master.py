@@ -126,3 +126,21 @@ async def create_bom(session: AsyncSession, item_code: str, data: BomCreate, act
         new=read.model_dump(mode="json"),
     )
     return read
+
+
+async def set_inspect_on_receipt(session: AsyncSession, item_code: str, required: bool, actor: str) -> None:
+    """Quality released (or withdrew) an incoming inspection plan for the item; an item material
+    doesn't know yet is skipped (the plan's event is not retried forever)."""
+    item = await session.scalar(select(Item).where(Item.code == item_code).with_for_update())
+    if item is None or item.inspect_on_receipt == required:
+        return
+    item.inspect_on_receipt = required
+    await append_audit(
+        session,
+        actor=actor,
+        action="item.inspect_on_receipt",
+        entity_type="item",
+        entity_id=item.code,
+        old={"inspect_on_receipt": not required},
+        new={"inspect_on_receipt": required},
+    )

@@ -44,7 +44,8 @@ async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> Lo
         item_id=item.id,
         location_id=location.id,
         quantity=Decimal(0),
-        status=data.status,
+        # under an incoming inspection plan a lot is never consumable before quality accepts it
+        status="quarantine" if item.inspect_on_receipt else data.status,
         supplier=data.supplier,
         supplier_lot=data.supplier_lot,
         expires_on=data.expires_on,

@@ -15,6 +15,7 @@ from mes.platform.schemas import format_decimal as fmt
 from mes.services.work_orders import clients
 from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import (
+    InspectionDue,
     InvalidTransition,
     OverTolerance,
     UnderTolerance,
@@ -169,6 +170,12 @@ async def complete_operation(
     order, ops, op = await load(session, number, key)
     executable(order)
     op.transition("complete")
+    due = await clients.due_inspections(caller, order.number, op.key)
+    if due:
+        raise InspectionDue(
+            f"{order.number}/{op.key} can't complete: inspection {', '.join(due)} is due; record it or have quality waive it.",
+            inspections=due,
+        )
     await _book_yield(session, order, op, data, caller.subject)
     last = all(o.status in ("completed", "skipped", "split") for o in ops)
     step = final_step(ops)

@@ -1,0 +1,187 @@
+"""Non-conformances: opened with the evidence and holds; dispositioned under a signature bound to
+the NCR's content; scrap and split go to material with the NCR as the reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.contracts import quality as ev
+from mes.platform.events import record_event
+from mes.services.quality import clients
+from mes.services.quality.clients import Caller
+from mes.services.quality.errors import InvalidDisposition, InvalidState
+from mes.services.quality.models import Ncr
+from mes.services.quality.queries import ncr_by_number, ncr_read
+from mes.services.quality.schemas import DispositionIn, NcrClose, NcrCreate, NcrRead
+from mes.services.quality.service.common import audit, next_number
+from mes.services.quality.service.tasks import check_signature
+
+RECORD_TYPE = "quality.ncr"
+
+
+async def open_ncr(
+    session: AsyncSession,
+    actor: str,
+    *,
+    title: str,
+    evidence: dict[str, Any],
+    item: str | None,
+    work_order: str | None,
+    operation: str | None,
+    lots: list[str],
+    hold_work_order: bool,
+) -> Ncr:
+    """Opens the NCR and asks material and work orders to hold what it names (their handlers act)."""
+    number = await next_number(session, "NCR")
+    held = sorted(set(lots))
+    ncr = Ncr(
+        number=number,
+        status="open",
+        title=title[:200],
+        item=item,
+        work_order=work_order,
+        operation=operation,
+        evidence=evidence,
+        held_lots=held,
+        work_order_held=hold_work_order and work_order is not None,
+        opened_by=actor,
+        opened_at=datetime.now(UTC),
+    )
+    session.add(ncr)
+    await session.flush()
+    for lot in held:
+        await record_event(
+            session,
+            ev.LotHoldRequested(lot_code=lot, reason=title[:200], reference=number, requested_by=actor),
+        )
+    if ncr.work_order_held and work_order is not None:
+        await record_event(
+            session,
+            ev.WorkOrderHoldRequested(
+                work_order=work_order, reason=title[:200], reference=number, requested_by=actor
+            ),
+        )
+    await record_event(
+        session,
+        ev.NcrOpened(
+            ncr=number, title=ncr.title, item=item, work_order=work_order, operation=operation,
+            held_lots=held, opened_by=actor,
+        ),
+    )  # fmt: skip
+    await audit(session, actor, "ncr.opened", "ncr", number, new=ncr.content())
+    return ncr
+
+
+async def raise_ncr(session: AsyncSession, data: NcrCreate, caller: Caller) -> NcrRead:
+    for lot in data.lots:  # an unknown lot is refused here (404), not left to a hold that can't happen
+        await clients.lot(caller, lot)
+    ncr = await open_ncr(
+        session,
+        caller.subject,
+        title=data.title,
+        evidence={"source": "manual", "description": data.description},
+        item=data.item,
+        work_order=data.work_order,
+        operation=data.operation,
+        lots=data.lots,
+        hold_work_order=data.work_order is not None,
+    )
+    return ncr_read(ncr)
+
+
+async def _release(session: AsyncSession, lot: str, ncr: Ncr, why: str, actor: str) -> None:
+    await record_event(
+        session, ev.LotReleaseRequested(lot_code=lot, reason=why, reference=ncr.number, requested_by=actor)
+    )
+
+
+async def disposition_ncr(session: AsyncSession, number: str, data: DispositionIn, caller: Caller) -> NcrRead:
+    ncr = await ncr_by_number(session, number, lock=True)
+    if ncr.status != "open":
+        raise InvalidState(f"{number} is {ncr.status}; only an open NCR is dispositioned.")
+    if data.disposition == "partial":
+        if data.lot not in ncr.held_lots:
+            raise InvalidDisposition(f"Lot {data.lot} is not held by {number}.", lot=data.lot)
+    elif data.disposition in ("scrap", "use_as_is") and not ncr.held_lots and not ncr.work_order_held:
+        raise InvalidDisposition(f"{number} holds nothing to {data.disposition.replace('_', ' ')}.")
+    # the signature is checked before anything is changed anywhere
+    signer = await check_signature(caller, data.signature_id, RECORD_TYPE, number, ncr.content())
+    why = f"{number} {data.disposition.replace('_', ' ')}: {data.reason}"[:2000]
+    actor = caller.subject
+    outcome: dict[str, Any] = {"disposition": data.disposition, "reason": data.reason, "signed_by": signer}
+    lots = list(ncr.held_lots)
+    if data.disposition == "use_as_is":
+        for lot in lots:
+            await _release(session, lot, ncr, why, actor)
+        outcome["released"] = lots
+    elif data.disposition == "scrap":
+        scrapped = []
+        for lot in lots:
+            info = await clients.lot(caller, lot)
+            if info.quantity > 0 and info.status not in ("scrapped", "consumed"):
+                await clients.scrap(caller, lot, info.quantity, why)
+                scrapped.append({"lot": lot, "quantity": str(info.quantity), "uom": info.uom})
+        outcome["scrapped"] = scrapped
+    elif data.disposition == "partial":
+        assert data.lot is not None
+        assert data.scrap_quantity is not None
+        info = await clients.lot(caller, data.lot)
+        if data.scrap_quantity >= info.quantity:
+            raise InvalidDisposition(
+                f"Scrapping {data.scrap_quantity} of {info.quantity} {info.uom} is not a partial disposition; scrap it.",
+            )
+        child = await clients.split(caller, data.lot, data.scrap_quantity)
+        await clients.scrap(caller, child.code, data.scrap_quantity, why)
+        for lot in lots:
+            await _release(session, lot, ncr, why, actor)
+        outcome.update(
+            split_lot=child.code,
+            scrapped=[{"lot": child.code, "quantity": str(data.scrap_quantity), "uom": info.uom}],
+            released=lots,
+            released_quantity=str(info.quantity - data.scrap_quantity),
+        )
+    else:  # rework and return to supplier: the decision is recorded, the lots stay held
+        outcome["held"] = lots
+    if ncr.work_order_held and ncr.work_order is not None:
+        await record_event(
+            session,
+            ev.WorkOrderReleaseRequested(
+                work_order=ncr.work_order, reason=why, reference=number, requested_by=actor
+            ),
+        )
+    old = ncr.content()
+    ncr.status = "dispositioned"
+    ncr.disposition = outcome
+    ncr.signature_id = data.signature_id
+    ncr.dispositioned_at = datetime.now(UTC)
+    await audit(
+        session, actor, "ncr.dispositioned", "ncr", number, old=old,
+        new={**outcome, "signature_id": str(data.signature_id)}, reason=data.reason,
+    )  # fmt: skip
+    await record_event(
+        session,
+        ev.NcrDispositioned(
+            ncr=number,
+            disposition=data.disposition,
+            lots=lots,
+            signature_id=str(data.signature_id),
+            signed_by=actor,
+        ),
+    )
+    return ncr_read(ncr)
+
+
+async def close_ncr(session: AsyncSession, number: str, data: NcrClose, actor: str) -> NcrRead:
+    ncr = await ncr_by_number(session, number, lock=True)
+    if ncr.status != "dispositioned":
+        raise InvalidState(f"{number} is {ncr.status}; an NCR is closed after its disposition.")
+    ncr.status = "closed"
+    ncr.closed_at = datetime.now(UTC)
+    await audit(
+        session, actor, "ncr.closed", "ncr", number, old={"status": "dispositioned"}, reason=data.reason
+    )
+    await record_event(session, ev.NcrClosed(ncr=number, closed_by=actor))
+    return ncr_read(ncr)
