@@ -1,10 +1,11 @@
-"""Wiring of the integration service: routes, event handlers, migrations."""
+"""Wiring of the integration service: routes, event handlers, workers, migrations."""
 
 from pathlib import Path
 
 from mes.platform.app import ServiceSpec
 from mes.platform.registry import service_info
 from mes.services.integration import event_handlers, routes
+from mes.services.integration.service.runners import Connectors
 
 spec = ServiceSpec(
     info=service_info("integration"),
@@ -12,4 +13,5 @@ spec = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     routers=[routes.router],
     handlers=event_handlers.HANDLERS,
+    workers=[Connectors],  # keeps every enabled MQTT and OPC UA connector connected
 )

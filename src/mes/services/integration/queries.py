@@ -1,0 +1,71 @@
+"""Read side of the integration service."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from mes.services.integration.errors import ConnectorNotFound, DeadLetterNotFound
+from mes.services.integration.models import Connector, ConnectorStatus, DeadLetter
+from mes.services.integration.schemas import (
+    ConnectorPage,
+    ConnectorRead,
+    ConnectorStatusRead,
+    DeadLetterPage,
+    DeadLetterRead,
+)
+
+
+def redact(config: dict[str, Any]) -> dict[str, Any]:
+    """A connector's configuration without its secrets."""
+    out = dict(config)
+    if isinstance(out.get("mqtt"), dict) and out["mqtt"].get("password"):
+        out["mqtt"] = {**out["mqtt"], "password": "***"}
+    return out
+
+
+async def connector_read(session: AsyncSession, c: Connector) -> ConnectorRead:
+    st = await session.get(ConnectorStatus, c.id)
+    status = ConnectorStatusRead.model_validate(st) if st else ConnectorStatusRead()
+    return ConnectorRead(
+        id=c.id, name=c.name, kind=c.kind, enabled=c.enabled, version=c.version, config=redact(c.config),
+        status=status, created_at=c.created_at, updated_at=c.updated_at,
+    )
+
+
+async def connector(session: AsyncSession, name: str) -> ConnectorRead:
+    c = await session.scalar(select(Connector).where(Connector.name == name))
+    if c is None:
+        raise ConnectorNotFound(f"No connector named {name}.")
+    return await connector_read(session, c)
+
+
+async def connectors(session: AsyncSession, limit: int, offset: int) -> ConnectorPage:
+    total = await session.scalar(select(func.count()).select_from(Connector)) or 0
+    rows = await session.scalars(select(Connector).order_by(Connector.name).limit(limit).offset(offset))
+    return ConnectorPage(items=[await connector_read(session, c) for c in rows], total=total, limit=limit,
+                         offset=offset)
+
+
+async def dead_letters(
+    session: AsyncSession, source: str | None, status: str | None, limit: int, offset: int
+) -> DeadLetterPage:
+    q = select(DeadLetter)
+    if source:
+        q = q.where(DeadLetter.source == source)
+    if status:
+        q = q.where(DeadLetter.status == status)
+    total = await session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = await session.scalars(q.order_by(DeadLetter.received_at.desc(), DeadLetter.id).limit(limit).offset(offset))
+    return DeadLetterPage(items=[DeadLetterRead.model_validate(r) for r in rows], total=total, limit=limit,
+                          offset=offset)
+
+
+async def dead_letter(session: AsyncSession, letter_id: uuid.UUID) -> DeadLetterRead:
+    row = await session.get(DeadLetter, letter_id)
+    if row is None:
+        raise DeadLetterNotFound(f"No dead letter {letter_id}.")
+    return DeadLetterRead.model_validate(row)

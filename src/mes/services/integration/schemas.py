@@ -1,0 +1,139 @@
+"""Request and response schemas of the integration service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from mes.platform.schemas import Page, Schema
+
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")]
+FieldName = Annotated[str, Field(min_length=1, max_length=300)]
+Counter = Literal["cycles", "good", "scrap"]
+State = Literal["running", "idle", "setup", "planned_stop", "down", "maintenance", "offline"]
+
+
+class StateRule(Schema):
+    field: FieldName = Field(description="JSON path (a.b.c), Sparkplug metric name or OPC UA NodeId; may hold {address}")
+    values: dict[Annotated[str, Field(max_length=64)], State] = Field(default_factory=dict, max_length=64)
+    machinery_item_state: bool = Field(
+        False, description="The field is an OPC 40001-1 MachineryItemState (names or 0-3 numbers)"
+    )
+
+
+class CounterRule(Schema):
+    field: FieldName
+    counter: Counter
+    modulus: int | None = Field(None, ge=2, le=2**63 - 1, description="The value at which it wraps to 0")
+
+
+class MachineType(Schema):
+    state: StateRule | None = None
+    counters: list[CounterRule] = Field(default_factory=list, max_length=16)
+
+
+class MachineBinding(Schema):
+    equipment_code: Code
+    machine_type: Annotated[str, Field(min_length=1, max_length=64)]
+    address: Annotated[str, Field(min_length=1, max_length=300)] = Field(
+        description="MQTT JSON: the topic; Sparkplug: group/node or group/node/device; OPC UA: fills {address}"
+    )
+
+
+class MqttSettings(Schema):
+    host: Annotated[str, Field(min_length=1, max_length=253)] = "127.0.0.1"
+    port: int = Field(1883, ge=1, le=65535)
+    client_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    username: Annotated[str, Field(max_length=200)] | None = None
+    password: Annotated[str, Field(max_length=200)] | None = None
+
+
+class SparkplugSettings(Schema):
+    host_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^/#+]+$")] = "mes"
+    group_ids: list[Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^/#+]+$")]] = Field(
+        default_factory=list, max_length=32, description="Empty: every group"
+    )
+
+
+class ConnectorConfig(Schema):
+    mqtt: MqttSettings | None = None
+    sparkplug: SparkplugSettings | None = None
+    json_topics: bool = Field(False, description="MQTT: machines publish plain JSON on their topic")
+    endpoint: Annotated[str, Field(min_length=1, max_length=500, pattern=r"^opc\.tcp://")] | None = None
+    machine_types: dict[Annotated[str, Field(min_length=1, max_length=64)], MachineType] = Field(
+        default_factory=dict, max_length=32
+    )
+    machines: list[MachineBinding] = Field(default_factory=list, max_length=500)
+
+
+class ConnectorCreate(Schema):
+    name: Code
+    kind: Literal["mqtt", "opcua"]
+    config: ConnectorConfig
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ConnectorCreate:
+        c = self.config
+        if self.kind == "mqtt" and c.mqtt is None:
+            raise ValueError("an mqtt connector needs config.mqtt")
+        if self.kind == "opcua" and c.endpoint is None:
+            raise ValueError("an opcua connector needs config.endpoint")
+        for m in c.machines:
+            if m.machine_type not in c.machine_types:
+                raise ValueError(f"machine {m.equipment_code}: unknown machine type {m.machine_type!r}")
+        return self
+
+
+class ConnectorUpdate(Schema):
+    config: ConnectorConfig | None = None
+    enabled: bool | None = None
+
+
+class ConnectorStatusRead(Schema):
+    connected: bool = False
+    last_message_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    messages: int = 0
+    errors: int = 0
+    rebirths: int = 0
+    reconnects: int = 0
+
+
+class ConnectorRead(Schema):
+    id: uuid.UUID
+    name: str
+    kind: str
+    enabled: bool
+    version: int
+    config: dict[str, Any]
+    status: ConnectorStatusRead
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConnectorPage(Page[ConnectorRead]):
+    pass
+
+
+class DeadLetterRead(Schema):
+    id: uuid.UUID
+    source: str
+    connector_id: uuid.UUID | None
+    ref: str | None
+    content_type: str
+    payload: str
+    reason: str
+    path: str | None
+    line: int | None
+    status: str
+    received_at: datetime
+    replayed_at: datetime | None
+
+
+class DeadLetterPage(Page[DeadLetterRead]):
+    pass
