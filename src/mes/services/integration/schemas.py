@@ -63,6 +63,7 @@ class ConnectorConfig(Schema):
     sparkplug: SparkplugSettings | None = None
     json_topics: bool = Field(False, description="MQTT: machines publish plain JSON on their topic")
     endpoint: Annotated[str, Field(min_length=1, max_length=500, pattern=r"^opc\.tcp://")] | None = None
+    reconnect_max_s: float = Field(10.0, ge=0.1, le=300, description="Longest wait between reconnects")
     machine_types: dict[Annotated[str, Field(min_length=1, max_length=64)], MachineType] = Field(
         default_factory=dict, max_length=32
     )

@@ -67,7 +67,7 @@ class Runner:
         self.batch = Batch()
         self._task: asyncio.Task[None] | None = None
         self.backoff_s = 0.2
-        self.max_backoff_s = 10.0
+        self.max_backoff_s = float(config.get("reconnect_max_s", 10.0))
 
     def take(self) -> Batch:
         batch, self.batch = self.batch, Batch()
