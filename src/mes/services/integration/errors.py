@@ -34,3 +34,14 @@ class PayloadError(Exception):
 
 class LetterClosed(Conflict):
     code = "dead_letter_closed"
+
+
+class InvalidMessage(Unprocessable):
+    """An ERP message refused; its dead letter is kept (the rest of the transaction is not)."""
+
+    code = "invalid_message"
+    keeps_changes = True
+
+
+class MessageIdReused(Conflict):
+    code = "message_id_reused"

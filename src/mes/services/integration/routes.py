@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from mes.platform.app import PROTECTED_RESPONSES
-from mes.platform.auth import Principal, require
+from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
 from mes.services.integration import queries
 from mes.services.integration.schemas import (
@@ -18,8 +19,11 @@ from mes.services.integration.schemas import (
     ConnectorUpdate,
     DeadLetterPage,
     DeadLetterRead,
+    ScheduleAnswer,
+    ScheduleJson,
 )
-from mes.services.integration.service import connectors, letters
+from mes.services.integration.clients.work_orders import Caller
+from mes.services.integration.service import connectors, erp, letters
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
@@ -28,6 +32,7 @@ router = APIRouter(tags=["integration"], responses={**PROTECTED_RESPONSES, **_CO
 
 CanRead = Annotated[Principal, require("integration:read")]
 CanWrite = Annotated[Principal, require("integration:write")]
+CanSend = Annotated[Principal, require("integration:message:send")]
 Name = Annotated[str, Path(min_length=1, max_length=64)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -79,3 +84,62 @@ async def get_dead_letter(letter_id: uuid.UUID, session: SessionDep, _: CanRead)
 async def discard_dead_letter(letter_id: uuid.UUID, session: SessionDep, who: CanWrite) -> DeadLetterRead:
     await letters.discard(session, letter_id, who.subject)
     return await queries.dead_letter(session, letter_id)
+
+
+_INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Refused and dead-lettered: reason, line and path", "content": {"application/problem+json": {}}},
+    409: {"description": "The message id was used before for other content", "content": {"application/problem+json": {}}},
+}
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema with its $defs put in place (a request body declared by hand has no components)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.rsplit("/", 1)[1]]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out: dict[str, Any] = walk(schema)
+    return out
+
+
+def _caller(request: Request, who: Principal) -> Caller:
+    return Caller(who.subject, bearer_token(request), request.app.state.directory)
+
+
+@router.post(
+    "/erp/b2mml/process-operations-schedule",
+    response_class=Response,
+    summary="ProcessOperationsSchedule (B2MML V0700) in, AcknowledgeOperationsSchedule out",
+    description="Creates one work order per OperationsRequest through the work orders service, as the caller. "
+    "The same message (by ApplicationArea/BODID) again changes nothing and is acknowledged again.",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}},
+    responses={200: {"content": {"application/xml": {}}, "description": "AcknowledgeOperationsSchedule"}, **_INVALID},
+)
+async def process_schedule_b2mml(request: Request, session: SessionDep, who: CanSend) -> Response:
+    answer = await erp.take_schedule(session, _caller(request, who), await request.body(), "b2mml")
+    return Response(answer.acknowledgement or "", media_type="application/xml")
+
+
+@router.post(
+    "/erp/json/process-operations-schedule",
+    response_model=ScheduleAnswer,
+    summary="The same schedule as plain JSON",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _inlined(ScheduleJson.model_json_schema())}},
+        }
+    },
+    responses=_INVALID,
+)
+async def process_schedule_json(request: Request, session: SessionDep, who: CanSend) -> ScheduleAnswer:
+    answer = await erp.take_schedule(session, _caller(request, who), await request.body(), "json")
+    return ScheduleAnswer(**erp.json_answer(answer))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
 from mes.platform.schemas import Page, Schema
 
@@ -138,3 +139,29 @@ class DeadLetterRead(Schema):
 
 class DeadLetterPage(Page[DeadLetterRead]):
     pass
+
+
+class OrderJson(Schema):
+    number: Code
+    product: Code
+    quantity: Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=24, decimal_places=6)]
+    uom: Annotated[str, Field(min_length=1, max_length=16)] | None = None
+    due: AwareDatetime
+    priority: int = Field(5, ge=1, le=9)
+
+
+class ScheduleJson(Schema):
+    """ProcessOperationsSchedule as plain JSON: one order per operations request."""
+
+    message_id: Annotated[str, Field(min_length=1, max_length=200)]
+    sender: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    schedule_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    orders: list[OrderJson] = Field(min_length=1, max_length=500)
+
+
+class ScheduleAnswer(Schema):
+    message_id: str
+    accepted: bool
+    duplicate: bool
+    created: list[str]
+    existing: list[str]
