@@ -45,3 +45,11 @@ class InvalidMessage(Unprocessable):
 
 class MessageIdReused(Conflict):
     code = "message_id_reused"
+
+
+class NotReplayable(Conflict):
+    code = "dead_letter_not_replayable"
+
+
+class SubscriptionNotFound(NotFound):
+    code = "subscription_not_found"

@@ -8,14 +8,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.services.integration.errors import ConnectorNotFound, DeadLetterNotFound
-from mes.services.integration.models import Connector, ConnectorStatus, DeadLetter
+from mes.services.integration.errors import ConnectorNotFound, DeadLetterNotFound, SubscriptionNotFound
+from mes.services.integration.models import Connector, ConnectorStatus, DeadLetter, Delivery, Subscription
 from mes.services.integration.schemas import (
     ConnectorPage,
     ConnectorRead,
     ConnectorStatusRead,
     DeadLetterPage,
     DeadLetterRead,
+    DeliveryPage,
+    DeliveryRead,
+    SubscriptionPage,
+    SubscriptionRead,
 )
 
 
@@ -69,3 +73,28 @@ async def dead_letter(session: AsyncSession, letter_id: uuid.UUID) -> DeadLetter
     if row is None:
         raise DeadLetterNotFound(f"No dead letter {letter_id}.")
     return DeadLetterRead.model_validate(row)
+
+
+async def subscription(session: AsyncSession, name: str, *, lock: bool = False) -> Subscription:
+    q = select(Subscription).where(Subscription.name == name)
+    sub = await session.scalar(q.with_for_update() if lock else q)
+    if sub is None:
+        raise SubscriptionNotFound(f"No subscription named {name}.")
+    return sub
+
+
+async def subscriptions(session: AsyncSession, limit: int, offset: int) -> SubscriptionPage:
+    total = await session.scalar(select(func.count()).select_from(Subscription)) or 0
+    rows = await session.scalars(select(Subscription).order_by(Subscription.name).limit(limit).offset(offset))
+    return SubscriptionPage(items=[SubscriptionRead.model_validate(s) for s in rows], total=total, limit=limit,
+                            offset=offset)
+
+
+async def deliveries(session: AsyncSession, name: str, status: str | None, limit: int, offset: int) -> DeliveryPage:
+    sub = await subscription(session, name)
+    q = select(Delivery).where(Delivery.subscription_id == sub.id)
+    if status:
+        q = q.where(Delivery.status == status)
+    total = await session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = await session.scalars(q.order_by(Delivery.seq.desc()).limit(limit).offset(offset))
+    return DeliveryPage(items=[DeliveryRead.model_validate(d) for d in rows], total=total, limit=limit, offset=offset)

@@ -19,17 +19,25 @@ from mes.services.integration.schemas import (
     ConnectorUpdate,
     DeadLetterPage,
     DeadLetterRead,
+    DeliveryPage,
     ScheduleAnswer,
     ScheduleJson,
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionPage,
+    SubscriptionRead,
 )
 from mes.services.integration.clients.work_orders import Caller
-from mes.services.integration.service import connectors, erp, letters
+from mes.services.integration.service import connectors, erp, letters, webhooks
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
 }
 router = APIRouter(tags=["integration"], responses={**PROTECTED_RESPONSES, **_CONFLICT})
 
+_INVALID_LETTER: dict[int | str, dict[str, Any]] = {
+    422: {"description": "The ERP message is still refused", "content": {"application/problem+json": {}}}
+}
 CanRead = Annotated[Principal, require("integration:read")]
 CanWrite = Annotated[Principal, require("integration:write")]
 CanSend = Annotated[Principal, require("integration:message:send")]
@@ -77,6 +85,13 @@ async def list_dead_letters(
 
 @router.get("/dead-letters/{letter_id}", response_model=DeadLetterRead)
 async def get_dead_letter(letter_id: uuid.UUID, session: SessionDep, _: CanRead) -> DeadLetterRead:
+    return await queries.dead_letter(session, letter_id)
+
+
+@router.post("/dead-letters/{letter_id}/replay", response_model=DeadLetterRead, responses=_INVALID_LETTER)
+async def replay_dead_letter(letter_id: uuid.UUID, request: Request, session: SessionDep, who: CanWrite) -> DeadLetterRead:
+    """Webhook deliveries are sent again; ERP messages taken in again as the caller."""
+    await letters.replay(session, letter_id, _caller(request, who))
     return await queries.dead_letter(session, letter_id)
 
 
@@ -143,3 +158,38 @@ async def process_schedule_b2mml(request: Request, session: SessionDep, who: Can
 async def process_schedule_json(request: Request, session: SessionDep, who: CanSend) -> ScheduleAnswer:
     answer = await erp.take_schedule(session, _caller(request, who), await request.body(), "json")
     return ScheduleAnswer(**erp.json_answer(answer))
+
+
+@router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated,
+             summary="Subscribe an endpoint to events; the signing secret is in this answer only")
+async def create_subscription(body: SubscriptionCreate, session: SessionDep, who: CanWrite) -> SubscriptionCreated:
+    return await webhooks.create_subscription(session, body, who.subject)
+
+
+@router.get("/subscriptions", response_model=SubscriptionPage)
+async def list_subscriptions(session: SessionDep, _: CanRead, limit: Limit = 50, offset: Offset = 0) -> SubscriptionPage:
+    return await queries.subscriptions(session, limit, offset)
+
+
+@router.get("/subscriptions/{name}", response_model=SubscriptionRead)
+async def get_subscription(name: Name, session: SessionDep, _: CanRead) -> SubscriptionRead:
+    return SubscriptionRead.model_validate(await queries.subscription(session, name))
+
+
+@router.post("/subscriptions/{name}/deactivate", response_model=SubscriptionRead)
+async def deactivate_subscription(name: Name, session: SessionDep, who: CanWrite) -> SubscriptionRead:
+    sub = await queries.subscription(session, name, lock=True)
+    await webhooks.deactivate(session, sub, who.subject)
+    return SubscriptionRead.model_validate(sub)
+
+
+@router.get("/subscriptions/{name}/deliveries", response_model=DeliveryPage, summary="The delivery log, newest first")
+async def list_deliveries(
+    name: Name,
+    session: SessionDep,
+    _: CanRead,
+    status: Literal["pending", "delivered", "dead"] | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> DeliveryPage:
+    return await queries.deliveries(session, name, status, limit, offset)

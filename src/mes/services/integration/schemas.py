@@ -165,3 +165,74 @@ class ScheduleAnswer(Schema):
     duplicate: bool
     created: list[str]
     existing: list[str]
+
+
+EventType = Literal[
+    "work_orders.work_order_created.v1",
+    "work_orders.work_order_released.v1",
+    "work_orders.work_order_started.v1",
+    "work_orders.work_order_on_hold.v1",
+    "work_orders.work_order_resumed.v1",
+    "work_orders.work_order_completed.v1",
+    "work_orders.work_order_closed.v1",
+    "work_orders.work_order_cancelled.v1",
+    "work_orders.operation_completed.v1",
+    "material.lot_consumed.v1",
+    "material.lot_produced.v1",
+]
+
+
+class SubscriptionCreate(Schema):
+    name: Code
+    url: Annotated[str, Field(min_length=8, max_length=500, pattern=r"^https?://[^\s]+$")]
+    format: Literal["json", "b2mml"] = Field(
+        "json", description="json: the event (Standard Webhooks); b2mml: ProcessOperationsPerformance for the ERP"
+    )
+    event_types: list[EventType] = Field(min_length=1, max_length=20)
+    filters: dict[Annotated[str, Field(min_length=1, max_length=64)], list[Annotated[str, Field(max_length=200)]]] = Field(
+        default_factory=dict, max_length=8, description="Payload field -> accepted values, e.g. {'product': ['KIT-100']}"
+    )
+    max_attempts: int = Field(15, ge=1, le=1000)
+    retry_base_s: float = Field(2.0, ge=0.01, le=3600)
+    retry_max_s: float = Field(600.0, ge=0.01, le=86400)
+
+
+class SubscriptionRead(Schema):
+    id: uuid.UUID
+    name: str
+    url: str
+    format: str
+    event_types: list[str]
+    filters: dict[str, list[str]]
+    active: bool
+    max_attempts: int
+    retry_base_s: float
+    retry_max_s: float
+    created_at: datetime
+
+
+class SubscriptionCreated(SubscriptionRead):
+    secret: str = Field(description="Shown once: verify webhook-signature with it")
+
+
+class SubscriptionPage(Page[SubscriptionRead]):
+    pass
+
+
+class DeliveryRead(Schema):
+    id: uuid.UUID
+    seq: int
+    topic: str
+    aggregate_id: str
+    event_id: uuid.UUID
+    status: str
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    next_attempt_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+class DeliveryPage(Page[DeliveryRead]):
+    pass

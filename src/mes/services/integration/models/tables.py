@@ -122,3 +122,65 @@ class ErpMessage(Base):
     acknowledgement: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = _now()
     sender: Mapped[str] = mapped_column(String(200))
+
+
+class Subscription(Base):
+    """An outbound endpoint: a webhook receiver (JSON, Standard Webhooks) or an ERP endpoint that
+    takes ProcessOperationsPerformance (B2MML); the events it wants; its secret, sealed."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (CheckConstraint("format IN ('json', 'b2mml')", name="format"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(500))
+    format: Mapped[str] = mapped_column(String(8))
+    event_types: Mapped[list[str]] = mapped_column(JSONB)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)  # payload field -> allowed values
+    sealed_secret: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=15)
+    retry_base_s: Mapped[float] = mapped_column(default=2.0)
+    retry_max_s: Mapped[float] = mapped_column(default=600.0)
+    created_at: Mapped[datetime] = _now()
+
+
+class Delivery(Base):
+    """One event to one subscription: pending until the receiver answers 2xx, retried with
+    exponential backoff and jitter, dead after `max_attempts`; in order per aggregate."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'delivered', 'dead')", name="status"),
+        Index("ix_delivery_pending", "status", "next_attempt_at"),
+        Index("ix_delivery_aggregate", "subscription_id", "aggregate_id", "seq"),
+    )
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True, default=uuid.uuid4)  # webhook-id, the same on retries
+    subscription_id: Mapped[uuid.UUID] = mapped_column()
+    event_id: Mapped[uuid.UUID] = mapped_column()
+    topic: Mapped[str] = mapped_column(String(200))
+    aggregate_id: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = _now()
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _now()
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OrderTrace(Base):
+    """What the integration service heard of a work order, to report its performance to the ERP."""
+
+    __tablename__ = "order_trace"
+
+    work_order: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product: Mapped[str] = mapped_column(String(64))
+    uom: Mapped[str | None] = mapped_column(String(16))
+    erp_ref: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    materials: Mapped[list[Any]] = mapped_column(JSONB, default=list)  # [use, item, qty, uom, lot]
