@@ -30,7 +30,9 @@ def _ms(at: datetime | None = None) -> int:
 class EdgeNode:
     """A Sparkplug B edge node with devices; every metric has an alias from its birth."""
 
-    def __init__(self, host: str, port: int, group: str, node: str, devices: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, host: str, port: int, group: str, node: str, devices: dict[str, dict[str, Any]]
+    ) -> None:
         self.host, self.port, self.group, self.node = host, port, group, node
         self.devices = devices  # device id -> metric name -> value
         self.bdseq = 0
@@ -45,7 +47,11 @@ class EdgeNode:
         return self.seq
 
     def _death(self) -> bytes:
-        return sp.encode(sp.Payload(timestamp=_ms(), metrics=[sp.Metric(name="bdSeq", datatype=sp.INT64, value=self.bdseq)]))
+        return sp.encode(
+            sp.Payload(
+                timestamp=_ms(), metrics=[sp.Metric(name="bdSeq", datatype=sp.INT64, value=self.bdseq)]
+            )
+        )
 
     @staticmethod
     def _type(value: Any) -> int:
@@ -59,7 +65,13 @@ class EdgeNode:
 
     async def connect(self) -> None:
         will = aiomqtt.Will(sp.topic(self.group, "NDEATH", self.node), self._death(), qos=1)
-        self._client = aiomqtt.Client(self.host, self.port, identifier=f"edge-{self.group}-{self.node}-{random.randrange(10**6)}", will=will, keepalive=5)
+        self._client = aiomqtt.Client(
+            self.host,
+            self.port,
+            identifier=f"edge-{self.group}-{self.node}-{random.randrange(10**6)}",
+            will=will,
+            keepalive=5,
+        )
         await self._client.__aenter__()
         await self._client.subscribe(sp.topic(self.group, "NCMD", self.node), qos=1)
         self._listener = asyncio.create_task(self._listen())
@@ -69,8 +81,8 @@ class EdgeNode:
         assert self._client is not None
         async for m in self._client.messages:
             try:
-                p = sp.decode(bytes(m.payload))  # type: ignore[arg-type]
-            except Exception:
+                p = sp.decode(bytes(m.payload))  # type: ignore[arg-type,unused-ignore]
+            except Exception:  # noqa: S112 - not a command this node understands
                 continue
             if any(x.name == "Node Control/Rebirth" and x.value for x in p.metrics):
                 self.rebirths += 1
@@ -84,28 +96,55 @@ class EdgeNode:
         """NBIRTH (seq 0, bdSeq) and a DBIRTH per device, every metric named and aliased."""
         self.seq = 0
         now = _ms()
-        node_metrics = [sp.Metric(name="bdSeq", datatype=sp.INT64, value=self.bdseq, timestamp=now),
-                        sp.Metric(name="Node Control/Rebirth", datatype=sp.BOOLEAN, value=False, timestamp=now)]
-        await self.publish(sp.topic(self.group, "NBIRTH", self.node), sp.encode(sp.Payload(timestamp=now, seq=0, metrics=node_metrics)))
+        node_metrics = [
+            sp.Metric(name="bdSeq", datatype=sp.INT64, value=self.bdseq, timestamp=now),
+            sp.Metric(name="Node Control/Rebirth", datatype=sp.BOOLEAN, value=False, timestamp=now),
+        ]
+        await self.publish(
+            sp.topic(self.group, "NBIRTH", self.node),
+            sp.encode(sp.Payload(timestamp=now, seq=0, metrics=node_metrics)),
+        )
         alias = 1
         for device, metrics in self.devices.items():
             ms = []
             for name, value in metrics.items():
                 self.aliases[(device, name)] = alias
-                ms.append(sp.Metric(name=name, alias=alias, datatype=self._type(value), value=value, timestamp=now))
+                ms.append(
+                    sp.Metric(name=name, alias=alias, datatype=self._type(value), value=value, timestamp=now)
+                )
                 alias += 1
-            await self.publish(sp.topic(self.group, "DBIRTH", self.node, device), sp.encode(sp.Payload(timestamp=now, seq=self._next(), metrics=ms)))
+            await self.publish(
+                sp.topic(self.group, "DBIRTH", self.node, device),
+                sp.encode(sp.Payload(timestamp=now, seq=self._next(), metrics=ms)),
+            )
 
-    def data_payload(self, device: str, values: dict[str, Any], *, at: datetime | None = None,
-                     historical: bool = False, seq: int | None = None) -> bytes:
+    def data_payload(
+        self,
+        device: str,
+        values: dict[str, Any],
+        *,
+        at: datetime | None = None,
+        historical: bool = False,
+        seq: int | None = None,
+    ) -> bytes:
         self.devices[device].update({} if historical else values)
         ts = _ms(at)
-        ms = [sp.Metric(alias=self.aliases[(device, n)], datatype=self._type(v), value=v, timestamp=ts, is_historical=historical)
-              for n, v in values.items()]
+        ms = [
+            sp.Metric(
+                alias=self.aliases[(device, n)],
+                datatype=self._type(v),
+                value=v,
+                timestamp=ts,
+                is_historical=historical,
+            )
+            for n, v in values.items()
+        ]
         return sp.encode(sp.Payload(timestamp=_ms(), seq=self._next() if seq is None else seq, metrics=ms))
 
     async def data(self, device: str, values: dict[str, Any], **kw: Any) -> None:
-        await self.publish(sp.topic(self.group, "DDATA", self.node, device), self.data_payload(device, values, **kw))
+        await self.publish(
+            sp.topic(self.group, "DDATA", self.node, device), self.data_payload(device, values, **kw)
+        )
 
     async def die(self) -> None:
         """A clean death: NDEATH with the birth's bdSeq, then disconnect; the next birth uses bdSeq + 1."""
@@ -125,6 +164,12 @@ class EdgeNode:
             self._client = None
 
 
+def _node_id(identifier: str, ns: int) -> Any:
+    from asyncua import ua
+
+    return ua.NodeId(identifier, ns)  # type: ignore[arg-type]
+
+
 class OpcUaMachine:
     """An OPC UA server with machines: `<name>.State` (MachineryItemState names), `<name>.Parts`,
     `<name>.Rejects` (UInt32 counters), in namespace `urn:mes:simulator`."""
@@ -134,7 +179,9 @@ class OpcUaMachine:
     def __init__(self, port: int, machines: list[str]) -> None:
         self.port = port
         self.names = machines
-        self.values: dict[str, dict[str, Any]] = {m: {"State": "NotExecuting", "Parts": 0, "Rejects": 0} for m in machines}
+        self.values: dict[str, dict[str, Any]] = {
+            m: {"State": "NotExecuting", "Parts": 0, "Rejects": 0} for m in machines
+        }
         self.server: Any = None
         self.nodes: dict[tuple[str, str], Any] = {}
         self.ns = 2
@@ -144,7 +191,8 @@ class OpcUaMachine:
         return f"opc.tcp://127.0.0.1:{self.port}/mes/"
 
     async def start(self) -> None:
-        from asyncua import Server, ua
+        from asyncua import ua
+        from asyncua.server.server import Server
 
         server = Server()
         await server.init()
@@ -153,10 +201,12 @@ class OpcUaMachine:
         self.ns = await server.register_namespace(self.NAMESPACE)
         objects = server.nodes.objects
         for m in self.names:
-            obj = await objects.add_object(ua.NodeId(m, self.ns), m)
+            obj = await objects.add_object(_node_id(m, self.ns), m)
             for field, value in self.values[m].items():
                 vtype = ua.VariantType.String if field == "State" else ua.VariantType.UInt32
-                node = await obj.add_variable(ua.NodeId(f"{m}.{field}", self.ns), field, ua.Variant(value, vtype))
+                node = await obj.add_variable(
+                    _node_id(f"{m}.{field}", self.ns), field, ua.Variant(value, vtype)
+                )
                 self.nodes[(m, field)] = node
         await server.start()
         self.server = server
@@ -173,7 +223,9 @@ class OpcUaMachine:
             return
         for field, value in values.items():
             vtype = ua.VariantType.String if field == "State" else ua.VariantType.UInt32
-            await self.nodes[(machine, field)].write_value(ua.DataValue(ua.Variant(value, vtype), SourceTimestamp=datetime.now(UTC)))
+            await self.nodes[(machine, field)].write_value(
+                ua.DataValue(ua.Variant(value, vtype), SourceTimestamp=datetime.now(UTC))  # type: ignore[arg-type]
+            )
 
     async def stop(self) -> None:
         if self.server is not None:
@@ -203,11 +255,15 @@ def demo_connectors(broker: tuple[str, int], opcua_endpoint: str) -> list[dict[s
                 "machine_types": {
                     "press": {
                         "state": {"field": "State", "machinery_item_state": True},
-                        "counters": [{"field": "Parts", "counter": "good", "modulus": 65536},
-                                     {"field": "Rejects", "counter": "scrap", "modulus": 65536}],
+                        "counters": [
+                            {"field": "Parts", "counter": "good", "modulus": 65536},
+                            {"field": "Rejects", "counter": "scrap", "modulus": 65536},
+                        ],
                     }
                 },
-                "machines": [{"equipment_code": "PRESS-01", "machine_type": "press", "address": "DEMO/LINE-1/PRESS-01"}],
+                "machines": [
+                    {"equipment_code": "PRESS-01", "machine_type": "press", "address": "DEMO/LINE-1/PRESS-01"}
+                ],
             },
         },
         {
@@ -218,11 +274,15 @@ def demo_connectors(broker: tuple[str, int], opcua_endpoint: str) -> list[dict[s
                 "machine_types": {
                     "moulder": {
                         "state": {"field": "ns=2;s={address}.State", "machinery_item_state": True},
-                        "counters": [{"field": "ns=2;s={address}.Parts", "counter": "good"},
-                                     {"field": "ns=2;s={address}.Rejects", "counter": "scrap"}],
+                        "counters": [
+                            {"field": "ns=2;s={address}.Parts", "counter": "good"},
+                            {"field": "ns=2;s={address}.Rejects", "counter": "scrap"},
+                        ],
                     }
                 },
-                "machines": [{"equipment_code": "PRESS-02", "machine_type": "moulder", "address": "PRESS-02"}],
+                "machines": [
+                    {"equipment_code": "PRESS-02", "machine_type": "moulder", "address": "PRESS-02"}
+                ],
             },
         },
     ]
@@ -230,7 +290,9 @@ def demo_connectors(broker: tuple[str, int], opcua_endpoint: str) -> list[dict[s
 
 async def simulate(broker: tuple[str, int], opcua_port: int, every_s: float = 2.0) -> None:
     """Runs an edge node and an OPC UA server until cancelled, the machines running with stops."""
-    node = EdgeNode(broker[0], broker[1], "DEMO", "LINE-1", {"PRESS-01": {"State": 3, "Parts": 0, "Rejects": 0}})
+    node = EdgeNode(
+        broker[0], broker[1], "DEMO", "LINE-1", {"PRESS-01": {"State": 3, "Parts": 0, "Rejects": 0}}
+    )
     machine = OpcUaMachine(opcua_port, ["PRESS-02"])
     await machine.start()
     await node.connect()

@@ -6,7 +6,7 @@ import pytest
 from mes.platform.testing import Harness, wait_until
 from mes.services.integration.service.runners import Connectors
 
-I = "/api/v1/integration"
+API = "/api/v1/integration"
 R = "/api/v1/resource"
 ALL = ("integration:read", "integration:write", "integration:message:send")
 RESOURCE = ("resource:read", "resource:equipment:write")
@@ -36,7 +36,7 @@ def plant(harness: Harness) -> Seed:
 
 
 async def call(h: Harness, method: str, path: str, body: Any = None, *, sub: str = "integrator") -> Any:
-    r = await h.client.request(method, I + path, json=body, headers=h.auth(*ALL, sub=sub))
+    r = await h.client.request(method, API + path, json=body, headers=h.auth(*ALL, sub=sub))
     assert r.status_code < 300, (method, path, r.status_code, r.text)
     return r.json() if r.status_code != 204 else None
 

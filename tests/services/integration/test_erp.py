@@ -19,7 +19,9 @@ ERP = ("integration:message:send", "workorder:read", "workorder:write")
 async def products(h: Harness) -> None:
     admin = h.auth("material:master:write", "material:read", "workorder:routing:write", "workorder:read")
     for code in ("KIT-100", "CAP-32"):
-        r = await h.client.post(f"{M}/items", json={"code": code, "name": code, "kind": "finished", "uom": "pcs"}, headers=admin)
+        r = await h.client.post(
+            f"{M}/items", json={"code": code, "name": code, "kind": "finished", "uom": "pcs"}, headers=admin
+        )
         assert r.status_code == 201, r.text
         r = await h.client.post(f"{W}/products", json={"code": code}, headers=admin)
         assert r.status_code == 201, r.text
@@ -60,7 +62,9 @@ def schedule(bodid: str, orders: list[tuple[str, str, str]], extra: str = "") ->
 
 
 async def send(h: Harness, body: bytes, url: str = URL, ctype: str = "application/xml") -> Any:
-    return await h.client.post(url, content=body, headers={**h.auth(*ERP, sub="erp-sap"), "content-type": ctype})
+    return await h.client.post(
+        url, content=body, headers={**h.auth(*ERP, sub="erp-sap"), "content-type": ctype}
+    )
 
 
 async def order_numbers(h: Harness) -> list[str]:
@@ -82,7 +86,9 @@ async def test_schedule_creates_work_orders_once_and_is_acknowledged(harness: Ha
     b2mml.validate(ack, "OperationsSchedule")  # a valid AcknowledgeOperationsSchedule
     ns = {"b": b2mml.NS}
     assert etree.QName(ack).localname == "AcknowledgeOperationsSchedule"
-    assert ack.findtext("b:DataArea/b:Acknowledge/b:OriginalApplicationArea/b:BODID", namespaces=ns) == "BOD-1"
+    assert (
+        ack.findtext("b:DataArea/b:Acknowledge/b:OriginalApplicationArea/b:BODID", namespaces=ns) == "BOD-1"
+    )
     expr = ack.find("b:DataArea/b:Acknowledge/b:ResponseCriteria/b:ResponseExpression", namespaces=ns)
     assert expr is not None and expr.get("actionCode") == "Accepted"
     assert await order_numbers(harness) == ["WO-9001", "WO-9002"]
@@ -123,8 +129,16 @@ async def test_schema_violations_and_hostile_xml_are_dead_lettered(harness: Harn
 <!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <ProcessOperationsSchedule xmlns="http://www.mesa.org/xml/B2MML">&xxe;</ProcessOperationsSchedule>"""
     cases = {
-        "unknown tag": (schedule("BOD-3", [("WO-1", "KIT-100", "5")], extra="<Colour>red</Colour>"), "Unexpected child", 23),
-        "malformed": (b"<ProcessOperationsSchedule xmlns='http://www.mesa.org/xml/B2MML'><ApplicationArea>", "malformed XML", 1),
+        "unknown tag": (
+            schedule("BOD-3", [("WO-1", "KIT-100", "5")], extra="<Colour>red</Colour>"),
+            "Unexpected child",
+            23,
+        ),
+        "malformed": (
+            b"<ProcessOperationsSchedule xmlns='http://www.mesa.org/xml/B2MML'><ApplicationArea>",
+            "malformed XML",
+            1,
+        ),
         "bomb": (bomb, "DTDs are not allowed", 1),
         "external entity": (xxe, "DTDs are not allowed", 1),
         "not xml": (b"\x00\x01\x02", "malformed XML", 1),
@@ -147,24 +161,37 @@ async def test_the_same_as_json(harness: Harness) -> None:
     body = {
         "message_id": "JSON-1",
         "schedule_id": "SCHED-50",
-        "orders": [{"number": "WO-7001", "product": "KIT-100", "quantity": "12", "due": "2026-12-10T14:00:00Z"}],
+        "orders": [
+            {"number": "WO-7001", "product": "KIT-100", "quantity": "12", "due": "2026-12-10T14:00:00Z"}
+        ],
     }
     import json
 
     raw = json.dumps(body).encode()
     r = await send(harness, raw, JSON_URL, "application/json")
     assert r.status_code == 200, r.text
-    assert r.json() == {"message_id": "JSON-1", "accepted": True, "duplicate": False, "created": ["WO-7001"], "existing": []}
+    assert r.json() == {
+        "message_id": "JSON-1",
+        "accepted": True,
+        "duplicate": False,
+        "created": ["WO-7001"],
+        "existing": [],
+    }
     r = await send(harness, raw, JSON_URL, "application/json")
     assert r.json()["duplicate"] is True and r.json()["created"] == ["WO-7001"]
     assert await order_numbers(harness) == ["WO-7001"]
-    bad = await send(harness, b'{"message_id": "JSON-2", "orders": [{"number": "WO-1"}]}', JSON_URL, "application/json")
+    bad = await send(
+        harness, b'{"message_id": "JSON-2", "orders": [{"number": "WO-1"}]}', JSON_URL, "application/json"
+    )
     assert bad.status_code == 422 and bad.json()["path"] == "/orders/0/product"
     assert (await letters(harness))[0]["path"] == "/orders/0/product"
 
 
 async def test_sending_needs_its_permission(harness: Harness) -> None:
-    r = await harness.client.post(URL, content=schedule("BOD-9", [("WO-1", "KIT-100", "1")]),
-                                  headers=harness.auth("integration:read", "workorder:write"))
+    r = await harness.client.post(
+        URL,
+        content=schedule("BOD-9", [("WO-1", "KIT-100", "1")]),
+        headers=harness.auth("integration:read", "workorder:write"),
+    )
     assert r.status_code == 403
     assert await letters(harness) == []

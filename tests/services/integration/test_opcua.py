@@ -79,7 +79,9 @@ async def test_opcua_server_unreachable_and_unknown_nodes(harness: Harness, plan
     await plant()
     port = free_port()
     body = opcua_connector(f"opc.tcp://127.0.0.1:{port}/mes/")
-    body["config"]["machines"].append({"equipment_code": "PRESS-6", "machine_type": "moulder", "address": "NOPE"})
+    body["config"]["machines"].append(
+        {"equipment_code": "PRESS-6", "machine_type": "moulder", "address": "NOPE"}
+    )
     await call(harness, "POST", "/connectors", body)
     await line.worker.reload()
 

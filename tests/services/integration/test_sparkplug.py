@@ -28,7 +28,9 @@ def sparkplug_connector(group: str) -> dict:
                     ],
                 }
             },
-            "machines": [{"equipment_code": "PRESS-4", "machine_type": "press", "address": f"{group}/NODE-1/PRESS-4"}],
+            "machines": [
+                {"equipment_code": "PRESS-4", "machine_type": "press", "address": f"{group}/NODE-1/PRESS-4"}
+            ],
         },
     }
 
@@ -91,7 +93,9 @@ async def test_sparkplug_edge_node_drives_state_and_counts(harness: Harness, pla
         await node.connect()
         await line.until(lambda: _is(line, "PRESS-4", "running"))
         async with aiomqtt.Client(*MQTT) as stale:
-            payload = sp.encode(sp.Payload(timestamp=0, metrics=[sp.Metric(name="bdSeq", datatype=sp.INT64, value=0)]))
+            payload = sp.encode(
+                sp.Payload(timestamp=0, metrics=[sp.Metric(name="bdSeq", datatype=sp.INT64, value=0)])
+            )
             await stale.publish(sp.topic(group, "NDEATH", "NODE-1"), payload, qos=1)
 
         # the machine's buffer from while it was away: history, not the present
@@ -101,8 +105,11 @@ async def test_sparkplug_edge_node_drives_state_and_counts(harness: Harness, pla
 
         async def history_has_down() -> bool:
             r = await harness.client.get(
-                f"/api/v1/resource/equipment/PRESS-4/states",
-                params={"start": (died_at - timedelta(minutes=5)).isoformat(), "end": datetime.now(UTC).isoformat()},
+                "/api/v1/resource/equipment/PRESS-4/states",
+                params={
+                    "start": (died_at - timedelta(minutes=5)).isoformat(),
+                    "end": datetime.now(UTC).isoformat(),
+                },
                 headers=harness.auth("resource:read"),
             )
             return any(i["state"] == "down" and i["source_ref"].endswith("#State") for i in r.json()["items"])
@@ -113,7 +120,9 @@ async def test_sparkplug_edge_node_drives_state_and_counts(harness: Harness, pla
         await node.close()
 
 
-async def test_payloads_that_are_not_sparkplug_are_dead_lettered(harness: Harness, plant: Seed, line: Line) -> None:
+async def test_payloads_that_are_not_sparkplug_are_dead_lettered(
+    harness: Harness, plant: Seed, line: Line
+) -> None:
     await plant()
     group = f"T{uuid.uuid4().hex[:8]}"
     body = sparkplug_connector(group)
@@ -152,8 +161,14 @@ async def test_plain_json_topics(harness: Harness, plant: Seed, line: Line) -> N
             "json_topics": True,
             "machine_types": {
                 "press": {
-                    "state": {"field": "status.mode", "values": {"AUTO": "running", "STOP": "down", "SETUP": "setup"}},
-                    "counters": [{"field": "count.good", "counter": "good"}, {"field": "count.bad", "counter": "scrap"}],
+                    "state": {
+                        "field": "status.mode",
+                        "values": {"AUTO": "running", "STOP": "down", "SETUP": "setup"},
+                    },
+                    "counters": [
+                        {"field": "count.good", "counter": "good"},
+                        {"field": "count.bad", "counter": "scrap"},
+                    ],
                 }
             },
             "machines": [{"equipment_code": "PRESS-5", "machine_type": "press", "address": topic}],

@@ -42,19 +42,47 @@ async def publish(h: Harness, *events: Event) -> None:
 
 def order_events(n: str) -> list[Event]:
     return [
-        wo.WorkOrderCreated(work_order=n, product="KIT-100", actor="planner", quantity=Decimal(10), uom="pcs",
-                            due=datetime(2026, 12, 10, tzinfo=UTC), priority=5, erp_ref="SCHED-1"),
+        wo.WorkOrderCreated(
+            work_order=n,
+            product="KIT-100",
+            actor="planner",
+            quantity=Decimal(10),
+            uom="pcs",
+            due=datetime(2026, 12, 10, tzinfo=UTC),
+            priority=5,
+            erp_ref="SCHED-1",
+        ),
         wo.WorkOrderStarted(work_order=n, product="KIT-100", actor="op-ana", operation="10"),
-        wo.WorkOrderCompleted(work_order=n, product="KIT-100", actor="op-ana", quantity=Decimal(10), good=Decimal(9),
-                              scrap=Decimal(1), process_loss=Decimal(0), short=False, reason=None),
+        wo.WorkOrderCompleted(
+            work_order=n,
+            product="KIT-100",
+            actor="op-ana",
+            quantity=Decimal(10),
+            good=Decimal(9),
+            scrap=Decimal(1),
+            process_loss=Decimal(0),
+            short=False,
+            reason=None,
+        ),
     ]
 
 
-async def test_a_receiver_down_for_a_while_gets_every_event_in_order_signed(harness: Harness, receiver: Receiver) -> None:
-    sub = await call(harness, "POST", "/subscriptions", {
-        "name": "erp-hooks", "url": receiver.url, "event_types": TOPICS,
-        "retry_base_s": 0.01, "retry_max_s": 0.05, "max_attempts": 1000,
-    })
+async def test_a_receiver_down_for_a_while_gets_every_event_in_order_signed(
+    harness: Harness, receiver: Receiver
+) -> None:
+    sub = await call(
+        harness,
+        "POST",
+        "/subscriptions",
+        {
+            "name": "erp-hooks",
+            "url": receiver.url,
+            "event_types": TOPICS,
+            "retry_base_s": 0.01,
+            "retry_max_s": 0.05,
+            "max_attempts": 1000,
+        },
+    )
     secret = sub["secret"]
     assert secret.startswith("whsec_")
     assert "secret" not in await call(harness, "GET", "/subscriptions/erp-hooks")  # shown once
@@ -88,12 +116,30 @@ async def test_a_receiver_down_for_a_while_gets_every_event_in_order_signed(harn
 
 
 async def test_dead_after_max_attempts_then_replayed(harness: Harness, receiver: Receiver) -> None:
-    await call(harness, "POST", "/subscriptions", {
-        "name": "fragile", "url": receiver.url, "event_types": TOPICS[:1], "filters": {"product": ["KIT-100"]},
-        "retry_base_s": 0.01, "retry_max_s": 0.01, "max_attempts": 2,
-    })
-    other = wo.WorkOrderCreated(work_order="WO-X", product="OTHER", actor="p", quantity=Decimal(1), uom="pcs",
-                                due=datetime(2026, 12, 10, tzinfo=UTC), priority=5, erp_ref=None)
+    await call(
+        harness,
+        "POST",
+        "/subscriptions",
+        {
+            "name": "fragile",
+            "url": receiver.url,
+            "event_types": TOPICS[:1],
+            "filters": {"product": ["KIT-100"]},
+            "retry_base_s": 0.01,
+            "retry_max_s": 0.01,
+            "max_attempts": 2,
+        },
+    )
+    other = wo.WorkOrderCreated(
+        work_order="WO-X",
+        product="OTHER",
+        actor="p",
+        quantity=Decimal(1),
+        uom="pcs",
+        due=datetime(2026, 12, 10, tzinfo=UTC),
+        priority=5,
+        erp_ref=None,
+    )
     await publish(harness, order_events("WO-5")[0], other)  # the filter keeps only KIT-100
     db = harness.db("integration")
     far = datetime(2100, 1, 1, tzinfo=UTC)
@@ -106,29 +152,72 @@ async def test_dead_after_max_attempts_then_replayed(harness: Harness, receiver:
     await send_due(db, far)
     (only,) = receiver.received
     assert json.loads(only[1])["data"]["work_order"] == "WO-5"
-    r = await harness.client.post(f"/api/v1/integration/dead-letters/{letter['id']}/replay",
-                                  headers=harness.auth("integration:write"))
+    r = await harness.client.post(
+        f"/api/v1/integration/dead-letters/{letter['id']}/replay", headers=harness.auth("integration:write")
+    )
     assert r.status_code == 409 and r.json()["code"] == "dead_letter_closed"
 
 
 async def test_operations_performance_to_the_erp_is_valid_b2mml(harness: Harness, receiver: Receiver) -> None:
     receiver.up()
-    await call(harness, "POST", "/subscriptions", {
-        "name": "sap-performance", "url": receiver.url, "format": "b2mml",
-        "event_types": ["work_orders.work_order_completed.v1", "work_orders.operation_completed.v1",
-                        "work_orders.work_order_created.v1"],
-    })
+    await call(
+        harness,
+        "POST",
+        "/subscriptions",
+        {
+            "name": "sap-performance",
+            "url": receiver.url,
+            "format": "b2mml",
+            "event_types": [
+                "work_orders.work_order_completed.v1",
+                "work_orders.operation_completed.v1",
+                "work_orders.work_order_created.v1",
+            ],
+        },
+    )
     created, started, completed = order_events("WO-8")
-    consumed = mat.LotConsumed(lot_code="R-001", item_code="PP-RESIN", uom="kg", actor="op-ana", quantity=Decimal("4.5"),
-                               remaining=Decimal("95.5"), work_order="WO-8", operation="10", location="L1-SIDE")
-    produced = mat.LotProduced(lot_code="FG-8", item_code="KIT-100", uom="pcs", actor="op-ana", quantity=Decimal(9),
-                               location="FG", work_order="WO-8", operation="10", inputs=[])
+    consumed = mat.LotConsumed(
+        lot_code="R-001",
+        item_code="PP-RESIN",
+        uom="kg",
+        actor="op-ana",
+        quantity=Decimal("4.5"),
+        remaining=Decimal("95.5"),
+        work_order="WO-8",
+        operation="10",
+        location="L1-SIDE",
+    )
+    produced = mat.LotProduced(
+        lot_code="FG-8",
+        item_code="KIT-100",
+        uom="pcs",
+        actor="op-ana",
+        quantity=Decimal(9),
+        location="FG",
+        work_order="WO-8",
+        operation="10",
+        inputs=[],
+    )
     op_done = wo.OperationCompleted(
-        work_order="WO-8", product="KIT-100", actor="op-ana", operation="10", name="Mould", work_center="WC-MOULD",
-        equipment="PRESS-4", good=Decimal(9), scrap=Decimal(1), scrap_reasons=[], rework=Decimal(0),
-        process_loss=Decimal(0), started_at=datetime(2026, 12, 1, 8, tzinfo=UTC),
-        completed_at=datetime(2026, 12, 1, 9, tzinfo=UTC), elapsed_minutes=Decimal(60), paused_minutes=Decimal(0),
-        run_minutes=Decimal(60), labour=[], operators=["op-ana"],
+        work_order="WO-8",
+        product="KIT-100",
+        actor="op-ana",
+        operation="10",
+        name="Mould",
+        work_center="WC-MOULD",
+        equipment="PRESS-4",
+        good=Decimal(9),
+        scrap=Decimal(1),
+        scrap_reasons=[],
+        rework=Decimal(0),
+        process_loss=Decimal(0),
+        started_at=datetime(2026, 12, 1, 8, tzinfo=UTC),
+        completed_at=datetime(2026, 12, 1, 9, tzinfo=UTC),
+        elapsed_minutes=Decimal(60),
+        paused_minutes=Decimal(0),
+        run_minutes=Decimal(60),
+        labour=[],
+        operators=["op-ana"],
     )
     await publish(harness, created, started, consumed, produced, op_done, completed)
     await send_due(harness.db("integration"))
@@ -139,12 +228,20 @@ async def test_operations_performance_to_the_erp_is_valid_b2mml(harness: Harness
         assert headers["content-type"] == "application/xml"
         doc = b2mml.parse(body)
         b2mml.validate(doc, "OperationsPerformance")
-        states.append(doc.findtext("b:DataArea/b:OperationsPerformance/b:OperationsResponse/b:ResponseState", namespaces=ns))
+        states.append(
+            doc.findtext(
+                "b:DataArea/b:OperationsPerformance/b:OperationsResponse/b:ResponseState", namespaces=ns
+            )
+        )
     assert states == ["Running", "Completed"]
     last = b2mml.parse(receiver.received[1][1])
     actuals = [
-        (a.findtext("b:MaterialDefinitionID", namespaces=ns), a.findtext("b:MaterialLotID", namespaces=ns),
-         a.findtext("b:MaterialUse", namespaces=ns), a.findtext("b:Quantity/b:QuantityString", namespaces=ns))
+        (
+            a.findtext("b:MaterialDefinitionID", namespaces=ns),
+            a.findtext("b:MaterialLotID", namespaces=ns),
+            a.findtext("b:MaterialUse", namespaces=ns),
+            a.findtext("b:Quantity/b:QuantityString", namespaces=ns),
+        )
         for a in last.iterfind(".//b:MaterialActual", namespaces=ns)
     ]
     assert actuals == [

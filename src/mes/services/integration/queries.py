@@ -35,8 +35,15 @@ async def connector_read(session: AsyncSession, c: Connector) -> ConnectorRead:
     st = await session.get(ConnectorStatus, c.id)
     status = ConnectorStatusRead.model_validate(st) if st else ConnectorStatusRead()
     return ConnectorRead(
-        id=c.id, name=c.name, kind=c.kind, enabled=c.enabled, version=c.version, config=redact(c.config),
-        status=status, created_at=c.created_at, updated_at=c.updated_at,
+        id=c.id,
+        name=c.name,
+        kind=c.kind,
+        enabled=c.enabled,
+        version=c.version,
+        config=redact(c.config),
+        status=status,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
     )
 
 
@@ -50,8 +57,9 @@ async def connector(session: AsyncSession, name: str) -> ConnectorRead:
 async def connectors(session: AsyncSession, limit: int, offset: int) -> ConnectorPage:
     total = await session.scalar(select(func.count()).select_from(Connector)) or 0
     rows = await session.scalars(select(Connector).order_by(Connector.name).limit(limit).offset(offset))
-    return ConnectorPage(items=[await connector_read(session, c) for c in rows], total=total, limit=limit,
-                         offset=offset)
+    return ConnectorPage(
+        items=[await connector_read(session, c) for c in rows], total=total, limit=limit, offset=offset
+    )
 
 
 async def dead_letters(
@@ -63,9 +71,12 @@ async def dead_letters(
     if status:
         q = q.where(DeadLetter.status == status)
     total = await session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = await session.scalars(q.order_by(DeadLetter.received_at.desc(), DeadLetter.id).limit(limit).offset(offset))
-    return DeadLetterPage(items=[DeadLetterRead.model_validate(r) for r in rows], total=total, limit=limit,
-                          offset=offset)
+    rows = await session.scalars(
+        q.order_by(DeadLetter.received_at.desc(), DeadLetter.id).limit(limit).offset(offset)
+    )
+    return DeadLetterPage(
+        items=[DeadLetterRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+    )
 
 
 async def dead_letter(session: AsyncSession, letter_id: uuid.UUID) -> DeadLetterRead:
@@ -86,15 +97,20 @@ async def subscription(session: AsyncSession, name: str, *, lock: bool = False) 
 async def subscriptions(session: AsyncSession, limit: int, offset: int) -> SubscriptionPage:
     total = await session.scalar(select(func.count()).select_from(Subscription)) or 0
     rows = await session.scalars(select(Subscription).order_by(Subscription.name).limit(limit).offset(offset))
-    return SubscriptionPage(items=[SubscriptionRead.model_validate(s) for s in rows], total=total, limit=limit,
-                            offset=offset)
+    return SubscriptionPage(
+        items=[SubscriptionRead.model_validate(s) for s in rows], total=total, limit=limit, offset=offset
+    )
 
 
-async def deliveries(session: AsyncSession, name: str, status: str | None, limit: int, offset: int) -> DeliveryPage:
+async def deliveries(
+    session: AsyncSession, name: str, status: str | None, limit: int, offset: int
+) -> DeliveryPage:
     sub = await subscription(session, name)
     q = select(Delivery).where(Delivery.subscription_id == sub.id)
     if status:
         q = q.where(Delivery.status == status)
     total = await session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = await session.scalars(q.order_by(Delivery.seq.desc()).limit(limit).offset(offset))
-    return DeliveryPage(items=[DeliveryRead.model_validate(d) for d in rows], total=total, limit=limit, offset=offset)
+    return DeliveryPage(
+        items=[DeliveryRead.model_validate(d) for d in rows], total=total, limit=limit, offset=offset
+    )

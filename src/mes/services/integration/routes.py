@@ -12,6 +12,7 @@ from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
 from mes.services.integration import queries
+from mes.services.integration.clients.work_orders import Caller
 from mes.services.integration.schemas import (
     ConnectorCreate,
     ConnectorPage,
@@ -27,7 +28,6 @@ from mes.services.integration.schemas import (
     SubscriptionPage,
     SubscriptionRead,
 )
-from mes.services.integration.clients.work_orders import Caller
 from mes.services.integration.service import connectors, erp, letters, webhooks
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
@@ -52,7 +52,9 @@ async def create_connector(body: ConnectorCreate, session: SessionDep, who: CanW
 
 
 @router.get("/connectors", response_model=ConnectorPage)
-async def list_connectors(session: SessionDep, _: CanRead, limit: Limit = 50, offset: Offset = 0) -> ConnectorPage:
+async def list_connectors(
+    session: SessionDep, _: CanRead, limit: Limit = 50, offset: Offset = 0
+) -> ConnectorPage:
     return await queries.connectors(session, limit, offset)
 
 
@@ -62,7 +64,9 @@ async def get_connector(name: Name, session: SessionDep, _: CanRead) -> Connecto
 
 
 @router.patch("/connectors/{name}", response_model=ConnectorRead)
-async def update_connector(name: Name, body: ConnectorUpdate, session: SessionDep, who: CanWrite) -> ConnectorRead:
+async def update_connector(
+    name: Name, body: ConnectorUpdate, session: SessionDep, who: CanWrite
+) -> ConnectorRead:
     return await queries.connector_read(session, await connectors.update(session, name, body, who.subject))
 
 
@@ -89,7 +93,9 @@ async def get_dead_letter(letter_id: uuid.UUID, session: SessionDep, _: CanRead)
 
 
 @router.post("/dead-letters/{letter_id}/replay", response_model=DeadLetterRead, responses=_INVALID_LETTER)
-async def replay_dead_letter(letter_id: uuid.UUID, request: Request, session: SessionDep, who: CanWrite) -> DeadLetterRead:
+async def replay_dead_letter(
+    letter_id: uuid.UUID, request: Request, session: SessionDep, who: CanWrite
+) -> DeadLetterRead:
     """Webhook deliveries are sent again; ERP messages taken in again as the caller."""
     await letters.replay(session, letter_id, _caller(request, who))
     return await queries.dead_letter(session, letter_id)
@@ -102,8 +108,14 @@ async def discard_dead_letter(letter_id: uuid.UUID, session: SessionDep, who: Ca
 
 
 _INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Refused and dead-lettered: reason, line and path", "content": {"application/problem+json": {}}},
-    409: {"description": "The message id was used before for other content", "content": {"application/problem+json": {}}},
+    422: {
+        "description": "Refused and dead-lettered: reason, line and path",
+        "content": {"application/problem+json": {}},
+    },
+    409: {
+        "description": "The message id was used before for other content",
+        "content": {"application/problem+json": {}},
+    },
 }
 
 
@@ -135,8 +147,13 @@ def _caller(request: Request, who: Principal) -> Caller:
     summary="ProcessOperationsSchedule (B2MML V0700) in, AcknowledgeOperationsSchedule out",
     description="Creates one work order per OperationsRequest through the work orders service, as the caller. "
     "The same message (by ApplicationArea/BODID) again changes nothing and is acknowledged again.",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}},
-    responses={200: {"content": {"application/xml": {}}, "description": "AcknowledgeOperationsSchedule"}, **_INVALID},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}
+    },
+    responses={
+        200: {"content": {"application/xml": {}}, "description": "AcknowledgeOperationsSchedule"},
+        **_INVALID,
+    },
 )
 async def process_schedule_b2mml(request: Request, session: SessionDep, who: CanSend) -> Response:
     answer = await erp.take_schedule(session, _caller(request, who), await request.body(), "b2mml")
@@ -160,14 +177,22 @@ async def process_schedule_json(request: Request, session: SessionDep, who: CanS
     return ScheduleAnswer(**erp.json_answer(answer))
 
 
-@router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated,
-             summary="Subscribe an endpoint to events; the signing secret is in this answer only")
-async def create_subscription(body: SubscriptionCreate, session: SessionDep, who: CanWrite) -> SubscriptionCreated:
+@router.post(
+    "/subscriptions",
+    status_code=201,
+    response_model=SubscriptionCreated,
+    summary="Subscribe an endpoint to events; the signing secret is in this answer only",
+)
+async def create_subscription(
+    body: SubscriptionCreate, session: SessionDep, who: CanWrite
+) -> SubscriptionCreated:
     return await webhooks.create_subscription(session, body, who.subject)
 
 
 @router.get("/subscriptions", response_model=SubscriptionPage)
-async def list_subscriptions(session: SessionDep, _: CanRead, limit: Limit = 50, offset: Offset = 0) -> SubscriptionPage:
+async def list_subscriptions(
+    session: SessionDep, _: CanRead, limit: Limit = 50, offset: Offset = 0
+) -> SubscriptionPage:
     return await queries.subscriptions(session, limit, offset)
 
 
@@ -183,7 +208,9 @@ async def deactivate_subscription(name: Name, session: SessionDep, who: CanWrite
     return SubscriptionRead.model_validate(sub)
 
 
-@router.get("/subscriptions/{name}/deliveries", response_model=DeliveryPage, summary="The delivery log, newest first")
+@router.get(
+    "/subscriptions/{name}/deliveries", response_model=DeliveryPage, summary="The delivery log, newest first"
+)
 async def list_deliveries(
     name: Name,
     session: SessionDep,

@@ -18,7 +18,9 @@ State = Literal["running", "idle", "setup", "planned_stop", "down", "maintenance
 
 
 class StateRule(Schema):
-    field: FieldName = Field(description="JSON path (a.b.c), Sparkplug metric name or OPC UA NodeId; may hold {address}")
+    field: FieldName = Field(
+        description="JSON path (a.b.c), Sparkplug metric name or OPC UA NodeId; may hold {address}"
+    )
     values: dict[Annotated[str, Field(max_length=64)], State] = Field(default_factory=dict, max_length=64)
     machinery_item_state: bool = Field(
         False, description="The field is an OPC 40001-1 MachineryItemState (names or 0-3 numbers)"
@@ -186,11 +188,16 @@ class SubscriptionCreate(Schema):
     name: Code
     url: Annotated[str, Field(min_length=8, max_length=500, pattern=r"^https?://[^\s]+$")]
     format: Literal["json", "b2mml"] = Field(
-        "json", description="json: the event (Standard Webhooks); b2mml: ProcessOperationsPerformance for the ERP"
+        "json",
+        description="json: the event (Standard Webhooks); b2mml: ProcessOperationsPerformance for the ERP",
     )
     event_types: list[EventType] = Field(min_length=1, max_length=20)
-    filters: dict[Annotated[str, Field(min_length=1, max_length=64)], list[Annotated[str, Field(max_length=200)]]] = Field(
-        default_factory=dict, max_length=8, description="Payload field -> accepted values, e.g. {'product': ['KIT-100']}"
+    filters: dict[
+        Annotated[str, Field(min_length=1, max_length=64)], list[Annotated[str, Field(max_length=200)]]
+    ] = Field(
+        default_factory=dict,
+        max_length=8,
+        description="Payload field -> accepted values, e.g. {'product': ['KIT-100']}",
     )
     max_attempts: int = Field(15, ge=1, le=1000)
     retry_base_s: float = Field(2.0, ge=0.01, le=3600)

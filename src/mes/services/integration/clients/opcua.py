@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from asyncua import Client, ua
+from asyncua import ua
+from asyncua.client.client import Client
 
 Change = tuple[str, Any, datetime]  # node id, value, source time
 OnChange = Callable[[str, Any, datetime], None]
@@ -66,7 +68,5 @@ async def connect(endpoint: str, timeout_s: float = 4.0) -> AsyncIterator[OpcUaL
     try:
         yield OpcUaLink(client)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the server may be gone already
             await asyncio.wait_for(client.disconnect(), 2)
-        except Exception:
-            pass

@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx
 
 
-async def post(url: str, body: bytes, headers: dict[str, str], timeout_s: float) -> tuple[int | None, str | None]:
+async def post(
+    url: str, body: bytes, headers: dict[str, str], timeout_s: float
+) -> tuple[int | None, str | None]:
     """(status, error): the receiver's status, or why there was none."""
     try:
         async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=False) as client:

@@ -19,7 +19,9 @@ class Caller:
 
 async def product_exists(caller: Caller, code: str) -> bool:
     try:
-        await caller.directory.client("work_orders").request("GET", f"/api/v1/workorders/products/{code}", token=caller.token)
+        await caller.directory.client("work_orders").request(
+            "GET", f"/api/v1/workorders/products/{code}", token=caller.token
+        )
     except RemoteError as e:
         if e.status == 404:
             return False
@@ -41,7 +43,14 @@ async def get_order(caller: Caller, number: str) -> dict[str, Any] | None:
 
 
 async def create_order(
-    caller: Caller, *, number: str, product: str, quantity: Decimal, due: datetime, priority: int, erp_ref: str | None
+    caller: Caller,
+    *,
+    number: str,
+    product: str,
+    quantity: Decimal,
+    due: datetime,
+    priority: int,
+    erp_ref: str | None,
 ) -> dict[str, Any]:
     body = {
         "number": number,

@@ -132,7 +132,9 @@ class MachineMap:
                 state = rule.state_values.get(key)
                 if state is None:
                     raise MappingProblem(f"state value {key!r} has no mapping for {m.equipment_code}", ref)
-                out.append(Reading(m.equipment_code, sample.at, ref, state=state, historical=sample.historical))
+                out.append(
+                    Reading(m.equipment_code, sample.at, ref, state=state, historical=sample.historical)
+                )
             for c in rule.counters:
                 if m.resolve(c.field) != sample.field:
                     continue

@@ -231,9 +231,9 @@ def _encode_metric(m: Metric) -> bytes:
         assert isinstance(v, int)
         out += _key(11, 0) + _varint(v & 0xFFFFFFFFFFFFFFFF)
     elif m.datatype == FLOAT:
-        out += _key(12, 5) + struct.pack("<f", float(v))  # type: ignore[arg-type]
+        out += _key(12, 5) + struct.pack("<f", float(v))
     elif m.datatype == DOUBLE:
-        out += _key(13, 1) + struct.pack("<d", float(v))  # type: ignore[arg-type]
+        out += _key(13, 1) + struct.pack("<d", float(v))
     elif m.datatype in (STRING, TEXT):
         b = str(v).encode()
         out += _key(15, 2) + _varint(len(b)) + b
@@ -301,6 +301,8 @@ def rebirth_command(timestamp_ms: int) -> bytes:
     return encode(
         Payload(
             timestamp=timestamp_ms,
-            metrics=[Metric(name="Node Control/Rebirth", timestamp=timestamp_ms, datatype=BOOLEAN, value=True)],
+            metrics=[
+                Metric(name="Node Control/Rebirth", timestamp=timestamp_ms, datatype=BOOLEAN, value=True)
+            ],
         )
     )

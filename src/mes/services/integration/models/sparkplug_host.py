@@ -66,8 +66,16 @@ class SparkplugHost:
             self._rebirth(t, node, out, now, f"sequence gap from {t.node}: expected {expected}, got {p.seq}")
         node.seq = p.seq
 
-    def _values(self, t: sp.Topic, aliases: dict[int, str], p: sp.Payload, out: Outcome, now: datetime,
-                node: NodeSession, birth: bool) -> None:
+    def _values(
+        self,
+        t: sp.Topic,
+        aliases: dict[int, str],
+        p: sp.Payload,
+        out: Outcome,
+        now: datetime,
+        node: NodeSession,
+        birth: bool,
+    ) -> None:
         for m in p.metrics:
             name = m.name
             if birth and name is not None and m.alias is not None:
@@ -98,7 +106,9 @@ class SparkplugHost:
         elif kind == "NDEATH":
             bdseq = next((m.value for m in p.metrics if m.name == "bdSeq"), None)
             if node.bdseq is not None and bdseq != node.bdseq:
-                out.ignored = f"death of {t.node} with bdSeq {bdseq} does not match its birth ({node.bdseq})"
+                out.ignored = (
+                    f"death of {t.node} with bdSeq {bdseq!r} does not match its birth ({node.bdseq})"
+                )
                 return out
             node.online, node.seq = False, None
             out.lost.append(t.node)

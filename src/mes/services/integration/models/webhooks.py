@@ -39,7 +39,7 @@ def backoff_s(attempts: int, base_s: float, max_s: float, rng: random.Random | N
     """The wait after the `attempts`-th failure: exponential, capped, with full jitter in its upper half."""
     r = rng or random
     ceiling = min(max_s, base_s * 2 ** max(attempts - 1, 0))
-    return ceiling / 2 + r.random() * ceiling / 2
+    return float(ceiling / 2 + r.random() * ceiling / 2)
 
 
 def seal(secret: str, key: str) -> str:

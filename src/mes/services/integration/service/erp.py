@@ -9,7 +9,6 @@ its content is dead-lettered with the exact reason (line, path) and writes nothi
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -43,12 +42,23 @@ def _stamp() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-async def _refuse(session: AsyncSession, fmt: str, raw: bytes, e: PayloadError, ref: str | None) -> InvalidMessage:
-    letter = Letter("erp", ref, raw, e.reason, path=e.path, line=e.line,
-                    content_type="application/xml" if fmt == "b2mml" else "application/json")
+async def _refuse(
+    session: AsyncSession, fmt: str, raw: bytes, e: PayloadError, ref: str | None
+) -> InvalidMessage:
+    letter = Letter(
+        "erp",
+        ref,
+        raw,
+        e.reason,
+        path=e.path,
+        line=e.line,
+        content_type="application/xml" if fmt == "b2mml" else "application/json",
+    )
     row = await dead_letter(session, letter, None)
     where = "".join([f" (line {e.line})" if e.line else "", f" at {e.path}" if e.path else ""])
-    return InvalidMessage(f"{e.reason}{where}", reason=e.reason, line=e.line, path=e.path, dead_letter_id=str(row.id))
+    return InvalidMessage(
+        f"{e.reason}{where}", reason=e.reason, line=e.line, path=e.path, dead_letter_id=str(row.id)
+    )
 
 
 def read_b2mml(raw: bytes) -> Schedule:
@@ -67,10 +77,14 @@ def read_json(raw: bytes) -> Schedule:
         path = "/" + "/".join(str(p) for p in err["loc"])
         raise PayloadError(f"not a valid schedule: {err['msg']}", path=path) from None
     orders = [
-        OrderRequest(o.number, o.product, o.quantity, o.uom, o.due, o.priority, doc.schedule_id, path=f"/orders/{i}")
+        OrderRequest(
+            o.number, o.product, o.quantity, o.uom, o.due, o.priority, doc.schedule_id, path=f"/orders/{i}"
+        )
         for i, o in enumerate(doc.orders)
     ]
-    return Schedule(doc.message_id, doc.sender, _stamp(), orders, [doc.schedule_id] if doc.schedule_id else [])
+    return Schedule(
+        doc.message_id, doc.sender, _stamp(), orders, [doc.schedule_id] if doc.schedule_id else []
+    )
 
 
 async def _check(caller: Caller, s: Schedule) -> tuple[list[OrderRequest], list[str]]:
@@ -83,15 +97,22 @@ async def _check(caller: Caller, s: Schedule) -> tuple[list[OrderRequest], list[
     done: list[str] = []
     for o in s.orders:
         if not await work_orders.product_exists(caller, o.product):
-            raise PayloadError(f"product {o.product} is unknown to the MES (order {o.number})", path=o.path, line=o.line)
+            raise PayloadError(
+                f"product {o.product} is unknown to the MES (order {o.number})", path=o.path, line=o.line
+            )
         existing = await work_orders.get_order(caller, o.number)
         if existing is None:
             todo.append(o)
-        elif (existing.get("erp_ref") == (o.erp_ref[:64] if o.erp_ref else None) and existing.get("product") == o.product
-              and Decimal(str(existing.get("quantity"))) == o.quantity):
+        elif (
+            existing.get("erp_ref") == (o.erp_ref[:64] if o.erp_ref else None)
+            and existing.get("product") == o.product
+            and Decimal(str(existing.get("quantity"))) == o.quantity
+        ):
             done.append(o.number)  # created by an earlier, interrupted delivery of this schedule
         else:
-            raise PayloadError(f"work order {o.number} exists already with other data", path=o.path, line=o.line)
+            raise PayloadError(
+                f"work order {o.number} exists already with other data", path=o.path, line=o.line
+            )
     return todo, done
 
 
@@ -114,22 +135,54 @@ async def take_schedule(session: AsyncSession, caller: Caller, raw: bytes, fmt: 
         raise await _refuse(session, fmt, raw, e, schedule.message_id) from None
     created = []
     for o in todo:
-        await work_orders.create_order(caller, number=o.number, product=o.product, quantity=o.quantity, due=o.due,
-                                       priority=o.priority, erp_ref=o.erp_ref)
+        await work_orders.create_order(
+            caller,
+            number=o.number,
+            product=o.product,
+            quantity=o.quantity,
+            due=o.due,
+            priority=o.priority,
+            erp_ref=o.erp_ref,
+        )
         created.append(o.number)
     ack = None
     if fmt == "b2mml":
         note = f"{len(created) + len(done)} work orders: " + ", ".join(created + done)
-        ack = b2mml.acknowledge_schedule(schedule, bodid=f"ack-{schedule.message_id}"[:200], created=_stamp(),
-                                         accepted=True, note=note[:1000]).decode()
+        ack = b2mml.acknowledge_schedule(
+            schedule,
+            bodid=f"ack-{schedule.message_id}"[:200],
+            created=_stamp(),
+            accepted=True,
+            note=note[:1000],
+        ).decode()
     result: dict[str, Any] = {"created": created, "existing": done}
-    session.add(ErpMessage(message_id=schedule.message_id, verb="ProcessOperationsSchedule", format=fmt,
-                           request_hash=digest, result=result, acknowledgement=ack, sender=caller.subject))
-    await append_audit(session, actor=caller.subject, action="erp.schedule_received", entity_type="erp_message",
-                       entity_id=schedule.message_id, new={"format": fmt, **result})
+    session.add(
+        ErpMessage(
+            message_id=schedule.message_id,
+            verb="ProcessOperationsSchedule",
+            format=fmt,
+            request_hash=digest,
+            result=result,
+            acknowledgement=ack,
+            sender=caller.subject,
+        )
+    )
+    await append_audit(
+        session,
+        actor=caller.subject,
+        action="erp.schedule_received",
+        entity_type="erp_message",
+        entity_id=schedule.message_id,
+        new={"format": fmt, **result},
+    )
     return Answer(schedule.message_id, created, done, ack, False)
 
 
 def json_answer(a: Answer) -> dict[str, Any]:
-    return json.loads(json.dumps({"message_id": a.message_id, "accepted": True, "duplicate": a.duplicate,
-                                  "created": a.created, "existing": a.existing}))
+    return {
+        "message_id": a.message_id,
+        "accepted": True,
+        "duplicate": a.duplicate,
+        "created": list(a.created),
+        "existing": list(a.existing),
+    }

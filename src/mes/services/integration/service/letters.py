@@ -27,8 +27,15 @@ async def open_letter(session: AsyncSession, letter_id: uuid.UUID) -> DeadLetter
 async def discard(session: AsyncSession, letter_id: uuid.UUID, actor: str) -> None:
     row = await open_letter(session, letter_id)
     row.status, row.replayed_at = "discarded", now()
-    await append_audit(session, actor=actor, action="dead_letter.discarded", entity_type="dead_letter",
-                       entity_id=str(row.id), old={"status": "open"}, new={"status": "discarded"})
+    await append_audit(
+        session,
+        actor=actor,
+        action="dead_letter.discarded",
+        entity_type="dead_letter",
+        entity_id=str(row.id),
+        old={"status": "open"},
+        new={"status": "discarded"},
+    )
 
 
 async def replay(session: AsyncSession, letter_id: uuid.UUID, caller: Caller) -> None:
@@ -44,5 +51,12 @@ async def replay(session: AsyncSession, letter_id: uuid.UUID, caller: Caller) ->
     raw = base64.b64decode(row.payload) if row.content_type.endswith(";base64") else row.payload.encode()
     await erp.take_schedule(session, caller, raw, "b2mml" if "xml" in row.content_type else "json")
     row.status, row.replayed_at = "replayed", now()
-    await append_audit(session, actor=caller.subject, action="dead_letter.replayed", entity_type="dead_letter",
-                       entity_id=str(row.id), old={"status": "open"}, new={"status": "replayed"})
+    await append_audit(
+        session,
+        actor=caller.subject,
+        action="dead_letter.replayed",
+        entity_type="dead_letter",
+        entity_id=str(row.id),
+        old={"status": "open"},
+        new={"status": "replayed"},
+    )

@@ -68,15 +68,25 @@ class Batch:
         )
 
     def empty(self) -> bool:
-        return not (self.readings or self.letters or self.messages or self.errors or self.rebirths
-                    or self.reconnects or self.connected is not None or self.last_error)
+        return not (
+            self.readings
+            or self.letters
+            or self.messages
+            or self.errors
+            or self.rebirths
+            or self.reconnects
+            or self.connected is not None
+            or self.last_error
+        )
 
 
 def _payload_text(letter: Letter) -> tuple[str, str]:
     try:
         text = letter.payload.decode("utf-8")
         if "\x00" not in text:
-            return text[:100_000], letter.content_type if letter.content_type != "application/octet-stream" else "text/plain"
+            return text[
+                :100_000
+            ], letter.content_type if letter.content_type != "application/octet-stream" else "text/plain"
     except UnicodeDecodeError:
         pass
     return base64.b64encode(letter.payload[:100_000]).decode(), "application/octet-stream;base64"
@@ -107,7 +117,9 @@ async def _state(session: AsyncSession, r: Reading) -> None:
         if live is not None and r.at >= live.at:
             return
     elif live is None:
-        session.add(LiveState(equipment_code=r.equipment_code, state=r.state, at=r.at, source_ref=r.source_ref))
+        session.add(
+            LiveState(equipment_code=r.equipment_code, state=r.state, at=r.at, source_ref=r.source_ref)
+        )
     else:
         if r.at < live.at:
             return  # an older live report than the one already published: out of order, dropped
@@ -118,7 +130,7 @@ async def _state(session: AsyncSession, r: Reading) -> None:
         session,
         MachineStateReported(
             equipment_code=r.equipment_code,
-            state=r.state,  # type: ignore[arg-type]
+            state=r.state,
             at=r.at,
             source_ref=r.source_ref[:400],
         ),
@@ -126,14 +138,19 @@ async def _state(session: AsyncSession, r: Reading) -> None:
 
 
 async def _counter(session: AsyncSession, connector_id: uuid.UUID, r: Reading) -> None:
-    assert r.counter is not None and r.value is not None
+    assert r.counter is not None
+    assert r.value is not None
     key = (connector_id, r.equipment_code, r.counter)
     base = await session.get(CounterBaseline, key, with_for_update=True)
     if base is None:
         session.add(
             CounterBaseline(
-                connector_id=connector_id, equipment_code=r.equipment_code, counter=r.counter,
-                value=r.value, at=r.at, total=0,
+                connector_id=connector_id,
+                equipment_code=r.equipment_code,
+                counter=r.counter,
+                value=r.value,
+                at=r.at,
+                total=0,
             )
         )
         return
@@ -148,7 +165,7 @@ async def _counter(session: AsyncSession, connector_id: uuid.UUID, r: Reading) -
         session,
         MachineCounterReported(
             equipment_code=r.equipment_code,
-            counter=r.counter,  # type: ignore[arg-type]
+            counter=r.counter,
             increment=increment,
             at=r.at,
         ),
@@ -166,8 +183,9 @@ async def record_batch(session: AsyncSession, connector_id: uuid.UUID, batch: Ba
         await dead_letter(session, letter, connector_id)
     status = await session.get(ConnectorStatus, connector_id, with_for_update=True)
     if status is None:
-        status = ConnectorStatus(connector_id=connector_id, connected=False, messages=0, errors=0,
-                                 rebirths=0, reconnects=0)
+        status = ConnectorStatus(
+            connector_id=connector_id, connected=False, messages=0, errors=0, rebirths=0, reconnects=0
+        )
         session.add(status)
     if batch.connected is not None:
         status.connected = batch.connected

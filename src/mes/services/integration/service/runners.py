@@ -24,7 +24,14 @@ from mes.platform.db import Database
 from mes.platform.workers import Periodic
 from mes.services.integration.clients import mqtt, opcua
 from mes.services.integration.errors import PayloadError
-from mes.services.integration.models import Connector, Machine, MachineMap, MappingProblem, Reading, Sample, TypeRule
+from mes.services.integration.models import (
+    Connector,
+    Machine,
+    MachineMap,
+    MappingProblem,
+    Sample,
+    TypeRule,
+)
 from mes.services.integration.models import sparkplug as sp
 from mes.services.integration.models.sparkplug_host import SparkplugHost
 from mes.services.integration.service.machines import Batch, Letter, record_batch
@@ -78,12 +85,26 @@ class Runner:
             try:
                 self.batch.readings.extend(self.map.translate(s))
             except MappingProblem as e:
-                self.letter(s.address, json.dumps({"field": s.field, "value": s.value}, default=str).encode(),
-                            e.reason, path=e.path, content_type="application/json")
+                self.letter(
+                    s.address,
+                    json.dumps({"field": s.field, "value": s.value}, default=str).encode(),
+                    e.reason,
+                    path=e.path,
+                    content_type="application/json",
+                )
 
-    def letter(self, ref: str | None, payload: bytes, reason: str, *, path: str | None = None,
-               content_type: str = "application/octet-stream") -> None:
-        self.batch.letters.append(Letter(self.source, ref, payload, reason, path=path, content_type=content_type))
+    def letter(
+        self,
+        ref: str | None,
+        payload: bytes,
+        reason: str,
+        *,
+        path: str | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> None:
+        self.batch.letters.append(
+            Letter(self.source, ref, payload, reason, path=path, content_type=content_type)
+        )
 
     def lost(self, error: str) -> None:
         self.batch.connected = False
@@ -203,11 +224,17 @@ class MqttRunner(Runner):
         found, ts = json_path(doc, "timestamp")
         if found:
             try:
-                at = datetime.fromtimestamp(float(ts) / 1000, UTC) if isinstance(ts, int | float) else datetime.fromisoformat(str(ts))
+                at = (
+                    datetime.fromtimestamp(float(ts) / 1000, UTC)
+                    if isinstance(ts, int | float)
+                    else datetime.fromisoformat(str(ts))
+                )
                 if at.tzinfo is None:
                     at = at.replace(tzinfo=UTC)
             except (ValueError, OverflowError, OSError):
-                raise PayloadError(f"timestamp {ts!r} is neither epoch milliseconds nor ISO 8601", path="timestamp") from None
+                raise PayloadError(
+                    f"timestamp {ts!r} is neither epoch milliseconds nor ISO 8601", path="timestamp"
+                ) from None
         samples = []
         for m in self.map.by_address.get(topic, ()):
             for f in m.fields():

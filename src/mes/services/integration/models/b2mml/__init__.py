@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import defusedxml
-import defusedxml.ElementTree as safe_et
-from lxml import etree
+import defusedxml  # type: ignore[import-untyped]
+from defusedxml import ElementTree as SafeET
+from lxml import etree  # type: ignore[import-untyped]
 
 from mes.services.integration.errors import PayloadError
 
@@ -41,17 +41,22 @@ def parse(data: bytes) -> etree._Element:
     if len(data) > MAX_BYTES:
         raise PayloadError(f"message of {len(data)} bytes is over the {MAX_BYTES} byte limit")
     try:
-        safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DTDForbidden:
         raise PayloadError("DTDs are not allowed (no DOCTYPE, no entities)", line=1) from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
         raise PayloadError("entities and external references are not allowed") from None
-    except safe_et.ParseError as e:
+    except SafeET.ParseError as e:
         line = e.position[0] if getattr(e, "position", None) else None
         raise PayloadError(f"malformed XML: {e}", line=line) from None
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         return etree.fromstring(data, parser=parser)
@@ -128,12 +133,18 @@ def read_schedule(root: etree._Element) -> Schedule:
     order (its ID the number, EndTime the due date, Priority 1-9), its product the segment
     requirement's material with MaterialUse Produced, with the quantity to make."""
     if root.tag != f"{_Q}ProcessOperationsSchedule":
-        raise PayloadError(f"expected ProcessOperationsSchedule, got {etree.QName(root).localname}", path="/", line=root.sourceline)
+        raise PayloadError(
+            f"expected ProcessOperationsSchedule, got {etree.QName(root).localname}",
+            path="/",
+            line=root.sourceline,
+        )
     area = root.find(f"{_Q}ApplicationArea")
     assert area is not None  # the schema requires it
     bod = area.find(f"{_Q}BODID")
     if _text(bod) is None:
-        raise PayloadError("ApplicationArea/BODID is missing: it is the message id", path=_path(area), line=area.sourceline)
+        raise PayloadError(
+            "ApplicationArea/BODID is missing: it is the message id", path=_path(area), line=area.sourceline
+        )
     sender = _text(area.find(f"{_Q}Sender/{_Q}LogicalID"))
     created = _text(area.find(f"{_Q}CreationDateTime")) or ""
     orders: list[OrderRequest] = []
@@ -149,7 +160,9 @@ def read_schedule(root: etree._Element) -> Schedule:
             try:
                 due = datetime.fromisoformat(_text(end) or "")
             except ValueError:
-                raise PayloadError(f"EndTime {_text(end)!r} is not a date and time", path=_path(end), line=end.sourceline) from None
+                raise PayloadError(
+                    f"EndTime {_text(end)!r} is not a date and time", path=_path(end), line=end.sourceline
+                ) from None
             if due.tzinfo is None:
                 raise PayloadError("EndTime needs a time zone offset", path=_path(end), line=end.sourceline)
             prio_el = req.find(f"{_Q}Priority")
@@ -160,37 +173,57 @@ def read_schedule(root: etree._Element) -> Schedule:
                 except ValueError:
                     priority = 0
                 if not 1 <= priority <= 9:
-                    raise PayloadError("Priority must be a whole number from 1 to 9", path=_path(prio_el), line=prio_el.sourceline)
+                    raise PayloadError(
+                        "Priority must be a whole number from 1 to 9",
+                        path=_path(prio_el),
+                        line=prio_el.sourceline,
+                    )
             produced = [
-                m for m in req.iterfind(f"{_Q}SegmentRequirement/{_Q}MaterialRequirement")
+                m
+                for m in req.iterfind(f"{_Q}SegmentRequirement/{_Q}MaterialRequirement")
                 if _text(m.find(f"{_Q}MaterialUse")) in ("Produced", "Material Produced", "Yield Produced")
             ]
             if len(produced) != 1:
                 raise PayloadError(
                     f"operations request {number} needs exactly one produced material requirement, has {len(produced)}",
-                    path=_path(req), line=req.sourceline,
+                    path=_path(req),
+                    line=req.sourceline,
                 )
             mat = produced[0]
             product = _text(_need(mat, "MaterialDefinitionID", "the produced material needs its definition"))
             qty_el = mat.find(f"{_Q}Quantity")
             if qty_el is None:
-                raise PayloadError("the produced material needs a Quantity", path=_path(mat), line=mat.sourceline)
+                raise PayloadError(
+                    "the produced material needs a Quantity", path=_path(mat), line=mat.sourceline
+                )
             qs = qty_el.find(f"{_Q}QuantityString")
             try:
                 quantity = Decimal(_text(qs) or "")
             except InvalidOperation:
                 quantity = Decimal(0)
             if not quantity.is_finite() or quantity <= 0 or quantity > Decimal("1e12"):
-                raise PayloadError(f"quantity {_text(qs)!r} must be a number above 0", path=_path(qs if qs is not None else qty_el), line=qty_el.sourceline)
+                raise PayloadError(
+                    f"quantity {_text(qs)!r} must be a number above 0",
+                    path=_path(qs if qs is not None else qty_el),
+                    line=qty_el.sourceline,
+                )
             orders.append(
                 OrderRequest(
-                    number=number, product=product or "", quantity=quantity,
-                    uom=_text(qty_el.find(f"{_Q}UnitOfMeasure")), due=due, priority=priority,
-                    erp_ref=sid, line=req.sourceline, path=_path(req),
+                    number=number,
+                    product=product or "",
+                    quantity=quantity,
+                    uom=_text(qty_el.find(f"{_Q}UnitOfMeasure")),
+                    due=due,
+                    priority=priority,
+                    erp_ref=sid,
+                    line=req.sourceline,
+                    path=_path(req),
                 )
             )
     if not orders:
-        raise PayloadError("the schedule holds no operations request", path="/ProcessOperationsSchedule/DataArea", line=None)
+        raise PayloadError(
+            "the schedule holds no operations request", path="/ProcessOperationsSchedule/DataArea", line=None
+        )
     if len(orders) > MAX_ORDERS:
         raise PayloadError(f"{len(orders)} operations requests: at most {MAX_ORDERS} per message")
     return Schedule(str(_text(bod)), sender, created, orders, schedule_ids)
@@ -226,7 +259,8 @@ def acknowledge_schedule(schedule: Schedule, *, bodid: str, created: str, accept
     _el(crit, "ResponseExpression", note, actionCode="Accepted" if accepted else "Rejected")
     for sid in schedule.schedule_ids or [schedule.message_id]:
         _el(_el(data, "OperationsSchedule"), "ID", sid)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return out
 
 
 @dataclass(frozen=True)
@@ -290,4 +324,5 @@ def operations_performance(p: Performed, *, bodid: str, created: str) -> bytes:
             _el(actual, "Description", "scrap")
         _el(actual, "MaterialUse", "Produced" if use == "Scrap" else use)
         _qty(actual, q, uom)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return out
