@@ -73,7 +73,7 @@ async def order_numbers(h: Harness) -> list[str]:
 
 
 async def letters(h: Harness) -> list[dict[str, Any]]:
-    return list((await call(h, "GET", "/dead-letters?source=erp"))["items"])
+    return list((await call(h, "GET", "/message-dead-letters?source=erp"))["items"])
 
 
 async def test_schedule_creates_work_orders_once_and_is_acknowledged(harness: Harness) -> None:

@@ -94,7 +94,7 @@ async def test_opcua_server_unreachable_and_unknown_nodes(harness: Harness, plan
     await machine.start()
     try:
         await line.until(lambda: _is(line, "PRESS-4", "idle"))
-        letters = (await call(harness, "GET", "/dead-letters?source=opcua"))["items"]
+        letters = (await call(harness, "GET", "/message-dead-letters?source=opcua"))["items"]
         assert {x["path"] for x in letters} >= {"ns=2;s=NOPE.State", "ns=2;s=NOPE.Parts"}
     finally:
         await machine.stop()

@@ -137,7 +137,7 @@ async def test_payloads_that_are_not_sparkplug_are_dead_lettered(
             await bad.publish(topic, b"\x0a\xff\xff", qos=1)  # a length past the end
             await bad.publish(topic, bytes(range(256)) * 2000, qos=1)  # oversized
         await line.until(lambda: _letters(harness, 3))
-        letters = (await call(harness, "GET", "/dead-letters?source=mqtt"))["items"]
+        letters = (await call(harness, "GET", "/message-dead-letters?source=mqtt"))["items"]
         reasons = sorted(x["reason"] for x in letters)
         assert any("wire type" in r for r in reasons)
         assert any("truncated" in r for r in reasons)
@@ -188,7 +188,7 @@ async def test_plain_json_topics(harness: Harness, plant: Seed, line: Line) -> N
             await machine.publish(topic, doc, qos=1)
         await line.until(lambda: _counts(line, "PRESS-5", good=12, scrap=2))
     assert await line.state("PRESS-5") == "setup"
-    letters = (await call(harness, "GET", "/dead-letters?source=mqtt"))["items"]
+    letters = (await call(harness, "GET", "/message-dead-letters?source=mqtt"))["items"]
     assert sorted(x["reason"][:8] for x in letters) == ["not JSON", "state va"]
     assert any(x["path"] == f"{topic}#status.mode" for x in letters)
 
@@ -207,5 +207,5 @@ async def _counts(line: Line, code: str = "PRESS-4", **want: int) -> bool:
 
 
 async def _letters(h: Harness, n: int) -> bool:
-    r = await h.client.get("/api/v1/integration/dead-letters", headers=h.auth("integration:read"))
+    r = await h.client.get("/api/v1/integration/message-dead-letters", headers=h.auth("integration:read"))
     return bool(r.json()["total"] >= n)

@@ -145,15 +145,18 @@ async def test_dead_after_max_attempts_then_replayed(harness: Harness, receiver:
     far = datetime(2100, 1, 1, tzinfo=UTC)
     await send_due(db, far)
     await send_due(db, far.replace(year=2101))  # past any backoff
-    (letter,) = (await call(harness, "GET", "/dead-letters?source=webhook"))["items"]
+    (letter,) = (await call(harness, "GET", "/message-dead-letters?source=webhook"))["items"]
     assert letter["reason"].startswith("gave up after 2 attempts")
     receiver.up()
-    assert (await call(harness, "POST", f"/dead-letters/{letter['id']}/replay"))["status"] == "replayed"
+    assert (await call(harness, "POST", f"/message-dead-letters/{letter['id']}/replay"))[
+        "status"
+    ] == "replayed"
     await send_due(db, far)
     (only,) = receiver.received
     assert json.loads(only[1])["data"]["work_order"] == "WO-5"
     r = await harness.client.post(
-        f"/api/v1/integration/dead-letters/{letter['id']}/replay", headers=harness.auth("integration:write")
+        f"/api/v1/integration/message-dead-letters/{letter['id']}/replay",
+        headers=harness.auth("integration:write"),
     )
     assert r.status_code == 409 and r.json()["code"] == "dead_letter_closed"
 

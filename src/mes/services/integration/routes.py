@@ -75,7 +75,7 @@ async def delete_connector(name: Name, session: SessionDep, who: CanWrite) -> No
     await connectors.delete(session, name, who.subject)
 
 
-@router.get("/dead-letters", response_model=DeadLetterPage)
+@router.get("/message-dead-letters", response_model=DeadLetterPage)
 async def list_dead_letters(
     session: SessionDep,
     _: CanRead,
@@ -87,12 +87,14 @@ async def list_dead_letters(
     return await queries.dead_letters(session, source, status, limit, offset)
 
 
-@router.get("/dead-letters/{letter_id}", response_model=DeadLetterRead)
+@router.get("/message-dead-letters/{letter_id}", response_model=DeadLetterRead)
 async def get_dead_letter(letter_id: uuid.UUID, session: SessionDep, _: CanRead) -> DeadLetterRead:
     return await queries.dead_letter(session, letter_id)
 
 
-@router.post("/dead-letters/{letter_id}/replay", response_model=DeadLetterRead, responses=_INVALID_LETTER)
+@router.post(
+    "/message-dead-letters/{letter_id}/replay", response_model=DeadLetterRead, responses=_INVALID_LETTER
+)
 async def replay_dead_letter(
     letter_id: uuid.UUID, request: Request, session: SessionDep, who: CanWrite
 ) -> DeadLetterRead:
@@ -101,7 +103,7 @@ async def replay_dead_letter(
     return await queries.dead_letter(session, letter_id)
 
 
-@router.post("/dead-letters/{letter_id}/discard", response_model=DeadLetterRead)
+@router.post("/message-dead-letters/{letter_id}/discard", response_model=DeadLetterRead)
 async def discard_dead_letter(letter_id: uuid.UUID, session: SessionDep, who: CanWrite) -> DeadLetterRead:
     await letters.discard(session, letter_id, who.subject)
     return await queries.dead_letter(session, letter_id)

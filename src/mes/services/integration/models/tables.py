@@ -11,10 +11,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
-from mes.platform.migrations import platform_tables_v1
+from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
-platform_tables_v1(metadata)
+platform_tables(metadata)
 
 CONNECTOR_KINDS = ("mqtt", "opcua")
 DEAD_LETTER_SOURCES = ("mqtt", "opcua", "erp", "webhook")
@@ -88,11 +88,11 @@ class LiveState(Base):
 class DeadLetter(Base):
     """A message that could not be taken in (or delivered), with the exact reason; replayable."""
 
-    __tablename__ = "dead_letter"
+    __tablename__ = "message_dead_letter"
     __table_args__ = (
         CheckConstraint(f"source IN {DEAD_LETTER_SOURCES}", name="source"),
         CheckConstraint("status IN ('open', 'replayed', 'discarded')", name="status"),
-        Index("ix_dead_letter_open", "status", "received_at"),
+        Index("ix_message_dead_letter_open", "status", "received_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
