@@ -262,7 +262,7 @@ def demo_connectors(broker: tuple[str, int], opcua_endpoint: str) -> list[dict[s
                     }
                 },
                 "machines": [
-                    {"equipment_code": "PRESS-01", "machine_type": "press", "address": "DEMO/LINE-1/PRESS-01"}
+                    {"equipment_code": "IMM-11", "machine_type": "press", "address": "DEMO/LINE-1/IMM-11"}
                 ],
             },
         },
@@ -280,9 +280,7 @@ def demo_connectors(broker: tuple[str, int], opcua_endpoint: str) -> list[dict[s
                         ],
                     }
                 },
-                "machines": [
-                    {"equipment_code": "PRESS-02", "machine_type": "moulder", "address": "PRESS-02"}
-                ],
+                "machines": [{"equipment_code": "IMM-12", "machine_type": "moulder", "address": "IMM-12"}],
             },
         },
     ]
@@ -291,9 +289,9 @@ def demo_connectors(broker: tuple[str, int], opcua_endpoint: str) -> list[dict[s
 async def simulate(broker: tuple[str, int], opcua_port: int, every_s: float = 2.0) -> None:
     """Runs an edge node and an OPC UA server until cancelled, the machines running with stops."""
     node = EdgeNode(
-        broker[0], broker[1], "DEMO", "LINE-1", {"PRESS-01": {"State": 3, "Parts": 0, "Rejects": 0}}
+        broker[0], broker[1], "DEMO", "LINE-1", {"IMM-11": {"State": 3, "Parts": 0, "Rejects": 0}}
     )
-    machine = OpcUaMachine(opcua_port, ["PRESS-02"])
+    machine = OpcUaMachine(opcua_port, ["IMM-12"])
     await machine.start()
     await node.connect()
     rng = random.Random(7)
@@ -306,10 +304,10 @@ async def simulate(broker: tuple[str, int], opcua_port: int, every_s: float = 2.
                 parts = (v["Parts"] + (rng.randint(1, 4) if state == 3 else 0)) % 65536
                 rejects = (v["Rejects"] + (1 if rng.random() < 0.05 else 0)) % 65536
                 await node.data(dev, {"State": state, "Parts": parts, "Rejects": rejects})
-            v2 = machine.values["PRESS-02"]
+            v2 = machine.values["IMM-12"]
             running_ = rng.random() > 0.1
             await machine.set(
-                "PRESS-02",
+                "IMM-12",
                 State="Executing" if running_ else "OutOfService",
                 Parts=v2["Parts"] + (rng.randint(1, 3) if running_ else 0),
                 Rejects=v2["Rejects"] + (1 if rng.random() < 0.05 else 0),

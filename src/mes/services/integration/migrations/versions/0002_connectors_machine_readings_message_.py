@@ -5,8 +5,8 @@ Revises: 0001
 Create Date: 2026-12-01 16:08:30.325325
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0002"
