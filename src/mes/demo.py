@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from mes import demo_integration
 from mes.demo_plant import (
     BOMS,
     EQUIPMENT,
@@ -242,4 +243,5 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    await demo_integration.seed(s.call, admin, say)
     return states
