@@ -14,8 +14,8 @@ from mes.services.integration.schemas import (
     ConnectorPage,
     ConnectorRead,
     ConnectorStatusRead,
-    DeadLetterPage,
-    DeadLetterRead,
+    MessageDeadLetterPage,
+    MessageDeadLetterRead,
     DeliveryPage,
     DeliveryRead,
     SubscriptionPage,
@@ -64,7 +64,7 @@ async def connectors(session: AsyncSession, limit: int, offset: int) -> Connecto
 
 async def dead_letters(
     session: AsyncSession, source: str | None, status: str | None, limit: int, offset: int
-) -> DeadLetterPage:
+) -> MessageDeadLetterPage:
     q = select(DeadLetter)
     if source:
         q = q.where(DeadLetter.source == source)
@@ -74,16 +74,16 @@ async def dead_letters(
     rows = await session.scalars(
         q.order_by(DeadLetter.received_at.desc(), DeadLetter.id).limit(limit).offset(offset)
     )
-    return DeadLetterPage(
-        items=[DeadLetterRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
+    return MessageDeadLetterPage(
+        items=[MessageDeadLetterRead.model_validate(r) for r in rows], total=total, limit=limit, offset=offset
     )
 
 
-async def dead_letter(session: AsyncSession, letter_id: uuid.UUID) -> DeadLetterRead:
+async def dead_letter(session: AsyncSession, letter_id: uuid.UUID) -> MessageDeadLetterRead:
     row = await session.get(DeadLetter, letter_id)
     if row is None:
         raise DeadLetterNotFound(f"No dead letter {letter_id}.")
-    return DeadLetterRead.model_validate(row)
+    return MessageDeadLetterRead.model_validate(row)
 
 
 async def subscription(session: AsyncSession, name: str, *, lock: bool = False) -> Subscription:

@@ -18,8 +18,8 @@ from mes.services.integration.schemas import (
     ConnectorPage,
     ConnectorRead,
     ConnectorUpdate,
-    DeadLetterPage,
-    DeadLetterRead,
+    MessageDeadLetterPage,
+    MessageDeadLetterRead,
     DeliveryPage,
     ScheduleAnswer,
     ScheduleJson,
@@ -75,7 +75,7 @@ async def delete_connector(name: Name, session: SessionDep, who: CanWrite) -> No
     await connectors.delete(session, name, who.subject)
 
 
-@router.get("/message-dead-letters", response_model=DeadLetterPage)
+@router.get("/message-dead-letters", response_model=MessageDeadLetterPage)
 async def list_dead_letters(
     session: SessionDep,
     _: CanRead,
@@ -83,28 +83,32 @@ async def list_dead_letters(
     status: Literal["open", "replayed", "discarded"] | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> DeadLetterPage:
+) -> MessageDeadLetterPage:
     return await queries.dead_letters(session, source, status, limit, offset)
 
 
-@router.get("/message-dead-letters/{letter_id}", response_model=DeadLetterRead)
-async def get_dead_letter(letter_id: uuid.UUID, session: SessionDep, _: CanRead) -> DeadLetterRead:
+@router.get("/message-dead-letters/{letter_id}", response_model=MessageDeadLetterRead)
+async def get_dead_letter(letter_id: uuid.UUID, session: SessionDep, _: CanRead) -> MessageDeadLetterRead:
     return await queries.dead_letter(session, letter_id)
 
 
 @router.post(
-    "/message-dead-letters/{letter_id}/replay", response_model=DeadLetterRead, responses=_INVALID_LETTER
+    "/message-dead-letters/{letter_id}/replay",
+    response_model=MessageDeadLetterRead,
+    responses=_INVALID_LETTER,
 )
 async def replay_dead_letter(
     letter_id: uuid.UUID, request: Request, session: SessionDep, who: CanWrite
-) -> DeadLetterRead:
+) -> MessageDeadLetterRead:
     """Webhook deliveries are sent again; ERP messages taken in again as the caller."""
     await letters.replay(session, letter_id, _caller(request, who))
     return await queries.dead_letter(session, letter_id)
 
 
-@router.post("/message-dead-letters/{letter_id}/discard", response_model=DeadLetterRead)
-async def discard_dead_letter(letter_id: uuid.UUID, session: SessionDep, who: CanWrite) -> DeadLetterRead:
+@router.post("/message-dead-letters/{letter_id}/discard", response_model=MessageDeadLetterRead)
+async def discard_dead_letter(
+    letter_id: uuid.UUID, session: SessionDep, who: CanWrite
+) -> MessageDeadLetterRead:
     await letters.discard(session, letter_id, who.subject)
     return await queries.dead_letter(session, letter_id)
 

@@ -124,7 +124,7 @@ class ConnectorPage(Page[ConnectorRead]):
     pass
 
 
-class DeadLetterRead(Schema):
+class MessageDeadLetterRead(Schema):
     id: uuid.UUID
     source: str
     connector_id: uuid.UUID | None
@@ -139,7 +139,7 @@ class DeadLetterRead(Schema):
     replayed_at: datetime | None
 
 
-class DeadLetterPage(Page[DeadLetterRead]):
+class MessageDeadLetterPage(Page[MessageDeadLetterRead]):
     pass
 
 
