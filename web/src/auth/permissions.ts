@@ -10,6 +10,7 @@ export const PERM = {
   workorderRelease: "workorder:release",
   workorderWrite: "workorder:write",
   stationManage: "auth:station:manage",
+  integrationRead: "integration:read",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});
