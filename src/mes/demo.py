@@ -243,5 +243,5 @@ async def seed(
     for number, status in states.items():
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
-    await demo_integration.seed(s.call, admin, say)
+    await demo_integration.seed(s.call, await s.login(username, password), say)  # a fresh token
     return states
