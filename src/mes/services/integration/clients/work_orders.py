@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from mes.platform.http import RemoteError, ServiceDirectory
 
@@ -20,7 +21,7 @@ class Caller:
 async def product_exists(caller: Caller, code: str) -> bool:
     try:
         await caller.directory.client("work_orders").request(
-            "GET", f"/api/v1/workorders/products/{code}", token=caller.token
+            "GET", f"/api/v1/workorders/products/{quote(code, safe='')}", token=caller.token
         )
     except RemoteError as e:
         if e.status == 404:
@@ -32,7 +33,7 @@ async def product_exists(caller: Caller, code: str) -> bool:
 async def get_order(caller: Caller, number: str) -> dict[str, Any] | None:
     try:
         resp = await caller.directory.client("work_orders").request(
-            "GET", f"/api/v1/workorders/orders/{number}", token=caller.token
+            "GET", f"/api/v1/workorders/orders/{quote(number, safe='')}", token=caller.token
         )
     except RemoteError as e:
         if e.status == 404:
