@@ -174,6 +174,7 @@ class MqttRunner(Runner):
             if self.sparkplug:
                 groups = self.sparkplug.get("group_ids") or ["+"]
                 topics += [f"{sp.NAMESPACE}/{g}/#" for g in groups]
+                topics.append(sp.state_topic(self.sparkplug["host_id"]))  # its own STATE, as 3.0 asks
             if self.config.get("json_topics"):
                 topics += sorted({m.address for m in self.map.machines})
             await link.subscribe(*topics)
