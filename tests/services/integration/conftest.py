@@ -52,7 +52,7 @@ class Line:
         await self.worker.flush()
         await self.h.deliver()
 
-    async def until(self, check: Callable[[], Awaitable[bool]], timeout_s: float = 15.0) -> None:
+    async def until(self, check: Callable[[], Awaitable[bool]], timeout_s: float = 60.0) -> None:
         async def probe() -> bool:
             await self.pump()
             return await check()
