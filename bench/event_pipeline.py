@@ -64,7 +64,9 @@ def _spec(name: str) -> ServiceSpec:
     )
 
 
-async def _pipeline(db: Database, url: str, n: int, writers: int, rate: float | None) -> tuple[float, list[float]]:
+async def _pipeline(
+    db: Database, url: str, n: int, writers: int, rate: float | None
+) -> tuple[float, list[float]]:
     bus = NatsBus(url, stream="MESB4")  # one stream for mes.> per server; the durable consumer goes on
     await bus.connect()
     producer = ServiceRuntime(_spec("bench-producer"), db, bus, relay_poll_s=0.5)
@@ -112,7 +114,7 @@ async def _raw(url: str, n: int, writers: int, rate: float | None) -> tuple[floa
         while len(received) < n:
             try:
                 msgs = await sub.fetch(batch=100, timeout=1.0)
-            except Exception:  # noqa: S112 (a fetch timeout: keep polling)
+            except Exception:
                 continue
             for m in msgs:
                 received[m.headers["k"]] = time.perf_counter()
@@ -146,7 +148,9 @@ async def main_async(args: argparse.Namespace) -> None:
     db = Database.from_url(db_url, service="bench", pool_size=args.connections + 4)
     async with db.transaction() as s:
         await s.execute(
-            text("CREATE TABLE IF NOT EXISTS effect (id bigserial PRIMARY KEY, event_id uuid, aggregate text, seq int)")
+            text(
+                "CREATE TABLE IF NOT EXISTS effect (id bigserial PRIMARY KEY, event_id uuid, aggregate text, seq int)"
+            )
         )
     results: dict[str, list[Any]] = {"raw": [], "pipe": [], "raw_lat": [], "pipe_lat": []}
     with tempfile.TemporaryDirectory(prefix="mes-b4-nats-") as store:
@@ -171,10 +175,16 @@ async def main_async(args: argparse.Namespace) -> None:
         values = results[key] if i is None else [v[i] for v in results[key]]
         return statistics.median(values)
 
-    print(f"B4 event pipeline on NATS JetStream: {args.events} events, {args.connections} writers, {args.rounds} rounds")
+    print(
+        f"B4 event pipeline on NATS JetStream: {args.events} events, {args.connections} writers, {args.rounds} rounds"
+    )
     print(f"{'contender':<48} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8}  (latency at half load)")
-    print(f"{'raw JetStream publish+consume, acked (ceiling)':<48} {med('raw'):>9.0f} {med('raw_lat', 0):>8.1f} {med('raw_lat', 1):>8.1f}")
-    print(f"{'commit -> outbox -> relay -> bus -> applied':<48} {med('pipe'):>9.0f} {med('pipe_lat', 0):>8.1f} {med('pipe_lat', 1):>8.1f}")
+    print(
+        f"{'raw JetStream publish+consume, acked (ceiling)':<48} {med('raw'):>9.0f} {med('raw_lat', 0):>8.1f} {med('raw_lat', 1):>8.1f}"
+    )
+    print(
+        f"{'commit -> outbox -> relay -> bus -> applied':<48} {med('pipe'):>9.0f} {med('pipe_lat', 0):>8.1f} {med('pipe_lat', 1):>8.1f}"
+    )
     print(f"ratio pipeline/raw = {med('pipe') / med('raw'):.2f} (target >= 0.3; p99 <= 250 ms at half load)")
 
 

@@ -150,13 +150,19 @@ def main() -> None:
 
     print(f"B9 start-up: mes up to every service ready, {args.rounds} rounds (medians)")
     print(f"{'contender':<52} {'first s':>8} {'restart s':>10}")
-    print(f"{'PostgreSQL from the wheel + import mes (ceiling)':<52} {med('pg_first'):>8.2f} {med('pg_restart'):>10.2f}")
-    print(f"{'mes up (8 databases, migrations, 8 services, UI)':<52} {med('first'):>8.2f} {med('restart'):>10.2f}")
+    print(
+        f"{'PostgreSQL from the wheel + import mes (ceiling)':<52} {med('pg_first'):>8.2f} {med('pg_restart'):>10.2f}"
+    )
+    print(
+        f"{'mes up (8 databases, migrations, 8 services, UI)':<52} {med('first'):>8.2f} {med('restart'):>10.2f}"
+    )
     print(
         f"ratio ceiling/mes up = {med('pg_first') / med('first'):.2f} first start, "
         f"{med('pg_restart') / med('restart'):.2f} restart (targets: first < 3 s, restart < 2 s)"
     )
-    print(f"memory of mes up and its PostgreSQL, idle (PSS): {statistics.median(pss) / 1024:.0f} MiB (target < 300)")
+    print(
+        f"memory of mes up and its PostgreSQL, idle (PSS): {statistics.median(pss) / 1024:.0f} MiB (target < 300)"
+    )
 
 
 if __name__ == "__main__":
