@@ -246,6 +246,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Simulated machines beside `mes up`: a Sparkplug B edge node and an OPC UA server."""
+    from mes.simulate import simulate
+
+    host, _, port = args.broker.partition(":")
+    _say(
+        f"simulate: Sparkplug edge node DEMO/LINE-1 on mqtt://{args.broker} (IMM-11), "
+        f"OPC UA server opc.tcp://127.0.0.1:{args.opcua_port}/mes/ (IMM-12); Ctrl-C stops"
+    )
+    asyncio.run(simulate((host, int(port or 1883)), args.opcua_port, args.every))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     names = [s.name for s in SERVICES]
     p = argparse.ArgumentParser(prog="mes", description="Manufacturing Execution System")
@@ -280,6 +293,13 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--username", help="an administrator (default MES_ADMIN_USERNAME)")
     demo.add_argument("--password", help="their password (default MES_ADMIN_PASSWORD)")
     demo.set_defaults(func=cmd_demo)
+    sim = sub.add_parser(
+        "simulate", help="simulated machines (Sparkplug B edge node, OPC UA server) for the demo line"
+    )
+    sim.add_argument("--broker", default="127.0.0.1:1883", help="MQTT broker host:port")
+    sim.add_argument("--opcua-port", type=int, default=4840)
+    sim.add_argument("--every", type=float, default=2.0, help="seconds between machine updates")
+    sim.set_defaults(func=cmd_simulate)
     return p
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from mes import demo_integration
 from mes.demo_plant import (
     BOMS,
     EQUIPMENT,
@@ -252,5 +253,6 @@ async def seed(
         say(f"  {number}: {status}")
     say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
     await seed_quality(s, await s.login(username, password))  # plans, SPC history, a due inspection
+    await demo_integration.seed(s.call, await s.login(username, password), say)  # a fresh token
     await seed_history(s, lambda: s.login(username, password), say, settle or nothing)
     return states

@@ -8,6 +8,7 @@ import { ProblemAlert } from "./components/ProblemAlert";
 import { MENU } from "./nav/menu";
 import { BoardPage } from "./pages/BoardPage";
 import { HomePage } from "./pages/HomePage";
+import { IntegrationPage } from "./pages/IntegrationPage";
 import { LotPage } from "./pages/LotPage";
 import { ReportingPage } from "./pages/ReportingPage";
 import { SignInPage } from "./pages/SignInPage";
@@ -103,6 +104,14 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/station")}>
                 <StationPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "integration",
+            element: (
+              <RequirePerms needs={needs("/integration")}>
+                <IntegrationPage />
               </RequirePerms>
             ),
           },

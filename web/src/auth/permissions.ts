@@ -12,6 +12,7 @@ export const PERM = {
   stationManage: "auth:station:manage",
   reportingRead: "reporting:read",
   qualityRead: "quality:read",
+  integrationRead: "integration:read",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

@@ -41,6 +41,12 @@ export const MENU: readonly MenuItem[] = [
     needs: [PERM.qualityRead],
   },
   {
+    path: "/integration",
+    label: "Integration",
+    description: "Machine connections (MQTT, OPC UA) and their status, dead letters with replay, webhooks.",
+    needs: [PERM.integrationRead],
+  },
+  {
     path: "/admin/stations",
     label: "Station terminals",
     description: "Register shared shop-floor terminals, set this browser up as one, enrol badges and PINs.",

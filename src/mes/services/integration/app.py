@@ -1,10 +1,12 @@
-"""Wiring of the integration service: routes, event handlers, migrations."""
+"""Wiring of the integration service: routes, event handlers, workers, migrations."""
 
 from pathlib import Path
 
 from mes.platform.app import ServiceSpec
 from mes.platform.registry import service_info
 from mes.services.integration import event_handlers, routes
+from mes.services.integration.service.runners import Connectors
+from mes.services.integration.service.webhooks import Dispatcher
 
 spec = ServiceSpec(
     info=service_info("integration"),
@@ -12,4 +14,6 @@ spec = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     routers=[routes.router],
     handlers=event_handlers.HANDLERS,
+    # keeps every enabled MQTT and OPC UA connector connected; sends webhook and ERP deliveries
+    workers=[Connectors, Dispatcher],
 )

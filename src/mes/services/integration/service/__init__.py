@@ -1,0 +1,1 @@
+"""Use cases of the integration service: connectors, machine readings, ERP messages, webhooks."""

@@ -1,0 +1,335 @@
+"""Connector runners: the background worker that keeps every enabled connector connected.
+
+A runner's network task (MQTT or OPC UA) never touches the database: it turns what arrives into a
+`Batch` (readings, dead letters, counts). The `Connectors` worker flushes every runner's batch in a
+short transaction several times a second, and starts, restarts or stops runners as their
+configuration changes. A runner survives anything a machine sends; a lost connection is retried
+with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+
+from mes.platform.db import Database
+from mes.platform.workers import Periodic
+from mes.services.integration.clients import mqtt, opcua
+from mes.services.integration.errors import PayloadError
+from mes.services.integration.models import (
+    Connector,
+    Machine,
+    MachineMap,
+    MappingProblem,
+    Sample,
+    TypeRule,
+)
+from mes.services.integration.models import sparkplug as sp
+from mes.services.integration.models.sparkplug_host import SparkplugHost
+from mes.services.integration.service.machines import Batch, Letter, record_batch
+
+log = structlog.get_logger("mes.integration")
+MAX_JSON_BYTES = 64 * 1024
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def machine_map(config: dict[str, Any]) -> MachineMap:
+    types = {name: TypeRule.from_dict(t) for name, t in (config.get("machine_types") or {}).items()}
+    return MachineMap(
+        Machine(m["equipment_code"], m["address"], types[m["machine_type"]])
+        for m in config.get("machines") or ()
+        if m["machine_type"] in types
+    )
+
+
+def json_path(doc: Any, path: str) -> tuple[bool, Any]:
+    cur = doc
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return False, None
+        cur = cur[part]
+    return True, cur
+
+
+class Runner:
+    source = "mqtt"
+
+    def __init__(self, connector_id: uuid.UUID, name: str, version: int, config: dict[str, Any]) -> None:
+        self.connector_id = connector_id
+        self.name = name
+        self.version = version
+        self.config = config
+        self.map = machine_map(config)
+        self.batch = Batch()
+        self._task: asyncio.Task[None] | None = None
+        self.backoff_s = 0.2
+        self.max_backoff_s = float(config.get("reconnect_max_s", 10.0))
+
+    def take(self) -> Batch:
+        batch, self.batch = self.batch, Batch()
+        return batch
+
+    def readings(self, samples: list[Sample]) -> None:
+        for s in samples:
+            try:
+                self.batch.readings.extend(self.map.translate(s))
+            except MappingProblem as e:
+                self.letter(
+                    s.address,
+                    json.dumps({"field": s.field, "value": s.value}, default=str).encode(),
+                    e.reason,
+                    path=e.path,
+                    content_type="application/json",
+                )
+
+    def letter(
+        self,
+        ref: str | None,
+        payload: bytes,
+        reason: str,
+        *,
+        path: str | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> None:
+        self.batch.letters.append(
+            Letter(self.source, ref, payload, reason, path=path, content_type=content_type)
+        )
+
+    def lost(self, error: str) -> None:
+        self.batch.connected = False
+        self.batch.last_error = error
+        self.batch.errors += 1
+
+    async def run(self) -> None:
+        delay = self.backoff_s
+        while True:
+            try:
+                await self.session()
+                delay = self.backoff_s
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # connection refused, lost, timed out: retried with backoff
+                self.lost(f"{type(e).__name__}: {e}"[:500])
+                log.info("connector_lost", connector=self.name, error=str(e))
+            self.batch.reconnects += 1
+            await asyncio.sleep(delay * (0.5 + random.random() / 2))
+            delay = min(delay * 2, self.max_backoff_s)
+
+    async def session(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self.run(), name=f"connector-{self.name}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+            self._task = None
+
+
+class MqttRunner(Runner):
+    """Plain JSON topics and a Sparkplug B 3.0 host application on one broker connection."""
+
+    source = "mqtt"
+
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        self.host = SparkplugHost()
+        self.sparkplug = self.config.get("sparkplug")
+        self.link: mqtt.MqttLink | None = None
+
+    def _state_payload(self, online: bool, ts: int) -> bytes:
+        return json.dumps({"online": online, "timestamp": ts}).encode()
+
+    async def session(self) -> None:
+        s = self.config.get("mqtt") or {}
+        will = None
+        ts = int(_now().timestamp() * 1000)
+        if self.sparkplug:
+            will = mqtt.Will(sp.state_topic(self.sparkplug["host_id"]), self._state_payload(False, ts))
+        async with mqtt.connect(
+            s.get("host", "127.0.0.1"),
+            int(s.get("port", 1883)),
+            client_id=s.get("client_id") or f"mes-{self.name}-{uuid.uuid4().hex[:6]}",
+            username=s.get("username"),
+            password=s.get("password"),
+            will=will,
+        ) as link:
+            self.link = link
+            topics: list[str] = []
+            if self.sparkplug:
+                groups = self.sparkplug.get("group_ids") or ["+"]
+                topics += [f"{sp.NAMESPACE}/{g}/#" for g in groups]
+                topics.append(sp.state_topic(self.sparkplug["host_id"]))  # its own STATE, as 3.0 asks
+            if self.config.get("json_topics"):
+                topics += sorted({m.address for m in self.map.machines})
+            await link.subscribe(*topics)
+            if self.sparkplug:
+                # the host's birth: retained, after subscribing (Sparkplug 3.0 host application)
+                await link.publish(will.topic if will else "", self._state_payload(True, ts), retain=True)
+            self.batch.connected = True
+            try:
+                async for m in link.messages():
+                    for cmd_topic, cmd in self.receive(m.topic, m.payload, _now()):
+                        await link.publish(cmd_topic, cmd)
+            finally:
+                self.link = None
+
+    def receive(self, topic: str, payload: bytes, now: datetime) -> list[tuple[str, bytes]]:
+        """One message in; returns the commands to publish. Never raises for what a machine sends."""
+        self.batch.messages += 1
+        self.batch.last_message_at = now
+        try:
+            t = sp.parse_topic(topic) if self.sparkplug else None
+            if t is not None:
+                out = self.host.handle(t, sp.decode(payload), now)
+                self.readings(out.samples)
+                for address in out.lost:
+                    self.batch.readings.extend(self.map.offline(address, now, f"{topic}"))
+                self.batch.rebirths += len(out.commands)
+                return out.commands
+            if topic.startswith(sp.NAMESPACE + "/"):
+                return []  # STATE messages (ours or other hosts'), commands of other hosts
+            self._json(topic, payload, now)
+        except PayloadError as e:
+            self.letter(topic, payload, e.reason, path=e.path)
+        except Exception as e:  # a connector never dies of a message
+            log.warning("mqtt_message_failed", connector=self.name, topic=topic, error=repr(e))
+            self.letter(topic, payload, f"unexpected: {type(e).__name__}: {e}"[:500])
+        return []
+
+    def _json(self, topic: str, payload: bytes, now: datetime) -> None:
+        if len(payload) > MAX_JSON_BYTES:
+            raise PayloadError(f"payload of {len(payload)} bytes is over the {MAX_JSON_BYTES} byte limit")
+        try:
+            doc = json.loads(payload)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise PayloadError(f"not JSON: {e}") from None
+        if not isinstance(doc, dict):
+            raise PayloadError("not a JSON object")
+        at = now
+        found, ts = json_path(doc, "timestamp")
+        if found:
+            try:
+                at = (
+                    datetime.fromtimestamp(float(ts) / 1000, UTC)
+                    if isinstance(ts, int | float)
+                    else datetime.fromisoformat(str(ts))
+                )
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=UTC)
+            except (ValueError, OverflowError, OSError):
+                raise PayloadError(
+                    f"timestamp {ts!r} is neither epoch milliseconds nor ISO 8601", path="timestamp"
+                ) from None
+        samples = []
+        for m in self.map.by_address.get(topic, ()):
+            for f in m.fields():
+                ok, value = json_path(doc, f)
+                if ok:
+                    samples.append(Sample(topic, f, value, at))
+        self.readings(samples)
+
+
+class OpcUaRunner(Runner):
+    """Subscriptions to the nodes of each machine on one OPC UA server; reconnects with backoff."""
+
+    source = "opcua"
+
+    def __init__(self, *a: Any, **kw: Any) -> None:
+        super().__init__(*a, **kw)
+        # node id -> (address, field): one node may feed one machine field
+        self.nodes: dict[str, tuple[str, str]] = {}
+        for m in self.map.machines:
+            for f in m.fields():
+                self.nodes[f] = (m.address, f)
+
+    def changed(self, node_id: str, value: Any, at: datetime) -> None:
+        self.batch.messages += 1
+        self.batch.last_message_at = _now()
+        address, f = self.nodes.get(node_id, (None, None))
+        if address is None or f is None:
+            return
+        self.readings([Sample(address, f, value, at)])
+
+    async def session(self) -> None:
+        async with opcua.connect(self.config["endpoint"]) as link:
+            missing = await link.subscribe(sorted(self.nodes), self.changed)
+            for nid in missing:
+                self.letter(nid, b"", f"node {nid} not found on the server", path=nid)
+            self.batch.connected = True
+            await link.watch()
+
+
+RUNNERS: dict[str, type[Runner]] = {"mqtt": MqttRunner, "opcua": OpcUaRunner}
+
+
+class Connectors(Periodic):
+    """Background worker: runs every enabled connector and flushes what they gathered."""
+
+    name = "integration-connectors"
+
+    def __init__(self, db: Database, interval_s: float = 0.25) -> None:
+        super().__init__(db, interval_s=interval_s)
+        self.runners: dict[uuid.UUID, Runner] = {}
+        self._reload_every = 8  # rounds between configuration reloads
+        self._round = 0
+
+    async def reload(self) -> None:
+        async with self.db.transaction() as session:
+            rows = list(await session.scalars(select(Connector).where(Connector.enabled.is_(True))))
+        wanted = {c.id: c for c in rows}
+        for cid in list(self.runners):
+            r = self.runners[cid]
+            if cid not in wanted or wanted[cid].version != r.version:
+                await r.stop()
+                await self._flush(r)
+                async with self.db.transaction() as session:
+                    await record_batch(session, cid, Batch(connected=False))
+                del self.runners[cid]
+        for cid, c in wanted.items():
+            if cid not in self.runners:
+                runner = RUNNERS[c.kind](c.id, c.name, c.version, c.config)
+                self.runners[cid] = runner
+                runner.start()
+
+    async def _flush(self, runner: Runner) -> None:
+        batch = runner.take()
+        if batch.empty():
+            return
+        try:
+            async with self.db.transaction() as session:
+                await record_batch(session, runner.connector_id, batch)
+        except Exception:
+            runner.batch = batch.then(runner.batch)  # nothing lost: written with the next round
+            raise
+
+    async def flush(self) -> None:
+        for runner in list(self.runners.values()):
+            await self._flush(runner)
+
+    async def step(self) -> None:
+        if self._round % self._reload_every == 0:
+            await self.reload()
+        self._round += 1
+        await self.flush()
+
+    async def stop(self) -> None:
+        await super().stop()
+        for r in list(self.runners.values()):
+            await r.stop()
+        self.runners.clear()
