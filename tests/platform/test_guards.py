@@ -1,15 +1,23 @@
 """Bad input gets a clear 4xx problem+json with a stable code and changes nothing; tokens are checked."""
 
+import asyncio
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import httpx
 import jwt
 import pytest
+import structlog
+import uvicorn
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from mes.platform.registry import SERVICES
 from mes.platform.testing import Harness, TestKeys, bearer
+from mes.platform.testservers import free_port
 
 URL = "/api/v1/resource/equipment"
 PERMS = ("resource:equipment:write", "resource:read")
@@ -176,3 +184,68 @@ async def test_valid_token_without_permission_is_403(harness: Harness) -> None:
     await _nothing_stored(harness)
     r = await harness.client.post(URL, json=body, headers=harness.auth(*PERMS))
     assert r.status_code == 201
+
+
+# ---------------------------------------------------------------- unexpected errors
+
+
+def _failing_app() -> Any:
+    from fastapi import APIRouter
+
+    from mes.platform.app import ServiceSpec, build_service_app
+    from mes.platform.registry import service_info
+    from mes.platform.settings import Settings
+
+    router = APIRouter()
+
+    @router.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    spec = ServiceSpec(service_info("resource"), "test", Path("."), routers=[router])
+    return build_service_app(spec, Settings())
+
+
+def _samples(route: str, status: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "mes_http_requests_total",
+        {"service": "resource", "method": "GET", "route": route, "status": status},
+    )
+    return value or 0.0
+
+
+async def test_an_unexpected_error_is_a_counted_logged_500_that_keeps_the_connection() -> None:
+    app = _failing_app()
+    before = _samples("/boom", "500")
+    with structlog.testing.capture_logs() as logs:
+        # the app itself answers: nothing escapes to the server, which would drop the connection
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+            r = await c.get("/api/v1/resource/boom", headers={"X-Request-ID": "boom-1"})
+    _is_problem(r, 500, "internal_error")
+    assert r.json()["request_id"] == "boom-1"
+    assert _samples("/boom", "500") == before + 1
+    assert any(e["event"] == "request" and e["status"] == 500 and e["request_id"] == "boom-1" for e in logs)
+    assert any(e["event"] == "unhandled_exception" for e in logs)
+
+    # over a real server: the next request on the same keep-alive connection is answered
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            await asyncio.sleep(0.05)
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        answers = []
+        for path in ("/api/v1/resource/boom", "/api/v1/resource/health"):
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:"))[15:])
+            await reader.readexactly(length)
+            answers.append(head.split(b" ")[1])
+        assert answers == [b"500", b"200"]
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        server.should_exit = True
+        await task

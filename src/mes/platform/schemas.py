@@ -1,7 +1,9 @@
-"""Base for request and response schemas: unknown fields are refused, NUL characters too."""
+"""Base for request and response schemas: unknown fields are refused, NUL characters and lone
+UTF-16 surrogates too."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -20,14 +22,27 @@ def format_decimal(value: Decimal) -> str:
 Quantity = Annotated[Decimal, PlainSerializer(format_decimal, return_type=str, when_used="json")]
 
 
-def _has_nul(value: Any) -> bool:
+# NUL, which PostgreSQL can't store in text, and a lone surrogate ("\ud800" in JSON), which no
+# UTF-8 text can hold: neither can be stored, hashed or compared, so both are refused as input
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any) -> str | None:
+    """The first character of `value` (nested anywhere) that text can't hold, else None."""
     if isinstance(value, str):
-        return "\x00" in value
+        found = _UNSTORABLE.search(value)
+        return found.group() if found else None
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
-    return False
+        for k, v in value.items():
+            bad = _unstorable(k) or _unstorable(v)
+            if bad:
+                return bad
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            bad = _unstorable(v)
+            if bad:
+                return bad
+    return None
 
 
 class Schema(BaseModel):
@@ -35,10 +50,13 @@ class Schema(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        # PostgreSQL can't store NUL in text; refuse it as bad input instead of failing later
-        if _has_nul(data):
+    def _no_unstorable_text(cls, data: Any) -> Any:
+        # refused as bad input here instead of failing later in the database or a hash
+        bad = _unstorable(data)
+        if bad == "\x00":
             raise ValueError("NUL characters are not allowed in text")
+        if bad:
+            raise ValueError("Unpaired UTF-16 surrogates are not allowed in text")
         return data
 
 
