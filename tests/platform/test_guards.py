@@ -240,7 +240,9 @@ async def test_an_unexpected_error_is_a_counted_logged_500_that_keeps_the_connec
             writer.write(f"GET {path} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
-            length = int(next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:"))[15:])
+            length = int(
+                next(h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:"))[15:]
+            )
             await reader.readexactly(length)
             answers.append(head.split(b" ")[1])
         assert answers == [b"500", b"200"]

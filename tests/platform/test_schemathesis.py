@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from mes.platform.auth import DECLARED_PERMISSIONS
+from mes.platform.embedded import stop_postmaster
 from mes.platform.registry import SERVICES
 from mes.platform.testing import TestKeys, free_port
 from mes.services import all_specs
@@ -47,7 +48,14 @@ def system(tmp_path_factory: pytest.TempPathFactory, jwks_url: str) -> Iterator[
         yield base
     finally:
         proc.terminate()
-        proc.wait(60)
+        try:
+            proc.wait(60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+            # whatever became of `mes up`, its PostgreSQL must not outlive the test
+            stop_postmaster(data / "pgdata")
 
 
 @pytest.mark.parametrize("service", [s for s in SERVICES], ids=lambda s: s.name)
