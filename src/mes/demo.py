@@ -37,6 +37,24 @@ class DemoError(RuntimeError):
     pass
 
 
+def _why_no_sign_in(username: str, r: httpx.Response) -> str:
+    """A sentence a person can act on, instead of a bare status."""
+    try:
+        detail = str(r.json().get("detail", ""))
+    except ValueError:
+        detail = r.text[:200]
+    if r.status_code == 401:
+        return (
+            f"can't sign in as {username}: {detail or 'wrong user name or password.'} Either the "
+            "password is wrong or there is no such administrator yet: `mes up` creates the first one "
+            "from MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD (it refuses to start if the password breaks "
+            "the policy), or create it with `mes create-admin <name> --embedded`."
+        )
+    if r.status_code == 429:
+        return f"can't sign in as {username} now: {detail} Wait, then run `mes demo` again."
+    return f"signing in as {username} failed ({r.status_code}): {detail or r.text[:200]}"
+
+
 class Seeder:
     def __init__(self, client: httpx.AsyncClient, say: Callable[[str], None]) -> None:
         self.client = client
@@ -46,7 +64,7 @@ class Seeder:
     async def login(self, username: str, password: str) -> dict[str, str]:
         r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
         if r.status_code != 200:
-            raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
+            raise DemoError(_why_no_sign_in(username, r))
         self.tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
         return self.tokens[username]
 
@@ -241,5 +259,7 @@ async def seed(
     states = await _orders(s, admin)
     for number, status in states.items():
         say(f"  {number}: {status}")
-    say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    say("demo operators (each signs in with the password " + OPERATOR_PASSWORD + "):")
+    for operator, name, skills in OPERATORS:
+        say(f"  {operator:<12} {name:<12} " + ", ".join(f"{skill} {level}" for skill, level in skills))
     return states
