@@ -61,7 +61,9 @@ async def authorize(caller: Caller, operator: str, equipment: str, op: Operation
     if result.allowed:
         return
     reasons = [r.model_dump() for r in result.reasons]
-    detail = "; ".join(r.detail for r in result.reasons) or "not allowed"
+    detail = (
+        "; ".join(r.detail.rstrip(".") for r in result.reasons) + "." if result.reasons else "not allowed."
+    )
     if any(r.code == "equipment_unavailable" for r in result.reasons):
         raise EquipmentUnavailable(f"{equipment} can't run {op.key} now: {detail}", reasons=reasons)
     raise OperatorNotQualified(f"{operator} may not run {op.key} on {equipment}: {detail}", reasons=reasons)
