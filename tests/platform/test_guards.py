@@ -251,3 +251,53 @@ async def test_an_unexpected_error_is_a_counted_logged_500_that_keeps_the_connec
     finally:
         server.should_exit = True
         await task
+
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize("level", ["1_000", "\u0665", " 5 ", "5", True, "+5"])
+async def test_an_integer_is_a_json_integer_and_nothing_else(harness: Harness, level: object) -> None:
+    admin = harness.auth("resource:personnel:write", "resource:read")
+    r = await harness.client.post(
+        "/api/v1/resource/skills", json={"code": "CNC", "name": "CNC"}, headers=admin
+    )
+    assert r.status_code == 201, r.text
+    r = await harness.client.post(
+        "/api/v1/resource/persons/ana/qualifications", json={"skill": "CNC", "level": level}, headers=admin
+    )
+    problem = _is_problem(r, 422, "validation_failed")
+    assert problem["errors"][0]["field"] == "body.level", problem
+
+
+@pytest.mark.parametrize("quantity", ["1_000", "\u0665", " 5", "5 ", "1e3", "+5", ".5", "5.", True])
+async def test_a_decimal_string_follows_one_pattern(harness: Harness, quantity: object) -> None:
+    r = await harness.client.post(
+        "/api/v1/material/lots",
+        json={"item": "RESIN", "quantity": quantity, "location": "WH-01"},
+        headers=harness.auth("material:lot:receive"),
+    )
+    problem = _is_problem(r, 422, "validation_failed")
+    assert problem["errors"][0]["field"] == "body.quantity", problem
+
+
+async def test_the_decimal_pattern_and_one_skill_scale_are_in_the_openapi(harness: Harness) -> None:
+    from mes.platform.schemas import DECIMAL_PATTERN
+
+    doc = (await harness.client.get("/api/v1/material/openapi.json")).json()
+    quantity = doc["components"]["schemas"]["LotReceive"]["properties"]["quantity"]
+    assert {"type": "string", "pattern": DECIMAL_PATTERN}.items() <= next(
+        s for s in quantity["anyOf"] if s.get("type") == "string"
+    ).items()
+    read = doc["components"]["schemas"]["LotRead"]["properties"]["quantity"]
+    assert read.get("pattern") == DECIMAL_PATTERN
+    levels = []
+    for prefix, schema, field in (
+        ("resource", "QualificationGrant", "level"),
+        ("workorders", "SkillRequirement", "min_level"),
+    ):
+        doc = (await harness.client.get(f"/api/v1/{prefix}/openapi.json")).json()
+        schemas = doc["components"]["schemas"]
+        prop = (schemas.get(schema) or schemas[f"{schema}-Input"])["properties"][field]
+        levels.append((prop["minimum"], prop["maximum"]))
+    assert levels == [(1, 9), (1, 9)]
