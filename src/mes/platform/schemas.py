@@ -48,6 +48,13 @@ def _unstorable(value: Any) -> str | None:
     return None
 
 
+# identifiers (codes, operation keys, user names) are printable ASCII: no invisible or
+# bidirectional control characters, no look-alike letters, no emoji where a code is expected
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$"
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"  # an operation's key in its routing: 10, 20-A
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._@-]{1,63}$"  # as auth stores them: lower case
+
+
 # the one way a decimal is written as a string, in requests and in answers: ASCII digits, an
 # optional minus and fraction; no exponent, no "_" separators, no padding, no other digits
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
