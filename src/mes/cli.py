@@ -128,8 +128,8 @@ async def _first_admin(auth_url: str) -> str | None:
     Returns why it can't be created (the policy refused the name or the password), else None."""
     from mes.platform.db import Database
     from mes.platform.errors import DomainError
-    from mes.services.auth.service.bootstrap import bootstrap_admin
     from mes.services.auth.config import auth_settings
+    from mes.services.auth.service.bootstrap import bootstrap_admin
 
     auth_settings.cache_clear()
     cfg = auth_settings()
