@@ -54,7 +54,9 @@ async def test_created_resources_have_a_location_and_links_to_what_acts_on_them(
     assert answer["links"][get_lot]["parameters"] == {"code": "$response.body#/code"}
     orders = (await _doc(harness, "workorders"))["paths"]["/api/v1/workorders/orders"]["post"]
     targets = {link["operationId"] for link in orders["responses"]["201"]["links"].values()}
-    assert any("release" in t for t in targets) and any(t.startswith("get_work_order_") for t in targets), targets
+    assert any("release" in t for t in targets) and any(t.startswith("get_work_order_") for t in targets), (
+        targets
+    )
 
     auth = harness.auth(*MATERIAL)
     for path, body in (
