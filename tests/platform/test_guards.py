@@ -301,3 +301,43 @@ async def test_the_decimal_pattern_and_one_skill_scale_are_in_the_openapi(harnes
         prop = (schemas.get(schema) or schemas[f"{schema}-Input"])["properties"][field]
         levels.append((prop["minimum"], prop["maximum"]))
     assert levels == [(1, 9), (1, 9)]
+
+
+# ---------------------------------------------------------------- identifiers
+
+
+@pytest.mark.parametrize(
+    "operation", ["1\u200b0", "\u202e01", "\U0001f527", "10\u2069", "\uff11\uff10", "", "1" * 33]
+)
+async def test_an_operation_key_is_a_plain_identifier(harness: Harness, operation: str) -> None:
+    r = await harness.client.post(
+        "/api/v1/material/lots/R-001/consume",
+        json={"quantity": "1", "work_order": "WO-1", "operation": operation},
+        headers={**harness.auth("material:lot:consume"), "Idempotency-Key": "k-1"},
+    )
+    problem = _is_problem(r, 422, "validation_failed")
+    assert problem["errors"][0]["field"] == "body.operation", problem
+
+
+@pytest.mark.parametrize("code", ["LOT\u200b1", "LOT-\u202e1", "\U0001f4e6", "LOT 1", "L\u00f6T"])
+async def test_codes_are_plain_identifiers_everywhere(harness: Harness, code: str) -> None:
+    for path, body, perm in (
+        (
+            "/api/v1/material/lots",
+            {"code": code, "item": "X", "quantity": "1", "location": "WH"},
+            "material:lot:receive",
+        ),
+        (
+            "/api/v1/material/items",
+            {"code": code, "name": "x", "kind": "raw", "uom": "kg"},
+            "material:master:write",
+        ),
+        (
+            "/api/v1/resource/equipment",
+            {"code": code, "name": "x", "level": "enterprise"},
+            "resource:equipment:write",
+        ),
+        ("/api/v1/workorders/products", {"code": code}, "workorder:routing:write"),
+    ):
+        r = await harness.client.post(path, json=body, headers=harness.auth(perm))
+        _is_problem(r, 422, "validation_failed")

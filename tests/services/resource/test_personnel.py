@@ -93,7 +93,7 @@ async def test_grants_revocations_and_expiry_are_published_and_audited(harness: 
 async def test_bad_personnel_input(harness: Harness, plant: Seed) -> None:
     await plant()
     await _operator(harness)
-    auth = harness.auth("resource:personnel:write", "resource:read")
+    auth = harness.auth("resource:personnel:write", "resource:read", "auth:user:read")
     cases = [
         ("POST", "/persons", {"username": "op-li", "name": "Again"}, 409),
         ("POST", "/persons", {"username": "has space", "name": "x"}, 422),
@@ -169,3 +169,29 @@ async def test_people_skills_and_requirements_can_be_listed_and_a_requirement_re
     async with harness.db("resource").transaction() as s:
         removed = (await s.execute(text("SELECT actor, old->>'skill' FROM audit_log WHERE action = 'requirement.removed'"))).all()  # fmt: skip
     assert [tuple(r) for r in removed] == [("trainer-bo", "PRESS-SAFETY")]
+
+
+async def test_a_person_is_an_auth_user_with_a_plain_user_name(harness: Harness, plant: Seed) -> None:
+    """Issue 10 item 6: no invisible, bidirectional or emoji user names; no person without an account."""
+    await plant()
+    auth = harness.auth("resource:personnel:write", "resource:read", "auth:user:read")
+    for username in ("op\u200bli", "op-\u202eil", "op-\U0001f600", "op\u2066li", "\u0430na"):
+        r = await harness.client.post(f"{R}/persons", json={"username": username, "name": "x"}, headers=auth)
+        assert r.status_code == 422, (username, r.text)
+        assert r.json()["code"] == "validation_failed"
+    r = await harness.client.post(
+        f"{R}/persons", json={"username": "op-ghost", "name": "Ghost"}, headers=auth
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "unknown_user" and "op-ghost" in r.json()["detail"]
+    await harness.enrol("op-li")
+    # without the right to see users, auth's refusal reaches the caller
+    blind = harness.auth("resource:personnel:write", "resource:read")
+    r = await harness.client.post(f"{R}/persons", json={"username": "op-li", "name": "Li"}, headers=blind)
+    assert r.status_code == 403, r.text
+    r = await harness.client.post(f"{R}/persons", json={"username": "OP-LI", "name": "Li Wei"}, headers=auth)
+    assert r.status_code == 201, r.text
+    assert r.json()["username"] == "op-li"
+    assert r.headers["location"] == f"{R}/persons/op-li"
+    page = (await harness.client.get(f"{R}/persons", headers=auth)).json()
+    assert [p["username"] for p in page["items"]] == ["op-li"]
