@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Path, Query
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, require
 from mes.platform.db import SessionDep
-from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
+from mes.platform.idempotency import IdempotencyDep, RequiredIdempotencyDep
 from mes.services.material import queries, service
 from mes.services.material.schemas import (
     Adjust,
@@ -58,16 +58,6 @@ CanAdjust = Annotated[Principal, require("material:lot:adjust")]
 CanHold = Annotated[Principal, require("material:lot:hold")]
 LotCode = Annotated[str, Path(max_length=64, description="The lot's code, as scanned from its label")]
 ItemCode = Annotated[str, Path(max_length=64)]
-RequiredKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=120,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Required: a retry with the same key returns the first result.",
-    ),
-]
 
 
 @router.post("/items", status_code=201, response_model=ItemRead)
@@ -159,16 +149,9 @@ async def explode(
 
 @router.post("/lots", status_code=201, response_model=LotRead, summary="Receive a lot")
 async def receive_lot(
-    body: LotReceive, session: SessionDep, who: CanReceive, key: IdempotencyKeyHeader = None
+    body: LotReceive, session: SessionDep, who: CanReceive, idem: IdempotencyDep
 ) -> LotRead:
-    return await run_idempotent(
-        session,
-        key,
-        "receive",
-        body.model_dump(mode="json"),
-        lambda: service.receive_lot(session, body, who.subject),
-        LotRead,
-    )
+    return await idem.run(service.receive_lot(session, body, who.subject))
 
 
 @router.get("/lots", response_model=LotPage)
@@ -193,15 +176,10 @@ async def list_lots(
     response_model=LotRead,
     summary="Produce an output lot from an operation, naming the inputs it used",
 )
-async def produce_lot(body: Produce, session: SessionDep, who: CanConsume, key: RequiredKey) -> LotRead:
-    return await run_idempotent(
-        session,
-        key,
-        "produce",
-        body.model_dump(mode="json"),
-        lambda: service.produce_lot(session, body, who.subject),
-        LotRead,
-    )
+async def produce_lot(
+    body: Produce, session: SessionDep, who: CanConsume, idem: RequiredIdempotencyDep
+) -> LotRead:
+    return await idem.run(service.produce_lot(session, body, who.subject))
 
 
 @router.get("/lots/{code}", response_model=LotRead, summary="Look a lot up by its scanned code")
@@ -220,16 +198,9 @@ async def lot_movements(code: LotCode, session: SessionDep, _: CanRead) -> list[
     summary="Consume from a lot in a work order's operation (idempotent)",
 )
 async def consume_lot(
-    code: LotCode, body: Consume, session: SessionDep, who: CanConsume, key: RequiredKey
+    code: LotCode, body: Consume, session: SessionDep, who: CanConsume, idem: RequiredIdempotencyDep
 ) -> ConsumptionRead:
-    return await run_idempotent(
-        session,
-        key,
-        "consume",
-        {"lot": code, **body.model_dump(mode="json")},
-        lambda: service.consume_lot(session, code, body, who.subject),
-        ConsumptionRead,
-    )
+    return await idem.run(service.consume_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/move", response_model=LotRead)
