@@ -446,7 +446,11 @@ export type paths = {
         /** List Persons */
         get: operations["list_persons_api_v1_resource_persons_get"];
         put?: never;
-        /** Create Person */
+        /**
+         * Create Person
+         * @description The person is a user of the auth service: auth is asked with the caller's token (which
+         *     needs auth:user:read) whether that user name exists.
+         */
         post: operations["create_person_api_v1_resource_persons_post"];
         delete?: never;
         options?: never;
@@ -611,7 +615,10 @@ export type components = {
              * @default []
              */
             skills: components["schemas"]["SkillNeed"][];
-            /** Username */
+            /**
+             * Username
+             * @example ana.moreau
+             */
             username: string;
         };
         /** AuthorizationResult */
@@ -1017,7 +1024,10 @@ export type components = {
         PersonCreate: {
             /** Name */
             name: string;
-            /** Username */
+            /**
+             * Username
+             * @example ana.moreau
+             */
             username: string;
         };
         /** PersonRead */
@@ -1904,6 +1914,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/resource/equipment/{code} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3650,6 +3662,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/resource/maintenance/plans/{code} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3949,6 +3963,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/resource/persons/{username} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4009,7 +4025,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Invalid fields */
+            /** @description No auth user of that name */
             422: {
                 headers: {
                     [name: string]: unknown;
