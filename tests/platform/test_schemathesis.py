@@ -36,7 +36,7 @@ def system(tmp_path_factory: pytest.TempPathFactory, jwks_url: str) -> Iterator[
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # a shared, loaded machine can take minutes
         while True:
             try:
                 if httpx.get(base + "/ready", timeout=2).status_code == 200:
