@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from mes.platform.embedded import stop_postmaster
 from mes.platform.registry import SERVICES
 from mes.platform.testing import free_port
 
@@ -83,11 +84,88 @@ def test_mes_up_serves_every_service_and_stops_postgres_on_ctrl_c(tmp_path: Path
         _demo_plant(f"http://127.0.0.1:{port}")
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
+        try:
+            out, _ = proc.communicate(timeout=60)
+        finally:
+            _leave_nothing_running(proc, tmp_path)
     assert proc.returncode == 0, out
     assert "starting PostgreSQL" in out
     assert "mes_work_order" in out
     assert "stopped" in out
+    assert not _postgres_running(tmp_path / "pgdata")
+
+
+def _leave_nothing_running(proc: subprocess.Popen[str], data: Path) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)
+    stop_postmaster(data / "pgdata")
+
+
+def _wait_ready(proc: subprocess.Popen[str], port: int) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+        assert time.monotonic() < deadline, "mes up did not become ready in 90 s"
+        time.sleep(0.3)
+
+
+def test_sigterm_stops_mes_up_and_its_postgres_while_serving_and_while_starting(tmp_path: Path) -> None:
+    """What a service manager, or a test's terminate(), sends: PostgreSQL must not outlive `mes up`."""
+    env = {**os.environ, "MES_LOG_LEVEL": "WARNING"}
+    for when in ("serving", "starting"):
+        port = free_port()
+        data = tmp_path / when
+        proc = subprocess.Popen(
+            [MES, "up", "--port", str(port), "--data-dir", str(data)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            text=True,
+        )
+        try:
+            if when == "serving":
+                _wait_ready(proc, port)
+            else:  # PostgreSQL runs, the databases are being migrated
+                assert proc.stdout is not None
+                while "migrated" not in proc.stdout.readline():
+                    assert proc.poll() is None
+            assert _postgres_running(data / "pgdata")
+            proc.terminate()
+            out, _ = proc.communicate(timeout=60)
+            assert proc.returncode == 0, out
+            assert "stopped" in out
+            assert not _postgres_running(data / "pgdata"), when
+        finally:
+            _leave_nothing_running(proc, data)
+
+
+def test_mes_up_refuses_to_start_when_the_admin_password_breaks_the_policy(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "MES_LOG_LEVEL": "WARNING",
+        "MES_ADMIN_USERNAME": "admin",
+        "MES_ADMIN_PASSWORD": "short",
+    }
+    proc = subprocess.Popen(
+        [MES, "up", "--port", str(free_port()), "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+    )
+    try:
+        out, _ = proc.communicate(timeout=180)
+    finally:
+        _leave_nothing_running(proc, tmp_path)
+    assert proc.returncode == 2, out
+    assert "not starting: the administrator admin" in out
+    assert "at least 12 characters" in out
     assert not _postgres_running(tmp_path / "pgdata")
 
 

@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 
 from mes import cli
-from mes.demo import OPERATOR_PASSWORD, seed
+from mes.demo import OPERATOR_PASSWORD, DemoError, seed
+from mes.demo_plant import OPERATORS
 from mes.platform.testing import AuthHarness, free_port
 from mes.services.auth.service.bootstrap import bootstrap_admin
 
@@ -53,6 +54,21 @@ async def test_demo_seeds_every_state_and_its_released_orders_can_be_executed(
     # the dispatch list of line 1's moulding shows the demo's open work
     dispatch = await h.client.get(f"{W}/dispatch?work_center=L1-MOULD", headers=admin)
     assert [i["work_order"] for i in dispatch.json()["items"]] == ["WO-1003"]
+    # the person who ran it learns who the demo operators are, not only their password
+    told = "\n".join(said)
+    assert OPERATOR_PASSWORD in told
+    for username, name, _ in OPERATORS:
+        assert username in told and name in told
+
+
+async def test_demo_says_why_it_cant_sign_in(auth_harness: AuthHarness) -> None:
+    """No administrator (its password was refused at start), or a wrong password: a sentence, not a 401."""
+    with pytest.raises(DemoError) as refused:
+        await seed(auth_harness.client, ADMIN, PASSWORD, settle=auth_harness.deliver, say=lambda _: None)
+    message = str(refused.value)
+    assert message.startswith("can't sign in as admin:")
+    assert "MES_ADMIN_PASSWORD" in message and "mes create-admin" in message
+    assert "401" not in message
 
 
 @pytest.mark.parametrize("argv", [["demo", "--username", ADMIN, "--password", PASSWORD]])

@@ -64,14 +64,21 @@ def cmd_up(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, json_logs=settings.log_json)
     data_dir = Path(args.data_dir or settings.data_dir)
     pg = EmbeddedPostgres(data_dir)
-    _say(f"starting PostgreSQL (embedded) with data in {pg.pgdata} ...")
-    server_url = pg.start()
+    # SIGTERM (a service manager, a test's terminate()) or Ctrl-C while starting: PostgreSQL and
+    # the migration under way finish, then everything stops; nothing is cut off half-way
+    stop_asked: list[int] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: stop_asked.append(signum))
     try:
+        _say(f"starting PostgreSQL (embedded) with data in {pg.pgdata} ...")
+        server_url = pg.start()
         specs = all_specs()
         urls: dict[str, str] = {}
 
         async def prepare() -> None:
             for spec in specs:
+                if stop_asked:
+                    return
                 url = replace_database(server_url, spec.info.database)
                 created = await ensure_database(server_url, spec.info.database)
                 await migrate(url, spec.migrations)
@@ -82,6 +89,16 @@ def cmd_up(args: argparse.Namespace) -> int:
                 )
 
         asyncio.run(prepare())
+        if not stop_asked:
+            refusal = asyncio.run(_first_admin(urls["auth"]))
+            if refusal:
+                _say(refusal)
+                return 2
+        if stop_asked:
+            return 0
+        # from now on SIGTERM stops like Ctrl-C (uvicorn raises it again once it has stopped)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
         ui_dir = Path(os.environ.get("MES_UI_DIR", "web/dist"))
         app = build_embedded_app(specs, settings, urls, ui_dir=ui_dir)
         _say(
@@ -100,6 +117,39 @@ def cmd_up(args: argparse.Namespace) -> int:
         pg.stop()
         _say("stopped")
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+async def _first_admin(auth_url: str) -> str | None:
+    """MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD: the first administrator, created before serving.
+    Returns why it can't be created (the policy refused the name or the password), else None."""
+    from mes.platform.db import Database
+    from mes.platform.errors import DomainError
+    from mes.services.auth.config import auth_settings
+    from mes.services.auth.service.bootstrap import bootstrap_admin
+
+    auth_settings.cache_clear()
+    cfg = auth_settings()
+    password = cfg.admin_password.get_secret_value()
+    if not cfg.admin_username or not password:
+        return None
+    db = Database.from_url(auth_url, service="auth", pool_size=1)
+    try:
+        created = await bootstrap_admin(db, cfg.admin_username, password)
+    except DomainError as e:
+        return (
+            f"not starting: the administrator {cfg.admin_username} from MES_ADMIN_USERNAME/"
+            f"MES_ADMIN_PASSWORD can't be created: {e.detail} Choose another MES_ADMIN_PASSWORD "
+            "and start again (nothing was served; the databases are kept)."
+        )
+    finally:
+        await db.dispose()
+    if created:
+        _say(f"administrator {cfg.admin_username} created from MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD")
+    return None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -30,14 +30,32 @@ from mes.demo_plant import (
     SKILLS,
     WHO,
 )
-from mes.demo_reporting import seed_history
 from mes.demo_quality import seed_quality
+from mes.demo_reporting import seed_history
 
 W, M, R, A = "/api/v1/workorders", "/api/v1/material", "/api/v1/resource", "/api/v1/auth"
 
 
 class DemoError(RuntimeError):
     pass
+
+
+def _why_no_sign_in(username: str, r: httpx.Response) -> str:
+    """A sentence a person can act on, instead of a bare status."""
+    try:
+        detail = str(r.json().get("detail", ""))
+    except ValueError:
+        detail = r.text[:200]
+    if r.status_code == 401:
+        return (
+            f"can't sign in as {username}: {detail or 'wrong user name or password.'} Either the "
+            "password is wrong or there is no such administrator yet: `mes up` creates the first one "
+            "from MES_ADMIN_USERNAME/MES_ADMIN_PASSWORD (it refuses to start if the password breaks "
+            "the policy), or create it with `mes create-admin <name> --embedded`."
+        )
+    if r.status_code == 429:
+        return f"can't sign in as {username} now: {detail} Wait, then run `mes demo` again."
+    return f"signing in as {username} failed ({r.status_code}): {detail or r.text[:200]}"
 
 
 class Seeder:
@@ -50,7 +68,7 @@ class Seeder:
     async def login(self, username: str, password: str) -> dict[str, str]:
         r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
         if r.status_code != 200:
-            raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
+            raise DemoError(_why_no_sign_in(username, r))
         headers = self.tokens.setdefault(username, {})  # updated in place: every holder gets the new token
         headers["Authorization"] = f"Bearer {r.json()['access_token']}"
         self._signed_in[headers["Authorization"]] = (username, password)
@@ -251,7 +269,9 @@ async def seed(
     states = await _orders(s, admin)
     for number, status in states.items():
         say(f"  {number}: {status}")
-    say(f"operators sign in with their user name and the password {OPERATOR_PASSWORD}")
+    say("demo operators (each signs in with the password " + OPERATOR_PASSWORD + "):")
+    for operator, name, skills in OPERATORS:
+        say(f"  {operator:<12} {name:<12} " + ", ".join(f"{skill} {level}" for skill, level in skills))
     await seed_quality(s, await s.login(username, password))  # plans, SPC history, a due inspection
     await demo_integration.seed(s.call, await s.login(username, password), say)  # a fresh token
     await seed_history(s, lambda: s.login(username, password), say, settle or nothing)

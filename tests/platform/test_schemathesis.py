@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from mes.platform.auth import DECLARED_PERMISSIONS
+from mes.platform.embedded import stop_postmaster
 from mes.platform.registry import SERVICES
 from mes.platform.testing import TestKeys, free_port
 from mes.services import all_specs
@@ -35,7 +36,7 @@ def system(tmp_path_factory: pytest.TempPathFactory, jwks_url: str) -> Iterator[
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # a shared, loaded machine can take minutes
         while True:
             try:
                 if httpx.get(base + "/ready", timeout=2).status_code == 200:
@@ -47,7 +48,14 @@ def system(tmp_path_factory: pytest.TempPathFactory, jwks_url: str) -> Iterator[
         yield base
     finally:
         proc.terminate()
-        proc.wait(60)
+        try:
+            proc.wait(60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+            # whatever became of `mes up`, its PostgreSQL must not outlive the test
+            stop_postmaster(data / "pgdata")
 
 
 @pytest.mark.parametrize("service", [s for s in SERVICES], ids=lambda s: s.name)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 import structlog
@@ -17,7 +20,7 @@ from fastapi.routing import APIRoute
 from prometheus_client import Counter, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mes.platform.auth import JwtVerifier, route_permissions
 from mes.platform.bus import Bus, make_bus
@@ -269,7 +272,142 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
     for router in spec.routers:
         _show_permissions(router)
         app.include_router(router, prefix=info.api_root)
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = describe_openapi(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(CreatedLocation)
     return app
+
+
+BEARER_SCHEME: dict[str, Any] = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+    "description": "An access token from POST /api/v1/auth/login (or an API key's, or a station's)",
+}
+
+
+@dataclass(frozen=True)
+class Created:
+    """A POST answering 201 whose new resource is read back at `read` (a path template) with
+    the answer's member `key`: POST /lots (or /lots/produce) answering a lot whose `code` is
+    read back at GET /lots/{code}."""
+
+    post: str
+    read: str
+    key: str
+
+
+def created_resources(doc: dict[str, Any]) -> list[Created]:
+    """Found in the OpenAPI document itself: the paths there are the ones served."""
+    paths: dict[str, Any] = doc.get("paths", {})
+    schemas: dict[str, Any] = doc.get("components", {}).get("schemas", {})
+    found = []
+    for path, item in paths.items():
+        answer = item.get("post", {}).get("responses", {}).get("201", {})
+        ref = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+        members = schemas.get(ref.rpartition("/")[2], {}).get("properties", {})
+        head, _, last = path.rpartition("/")
+        bases = [path] if last.startswith("{") else [path, head]  # an action beside: /lots/produce
+        for base in bases:
+            if "{" in base:
+                continue
+            key = next((k for k in members if "get" in paths.get(f"{base}/{{{k}}}", {})), None)
+            if key is not None:
+                found.append(Created(path, f"{base}/{{{key}}}", key))
+                break
+    return found
+
+
+def describe_openapi(doc: dict[str, Any]) -> dict[str, Any]:
+    """What tools need beyond FastAPI's document: the bearer scheme and which operations need it,
+    the Location header of 201 answers, and links from a created resource to what acts on it
+    (so stateful fuzzing can walk from POST /orders to GET and POST /orders/{number}/...)."""
+    doc.setdefault("components", {}).setdefault("securitySchemes", {})["bearer"] = BEARER_SCHEME
+    paths: dict[str, Any] = doc.get("paths", {})
+    for item in paths.values():
+        for op in item.values():
+            # public operations say `security: []` themselves; protected ones answer 403
+            if (
+                isinstance(op, dict)
+                and "security" not in op
+                and ("x-permission" in op or "403" in op["responses"])
+            ):
+                op["security"] = [{"bearer": []}]
+    for c in created_resources(doc):
+        links = {}
+        for path, item in paths.items():
+            if (path == c.read or path.startswith(c.read + "/")) and path.count("{") == 1:
+                for op in item.values():
+                    if isinstance(op, dict) and "operationId" in op:
+                        links[op["operationId"]] = {
+                            "operationId": op["operationId"],
+                            "parameters": {c.key: f"$response.body#/{c.key}"},
+                        }
+        answer = paths[c.post]["post"]["responses"]["201"]
+        answer.setdefault("headers", {})["Location"] = {
+            "description": f"The new resource's URL: {c.read}",
+            "schema": {"type": "string"},
+        }
+        answer["links"] = links
+    return doc
+
+
+class CreatedLocation:
+    """A 201 answer gets a Location header: the created resource's own URL (RFC 9110 15.3.2).
+    Which answers, and where their resource is read, comes from the service's OpenAPI document."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._rules: list[tuple[re.Pattern[str], Created]] | None = None
+
+    def rules(self, scope: Scope) -> list[tuple[re.Pattern[str], Created]]:
+        if self._rules is None:
+            doc = scope["app"].openapi()
+            self._rules = [
+                (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(c.post)) + "$"), c)
+                for c in created_resources(doc)
+            ]
+        return self._rules
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        held: list[Message] = []
+
+        async def send_located(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 201:
+                held.append(message)  # until the body tells the new resource's key
+                return
+            if held and message["type"] == "http.response.body":
+                start = held.pop()
+                location = None
+                if not message.get("more_body", False):
+                    location = self._location(scope, message.get("body", b""))
+                if location is not None:
+                    start["headers"] = [*start.get("headers", []), (b"location", location.encode())]
+                await send(start)
+            await send(message)
+
+        await self.app(scope, receive, send_located)
+
+    def _location(self, scope: Scope, body: bytes) -> str | None:
+        rule = next((c for pattern, c in self.rules(scope) if pattern.match(scope["path"])), None)
+        if rule is None:
+            return None
+        try:
+            value = json.loads(body).get(rule.key)
+        except (ValueError, AttributeError):
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        return rule.read.replace("{" + rule.key + "}", quote(str(value), safe=""))
 
 
 def _show_permissions(router: APIRouter) -> None:

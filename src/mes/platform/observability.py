@@ -69,11 +69,13 @@ class RequestMiddleware:
         scope.setdefault("state", {})["request_id"] = rid
         start = time.perf_counter()
         status = 500
+        started = False
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
             await send(message)
@@ -81,10 +83,29 @@ class RequestMiddleware:
         rejection = self._reject(scope, headers)
         if rejection is None and b"content-length" not in headers and scope["method"] in _BODY_METHODS:
             receive, rejection = await self._buffer_streamed(receive, scope)
-        if rejection is not None:
-            await rejection(scope, receive, send_wrapper)
-        else:
-            await self.app(scope, receive, send_wrapper)
+        try:
+            if rejection is not None:
+                await rejection(scope, receive, send_wrapper)
+            else:
+                await self.app(scope, receive, send_wrapper)
+        except Exception as exc:
+            # answered here, not re-raised: an exception escaping the app would make the server
+            # drop the keep-alive connection, and the request would go uncounted and unlogged
+            log.error("unhandled_exception", request_id=rid, path=scope["path"], exc_info=exc)
+            if started:  # half an answer is out; only closing the connection can end it
+                self._observe(scope, rid, status, start)
+                raise
+            status = 500
+            await problem(
+                500,
+                "internal_error",
+                "An unexpected error occurred; it has been logged with the request id.",
+                instance=scope["path"],
+                request_id=rid,
+            )(scope, receive, send_wrapper)
+        self._observe(scope, rid, status, start)
+
+    def _observe(self, scope: Scope, rid: str, status: int, start: float) -> None:
         route = scope.get("route")
         path = getattr(route, "path", None) or "unmatched"
         elapsed = time.perf_counter() - start

@@ -186,6 +186,14 @@ class Harness:
     def auth(self, *permissions: str, sub: str = "tester") -> dict[str, str]:
         return bearer(self.keys.token(*permissions, sub=sub))
 
+    async def enrol(self, *usernames: str) -> None:
+        """Auth users of these names, as a resource person must be one (their password is unused)."""
+        writer = self.auth("auth:user:write")
+        for username in usernames:
+            body = {"username": username, "display_name": username, "password": "harness-user-2026-pass"}
+            r = await self.client.post("/api/v1/auth/users", json=body, headers=writer)
+            assert r.status_code in (201, 409), r.text
+
     async def publish(self, event: Event) -> int:
         """Publishes `event` as its producing service would (its outbox, then the bus), and
         delivers everything pending; returns how many events were delivered."""

@@ -229,3 +229,37 @@ async def test_the_first_jwks_request_makes_the_first_key(auth_harness: AuthHarn
     assert len(r.json()["keys"]) == 1
     r = await auth_harness.client.get("/api/v1/resource/equipment", headers=bearer("not-a-jwt"))
     assert r.status_code == 401
+
+
+LONE_SURROGATE = "\\ud800"  # as JSON writes it: half a UTF-16 pair, no character at all
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/login", '{"username": "admin", "password": "pass%sword"}'),
+        ("/login", '{"username": "ad%smin", "password": "pass"}'),
+        ("/refresh", '{"refresh_token": "mesrt_%s"}'),
+        ("/logout", '{"refresh_token": "mesrt_%s"}'),
+        ("/api-keys/token", '{"api_key": "mesak_%s"}'),
+        ("/stations/login", '{"station_key": "k%s", "badge": "0004711", "pin": "1234"}'),
+        ("/users", '{"username": "sam", "display_name": "Sam", "password": "twelve-chars-%s-long"}'),
+        ("/users/admin/reset-password", '{"new_password": "twelve-chars-%s-long"}'),
+        (
+            "/signatures",
+            '{"record_type": "work_order", "record_id": "WO-1", "content": {}, "meaning": "approved",'
+            ' "password": "pass%sword"}',
+        ),
+    ],
+)
+async def test_a_lone_surrogate_in_any_secret_is_bad_input_not_a_500(
+    auth_harness: AuthHarness, admin: dict[str, str], path: str, body: str
+) -> None:
+    r = await auth_harness.client.post(
+        f"{A}{path}",
+        content=(body % LONE_SURROGATE).encode(),
+        headers={**admin, "content-type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "validation_failed"
+    assert "surrogate" in r.json()["errors"][0]["message"]

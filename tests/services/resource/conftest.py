@@ -16,6 +16,7 @@ ALL = (
     "resource:shift:write",
     "resource:personnel:write",
     "resource:maintenance:write",
+    "auth:user:read",  # creating a person asks auth whether the user exists
 )
 PLANT = (
     ("ACME", "enterprise", None),
@@ -50,7 +51,10 @@ def plant(harness: Harness) -> Seed:
 
 
 async def call(h: Harness, method: str, path: str, body: Any = None, *, sub: str = "tester") -> Any:
-    """A request with every resource permission; asserts a 2xx and returns the JSON (None for 204)."""
+    """A request with every resource permission; asserts a 2xx and returns the JSON (None for 204).
+    A person created is first made an auth user, as resource requires."""
+    if method == "POST" and path == "/persons":
+        await h.enrol(body["username"])
     r = await h.client.request(method, R + path, json=body, headers=h.auth(*ALL, sub=sub))
     assert r.status_code < 300, (method, path, r.status_code, r.text)
     return r.json() if r.status_code != 204 else None

@@ -93,7 +93,7 @@ async def test_grants_revocations_and_expiry_are_published_and_audited(harness: 
 async def test_bad_personnel_input(harness: Harness, plant: Seed) -> None:
     await plant()
     await _operator(harness)
-    auth = harness.auth("resource:personnel:write", "resource:read")
+    auth = harness.auth("resource:personnel:write", "resource:read", "auth:user:read")
     cases = [
         ("POST", "/persons", {"username": "op-li", "name": "Again"}, 409),
         ("POST", "/persons", {"username": "has space", "name": "x"}, 422),
@@ -193,3 +193,29 @@ async def test_the_check_needs_a_machine_of_the_work_center_the_work_is_routed_t
     await call(harness, "POST", "/equipment", {"code": "LINE-3", "name": "Line 3", "level": "work_center", "parent_code": "MOULDING"})  # fmt: skip
     assert await reasons("LINE-3", "LINE-3") == []  # no machines: the work center is the equipment
     assert await reasons("LINE-3", "LINE-1") == ["equipment_not_in_work_center"]
+
+
+async def test_a_person_is_an_auth_user_with_a_plain_user_name(harness: Harness, plant: Seed) -> None:
+    """Issue 10 item 6: no invisible, bidirectional or emoji user names; no person without an account."""
+    await plant()
+    auth = harness.auth("resource:personnel:write", "resource:read", "auth:user:read")
+    for username in ("op\u200bli", "op-\u202eil", "op-\U0001f600", "op\u2066li", "\u0430na"):
+        r = await harness.client.post(f"{R}/persons", json={"username": username, "name": "x"}, headers=auth)
+        assert r.status_code == 422, (username, r.text)
+        assert r.json()["code"] == "validation_failed"
+    r = await harness.client.post(
+        f"{R}/persons", json={"username": "op-ghost", "name": "Ghost"}, headers=auth
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "unknown_user" and "op-ghost" in r.json()["detail"]
+    await harness.enrol("op-li")
+    # without the right to see users, auth's refusal reaches the caller
+    blind = harness.auth("resource:personnel:write", "resource:read")
+    r = await harness.client.post(f"{R}/persons", json={"username": "op-li", "name": "Li"}, headers=blind)
+    assert r.status_code == 403, r.text
+    r = await harness.client.post(f"{R}/persons", json={"username": "OP-LI", "name": "Li Wei"}, headers=auth)
+    assert r.status_code == 201, r.text
+    assert r.json()["username"] == "op-li"
+    assert r.headers["location"] == f"{R}/persons/op-li"
+    page = (await harness.client.get(f"{R}/persons", headers=auth)).json()
+    assert [p["username"] for p in page["items"]] == ["op-li"]

@@ -43,6 +43,7 @@ SETUP = (
     "material:lot:receive",
     "material:lot:hold",
     "material:read",
+    "auth:user:read",  # resource asks auth whether a person's user exists
 )
 
 
@@ -146,6 +147,7 @@ async def seed(h: Harness) -> Plant:
         ("op-ben", [("ASSEMBLY", 2)]),
         ("op-carl", []),
     ):
+        await h.enrol(username)
         await p.post(f"{R}/persons", {"username": username, "name": username}, admin, 201)
         for skill, level in skills:
             await p.post(f"{R}/persons/{username}/qualifications", {"skill": skill, "level": level}, admin)

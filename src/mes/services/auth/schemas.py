@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr, WithJsonSchema
 
 from mes.platform.schemas import Page, Schema
 
@@ -28,7 +28,22 @@ PermissionName = Annotated[
 ]
 DisplayName = Annotated[str, Field(min_length=1, max_length=200, examples=["Jane Doe"])]
 Reason = Annotated[str | None, Field(max_length=500, description="Why (kept in the audit trail)")]
-NewPassword = Annotated[SecretStr, Field(min_length=1, max_length=1024)]
+# the policy (service/passwords.py MIN_LENGTH, MAX_LENGTH) as the document states it; a shorter
+# or longer one still reaches the policy, which answers with its own code (password_too_short...)
+NewPassword = Annotated[
+    SecretStr,
+    Field(min_length=1, max_length=1024),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "password",
+            "writeOnly": True,
+            "minLength": 12,
+            "maxLength": 128,
+            "description": "12 to 128 characters, not containing the user name, not a common password",
+        }
+    ),
+]
 
 
 class LoginRequest(Schema):

@@ -14,10 +14,10 @@ from mes.services.integration.schemas import (
     ConnectorPage,
     ConnectorRead,
     ConnectorStatusRead,
-    MessageDeadLetterPage,
-    MessageDeadLetterRead,
     DeliveryPage,
     DeliveryRead,
+    MessageDeadLetterPage,
+    MessageDeadLetterRead,
     SubscriptionPage,
     SubscriptionRead,
 )

@@ -22,10 +22,14 @@ from mes.services.material.errors import (
 )
 from mes.services.material.models import Bom, BomLine, Item, Location, Lot, Movement, Uom
 from mes.services.material.schemas import (
+    BomLineRead,
+    BomRead,
+    ConsumptionLine,
     ExplosionLine,
     ExplosionRead,
     ExplosionTotal,
     ItemRead,
+    LocationRead,
     LotRead,
     MovementRead,
     Suggestion,
@@ -66,6 +70,95 @@ async def lot_read(session: AsyncSession, lot: Lot) -> LotRead:
 
 async def get_item(session: AsyncSession, code: str) -> ItemRead:
     return ItemRead.model_validate(await item_by_code(session, code))
+
+
+async def list_items(
+    session: AsyncSession, *, kind: str | None, limit: int, offset: int
+) -> tuple[list[ItemRead], int]:
+    query = select(Item) if kind is None else select(Item).where(Item.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = await session.scalars(query.order_by(Item.code).limit(limit).offset(offset))
+    return [ItemRead.model_validate(i) for i in items], total
+
+
+async def get_location(session: AsyncSession, code: str) -> LocationRead:
+    return LocationRead.model_validate(await location_by_code(session, code))
+
+
+async def list_locations(
+    session: AsyncSession, *, kind: str | None, limit: int, offset: int
+) -> tuple[list[LocationRead], int]:
+    query = select(Location) if kind is None else select(Location).where(Location.kind == kind)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await session.scalars(query.order_by(Location.code).limit(limit).offset(offset))
+    return [LocationRead.model_validate(loc) for loc in rows], total
+
+
+async def item_boms(session: AsyncSession, code: str) -> list[BomRead]:
+    """Every version of the item's bill of materials, oldest validity first."""
+    item = await item_by_code(session, code)
+    boms = await session.scalars(
+        select(Bom).where(Bom.item_id == item.id).order_by(Bom.valid_from, Bom.version)
+    )
+    out = []
+    for bom in boms:
+        rows = await session.execute(
+            select(BomLine, Item.code)
+            .join(Item, BomLine.component_id == Item.id)
+            .where(BomLine.bom_id == bom.id)
+            .order_by(BomLine.position)
+        )
+        lines = [
+            BomLineRead(
+                position=line.position,
+                component=component,
+                quantity=line.quantity,
+                uom=line.uom,
+                scrap_factor=line.scrap_factor,
+                alternate_group=line.alternate_group,
+                priority=line.priority,
+            )
+            for line, component in rows
+        ]
+        out.append(
+            BomRead(
+                item=item.code,
+                version=bom.version,
+                base_quantity=bom.base_quantity,
+                uom=item.uom,
+                valid_from=bom.valid_from,
+                valid_to=bom.valid_to,
+                lines=lines,
+            )
+        )
+    return out
+
+
+async def order_consumptions(
+    session: AsyncSession, work_order: str, *, limit: int, offset: int
+) -> tuple[list[ConsumptionLine], int]:
+    """What a work order consumed, lot by lot, as the ledger booked it (corrections included)."""
+    query = (
+        select(Movement, Lot.code, Item.code, Item.uom)
+        .join(Lot, Movement.lot_id == Lot.id)
+        .join(Item, Lot.item_id == Item.id)
+        .where(Movement.work_order == work_order, Movement.kind == "consume")
+    )
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = await session.execute(query.order_by(Movement.id).limit(limit).offset(offset))
+    return [
+        ConsumptionLine(
+            movement_id=m.id,
+            at=m.at,
+            lot=lot,
+            item=item,
+            quantity=-m.quantity,  # the ledger books a consumption as a negative movement
+            uom=uom,
+            operation=m.operation,
+            actor=m.actor,
+        )
+        for m, lot, item, uom in rows
+    ], total
 
 
 async def get_lot(session: AsyncSession, code: str) -> LotRead:

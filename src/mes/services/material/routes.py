@@ -18,12 +18,17 @@ from mes.services.material.schemas import (
     BomCreate,
     BomRead,
     Consume,
+    ConsumptionPage,
     ConsumptionRead,
     ExplosionRead,
     Issue,
     ItemCreate,
+    ItemKind,
+    ItemPage,
     ItemRead,
     LocationCreate,
+    LocationKind,
+    LocationPage,
     LocationRead,
     LotPage,
     LotRead,
@@ -58,6 +63,57 @@ ItemCode = Annotated[str, Path(max_length=64)]
 @router.post("/items", status_code=201, response_model=ItemRead)
 async def create_item(body: ItemCreate, session: SessionDep, who: CanWriteMaster) -> ItemRead:
     return await service.create_item(session, body, who.subject)
+
+
+@router.get("/items", response_model=ItemPage)
+async def list_items(
+    session: SessionDep,
+    _: CanRead,
+    kind: ItemKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ItemPage:
+    """The item master, by code."""
+    items, total = await queries.list_items(session, kind=kind, limit=limit, offset=offset)
+    return ItemPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/items/{code}/boms", response_model=list[BomRead])
+async def item_boms(code: ItemCode, session: SessionDep, _: CanRead) -> list[BomRead]:
+    """Every version of the item's bill of materials, oldest validity first."""
+    return await queries.item_boms(session, code)
+
+
+@router.get("/locations", response_model=LocationPage)
+async def list_locations(
+    session: SessionDep,
+    _: CanRead,
+    kind: LocationKind | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> LocationPage:
+    rows, total = await queries.list_locations(session, kind=kind, limit=limit, offset=offset)
+    return LocationPage(items=rows, total=total, limit=limit, offset=offset)
+
+
+@router.get("/locations/{code}", response_model=LocationRead)
+async def get_location(
+    code: Annotated[str, Path(max_length=64)], session: SessionDep, _: CanRead
+) -> LocationRead:
+    return await queries.get_location(session, code)
+
+
+@router.get("/consumptions", response_model=ConsumptionPage, summary="What a work order consumed")
+async def list_consumptions(
+    session: SessionDep,
+    _: CanRead,
+    work_order: Annotated[str, Query(min_length=1, max_length=64)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> ConsumptionPage:
+    """Every consumption booked against the work order, lot by lot, in the order they were booked."""
+    rows, total = await queries.order_consumptions(session, work_order, limit=limit, offset=offset)
+    return ConsumptionPage(items=rows, total=total, limit=limit, offset=offset)
 
 
 @router.get("/items/{code}", response_model=ItemRead)

@@ -8,9 +8,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from mes.platform.schemas import Page, Quantity, Schema
+from mes.platform.schemas import CODE_PATTERN, KEY_PATTERN, Page, Quantity, Schema
 
-Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$", examples=["LOT-2026-0042"])]
+Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["LOT-2026-0042"])]
+LotCode = Code
+ItemCode = Annotated[str, Field(pattern=CODE_PATTERN, examples=["PP-RESIN"])]
+LocationCode = Annotated[str, Field(pattern=CODE_PATTERN, examples=["WH-01"])]
+OrderNumber = Annotated[str, Field(pattern=CODE_PATTERN, examples=["WO-2026-0042"])]
+OperationKey = Annotated[str, Field(pattern=KEY_PATTERN, examples=["20"])]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Positive = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
 UomCode = Annotated[str, Field(min_length=1, max_length=16)]
@@ -22,7 +27,7 @@ LotStatus = Literal["available", "quarantine", "on_hold", "consumed", "expired",
 
 
 class ItemCreate(Schema):
-    code: Code
+    code: ItemCode
     name: Name
     kind: ItemKind
     uom: UomCode
@@ -41,8 +46,11 @@ class ItemRead(Schema):
     inspect_on_receipt: bool = False  # receipts go to quarantine until quality accepts them
 
 
+ItemPage = Page[ItemRead]
+
+
 class LocationCreate(Schema):
-    code: Code
+    code: LocationCode
     name: Name
     kind: LocationKind
 
@@ -53,8 +61,11 @@ class LocationRead(Schema):
     kind: LocationKind
 
 
+LocationPage = Page[LocationRead]
+
+
 class BomLineIn(Schema):
-    component: Code
+    component: ItemCode
     quantity: Positive
     uom: UomCode
     scrap_factor: Annotated[Decimal, Field(ge=0, lt=10, max_digits=8, decimal_places=6)] = Decimal(0)
@@ -116,10 +127,10 @@ class ExplosionRead(Schema):
 
 class LotReceive(Schema):
     code: Code | None = None  # a barcode already on the pallet; generated when absent
-    item: Code
+    item: ItemCode
     quantity: Positive
     uom: UomCode | None = None  # default: the item's unit
-    location: Code
+    location: LocationCode
     supplier: Name | None = None
     supplier_lot: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     expires_on: date | None = None
@@ -152,9 +163,9 @@ LotPage = Page[LotRead]
 class Consume(Schema):
     quantity: Positive
     uom: UomCode | None = None
-    work_order: Code
-    operation: Annotated[str, Field(min_length=1, max_length=64)]
-    item: Code | None = None  # when given, the scanned lot must be of this item
+    work_order: OrderNumber
+    operation: OperationKey
+    item: ItemCode | None = None  # when given, the scanned lot must be of this item
 
 
 class ConsumptionRead(Schema):
@@ -168,6 +179,22 @@ class ConsumptionRead(Schema):
     movement_id: int
 
 
+class ConsumptionLine(Schema):
+    """One consumption booked against a work order: which lot, how much, at which operation."""
+
+    movement_id: int
+    at: datetime
+    lot: str
+    item: str
+    quantity: Quantity
+    uom: str
+    operation: str | None
+    actor: str
+
+
+ConsumptionPage = Page[ConsumptionLine]
+
+
 class ProduceInput(Schema):
     lot: Code
     quantity: Positive | None = None  # consumed now as well, when given
@@ -175,12 +202,12 @@ class ProduceInput(Schema):
 
 class Produce(Schema):
     code: Code | None = None
-    item: Code
+    item: ItemCode
     quantity: Positive
     uom: UomCode | None = None
-    location: Code
-    work_order: Code
-    operation: Annotated[str, Field(min_length=1, max_length=64)]
+    location: LocationCode
+    work_order: OrderNumber
+    operation: OperationKey
     inputs: Annotated[list[ProduceInput], Field(max_length=200)] = Field(default_factory=list)
     expires_on: date | None = None
 
@@ -194,14 +221,14 @@ class Produce(Schema):
 
 
 class Move(Schema):
-    to_location: Code
+    to_location: LocationCode
 
 
 class Issue(Schema):
     """Issue stock to a work order at a line-side or WIP location; part of a lot becomes a lot of its own."""
 
-    work_order: Code
-    to_location: Code
+    work_order: OrderNumber
+    to_location: LocationCode
     quantity: Positive | None = None  # the whole lot when absent
     new_code: Code | None = None
 

@@ -39,3 +39,9 @@ class InvalidCalendar(Unprocessable):
 
 class InvalidRequirement(Unprocessable):
     code = "invalid_requirement"
+
+
+class UnknownUser(Unprocessable):
+    """A person must be a user of the auth service first."""
+
+    code = "unknown_user"

@@ -926,6 +926,7 @@ export type components = {
             /**
              * New Password
              * Format: password
+             * @description 12 to 128 characters, not containing the user name, not a common password
              */
             new_password: string;
             /**
@@ -1230,6 +1231,7 @@ export type components = {
             /**
              * Password
              * Format: password
+             * @description 12 to 128 characters, not containing the user name, not a common password
              */
             password: string;
             /**
@@ -2710,6 +2712,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/auth/roles/{name} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3700,6 +3704,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/auth/users/{username} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

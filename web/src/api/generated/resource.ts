@@ -446,7 +446,11 @@ export type paths = {
         /** List Persons */
         get: operations["list_persons_api_v1_resource_persons_get"];
         put?: never;
-        /** Create Person */
+        /**
+         * Create Person
+         * @description The person is a user of the auth service: auth is asked with the caller's token (which
+         *     needs auth:user:read) whether that user name exists.
+         */
         post: operations["create_person_api_v1_resource_persons_post"];
         delete?: never;
         options?: never;
@@ -614,7 +618,10 @@ export type components = {
              * @default []
              */
             skills: components["schemas"]["SkillNeed"][];
-            /** Username */
+            /**
+             * Username
+             * @example ana.moreau
+             */
             username: string;
             /**
              * Work Center
@@ -1027,7 +1034,10 @@ export type components = {
         PersonCreate: {
             /** Name */
             name: string;
-            /** Username */
+            /**
+             * Username
+             * @example ana.moreau
+             */
             username: string;
         };
         /** PersonRead */
@@ -1915,6 +1925,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/resource/equipment/{code} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3661,6 +3673,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/resource/maintenance/plans/{code} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3960,6 +3974,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/resource/persons/{username} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4020,7 +4036,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description Invalid fields */
+            /** @description No auth user of that name */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1834,6 +1834,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/workorders/orders/{number} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3824,6 +3826,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/workorders/products/{code} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
 from mes.platform.events import record_event
+from mes.platform.schemas import format_decimal as fmt
 from mes.services.material import queries
 from mes.services.material.errors import (
     InsufficientQuantity,
@@ -64,7 +65,9 @@ async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str) -
     assert source is not None
     quantity = lot.quantity if data.quantity is None else data.quantity
     if quantity > lot.quantity:
-        raise InsufficientQuantity(f"Lot {lot.code} holds {lot.quantity} {item.uom}; {quantity} requested.")
+        raise InsufficientQuantity(
+            f"Lot {lot.code} holds {fmt(lot.quantity)} {item.uom}; {fmt(quantity)} requested."
+        )
     if quantity == lot.quantity:
         issued = lot
         await book(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
 from mes.platform.events import record_event
+from mes.platform.schemas import format_decimal as fmt
 from mes.services.material.errors import (
     DuplicateCode,
     InsufficientQuantity,
@@ -51,7 +52,9 @@ async def book(
     session: AsyncSession, lot: Lot, kind: str, delta: Decimal, actor: str, **fields: object
 ) -> Movement:
     if lot.quantity + delta < 0:
-        raise InsufficientQuantity(f"Lot {lot.code} holds {lot.quantity}; {-delta} can't be taken from it.")
+        raise InsufficientQuantity(
+            f"Lot {lot.code} holds {fmt(lot.quantity)}; {fmt(-delta)} can't be taken from it."
+        )
     lot.quantity += delta
     movement = Movement(kind=kind, lot_id=lot.id, quantity=delta, actor=actor, **fields)
     session.add(movement)
@@ -104,9 +107,9 @@ async def take(
         raise LotNotConsumable(refusal, lot=lot.code, lot_status=lot.status)
     if qty > lot.quantity:
         raise InsufficientQuantity(
-            f"Lot {lot.code} holds {lot.quantity} {item.uom}; {qty} {item.uom} requested.",
+            f"Lot {lot.code} holds {fmt(lot.quantity)} {item.uom}; {fmt(qty)} {item.uom} requested.",
             lot=lot.code,
-            available=str(lot.quantity),
+            available=fmt(lot.quantity),
         )
     movement = await book(
         session,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, Numeric, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mes.platform.errors import a_an
 from mes.services.resource.models.base import Base
 
 # ISA-95 role-based equipment hierarchy, top to bottom
@@ -49,9 +50,9 @@ class Equipment(Base):
         if depth == 0 and parent is not None:
             raise ValueError("an enterprise is the top of the hierarchy and has no parent")
         if depth > 0 and parent is None:
-            raise ValueError(f"a {level} needs a parent")
+            raise ValueError(f"{a_an(level)} needs a parent")
         if parent is not None and LEVELS.index(parent.level) >= depth:
-            raise ValueError(f"a {level} can't sit under a {parent.level}")
+            raise ValueError(f"{a_an(level)} can't sit under {a_an(parent.level)}")
         path = f"{parent.path}/{code}" if parent is not None else code
         return cls(
             code=code,

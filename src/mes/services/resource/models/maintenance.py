@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mes.platform.errors import a_an
 from mes.services.resource.models.base import Base
 
 TRIGGERS = ("calendar", "cycles", "operating_hours")
@@ -66,5 +67,5 @@ class MaintenanceOrder(Base):
         allowed = {"open": {"assigned", "in_progress"}, "assigned": {"assigned", "in_progress"}}
         allowed["in_progress"] = {"completed"}
         if to not in allowed.get(self.status, set()):
-            raise ValueError(f"a {self.status.replace('_', ' ')} order can't become {to.replace('_', ' ')}")
+            raise ValueError(f"{a_an(self.status)} order can't become {to.replace('_', ' ')}")
         self.status = to

@@ -6,9 +6,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
+from mes.platform.auth import bearer_token
 from mes.platform.db import SessionDep
+from mes.services.resource import clients
+from mes.services.resource.errors import UnknownUser
 from mes.services.resource.routes.common import CONFLICT, CanRead, CanWritePersonnel, Code64, Username
 from mes.services.resource.schemas.people import (
     AuthorizationCheck,
@@ -29,8 +32,28 @@ from mes.services.resource.service import personnel as service
 router = APIRouter()
 
 
-@router.post("/persons", status_code=201, response_model=PersonRead, responses=CONFLICT)
-async def create_person(body: PersonCreate, session: SessionDep, who: CanWritePersonnel) -> PersonRead:
+@router.post(
+    "/persons",
+    status_code=201,
+    response_model=PersonRead,
+    responses={
+        **CONFLICT,
+        422: {"description": "No auth user of that name", "content": {"application/problem+json": {}}},
+    },
+)
+async def create_person(
+    request: Request, body: PersonCreate, session: SessionDep, who: CanWritePersonnel
+) -> PersonRead:
+    """The person is a user of the auth service: auth is asked with the caller's token (which
+    needs auth:user:read) whether that user name exists."""
+    rid = getattr(request.state, "request_id", None)
+    if not await clients.user_exists(
+        request.app.state.directory,
+        bearer_token(request),
+        body.username,
+        rid if isinstance(rid, str) else None,
+    ):
+        raise UnknownUser(f"No user {body.username} in auth: create the user first, then the person.")
     return await service.create_person(session, body, who.subject)
 
 

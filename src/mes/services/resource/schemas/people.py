@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
 
-from mes.platform.schemas import Page, Schema
+from mes.platform.schemas import USERNAME_PATTERN, Page, Schema
 from mes.services.resource.schemas.equipment import Code
 
-Username = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\s/]+$")]
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+# an auth user name: ASCII, lower case (as auth stores it); no invisible or bidi characters
+Username = Annotated[str, BeforeValidator(_lower), Field(pattern=USERNAME_PATTERN, examples=["ana.moreau"])]
 Level = Annotated[int, Field(ge=1, le=9)]
 
 
@@ -78,7 +84,7 @@ class SkillNeed(Schema):
 
 
 class AuthorizationCheck(Schema):
-    username: Annotated[str, Field(min_length=1, max_length=200)]
+    username: Username
     equipment_code: Annotated[
         str,
         Field(

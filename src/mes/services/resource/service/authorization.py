@@ -101,7 +101,7 @@ async def check(session: AsyncSession, body: AuthorizationCheck) -> Authorizatio
                 )
     if eq.state in UNAVAILABLE:
         reasons.append(
-            Reason(code="equipment_unavailable", detail=f"{eq.code} is {eq.state} since {eq.state_since}.")
+            Reason(code="equipment_unavailable", detail=f"{eq.code} is {eq.state}{_since(eq.state_since)}.")
         )
     return AuthorizationResult(allowed=not reasons, reasons=reasons)
 
@@ -133,3 +133,8 @@ async def expire_qualifications(session: AsyncSession, now: datetime) -> int:
             new={"skill": code, "expires_on": q.expires_on.isoformat()},
         )
     return len(rows)
+
+
+def _since(at: datetime | None) -> str:
+    """' since 2026-12-01 15:50 UTC': to the minute, as a person reads it."""
+    return f" since {at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if at is not None else ""

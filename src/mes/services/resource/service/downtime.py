@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import DowntimeClassified
 from mes.platform.audit import append_audit
+from mes.platform.errors import a_an
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateCode, InvalidStateChange, NotFoundHere
@@ -38,7 +39,7 @@ async def add_reason(
     site = await queries.equipment(session, site_code)
     if site.level != "site":
         raise InvalidStateChange(
-            f"{site_code} is a {site.level}; reason trees belong to sites.", code="not_a_site"
+            f"{site_code} is {a_an(site.level)}; reason trees belong to sites.", code="not_a_site"
         )
     parent = None
     if body.parent_code is not None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.integration import MachineCounterReported, MachineStateReported
 from mes.platform.auth import Principal
+from mes.platform.errors import a_an
 from mes.services.resource import queries
 from mes.services.resource.errors import EquipmentNotFound, InvalidStateChange
 from mes.services.resource.models import Downtime, Equipment, EquipmentState, ReasonCode, UsageCounter
@@ -30,7 +31,7 @@ log = structlog.get_logger("mes.resource")
 async def set_state(session: AsyncSession, code: str, body: StateChange, who: Principal) -> CurrentState:
     eq = await queries.equipment(session, code, lock=True)
     if eq.level in ("enterprise", "site", "area"):
-        raise InvalidStateChange(f"{code} is a {eq.level}: states belong to work centers and equipment.")
+        raise InvalidStateChange(f"{code} is {a_an(eq.level)}: states belong to work centers and equipment.")
     change = Change(
         state=body.state,
         at=body.at or now(),

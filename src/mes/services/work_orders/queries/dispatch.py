@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mes.platform.schemas import format_decimal as fmt
 from mes.services.work_orders import clients
 from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.models import EquipmentState, Operation, WorkCenterRef, WorkOrder
@@ -88,7 +89,9 @@ async def dispatch_list(session: AsyncSession, work_center: str, caller: Caller)
             blocked.append(
                 Blocker(
                     code="material_short",
-                    detail="; ".join(f"{n.item}: {n.available} of {n.required} {n.uom}" for n in short),
+                    detail="; ".join(
+                        f"{n.item}: {fmt(n.available)} of {fmt(n.required)} {n.uom}" for n in short
+                    ),
                 )
             )
         items.append(

@@ -29,7 +29,7 @@ ProductPage = Page[ProductRead]
 
 class SkillRequirement(Schema):
     code: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    min_level: Annotated[int, Field(ge=1, le=10)] = 1
+    min_level: Annotated[int, Field(ge=1, le=9)] = 1  # as resource grades qualifications
 
 
 class MaterialIn(Schema):

@@ -79,7 +79,9 @@ async def authorize(
         return
     reasons = [r.model_dump() for r in result.reasons]
     codes = {r.code for r in result.reasons}
-    detail = "; ".join(r.detail for r in result.reasons) or "not allowed"
+    detail = (
+        "; ".join(r.detail.rstrip(".") for r in result.reasons) + "." if result.reasons else "not allowed."
+    )
     error: DomainError
     if codes & WRONG_EQUIPMENT:
         error = WrongEquipment(

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.events import utcnow
+from mes.platform.schemas import format_decimal as fmt
 from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import InvalidFloorChange
 from mes.services.work_orders.models import FloorChange, Operation, WorkCenterRef, WorkOrder, YieldRecord
@@ -135,7 +136,9 @@ async def split_operation(
     _changeable(order)
     total = sum((p.quantity for p in data.parts), Decimal(0))
     if total != op.quantity:
-        raise InvalidFloorChange(f"The parts add up to {total}; {op.key} has {op.quantity} to make.")
+        raise InvalidFloorChange(
+            f"The parts add up to {fmt(total)}; {op.key} has {fmt(op.quantity)} to make."
+        )
     op.transition("split")
     op.reason = data.reason
     for branch, part in enumerate(data.parts, start=1):
@@ -165,7 +168,7 @@ async def rework(session: AsyncSession, number: str, key: str, data: Rework, cal
         raise InvalidFloorChange(f"{target.key} comes after {sender.key}; rework goes back.")
     if data.quantity > sender.good:
         raise InvalidFloorChange(
-            f"{sender.key} reported {sender.good} good; {data.quantity} can't go back to rework."
+            f"{sender.key} reported {fmt(sender.good)} good; {fmt(data.quantity)} can't go back to rework."
         )
     chain = [
         o

@@ -67,7 +67,7 @@ async def _book_yield(
     scrap = sum((s.quantity for s in data.scrap), Decimal(0))
     if op.good + op.scrap + op.rework + data.good + scrap > limit:
         raise OverTolerance(
-            f"{op.key} would report {op.good + op.scrap + op.rework + data.good + scrap} for {op.quantity} "
+            f"{op.key} would report {fmt(op.good + op.scrap + op.rework + data.good + scrap)} for {fmt(op.quantity)} "
             f"planned; the tolerance allows {fmt(limit)}.",
             allowed=fmt(limit),
         )
@@ -184,7 +184,7 @@ async def complete_operation(
     floor = order.quantity * (1 - under / HUNDRED)
     if last and good < floor and not data.accept_short:
         raise UnderTolerance(
-            f"{order.number} would complete with {good} good of {order.quantity} (at least {fmt(floor)} "
+            f"{order.number} would complete with {fmt(good)} good of {fmt(order.quantity)} (at least {fmt(floor)} "
             "within the tolerance); send accept_short with a reason to complete it short.",
             good=fmt(good),
             required=fmt(floor),
