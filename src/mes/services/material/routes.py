@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
-from mes.platform.auth import Principal, require
+from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
 from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
 from mes.services.material import catalog, queries, service
+from mes.services.material.clients import WorkOrders
 from mes.services.material.schemas import (
     Adjust,
     BomCreate,
@@ -43,6 +44,12 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
 }
 router = APIRouter(tags=["material"], responses={**PROTECTED_RESPONSES, **_CONFLICT})
+
+
+def _orders(request: Request) -> WorkOrders:
+    """Work orders, asked as the caller: stock is booked only against orders that exist and are open."""
+    rid = getattr(request.state, "request_id", None)
+    return WorkOrders(request.app.state.directory, bearer_token(request), rid if isinstance(rid, str) else None)
 
 CanRead = Annotated[Principal, require("material:read")]
 CanWriteMaster = Annotated[Principal, require("material:master:write")]
@@ -137,13 +144,15 @@ async def list_lots(
     response_model=LotRead,
     summary="Produce an output lot from an operation, naming the inputs it used",
 )
-async def produce_lot(body: Produce, session: SessionDep, who: CanConsume, key: RequiredKey) -> LotRead:
+async def produce_lot(
+    request: Request, body: Produce, session: SessionDep, who: CanConsume, key: RequiredKey
+) -> LotRead:
     return await run_idempotent(
         session,
         key,
         "produce",
         body.model_dump(mode="json"),
-        lambda: service.produce_lot(session, body, who.subject),
+        lambda: service.produce_lot(session, body, who.subject, _orders(request)),
         LotRead,
     )
 
@@ -164,14 +173,14 @@ async def lot_movements(code: LotCode, session: SessionDep, _: CanRead) -> list[
     summary="Consume from a lot in a work order's operation (idempotent)",
 )
 async def consume_lot(
-    code: LotCode, body: Consume, session: SessionDep, who: CanConsume, key: RequiredKey
+    request: Request, code: LotCode, body: Consume, session: SessionDep, who: CanConsume, key: RequiredKey
 ) -> ConsumptionRead:
     return await run_idempotent(
         session,
         key,
         "consume",
         {"lot": code, **body.model_dump(mode="json")},
-        lambda: service.consume_lot(session, code, body, who.subject),
+        lambda: service.consume_lot(session, code, body, who.subject, _orders(request)),
         ConsumptionRead,
     )
 
@@ -182,8 +191,8 @@ async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove)
 
 
 @router.post("/lots/{code}/issue", response_model=LotRead, summary="Issue stock to a work order at the line")
-async def issue_lot(code: LotCode, body: Issue, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.issue_lot(session, code, body, who.subject)
+async def issue_lot(request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove) -> LotRead:
+    return await service.issue_lot(session, code, body, who.subject, _orders(request))
 
 
 @router.post(
