@@ -60,7 +60,11 @@ async def orders_database() -> AsyncIterator[str]:
 def two_servers(database: str, orders_database: str, jwks_url: str) -> Iterator[list[str]]:
     orders = ServeProcess(
         "work-orders",
-        {"MES_WORK_ORDERS_DATABASE_URL": orders_database, "MES_JWKS_URL": jwks_url, "MES_LOG_LEVEL": "WARNING"},
+        {
+            "MES_WORK_ORDERS_DATABASE_URL": orders_database,
+            "MES_JWKS_URL": jwks_url,
+            "MES_LOG_LEVEL": "WARNING",
+        },
     )
     try:
         orders.wait_ready()

@@ -27,7 +27,9 @@ async def _consume(h: Harness, lot: str, qty: str, op: str, wo: str = "WO-1001")
     )
 
 
-async def _produce(h: Harness, code: str, inputs: list[dict[str, Any]], wo: str = "WO-1001") -> httpx.Response:
+async def _produce(
+    h: Harness, code: str, inputs: list[dict[str, Any]], wo: str = "WO-1001"
+) -> httpx.Response:
     body = {
         "code": code,
         "item": "BOTTLE-1L",
@@ -57,7 +59,9 @@ async def _inputs(h: Harness, code: str) -> list[tuple[str, str]]:
     return sorted((i["lot_code"], i["quantity"]) for i in payload["inputs"])
 
 
-async def test_the_last_operation_names_a_lot_consumed_at_an_earlier_one(harness: Harness, plant: Seed) -> None:
+async def test_the_last_operation_names_a_lot_consumed_at_an_earlier_one(
+    harness: Harness, plant: Seed
+) -> None:
     await plant()
     await _lot(harness, "RESIN-1", "PP-RESIN", "50")
     await _lot(harness, "CAPS-1", "CAP-32", "500")
