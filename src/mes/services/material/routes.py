@@ -49,7 +49,10 @@ router = APIRouter(tags=["material"], responses={**PROTECTED_RESPONSES, **_CONFL
 def _orders(request: Request) -> WorkOrders:
     """Work orders, asked as the caller: stock is booked only against orders that exist and are open."""
     rid = getattr(request.state, "request_id", None)
-    return WorkOrders(request.app.state.directory, bearer_token(request), rid if isinstance(rid, str) else None)
+    return WorkOrders(
+        request.app.state.directory, bearer_token(request), rid if isinstance(rid, str) else None
+    )
+
 
 CanRead = Annotated[Principal, require("material:read")]
 CanWriteMaster = Annotated[Principal, require("material:master:write")]
@@ -191,7 +194,9 @@ async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove)
 
 
 @router.post("/lots/{code}/issue", response_model=LotRead, summary="Issue stock to a work order at the line")
-async def issue_lot(request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove) -> LotRead:
+async def issue_lot(
+    request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove
+) -> LotRead:
     return await service.issue_lot(session, code, body, who.subject, _orders(request))
 
 

@@ -162,7 +162,8 @@ async def where_used(session: AsyncSession, code: str) -> WhereUsedRead:
         ),
         {"k": key},
     )
-    split, merged = [], []
+    split: list[str] = []
+    merged: list[str] = []
     for kind, child in children:
         (split if kind == "split" else merged).append(child)
     return WhereUsedRead(

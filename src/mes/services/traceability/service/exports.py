@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from mes.platform.schemas import format_decimal
 from mes.services.traceability.schemas import AffectedLot, RecallRead

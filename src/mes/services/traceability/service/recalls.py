@@ -115,7 +115,7 @@ async def recall_report(session: AsyncSession, recall_id: uuid.UUID, material: M
                 made_at=n.at,
                 status=now.status if now is not None else "unknown",
                 location=now.location if now is not None else None,
-                where=_where(now),  # type: ignore[arg-type]
+                where=_where(now),
                 balance=MassBalance(
                     received=received,
                     consumed=consumed,
@@ -164,7 +164,7 @@ async def hold_all(
                 if e.status >= 500 or e.status in (401, 403):
                     raise  # the caller may not hold, or material is down: nothing is half-done silently
                 outcome, detail = "refused", e.detail
-        outcomes.append(HoldOutcome(lot=lot.code, outcome=outcome, detail=detail))  # type: ignore[arg-type]
+        outcomes.append(HoldOutcome(lot=lot.code, outcome=outcome, detail=detail))
         await session.execute(
             text(
                 "INSERT INTO recall_hold (recall_id, lot, outcome, detail, actor) VALUES (:r, :l, :o, :d, :a)"
