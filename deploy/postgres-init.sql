@@ -1,4 +1,4 @@
--- one database per service (DESIGN.md §1); each service migrates its own at start
+-- one database per service (docs/architecture.md §1); each service migrates its own at start
 CREATE DATABASE mes_auth;
 CREATE DATABASE mes_work_order;
 CREATE DATABASE mes_quality;

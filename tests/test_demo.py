@@ -7,7 +7,7 @@ import pytest
 from mes import cli
 from mes.demo import OPERATOR_PASSWORD, seed
 from mes.platform.testing import AuthHarness, free_port
-from mes.services.auth.bootstrap import bootstrap_admin
+from mes.services.auth.service.bootstrap import bootstrap_admin
 
 W = "/api/v1/workorders"
 ADMIN, PASSWORD = "admin", "Plant-Chief-2026!"

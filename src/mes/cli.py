@@ -152,7 +152,7 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     from mes.platform.migrations import ensure_database, migrate
     from mes.platform.settings import replace_database
     from mes.services import load_spec
-    from mes.services.auth.bootstrap import bootstrap_admin
+    from mes.services.auth.service.bootstrap import bootstrap_admin
 
     settings = _settings()
     spec = load_spec("auth")

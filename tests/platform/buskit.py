@@ -57,3 +57,29 @@ SELECT u, 'test.counted.v1', 'agg-' || (i % 10), 'bus-test',
 FROM (SELECT gen_random_uuid() AS u, i FROM generate_series(1, :n) AS i) AS t
 ORDER BY i
 """
+
+
+async def count_renamed(session: AsyncSession, event: Counted) -> None:
+    """The same handler after a refactoring renamed it: its deliveries are remembered all the same."""
+    await count(session, event)
+
+
+# events whose `seq` is listed here make `flaky` fail, as a handler with a bug would
+FAILING: set[int] = set()
+
+
+async def flaky(session: AsyncSession, event: Counted) -> None:
+    if event.seq in FAILING:
+        raise RuntimeError(f"handler bug on seq {event.seq}")
+    await count(session, event)
+
+
+def spec_with(name: str, handler: object) -> ServiceSpec:
+    """Another consumer group `name` with its own handler for the counted events."""
+    base = spec()
+    return ServiceSpec(
+        info=ServiceInfo(name, name.replace("-", "_"), 0, name.replace("-", ""), name.replace("-", "_")),
+        description=f"{name} consumer",
+        migrations=base.migrations,
+        handlers={Counted: handler},  # type: ignore[dict-item]
+    )

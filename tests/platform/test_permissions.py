@@ -7,8 +7,8 @@ import pytest
 
 from mes.platform.registry import SERVICES
 from mes.platform.testing import AuthHarness, Harness
-from mes.services.auth.bootstrap import bootstrap_admin
-from mes.services.auth.catalog import ROLES
+from mes.services.auth.models.permissions import ROLES
+from mes.services.auth.service.bootstrap import bootstrap_admin
 
 OPEN = {"/health", "/ready", "/metrics"}  # operations endpoints stay open for probes and scrapers
 PASSWORD = "walk-every-route-2026"

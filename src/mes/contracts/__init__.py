@@ -1,4 +1,4 @@
-"""Integration event contracts, one module per producing service (DESIGN.md §3.4).
+"""Integration event contracts, one module per producing service (docs/architecture.md §3.4).
 
 Importing this package registers every contract with the platform, so a consumer can decode any
 topic it subscribes to.

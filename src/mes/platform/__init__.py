@@ -1,1 +1,1 @@
-"""Infrastructure every service stands on; no business rules (DESIGN.md §4)."""
+"""Infrastructure every service stands on; no business rules (docs/architecture.md §4)."""

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -20,8 +22,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mes.platform.auth import JwtVerifier, route_permissions
 from mes.platform.bus import Bus, make_bus
 from mes.platform.db import Database
+from mes.platform.dead_letters import dead_letter_router, record_dead_letter
 from mes.platform.errors import install_error_handlers, problem
-from mes.platform.events import Envelope, Event, claim_inbox
+from mes.platform.events import Envelope, Event, claim_inbox, utcnow
 from mes.platform.http import ServiceDirectory
 from mes.platform.limits import MemoryStrikes, Strikes, make_strikes
 from mes.platform.migrations import migrate
@@ -35,9 +38,37 @@ from mes.platform.settings import Settings
 from mes.platform.workers import WorkerFactory
 
 EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
+E = TypeVar("E", bound=Event)
 EVENTS_CONSUMED = Counter(
     "mes_events_consumed_total", "Events received by a consumer group", ["service", "topic", "outcome"]
 )
+EVENT_LAG = Histogram(
+    "mes_event_lag_seconds",
+    "From an event's occurrence to its handling by a consumer group",
+    ["service", "topic"],
+    buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600),
+)
+log = structlog.get_logger("mes.consumer")
+
+
+def on(event: type[E], handler: Callable[[AsyncSession, E], Awaitable[None]]) -> tuple[type[E], EventHandler]:
+    """One entry of a service's handler registry, type-checked: the handler takes that event class."""
+    return event, handler
+
+
+def handlers(*entries: tuple[type[Event], EventHandler]) -> dict[type[Event], EventHandler]:
+    """A service's handler registry: `handlers(on(LotHoldRequested, hold_lot), ...)`, one per event."""
+    registry = dict(entries)
+    if len(registry) != len(entries):
+        raise TypeError("an event class is registered twice")
+    return registry
+
+
+def inbox_name(event: type[Event]) -> str:
+    """The stable name a handler's deliveries are remembered under in the inbox: the topic it is
+    registered for (a service has one handler per event), never the function's name (ADR 20)."""
+    return event.topic
+
 
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 # statuses any operation may answer; documented so clients (and schemathesis) know them
@@ -76,6 +107,8 @@ class ServiceRuntime:
         relay: bool = True,
         relay_poll_s: float = 0.5,
         relay_batch: int = 500,
+        handler_attempts: int = 5,
+        handler_retry_s: float = 0.2,
     ) -> None:
         self.spec = spec
         self.db = db
@@ -86,18 +119,61 @@ class ServiceRuntime:
             else None
         )
         self.workers = [make(db) for make in spec.workers]
+        self.handler_attempts = max(1, handler_attempts)
+        self.handler_retry_s = handler_retry_s
+        self._by_topic = {cls.topic: (cls, fn) for cls, fn in spec.handlers.items()}
+
+    async def handle_once(self, env: Envelope) -> bool:
+        """Runs the event's handler in one transaction with its inbox claim; False for a duplicate."""
+        cls, fn = self._by_topic[env.topic]
+        event = cls.model_validate_json(env.payload)
+        async with self.db.transaction() as session:
+            first = await claim_inbox(session, env.event_id, inbox_name(cls))
+            if first:
+                await fn(session, event)
+        if first:
+            lag = (utcnow() - event.occurred_at).total_seconds()
+            EVENT_LAG.labels(self.spec.info.name, env.topic).observe(max(lag, 0.0))
+        return first
 
     def consumer(self) -> Callable[[Envelope], Awaitable[None]]:
-        by_topic = {cls.topic: (cls, fn) for cls, fn in self.spec.handlers.items()}
+        """The service's consumer: a handler that fails is retried with backoff, then its event is
+        set aside as a dead letter, so one bad event or handler never stops the others. Only when
+        even the dead letter can't be written (the database is away) does the bus redeliver."""
+        name = self.spec.info.name
 
         async def consume(env: Envelope) -> None:
-            cls, fn = by_topic[env.topic]
-            event = cls.model_validate_json(env.payload)
-            async with self.db.transaction() as session:
-                first = await claim_inbox(session, env.event_id, fn.__name__)
-                if first:
-                    await fn(session, event)
-            EVENTS_CONSUMED.labels(self.spec.info.name, env.topic, "handled" if first else "duplicate").inc()
+            if env.topic not in self._by_topic:
+                return
+            error: BaseException | None = None
+            for attempt in range(1, self.handler_attempts + 1):
+                try:
+                    first = await self.handle_once(env)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as e:
+                    error = e
+                    log.warning(
+                        "event_handler_failed",
+                        service=name,
+                        topic=env.topic,
+                        event_id=env.event_id,
+                        attempt=attempt,
+                        error=str(e),
+                    )
+                    if attempt < self.handler_attempts:
+                        await asyncio.sleep(self.handler_retry_s * 2 ** (attempt - 1))
+                    continue
+                EVENTS_CONSUMED.labels(name, env.topic, "handled" if first else "duplicate").inc()
+                return
+            assert error is not None
+            await record_dead_letter(
+                self.db, env, inbox_name(self._by_topic[env.topic][0]), error, self.handler_attempts
+            )
+            EVENTS_CONSUMED.labels(name, env.topic, "dead_letter").inc()
+            log.error(
+                "event_dead_lettered", service=name, topic=env.topic, event_id=env.event_id, error=str(error)
+            )
 
         return consume
 
@@ -115,6 +191,19 @@ class ServiceRuntime:
             await worker.stop()
         if self.relay is not None:
             await self.relay.stop()
+
+
+def make_runtime(spec: ServiceSpec, db: Database, bus: Bus, settings: Settings) -> ServiceRuntime:
+    """A service's runtime as configured (the same under `mes up` and `mes serve`)."""
+    return ServiceRuntime(
+        spec,
+        db,
+        bus,
+        relay_poll_s=settings.relay_poll_s,
+        relay_batch=settings.relay_batch,
+        handler_attempts=settings.handler_attempts,
+        handler_retry_s=settings.handler_retry_s,
+    )
 
 
 def make_verifier(settings: Settings, directory: ServiceDirectory) -> JwtVerifier:
@@ -174,6 +263,9 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
 
     app.include_router(ops, prefix=info.api_root)
     app.include_router(ops, include_in_schema=False)
+    platform_routes = dead_letter_router()
+    _show_permissions(platform_routes)
+    app.include_router(platform_routes, prefix=info.api_root, responses=PROTECTED_RESPONSES)
     for router in spec.routers:
         _show_permissions(router)
         app.include_router(router, prefix=info.api_root)
@@ -238,9 +330,7 @@ def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         bus = make_bus(settings.bus_url, stream=settings.bus_stream, retention_s=settings.bus_retention_s)
         await bus.connect()
         directory = ServiceDirectory(urls=settings.service_urls, timeout_s=settings.http_timeout_s)
-        runtime = ServiceRuntime(
-            spec, db, bus, relay_poll_s=settings.relay_poll_s, relay_batch=settings.relay_batch
-        )
+        runtime = make_runtime(spec, db, bus, settings)
         strikes = make_strikes(settings.redis_url, settings.redis_prefix)
         attach(app, runtime, directory, make_verifier(settings, directory), strikes)
         await runtime.start()

@@ -24,6 +24,7 @@ from mes.platform.app import (
     ServiceSpec,
     attach,
     build_service_app,
+    make_runtime,
     make_verifier,
     readiness,
 )
@@ -158,9 +159,7 @@ def build_embedded_app(
     for spec in specs:
         app = build_service_app(spec, settings)
         db = Database.from_url(urls[spec.info.name], service=spec.info.name, pool_size=settings.db_pool_size)
-        runtime = ServiceRuntime(
-            spec, db, bus, relay_poll_s=settings.relay_poll_s, relay_batch=settings.relay_batch
-        )
+        runtime = make_runtime(spec, db, bus, settings)
         attach(app, runtime, directory, verifier)
         runtimes.append(runtime)
         dispatcher.add(spec.info.api_root, app)

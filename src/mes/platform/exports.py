@@ -1,7 +1,7 @@
 """Exports each service's OpenAPI and every event contract's JSON Schema to committed files.
 
 `python -m mes.platform.exports` writes them; `--check` fails when a committed file is stale, so
-that a change to an API or a contract shows in review (DESIGN.md §3.4).
+that a change to an API or a contract shows in review (docs/architecture.md §3.4).
 """
 
 from __future__ import annotations

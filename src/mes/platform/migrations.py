@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zlib
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from mes.platform.db import NAMING
 
+# revisions of the platform's own tables, shared by every service's history: each one descends
+# from the service's revision 0001, on a branch of its own, so a platform change never collides
+# with a service's revisions (ADR 20)
+PLATFORM_VERSIONS = Path(__file__).parent / "platform_migrations"
+
 
 def alembic_config(script_location: Path) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option(
+        "version_locations", os.pathsep.join([str(script_location / "versions"), str(PLATFORM_VERSIONS)])
+    )
     return cfg
 
 
@@ -30,7 +40,7 @@ def run_env(target_metadata: MetaData) -> None:
         context.run_migrations()
 
 
-async def migrate_connection(conn: AsyncConnection, script_location: Path, revision: str = "head") -> None:
+async def migrate_connection(conn: AsyncConnection, script_location: Path, revision: str = "heads") -> None:
     # replicas starting together: one migrates, the others wait, then find nothing to do
     key = zlib.crc32(str(script_location.parent.name).encode()) & 0x7FFFFFFF
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
@@ -43,7 +53,7 @@ async def migrate_connection(conn: AsyncConnection, script_location: Path, revis
     await conn.run_sync(_upgrade)
 
 
-async def migrate(url: str, script_location: Path, revision: str = "head") -> None:
+async def migrate(url: str, script_location: Path, revision: str = "heads") -> None:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
@@ -68,11 +78,48 @@ async def ensure_database(server_url: str, database: str) -> bool:
         await engine.dispose()
 
 
-# ---- platform tables every service owns (outbox, inbox, audit trail), as migration v1 ----
+# ---- platform tables every service owns: outbox, inbox, audit trail, idempotency keys, dead letters ----
 
 
-def platform_tables_v1(metadata: MetaData) -> None:
-    """Declares the platform tables in a service's metadata (mirrors `create_platform_tables_v1`)."""
+def platform_tables(metadata: MetaData) -> None:
+    """Declares the platform tables, as the latest platform revision leaves them, in a service's metadata."""
+    _platform_tables_v1(metadata)
+    outbox = metadata.tables["outbox"]
+    # the relay's record of a row it could not publish (ADR 20)
+    outbox.append_column(sa.Column("attempts", sa.Integer, nullable=False, server_default="0"))
+    outbox.append_column(sa.Column("last_error", sa.Text))
+    outbox.append_column(sa.Column("last_attempt_at", sa.DateTime(timezone=True)))
+    outbox.append_column(sa.Column("dead_at", sa.DateTime(timezone=True)))
+    sa.Table(
+        "idempotency_key",
+        metadata,
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("status_code", sa.Integer),
+        sa.Column("response", JSONB),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+    sa.Table(
+        "dead_letter",
+        metadata,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("event_id", sa.Uuid, nullable=False),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("handler", sa.String(200), nullable=False),
+        sa.Column("aggregate_id", sa.String(200), nullable=False),
+        sa.Column("producer", sa.String(50), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("error", sa.Text, nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False),
+        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+        sa.Column("replayed_at", sa.DateTime(timezone=True)),
+        sa.Column("replayed_by", sa.String(200)),
+        sa.UniqueConstraint("event_id", "handler"),
+    )
+
+
+def _platform_tables_v1(metadata: MetaData) -> None:
+    """The platform tables of revision 0001 (mirrors `create_platform_tables_v1`)."""
     sa.Table(
         "outbox",
         metadata,
@@ -122,7 +169,7 @@ _APPEND_ONLY = (
 def create_platform_tables_v1(op: Any) -> None:
     """Called from each service's first migration: creates outbox, inbox and audit_log."""
     md = MetaData(naming_convention=NAMING)
-    platform_tables_v1(md)
+    _platform_tables_v1(md)
     bind = op.get_bind()
     md.create_all(bind)
     for stmt in _APPEND_ONLY:

@@ -1,4 +1,4 @@
-"""The fixed service map of DESIGN.md §1: one place that names every service."""
+"""The fixed service map of docs/architecture.md §1: one place that names every service."""
 
 from __future__ import annotations
 

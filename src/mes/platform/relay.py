@@ -13,8 +13,9 @@ import time
 import zlib
 
 import structlog
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.bus import Bus
 from mes.platform.db import Database
@@ -25,10 +26,20 @@ log = structlog.get_logger("mes.relay")
 PUBLISHED = Counter("mes_outbox_published_total", "Outbox events published", ["service"])
 
 _SELECT = text(
-    "SELECT id, event_id, topic, aggregate_id, producer, payload::text AS payload FROM outbox"
-    " WHERE published_at IS NULL ORDER BY id LIMIT :limit"
+    "SELECT id, event_id, topic, aggregate_id, producer, payload::text AS payload, attempts FROM outbox"
+    " WHERE published_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT :limit"
 )
 _MARK = text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
+_FAILED = text(
+    "UPDATE outbox SET attempts = attempts + 1, last_error = :error, last_attempt_at = now(),"
+    " dead_at = CASE WHEN :dead THEN now() END WHERE id = :id"
+)
+_BACKLOG = text(
+    "SELECT count(*) FILTER (WHERE dead_at IS NULL) AS pending,"
+    " extract(epoch FROM now() - min(created_at) FILTER (WHERE dead_at IS NULL)) AS age,"
+    " count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead"
+    " FROM outbox WHERE published_at IS NULL"
+)
 # published events and handled-event ids are kept a while (for inspection, and so a late
 # redelivery is still recognised), then pruned; pending events are never touched
 _PRUNE_OUTBOX = text(
@@ -42,11 +53,27 @@ _PRUNE_INBOX = text(
 PRUNED = Counter(
     "mes_outbox_pruned_total", "Published outbox and handled inbox rows pruned", ["service", "table"]
 )
+PENDING = Gauge("mes_outbox_pending", "Outbox rows waiting to be published", ["service"])
+AGE = Gauge(
+    "mes_outbox_oldest_age_seconds", "Age of the oldest outbox row waiting to be published", ["service"]
+)
+DEAD = Gauge("mes_outbox_dead", "Outbox rows set aside after failing to publish", ["service"])
+
+
+class PublishFailed(Exception):
+    """The bus refused or did not acknowledge a row; the relay retries after a backoff."""
 
 
 class OutboxRelay:
     def __init__(
-        self, db: Database, bus: Bus, *, service: str, batch: int = 500, poll_s: float = 0.5
+        self,
+        db: Database,
+        bus: Bus,
+        *,
+        service: str,
+        batch: int = 500,
+        poll_s: float = 0.5,
+        max_attempts: int | None = None,
     ) -> None:
         self.db = db
         self.bus = bus
@@ -56,10 +83,17 @@ class OutboxRelay:
         self._lock_key = zlib.crc32(f"mes.relay.{service}".encode()) & 0x7FFFFFFF
         self._task: asyncio.Task[None] | None = None
         self._pruned_at = float("-inf")
+        self.max_attempts = max_attempts
 
     async def drain_once(self) -> int:
-        """Publish up to one batch; returns how many rows were published."""
+        """Publish up to one batch; returns how many rows were published.
+
+        A row the bus refuses stops the batch (order is kept): what was published before it is
+        marked, the failure is recorded on the row (attempts, last error), and PublishFailed is
+        raised after the commit. A row that keeps failing while the bus answers a ping is set
+        aside as an outbox dead letter, so it can't block the rows behind it forever."""
         published: list[int] = []
+        failure: BaseException | None = None
         async with self.db.transaction() as conn:
             got = (
                 await conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": self._lock_key})
@@ -67,15 +101,44 @@ class OutboxRelay:
             if not got:
                 return 0  # another replica's relay is draining
             rows = (await conn.execute(_SELECT, {"limit": self.batch})).all()
-            try:
-                for row in rows:
+            for row in rows:
+                try:
                     await self.bus.publish(envelope_from_row(row))
-                    published.append(row.id)
-            finally:
-                if published:
-                    await conn.execute(_MARK, {"ids": published})
-                    PUBLISHED.labels(self.service).inc(len(published))
+                except asyncio.CancelledError:
+                    raise
+                except Exception as e:
+                    failure = e
+                    dead = row.attempts + 1 >= self._max_attempts() and await self._bus_answers()
+                    await conn.execute(
+                        _FAILED, {"id": row.id, "error": f"{type(e).__name__}: {e}"[:4000], "dead": dead}
+                    )
+                    if dead:
+                        log.error("outbox_row_dead_lettered", service=self.service, id=row.id, error=str(e))
+                    break
+                published.append(row.id)
+            if published:
+                await conn.execute(_MARK, {"ids": published})
+                PUBLISHED.labels(self.service).inc(len(published))
+            await self._measure(conn)
+        if failure is not None:
+            raise PublishFailed(str(failure)) from failure
         return len(published)
+
+    def _max_attempts(self) -> int:
+        return self.max_attempts if self.max_attempts is not None else get_settings().outbox_max_attempts
+
+    async def _bus_answers(self) -> bool:
+        try:
+            await self.bus.ping()
+        except Exception:
+            return False
+        return True
+
+    async def _measure(self, conn: AsyncSession) -> None:
+        row = (await conn.execute(_BACKLOG)).one()
+        PENDING.labels(self.service).set(row.pending or 0)
+        AGE.labels(self.service).set(float(row.age or 0.0))
+        DEAD.labels(self.service).set(row.dead or 0)
 
     async def prune_once(self, outbox_keep_s: float, inbox_keep_s: float) -> tuple[int, int]:
         """Deletes published outbox rows and inbox entries older than their retention."""

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     log_json: bool = True
     relay_poll_s: float = 0.5
     relay_batch: int = 500
+    # a row the relay failed to publish this many times while the bus answered is set aside (ADR 20)
+    outbox_max_attempts: int = 20
+    # a failing event handler is retried this often (backoff from handler_retry_s, doubling), then
+    # its event becomes a dead letter and the consumer goes on
+    handler_attempts: int = 5
+    handler_retry_s: float = 0.2
     # published outbox rows and handled inbox ids are pruned after these many seconds
     outbox_retention_s: int = 7 * 24 * 3600
     inbox_retention_s: int = 30 * 24 * 3600

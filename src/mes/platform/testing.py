@@ -23,6 +23,7 @@ from mes.platform.app import PrefixDispatcher, ServiceRuntime, ServiceSpec, atta
 from mes.platform.auth import JwtVerifier
 from mes.platform.bus import InProcessBus
 from mes.platform.db import Database
+from mes.platform.events import Event, record_event
 from mes.platform.http import ServiceDirectory
 from mes.platform.migrations import migrate
 from mes.platform.settings import Settings
@@ -185,6 +186,16 @@ class Harness:
     def auth(self, *permissions: str, sub: str = "tester") -> dict[str, str]:
         return bearer(self.keys.token(*permissions, sub=sub))
 
+    async def publish(self, event: Event) -> int:
+        """Publishes `event` as its producing service would (its outbox, then the bus), and
+        delivers everything pending; returns how many events were delivered."""
+        from mes.platform.registry import service_info
+
+        producer = service_info(event.topic.split(".", 1)[0]).name
+        async with self.db(producer).transaction() as session:
+            await record_event(session, event)
+        return await self.deliver()
+
     async def deliver(self) -> int:
         """Relay every service's pending outbox rows through the in-process bus; returns how many."""
         total = 0
@@ -247,7 +258,8 @@ async def _harness(
         conns.append(conn)
         db = Database(dbs.engines[spec.info.name], service=spec.info.name, bind=conn)
         app = build_service_app(spec, settings)
-        runtime = ServiceRuntime(spec, db, bus)
+        # a failing handler is retried at once, then dead-lettered: tests never wait on backoff
+        runtime = ServiceRuntime(spec, db, bus, handler_attempts=2, handler_retry_s=0)
         attach(app, runtime, directory, verify)
         runtimes[spec.info.name] = runtime
         dispatcher.add(spec.info.api_root, app)

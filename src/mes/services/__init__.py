@@ -1,4 +1,4 @@
-"""The eight services of DESIGN.md §1; each exposes `spec` from its `app` module."""
+"""The eight services of docs/architecture.md §1; each exposes `spec` from its `app` module."""
 
 from __future__ import annotations
 

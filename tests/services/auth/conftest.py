@@ -3,8 +3,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from mes.platform.testing import AuthHarness
-from mes.services.auth.bootstrap import bootstrap_admin
 from mes.services.auth.config import auth_settings
+from mes.services.auth.service.bootstrap import bootstrap_admin
 
 A = "/api/v1/auth"
 ADMIN_PASSWORD = "correct-horse-battery-2026"

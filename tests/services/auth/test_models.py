@@ -9,11 +9,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mes.platform.auth import DECLARED_PERMISSIONS
 from mes.services import all_specs
-from mes.services.auth import passwords, tokens
-from mes.services.auth.catalog import ADMINISTRATION, PERMISSIONS, ROLES
 from mes.services.auth.errors import PasswordRejected
-from mes.services.auth.keys import thumbprint
 from mes.services.auth.models import RefreshToken, TokenFamily, User
+from mes.services.auth.models.permissions import ADMINISTRATION, PERMISSIONS, ROLES
+from mes.services.auth.service import passwords, tokens
+from mes.services.auth.service.keys import thumbprint
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 

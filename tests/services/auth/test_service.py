@@ -8,14 +8,14 @@ from mes.platform.audit import verify_audit_chain
 from mes.platform.errors import Unprocessable
 from mes.platform.limits import MemoryStrikes
 from mes.platform.testing import Harness
-from mes.services.auth import keys, sessions
-from mes.services.auth.bootstrap import bootstrap_admin
-from mes.services.auth.catalog import PERMISSIONS, ROLES
 from mes.services.auth.config import auth_settings
 from mes.services.auth.errors import InvalidCredentials, PasswordRejected, SigningKeyUnavailable
 from mes.services.auth.models import SigningKey, User
+from mes.services.auth.models.permissions import PERMISSIONS, ROLES
 from mes.services.auth.schemas import UserUpdate
-from mes.services.auth.service import deactivate_user, update_user
+from mes.services.auth.service import keys, sessions
+from mes.services.auth.service.bootstrap import bootstrap_admin
+from mes.services.auth.service.users import deactivate_user, update_user
 
 PASSWORD = "correct-horse-battery-2026"
 

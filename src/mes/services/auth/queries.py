@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.services.auth.catalog import ADMINISTRATION
 from mes.services.auth.errors import UserNotFound
 from mes.services.auth.models import Permission, Role, RolePermission, User, UserRole
+from mes.services.auth.models.permissions import ADMINISTRATION
 from mes.services.auth.schemas import AuditEntryRead, PermissionRead, RoleRead, UserRead
 
 

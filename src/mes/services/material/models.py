@@ -28,10 +28,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
-from mes.platform.migrations import platform_tables_v1
+from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
-platform_tables_v1(metadata)
+platform_tables(metadata)
 
 Qty = Numeric(18, 6)
 ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
@@ -201,15 +201,3 @@ class LotInput(Base):
     quantity: Mapped[Decimal] = mapped_column(Qty)  # in the input item's unit
     work_order: Mapped[str | None] = mapped_column(String(64))
     operation: Mapped[str | None] = mapped_column(String(64))
-
-
-class IdempotencyKey(Base):
-    """The first answer to a retried command, so a retry returns it instead of booking twice."""
-
-    __tablename__ = "idempotency_key"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -11,9 +11,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from mes.services.material import catalog
-from mes.services.material.errors import InvalidBom, LotNotFound, NoBom
-from mes.services.material.models import Bom, BomLine, Item, Location, Lot, Movement
+from mes.services.material.errors import (
+    IncompatibleUnits,
+    InvalidBom,
+    ItemNotFound,
+    LocationNotFound,
+    LotNotFound,
+    NoBom,
+    UnknownUnit,
+)
+from mes.services.material.models import Bom, BomLine, Item, Location, Lot, Movement, Uom
 from mes.services.material.schemas import (
     ExplosionLine,
     ExplosionRead,
@@ -58,7 +65,7 @@ async def lot_read(session: AsyncSession, lot: Lot) -> LotRead:
 
 
 async def get_item(session: AsyncSession, code: str) -> ItemRead:
-    return ItemRead.model_validate(await catalog.item_by_code(session, code))
+    return ItemRead.model_validate(await item_by_code(session, code))
 
 
 async def get_lot(session: AsyncSession, code: str) -> LotRead:
@@ -143,8 +150,8 @@ async def explode_bom(
     session: AsyncSession, code: str, quantity: Decimal, uom: str | None, on: date
 ) -> ExplosionRead:
     """Multi-level explosion: quantities per line scaled to the parent's need, with scrap, in each component's unit."""
-    top = await catalog.item_by_code(session, code)
-    qty = await catalog.convert(session, quantity, uom or top.uom, top.uom)
+    top = await item_by_code(session, code)
+    qty = await convert(session, quantity, uom or top.uom, top.uom)
     lines: list[ExplosionLine] = []
     totals: dict[str, Decimal] = defaultdict(Decimal)
     units: dict[str, str] = {}
@@ -168,7 +175,7 @@ async def explode_bom(
             component = await session.get(Item, line.component_id)
             assert component is not None
             in_line_unit = line.quantity * need / bom.base_quantity * (1 + line.scrap_factor)
-            component_need = await catalog.convert(session, in_line_unit, line.uom, component.uom)
+            component_need = await convert(session, in_line_unit, line.uom, component.uom)
             child_path = f"{path}/{component.code}"
             lines.append(
                 ExplosionLine(
@@ -202,7 +209,7 @@ async def suggest_lots(
     today: date,
 ) -> SuggestionRead:
     """Which available, unexpired lots to take, first-expiring-first-out or first-in-first-out."""
-    item = await catalog.item_by_code(session, item_code)
+    item = await item_by_code(session, item_code)
     query = select(Lot).where(
         Lot.item_id == item.id,
         Lot.status == "available",
@@ -210,7 +217,7 @@ async def suggest_lots(
         or_(Lot.expires_on.is_(None), Lot.expires_on >= today),
     )
     if location_code is not None:
-        location = await catalog.location_by_code(session, location_code)
+        location = await location_by_code(session, location_code)
         query = query.where(Lot.location_id == location.id)
     order: list[Any] = [Lot.received_at, Lot.code]
     if strategy == "fefo":
@@ -240,3 +247,39 @@ async def suggest_lots(
         covered=covered,
         lots=picked,
     )
+
+
+# ---------------------------------------------------------------- lookups the use cases share
+
+
+async def uom(session: AsyncSession, code: str) -> Uom:
+    unit = await session.get(Uom, code)
+    if unit is None:
+        raise UnknownUnit(f"Unknown unit of measure {code!r}.")
+    return unit
+
+
+async def convert(session: AsyncSession, quantity: Decimal, from_code: str, to_code: str) -> Decimal:
+    """Exact conversion between units of one dimension (grams to kilograms, never grams to metres)."""
+    if from_code == to_code:
+        return quantity
+    source, target = await uom(session, from_code), await uom(session, to_code)
+    if source.dimension != target.dimension:
+        raise IncompatibleUnits(
+            f"{from_code} ({source.dimension}) can't be converted to {to_code} ({target.dimension})."
+        )
+    return quantity * source.factor / target.factor
+
+
+async def item_by_code(session: AsyncSession, code: str) -> Item:
+    item = await session.scalar(select(Item).where(Item.code == code))
+    if item is None:
+        raise ItemNotFound(f"No item with code {code}.")
+    return item
+
+
+async def location_by_code(session: AsyncSession, code: str) -> Location:
+    location = await session.scalar(select(Location).where(Location.code == code))
+    if location is None:
+        raise LocationNotFound(f"No location with code {code}.")
+    return location

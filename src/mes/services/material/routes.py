@@ -12,7 +12,7 @@ from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
 from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
-from mes.services.material import catalog, queries, service
+from mes.services.material import queries, service
 from mes.services.material.clients import WorkOrders
 from mes.services.material.schemas import (
     Adjust,
@@ -77,7 +77,7 @@ RequiredKey = Annotated[
 
 @router.post("/items", status_code=201, response_model=ItemRead)
 async def create_item(body: ItemCreate, session: SessionDep, who: CanWriteMaster) -> ItemRead:
-    return await catalog.create_item(session, body, who.subject)
+    return await service.create_item(session, body, who.subject)
 
 
 @router.get("/items/{code}", response_model=ItemRead)
@@ -87,12 +87,12 @@ async def get_item(code: ItemCode, session: SessionDep, _: CanRead) -> ItemRead:
 
 @router.post("/locations", status_code=201, response_model=LocationRead)
 async def create_location(body: LocationCreate, session: SessionDep, who: CanWriteMaster) -> LocationRead:
-    return await catalog.create_location(session, body, who.subject)
+    return await service.create_location(session, body, who.subject)
 
 
 @router.post("/items/{code}/boms", status_code=201, response_model=BomRead)
 async def create_bom(code: ItemCode, body: BomCreate, session: SessionDep, who: CanWriteMaster) -> BomRead:
-    return await catalog.create_bom(session, code, body, who.subject)
+    return await service.create_bom(session, code, body, who.subject)
 
 
 @router.get(

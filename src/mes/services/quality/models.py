@@ -1,7 +1,7 @@
 """Tables of the quality service (database mes_quality)."""
 
 from mes.platform.db import new_metadata
-from mes.platform.migrations import platform_tables_v1
+from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
-platform_tables_v1(metadata)
+platform_tables(metadata)

@@ -23,10 +23,10 @@ from sqlalchemy import Date, DateTime, Index, Numeric, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
-from mes.platform.migrations import platform_tables_v1
+from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
-platform_tables_v1(metadata)
+platform_tables(metadata)
 
 Qty = Numeric(18, 6)
 NODE_KINDS = ("lot", "serial", "work_order", "operation")

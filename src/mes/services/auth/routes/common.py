@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from mes.platform.limits import Strikes
-from mes.services.auth import bootstrap
+from mes.services.auth.service import bootstrap
 
 
 async def first_start(request: Request) -> None:

@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, require
 from mes.platform.db import SessionDep
-from mes.services.auth import credentials
 from mes.services.auth.routes.common import first_start
 from mes.services.auth.routes.common import problem_response as _problem
 from mes.services.auth.schemas import (
@@ -24,6 +23,7 @@ from mes.services.auth.schemas import (
     StationRead,
     StatusChange,
 )
+from mes.services.auth.service import credentials
 
 router = APIRouter(
     tags=["auth: credentials"], responses=PROTECTED_RESPONSES, dependencies=[Depends(first_start)]

@@ -10,7 +10,6 @@ from fastapi.responses import Response
 
 from mes.platform.db import SessionDep
 from mes.platform.errors import problem
-from mes.services.auth import keys, sessions
 from mes.services.auth.errors import InvalidRefreshToken
 from mes.services.auth.routes.common import NO_STORE, PUBLIC, ClientDep, StrikesDep, first_start
 from mes.services.auth.routes.common import problem_response as _problem
@@ -23,6 +22,7 @@ from mes.services.auth.schemas import (
     StationLogin,
     TokenPair,
 )
+from mes.services.auth.service import keys, sessions
 
 public = APIRouter(tags=["auth: sessions"], dependencies=[Depends(first_start)])
 _LOCKED = _problem(429, "Too many failed attempts: locked for a while (Retry-After)")

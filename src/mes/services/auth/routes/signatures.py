@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, require
 from mes.platform.db import SessionDep
-from mes.services.auth import signatures
 from mes.services.auth.routes.common import ClientDep, StrikesDep, first_start
 from mes.services.auth.routes.common import problem_response as _problem
 from mes.services.auth.schemas import (
@@ -20,6 +19,7 @@ from mes.services.auth.schemas import (
     SignatureRead,
     SignatureVerification,
 )
+from mes.services.auth.service import signatures
 
 router = APIRouter(
     tags=["auth: e-signatures"], responses=PROTECTED_RESPONSES, dependencies=[Depends(first_start)]

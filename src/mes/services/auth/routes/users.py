@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, require
 from mes.platform.db import SessionDep
-from mes.services.auth import keys, queries, service
+from mes.services.auth import queries
 from mes.services.auth.routes.common import first_start
 from mes.services.auth.routes.common import problem_response as _problem
 from mes.services.auth.schemas import (
@@ -28,6 +28,7 @@ from mes.services.auth.schemas import (
     UserRead,
     UserUpdate,
 )
+from mes.services.auth.service import keys, users
 
 router = APIRouter(
     tags=["auth: administration"], responses=PROTECTED_RESPONSES, dependencies=[Depends(first_start)]
@@ -57,19 +58,19 @@ async def list_users(
 
 @router.post("/users", status_code=201, response_model=UserRead, responses=_problem(409, "User name taken"))
 async def create_user(who: CanWriteUsers, body: UserCreate, session: SessionDep) -> UserRead:
-    return await service.create_user(session, body, who.subject)
+    return await users.create_user(session, body, who.subject)
 
 
 @router.get("/users/{username}", response_model=UserRead)
 async def get_user(_: CanReadUsers, username: UsernamePath, session: SessionDep) -> UserRead:
-    return await service.get_user(session, username)
+    return await users.get_user(session, username)
 
 
 @router.patch("/users/{username}", response_model=UserRead, responses=_problem(409, "Last administrator"))
 async def update_user(
     who: CanWriteUsers, username: UsernamePath, body: UserUpdate, session: SessionDep
 ) -> UserRead:
-    return await service.update_user(session, username, body, who.subject)
+    return await users.update_user(session, username, body, who.subject)
 
 
 @router.post(
@@ -81,7 +82,7 @@ async def deactivate_user(
     who: CanWriteUsers, username: UsernamePath, body: StatusChange, session: SessionDep
 ) -> UserRead:
     """The user can't log in any more and their sessions end; the record stays, as author of their work."""
-    return await service.deactivate_user(session, username, body.reason, who.subject)
+    return await users.deactivate_user(session, username, body.reason, who.subject)
 
 
 @router.post(
@@ -90,7 +91,7 @@ async def deactivate_user(
 async def reactivate_user(
     who: CanWriteUsers, username: UsernamePath, body: StatusChange, session: SessionDep
 ) -> UserRead:
-    return await service.reactivate_user(session, username, body.reason, who.subject)
+    return await users.reactivate_user(session, username, body.reason, who.subject)
 
 
 @router.post("/users/{username}/reset-password", status_code=204, response_class=Response)
@@ -98,7 +99,7 @@ async def reset_password(
     who: CanWriteUsers, username: UsernamePath, body: PasswordReset, session: SessionDep
 ) -> Response:
     """Sets a new password (checked against the policy) and ends the user's sessions."""
-    await service.reset_password(session, username, body.new_password, body.reason, who.subject)
+    await users.reset_password(session, username, body.new_password, body.reason, who.subject)
     return Response(status_code=204)
 
 
@@ -109,12 +110,12 @@ async def list_roles(_: CanReadUsers, session: SessionDep) -> list[RoleRead]:
 
 @router.post("/roles", status_code=201, response_model=RoleRead, responses=_problem(409, "Role exists"))
 async def create_role(who: CanWriteRoles, body: RoleCreate, session: SessionDep) -> RoleRead:
-    return await service.create_role(session, body, who.subject)
+    return await users.create_role(session, body, who.subject)
 
 
 @router.get("/roles/{name}", response_model=RoleRead)
 async def get_role(_: CanReadUsers, name: RolePath, session: SessionDep) -> RoleRead:
-    return await service.get_role(session, name)
+    return await users.get_role(session, name)
 
 
 @router.put(
@@ -124,7 +125,7 @@ async def set_role_permissions(
     who: CanWriteRoles, name: RolePath, body: RolePermissionsUpdate, session: SessionDep
 ) -> RoleRead:
     """Replaces the role's permissions; users get them with their next access token."""
-    return await service.set_role_permissions(session, name, body, who.subject)
+    return await users.set_role_permissions(session, name, body, who.subject)
 
 
 @router.get("/permissions", response_model=list[PermissionRead])

@@ -1,8 +1,9 @@
-"""Use cases of the material service that change stock: every one books the ledger under the lot's lock."""
+"""Use cases of the material service: master data, and stock changes (each books the ledger under the lot's lock)."""
 
 from mes.services.material.service.consumption import consume_lot, issue_lot
 from mes.services.material.service.ledger import lot_for_update, new_lot_code, today
 from mes.services.material.service.lots import adjust_lot, merge_lots, move_lot, scrap_lot, split_lot
+from mes.services.material.service.master import create_bom, create_item, create_location
 from mes.services.material.service.receipts import produce_lot, receive_lot
 from mes.services.material.service.status import change_status, expire_lots
 
@@ -10,6 +11,9 @@ __all__ = [
     "adjust_lot",
     "change_status",
     "consume_lot",
+    "create_bom",
+    "create_item",
+    "create_location",
     "expire_lots",
     "issue_lot",
     "lot_for_update",

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
 from mes.platform.events import record_event
-from mes.services.material import catalog
+from mes.services.material import queries
 from mes.services.material.clients import WorkOrders
 from mes.services.material.errors import (
     InsufficientQuantity,
@@ -41,7 +41,7 @@ async def consume_lot(
     assert item is not None
     if data.item is not None and data.item != item.code:
         raise WrongItem(f"Lot {code} holds {item.code}, not {data.item}.", lot=code, item=item.code)
-    qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
     movement = await take(session, lot, item, qty, actor, data.work_order, data.operation)
     return ConsumptionRead(
         lot=lot.code,
@@ -65,7 +65,7 @@ async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str, o
     if refusal is not None:
         raise LotNotConsumable(refusal, lot=lot.code, lot_status=lot.status)
     source = await session.get(Location, lot.location_id)
-    target = await catalog.location_by_code(session, data.to_location)
+    target = await queries.location_by_code(session, data.to_location)
     assert source is not None
     quantity = lot.quantity if data.quantity is None else data.quantity
     if quantity > lot.quantity:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts import material as ev
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
-from mes.services.material import catalog
+from mes.services.material import queries
 from mes.services.material.errors import (
     InvalidMerge,
     SerialQuantity,
@@ -36,7 +36,7 @@ async def move_lot(session: AsyncSession, code: str, data: Move, actor: str) -> 
     lot = await lot_for_update(session, code)
     movable(lot)
     source = await session.get(Location, lot.location_id)
-    target = await catalog.location_by_code(session, data.to_location)
+    target = await queries.location_by_code(session, data.to_location)
     assert source is not None
     await book(session, lot, "move", Decimal(0), actor, from_location_id=source.id, to_location_id=target.id)
     lot.location_id = target.id

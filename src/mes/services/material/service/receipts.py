@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
 from mes.platform.events import record_event
-from mes.services.material import catalog
+from mes.services.material import queries
 from mes.services.material.clients import WorkOrders
 from mes.services.material.errors import (
     LotNotConsumable,
@@ -35,9 +35,9 @@ from mes.services.material.service.ledger import (
 
 
 async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> LotRead:
-    item = await catalog.item_by_code(session, data.item)
-    location = await catalog.location_by_code(session, data.location)
-    qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    item = await queries.item_by_code(session, data.item)
+    location = await queries.location_by_code(session, data.location)
+    qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
     one_unit_per_serial(item, qty)
     lot = Lot(
         id=uuid.uuid4(),
@@ -75,9 +75,9 @@ async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> Lo
 
 async def produce_lot(session: AsyncSession, data: Produce, actor: str, orders: WorkOrders) -> LotRead:
     await orders.require_open(data.work_order)
-    item = await catalog.item_by_code(session, data.item)
-    location = await catalog.location_by_code(session, data.location)
-    qty = await catalog.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    item = await queries.item_by_code(session, data.item)
+    location = await queries.location_by_code(session, data.location)
+    qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
     one_unit_per_serial(item, qty)
     inputs: list[ev.ConsumedInput] = []
     taken: list[tuple[Lot, Decimal]] = []

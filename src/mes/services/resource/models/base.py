@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.orm import DeclarativeBase
 
 from mes.platform.db import new_metadata
-from mes.platform.migrations import platform_tables_v1
+from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
-platform_tables_v1(metadata)
+platform_tables(metadata)
 
 
 class Base(DeclarativeBase):

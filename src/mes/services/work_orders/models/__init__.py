@@ -11,7 +11,6 @@ from mes.services.work_orders.models.master import (
 from mes.services.work_orders.models.orders import (
     Consumption,
     FloorChange,
-    IdempotencyKey,
     Labour,
     Operation,
     OutputUnit,
@@ -25,7 +24,6 @@ __all__ = [
     "Consumption",
     "EquipmentState",
     "FloorChange",
-    "IdempotencyKey",
     "Labour",
     "Operation",
     "OutputUnit",

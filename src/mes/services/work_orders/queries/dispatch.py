@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.models import EquipmentState, Operation, WorkCenterRef, WorkOrder
 from mes.services.work_orders.queries.orders import operations, predecessors
 from mes.services.work_orders.schemas.planning import Blocker, DispatchItem, DispatchList, MaterialNeed
@@ -72,7 +72,7 @@ async def dispatch_list(session: AsyncSession, work_center: str, caller: Caller)
         needs: list[MaterialNeed] = []
         for m in op.materials:
             if m["item"] not in stock:
-                stock[m["item"]] = await remote.available(caller, m["item"])
+                stock[m["item"]] = await clients.available(caller, m["item"])
             required = Decimal(m["quantity"]) * remaining(op)
             needs.append(
                 MaterialNeed(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Header, Path, Request
 
 from mes.platform.auth import Principal, bearer_token, require
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders.clients import Caller
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}

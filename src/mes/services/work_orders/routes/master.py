@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.db import SessionDep
-from mes.services.work_orders.catalog import products
 from mes.services.work_orders.routes.common import (
     CONFLICT,
     CanRead,
@@ -24,7 +23,7 @@ from mes.services.work_orders.schemas.master import (
     RoutingRead,
     WorkCenterPage,
 )
-from mes.services.work_orders.service import reactions
+from mes.services.work_orders.service import products, reactions
 
 router = APIRouter(tags=["work-orders: products and routings"], responses={**PROTECTED_RESPONSES, **CONFLICT})
 

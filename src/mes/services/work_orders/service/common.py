@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import (
     EquipmentUnavailable,
     InvalidTransition,
@@ -57,7 +57,7 @@ def executable(order: WorkOrder) -> None:
 
 async def authorize(caller: Caller, operator: str, equipment: str, op: Operation) -> None:
     """Through resource: the operator holds the skills and the equipment is available now."""
-    result = await remote.authorize(caller, operator, equipment, op.name, op.skills)
+    result = await clients.authorize(caller, operator, equipment, op.name, op.skills)
     if result.allowed:
         return
     reasons = [r.model_dump() for r in result.reasons]

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import work_orders as ev
 from mes.platform.events import record_event, utcnow
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import InvalidTransition, NotClockedIn, PreviousOperationOpen
 from mes.services.work_orders.models import Labour, Pause
 from mes.services.work_orders.queries.orders import operation_read, predecessors

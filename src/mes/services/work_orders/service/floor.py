@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.events import utcnow
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import InvalidFloorChange
 from mes.services.work_orders.models import FloorChange, Operation, WorkCenterRef, WorkOrder, YieldRecord
 from mes.services.work_orders.queries.orders import operation_by_key, order_read

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts import work_orders as ev
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event, utcnow
-from mes.services.work_orders.catalog.products import get_routing, product_by_code, routing_by_version
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import DuplicateCode
 from mes.services.work_orders.models import Operation, RoutingOperation, WorkOrder
 from mes.services.work_orders.queries.orders import order_by_number, order_read
 from mes.services.work_orders.schemas.orders import WorkOrderCreate, WorkOrderRead
 from mes.services.work_orders.service import schedule
+from mes.services.work_orders.service.products import get_routing, product_by_code, routing_by_version
 
 
 async def audit_transition(

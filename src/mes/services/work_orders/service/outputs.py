@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.events import utcnow
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import ComponentAlreadyUsed, InputNotConsumed, NoOutput
 from mes.services.work_orders.models import Consumption, OutputUnit
 from mes.services.work_orders.queries.orders import outputs
@@ -27,12 +27,12 @@ async def produce(
     running(op, "produce")
     if op.output_item is None:
         raise NoOutput(f"Operation {op.key} has no output item.")
-    item = await remote.item(caller, op.output_item)
+    item = await clients.item(caller, op.output_item)
     earlier: list[Consumption] = []
-    now_consumed: list[tuple[remote.LotInfo, Decimal]] = []
+    now_consumed: list[tuple[clients.LotInfo, Decimal]] = []
     for given in data.inputs:
         if given.quantity is not None:
-            lot = await remote.lot(caller, given.lot)
+            lot = await clients.lot(caller, given.lot)
             check_material(op, lot)
             now_consumed.append((lot, given.quantity))
             continue
@@ -65,7 +65,7 @@ async def produce(
     }
     if data.code is not None:
         body["code"] = data.code
-    made = await remote.produce(caller, body, idem_key)
+    made = await clients.produce(caller, body, idem_key)
     at = utcnow()
     session.add(
         OutputUnit(

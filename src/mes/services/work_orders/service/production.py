@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts import work_orders as ev
 from mes.platform.events import record_event, utcnow
 from mes.platform.schemas import format_decimal as fmt
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import (
     InvalidTransition,
     OverTolerance,
@@ -99,7 +99,7 @@ async def record_yield(
     return await operation_read(session, order, op)
 
 
-def check_material(op: Operation, lot: remote.LotInfo) -> None:
+def check_material(op: Operation, lot: clients.LotInfo) -> None:
     allowed = [m["item"] for m in op.materials]
     if allowed and lot.item not in allowed:
         raise WrongMaterial(
@@ -115,12 +115,12 @@ async def consume(
     order, _, op = await load(session, number, key)
     executable(order)
     running(op, "consume material")
-    lot = await remote.lot(caller, data.lot)
+    lot = await clients.lot(caller, data.lot)
     check_material(op, lot)
     body = {"quantity": str(data.quantity), "work_order": order.number, "operation": op.key, "item": lot.item}
     if data.uom is not None:
         body["uom"] = data.uom
-    done = await remote.consume(caller, data.lot, body, idem_key)  # material's 409 reaches the user as is
+    done = await clients.consume(caller, data.lot, body, idem_key)  # material's 409 reaches the user as is
     session.add(
         Consumption(
             operation_id=op.id,

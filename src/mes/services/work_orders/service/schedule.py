@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.errors import DomainError
 from mes.platform.events import utcnow
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.models import Operation, WorkOrder
 from mes.services.work_orders.models.scheduling import Job, Step, schedule
 from mes.services.work_orders.schemas.planning import ScheduledOperation, ScheduledOrder, ScheduleRead
@@ -56,7 +56,7 @@ async def recompute(
     orders, ops = await _jobs(session)
     windows: dict[str, list[tuple[datetime, datetime]]] = {}
     for wc in sorted({op.work_center for group in ops.values() for op in group}):
-        windows[wc] = [(w.start, w.end) for w in await remote.planned_windows(caller, wc, origin, end)]
+        windows[wc] = [(w.start, w.end) for w in await clients.planned_windows(caller, wc, origin, end)]
     jobs = [
         Job(
             o.number,

@@ -1,6 +1,6 @@
 """Users, roles and permissions (with the default matrix), signing keys, refresh-token families.
 
-The seed below is a frozen copy of mes.services.auth.catalog as of this revision: a migration
+The seed below is a frozen copy of mes.services.auth.models.permissions as of this revision: a migration
 must do the same thing whenever it runs, so later catalog changes come with their own revision.
 
 Revision ID: 0002

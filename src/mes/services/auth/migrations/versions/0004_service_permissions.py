@@ -1,4 +1,5 @@
-"""Permissions of the quality, reporting and integration services and every service's audit read.
+"""Permissions of the quality, reporting and integration services, every service's audit read and
+dead letters.
 
 The permission seed is frozen as of this revision (see 0002).
 
@@ -19,6 +20,7 @@ PERMISSIONS = {
     "quality:gauge:write": "Register gauges and record their calibration",
     "reporting:rebuild": "Rebuild the reporting read models from the event history",
     "integration:message:send": "Send ERP messages (B2MML or JSON) into the MES",
+    "platform:events:manage": "See and replay the events a service could not handle or publish (dead letters)",
     "workorder:audit:read": "Read and verify the work orders audit trail",
     "material:audit:read": "Read and verify the material audit trail",
     "resource:audit:read": "Read and verify the resource audit trail",

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from mes.platform.platform_migrations.p0002_idempotency_dead_letters import IDEMPOTENCY_KEY_DDL
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -27,15 +29,8 @@ def upgrade() -> None:
         sa.Column("reason_code", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_equipment_state")),
     )
-    op.create_table(
-        "idempotency_key",
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("request_hash", sa.String(length=64), nullable=False),
-        sa.Column("status_code", sa.Integer(), nullable=True),
-        sa.Column("response", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_idempotency_key")),
-    )
+    # the platform revision p0002 declares the same table; whichever runs first creates it
+    op.execute(IDEMPOTENCY_KEY_DDL)
     op.create_table(
         "product",
         sa.Column("code", sa.String(length=64), nullable=False),
@@ -299,6 +294,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_routing_product"), table_name="routing")
     op.drop_table("routing")
     op.drop_table("product")
-    op.drop_table("idempotency_key")
+    op.execute("DROP TABLE IF EXISTS idempotency_key")
     op.drop_table("equipment_state")
     # ### end Alembic commands ###

@@ -21,16 +21,16 @@ from mes.platform.audit import append_audit, record_hash
 from mes.platform.auth import Principal
 from mes.platform.events import record_event
 from mes.platform.limits import Strikes
-from mes.services.auth import guard, passwords
 from mes.services.auth.config import auth_settings
 from mes.services.auth.errors import (
     SignatureNotFound,
     SignatureRefused,
     SignatureUsernameRequired,
 )
-from mes.services.auth.guard import Attempt
 from mes.services.auth.models import Signature, TokenFamily, User
 from mes.services.auth.schemas import SignatureCreate, SignatureRead, SignatureVerification
+from mes.services.auth.service import guard, passwords
+from mes.services.auth.service.guard import Attempt
 
 
 def signature_read(s: Signature) -> SignatureRead:

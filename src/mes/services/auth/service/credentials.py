@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
-from mes.services.auth import passwords, tokens
 from mes.services.auth.errors import (
     ApiKeyNotFound,
     ApiKeyRevoked,
@@ -34,6 +33,7 @@ from mes.services.auth.schemas import (
     StationCreated,
     StationRead,
 )
+from mes.services.auth.service import passwords, tokens
 
 PIN = re.compile(r"^[0-9]{4,8}$")
 WEAK_PINS = {"0000", "1111", "1234", "4321", "12345", "123456", "1234567", "12345678"}

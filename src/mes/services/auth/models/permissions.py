@@ -61,6 +61,8 @@ PERMISSIONS: dict[str, str] = {
     "integration:read": "See ERP exchanges, machine connections and webhooks",
     "integration:write": "Configure ERP exchange, machine connections and webhooks",
     "integration:message:send": "Send ERP messages (B2MML or JSON) into the MES",
+    # every service's failed events: list dead letters, replay them
+    "platform:events:manage": "See and replay the events a service could not handle or publish (dead letters)",
     # every service's audit trail: read and verify its hash chain
     "workorder:audit:read": "Read and verify the work orders audit trail",
     "material:audit:read": "Read and verify the material audit trail",

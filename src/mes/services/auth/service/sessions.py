@@ -16,14 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.platform.audit import append_audit
 from mes.platform.limits import Strikes
 from mes.platform.settings import get_settings
-from mes.services.auth import guard, keys, passwords, tokens
-from mes.services.auth.catalog import OPERATOR_ROLE
 from mes.services.auth.config import auth_settings
 from mes.services.auth.errors import InvalidApiKey, InvalidCredentials, StationNotRegistered
-from mes.services.auth.guard import Attempt
 from mes.services.auth.models import ApiKey, RefreshToken, Station, TokenFamily, User
+from mes.services.auth.models.permissions import OPERATOR_ROLE
 from mes.services.auth.queries import permissions_of, roles_of
 from mes.services.auth.schemas import AccessToken, TokenPair
+from mes.services.auth.service import guard, keys, passwords, tokens
+from mes.services.auth.service.guard import Attempt
 
 log = structlog.get_logger("mes.auth")
 

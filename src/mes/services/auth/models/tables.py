@@ -10,10 +10,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
-from mes.platform.migrations import platform_tables_v1
+from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
-platform_tables_v1(metadata)
+platform_tables(metadata)
 
 
 class Base(DeclarativeBase):

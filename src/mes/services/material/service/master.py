@@ -1,4 +1,4 @@
-"""Master data of the material service: units, items, locations and bills of materials."""
+"""Master data use cases of the material service: items, locations and bills of materials."""
 
 from __future__ import annotations
 
@@ -9,15 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
-from mes.services.material.errors import (
-    DuplicateCode,
-    IncompatibleUnits,
-    InvalidBom,
-    ItemNotFound,
-    LocationNotFound,
-    UnknownUnit,
-)
-from mes.services.material.models import Bom, BomLine, Item, Location, Uom
+from mes.services.material import queries
+from mes.services.material.errors import DuplicateCode, InvalidBom
+from mes.services.material.models import Bom, BomLine, Item, Location
 from mes.services.material.schemas import (
     BomCreate,
     BomLineRead,
@@ -27,39 +21,6 @@ from mes.services.material.schemas import (
     LocationCreate,
     LocationRead,
 )
-
-
-async def uom(session: AsyncSession, code: str) -> Uom:
-    unit = await session.get(Uom, code)
-    if unit is None:
-        raise UnknownUnit(f"Unknown unit of measure {code!r}.")
-    return unit
-
-
-async def convert(session: AsyncSession, quantity: Decimal, from_code: str, to_code: str) -> Decimal:
-    """Exact conversion between units of one dimension (grams to kilograms, never grams to metres)."""
-    if from_code == to_code:
-        return quantity
-    source, target = await uom(session, from_code), await uom(session, to_code)
-    if source.dimension != target.dimension:
-        raise IncompatibleUnits(
-            f"{from_code} ({source.dimension}) can't be converted to {to_code} ({target.dimension})."
-        )
-    return quantity * source.factor / target.factor
-
-
-async def item_by_code(session: AsyncSession, code: str) -> Item:
-    item = await session.scalar(select(Item).where(Item.code == code))
-    if item is None:
-        raise ItemNotFound(f"No item with code {code}.")
-    return item
-
-
-async def location_by_code(session: AsyncSession, code: str) -> Location:
-    location = await session.scalar(select(Location).where(Location.code == code))
-    if location is None:
-        raise LocationNotFound(f"No location with code {code}.")
-    return location
 
 
 async def _insert(session: AsyncSession, row: Item | Location, what: str) -> None:
@@ -72,7 +33,7 @@ async def _insert(session: AsyncSession, row: Item | Location, what: str) -> Non
 
 
 async def create_item(session: AsyncSession, data: ItemCreate, actor: str) -> ItemRead:
-    await uom(session, data.uom)
+    await queries.uom(session, data.uom)
     item = Item(
         code=data.code,
         name=data.name,
@@ -110,7 +71,7 @@ async def create_location(session: AsyncSession, data: LocationCreate, actor: st
 
 
 async def create_bom(session: AsyncSession, item_code: str, data: BomCreate, actor: str) -> BomRead:
-    item = await item_by_code(session, item_code)
+    item = await queries.item_by_code(session, item_code)
     if data.valid_to is not None and data.valid_to <= data.valid_from:
         raise InvalidBom("valid_to must be after valid_from.")
     exists = await session.scalar(select(Bom.id).where(Bom.item_id == item.id, Bom.version == data.version))
@@ -127,10 +88,10 @@ async def create_bom(session: AsyncSession, item_code: str, data: BomCreate, act
     await session.flush()
     lines = []
     for position, line in enumerate(data.lines, start=1):
-        component = await item_by_code(session, line.component)
+        component = await queries.item_by_code(session, line.component)
         if component.id == item.id:
             raise InvalidBom(f"{item.code} can't contain itself.")
-        await convert(
+        await queries.convert(
             session, Decimal(1), line.uom, component.uom
         )  # refuses grams for a part counted in pieces
         session.add(

@@ -1,6 +1,6 @@
 """Typed calls to the material and resource services, made with the caller's own token.
 
-The work orders service never reads another service's tables (DESIGN.md §3.1): what it needs
+The work orders service never reads another service's tables (docs/architecture.md §3.1): what it needs
 now (qualify an operator, consume a lot, a work center's shift windows) it asks over HTTP, and a
 problem the other service answers (a held lot, an unknown machine) reaches the user unchanged.
 """

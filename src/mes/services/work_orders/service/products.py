@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
 from mes.platform.events import utcnow as now
-from mes.services.work_orders.catalog import remote
-from mes.services.work_orders.catalog.remote import Caller
+from mes.services.work_orders import clients
+from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import (
     DuplicateCode,
     InvalidRouting,
@@ -37,7 +37,7 @@ async def product_by_code(session: AsyncSession, code: str) -> Product:
 
 
 async def create_product(session: AsyncSession, data: ProductCreate, caller: Caller) -> ProductRead:
-    item = await remote.item(caller, data.code)  # 404 item_not_found when material doesn't know it
+    item = await clients.item(caller, data.code)  # 404 item_not_found when material doesn't know it
     product = Product(
         code=item.code, name=data.name or item.name, uom=item.uom, created_by=caller.subject, created_at=now()
     )
@@ -71,7 +71,7 @@ async def get_product(session: AsyncSession, code: str) -> ProductRead:
 
 async def _bom_materials(caller: Caller, product: str) -> tuple[dict[str, tuple[Decimal, str]], str]:
     """The product's direct components per unit (scrap included), and the BOM version."""
-    found = await remote.explosion(caller, product)
+    found = await clients.explosion(caller, product)
     direct = [line for line in found.lines if line.level == 1]
     version = direct[0].bom_version if direct else ""
     return {line.component: (line.quantity, line.uom) for line in direct}, version

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts.auth import UserCreated, UserDeactivated, UserReactivated, UserRolesChanged
 from mes.platform.audit import append_audit
 from mes.platform.events import record_event
-from mes.services.auth import passwords
 from mes.services.auth.errors import (
     DuplicateRole,
     DuplicateUsername,
@@ -35,6 +34,7 @@ from mes.services.auth.schemas import (
     UserRead,
     UserUpdate,
 )
+from mes.services.auth.service import passwords
 
 
 def _now() -> datetime:

@@ -8,12 +8,12 @@ from sqlalchemy import select, text
 
 from mes.platform.db import Database
 from mes.platform.errors import DomainError, Unprocessable
-from mes.services.auth import passwords
-from mes.services.auth.catalog import ADMIN_ROLE
 from mes.services.auth.config import auth_settings
 from mes.services.auth.models import User
+from mes.services.auth.models.permissions import ADMIN_ROLE
 from mes.services.auth.schemas import UserCreate
-from mes.services.auth.service import create_user
+from mes.services.auth.service import passwords
+from mes.services.auth.service.users import create_user
 
 log = structlog.get_logger("mes.auth")
 BOOTSTRAP_ACTOR = "system:bootstrap"

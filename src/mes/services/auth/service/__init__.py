@@ -1,0 +1,1 @@
+"""Use cases of the auth service: users, sessions and tokens, credentials, signatures, keys."""

@@ -1,1 +1,0 @@
-"""Master data (products, routings) and the typed calls to other services they and the use cases need."""
