@@ -13,6 +13,8 @@ import { SignInPage } from "./pages/SignInPage";
 import { StationPage } from "./pages/StationPage";
 import { StationsAdminPage } from "./pages/StationsAdminPage";
 import { TakeoverPage } from "./pages/TakeoverPage";
+import { TraceabilityPage } from "./pages/TraceabilityPage";
+import { TraceabilityRecallPage } from "./pages/TraceabilityRecallPage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -64,6 +66,22 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/material/lots")}>
                 <LotPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "traceability/recalls/:id",
+            element: (
+              <RequirePerms needs={needs("/traceability")}>
+                <TraceabilityRecallPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "traceability/:code?",
+            element: (
+              <RequirePerms needs={needs("/traceability")}>
+                <TraceabilityPage />
               </RequirePerms>
             ),
           },

@@ -10,6 +10,8 @@ export const PERM = {
   workorderRelease: "workorder:release",
   workorderWrite: "workorder:write",
   stationManage: "auth:station:manage",
+  traceabilityRead: "traceability:read",
+  traceabilityRecall: "traceability:recall",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});
