@@ -42,13 +42,24 @@ class Seeder:
         self.client = client
         self.say = say
         self.tokens: dict[str, dict[str, str]] = {}
+        self._passwords: dict[str, str] = {}
 
     async def login(self, username: str, password: str) -> dict[str, str]:
         r = await self.client.post(f"{A}/login", json={"username": username, "password": password})
         if r.status_code != 200:
             raise DemoError(f"signing in as {username} failed ({r.status_code}): {r.text}")
-        self.tokens[username] = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        self._passwords[username] = password
+        # updated in place: whoever holds the headers gets the new token
+        self.tokens.setdefault(username, {})["Authorization"] = f"Bearer {r.json()['access_token']}"
         return self.tokens[username]
+
+    async def _signed_in_again(self, who: dict[str, str]) -> bool:
+        """An access token expired during a long seeding (short lifetimes in tests): sign in again."""
+        for username, headers in self.tokens.items():
+            if headers is who:
+                await self.login(username, self._passwords[username])
+                return True
+        return False
 
     async def call(
         self, method: str, path: str, body: Any, who: dict[str, str], *, key: str | None = None
@@ -56,6 +67,9 @@ class Seeder:
         """One API call; 409 on creating something that exists means a re-run and is fine."""
         headers = who | ({"Idempotency-Key": key} if key else {})
         r = await self.client.request(method, path, json=body, headers=headers)
+        if r.status_code == 401 and await self._signed_in_again(who):
+            headers = who | ({"Idempotency-Key": key} if key else {})
+            r = await self.client.request(method, path, json=body, headers=headers)
         if r.status_code == 409 and str(r.json().get("code", "")).startswith("duplicate"):
             return None
         if r.status_code >= 400:
