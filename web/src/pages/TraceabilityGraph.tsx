@@ -22,7 +22,7 @@ export interface Placed {
 }
 
 /**
- * Columns by distance from the traced lot along the walk, material flowing left to right (so a
+ * Columns by (longest) distance from the traced lot along the walk, material flowing left to right (so a
  * backward trace ends at the right, a forward one starts at the left); rows ordered by where the
  * neighbours of the previous column sit, which keeps crossings few.
  */
@@ -32,16 +32,22 @@ export function layout(trace: Trace, direction: Direction): Placed[] {
     const [from, to] = direction === "backward" ? [e.dst, e.src] : [e.src, e.dst];
     next.set(from, [...(next.get(from) ?? []), to]);
   }
+  // longest distance from the root, so every edge points the way material flows (a genealogy is
+  // acyclic; the rounds are bounded all the same)
   const col = new Map<string, number>([[trace.root, 0]]);
-  const queue = [trace.root];
-  while (queue.length) {
-    const key = queue.shift() as string;
-    for (const n of next.get(key) ?? []) {
-      if (!col.has(n)) {
-        col.set(n, (col.get(key) ?? 0) + 1);
-        queue.push(n);
+  for (let round = 0; round < trace.nodes.length; round++) {
+    let changed = false;
+    for (const [from, tos] of next) {
+      const c = col.get(from);
+      if (c === undefined) continue;
+      for (const to of tos) {
+        if ((col.get(to) ?? -1) < c + 1) {
+          col.set(to, c + 1);
+          changed = true;
+        }
       }
     }
+    if (!changed) break;
   }
   const byCol = new Map<number, TraceNode[]>();
   for (const node of trace.nodes) {

@@ -19,7 +19,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Index, Numeric, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, Index, Numeric, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
@@ -85,7 +85,7 @@ class Edge(Base):
     __tablename__ = "edge"
     __table_args__ = (
         Index("ix_edge_dst", "dst", "kind"),
-        Index("ix_edge_src_work_order", "src", "work_order"),
+        Index("ix_edge_src_kind_work_order", "src", "kind", "work_order"),
     )
 
     src: Mapped[str] = mapped_column(String(200), primary_key=True)
@@ -95,6 +95,8 @@ class Edge(Base):
     work_order: Mapped[str | None] = mapped_column(String(64))
     operation: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the first such flow
+    # a consumption the order's serials attribute one by one: traces follow it only through them
+    per_unit: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
 class EdgePart(Base):

@@ -41,6 +41,11 @@ def _material(request: Request) -> Material:
     return Material(request.app.state.directory, bearer_token(request), rid if isinstance(rid, str) else None)
 
 
+def _json(trace: TraceRead) -> Response:
+    """Serialised once, without FastAPI validating the response again: a trace can be 50 k nodes."""
+    return Response(trace.model_dump_json(), media_type="application/json")
+
+
 @router.get(
     "/trace/{code}/backward",
     response_model=TraceRead,
@@ -54,8 +59,9 @@ async def backward(
     since: Since = None,
     until: Until = None,
     item: Item = None,
-) -> TraceRead:
-    return await queries.trace(session, code, "backward", depth=depth, since=since, until=until, item=item)
+) -> Response:
+    trace = await queries.trace(session, code, "backward", depth=depth, since=since, until=until, item=item)
+    return _json(trace)
 
 
 @router.get(
@@ -71,8 +77,9 @@ async def forward(
     since: Since = None,
     until: Until = None,
     item: Item = None,
-) -> TraceRead:
-    return await queries.trace(session, code, "forward", depth=depth, since=since, until=until, item=item)
+) -> Response:
+    trace = await queries.trace(session, code, "forward", depth=depth, since=since, until=until, item=item)
+    return _json(trace)
 
 
 @router.get(

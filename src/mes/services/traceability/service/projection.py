@@ -156,6 +156,20 @@ async def _flow(
     )
 
 
+async def _mark_per_unit(session: AsyncSession, lot: str, work_order: str) -> None:
+    """The lot's consumptions in the order are per unit once a serial of the order names it;
+    whichever of the two events comes first, the other sets the mark."""
+    await session.execute(
+        text(
+            "UPDATE edge e SET per_unit = true WHERE e.src = :lot AND e.kind = 'consumed'"
+            " AND e.work_order = :wo AND NOT e.per_unit AND EXISTS (SELECT 1 FROM edge a"
+            " JOIN node s ON s.key = a.dst AND s.kind = 'serial'"
+            " WHERE a.src = :lot AND a.kind = 'attributed' AND a.work_order = :wo)"
+        ),
+        {"lot": lot, "wo": work_order},
+    )
+
+
 def _kind(tracking: str) -> str:
     return "serial" if tracking == "serial" else "lot"
 
@@ -211,6 +225,7 @@ async def lot_consumed(session: AsyncSession, e: mat.LotConsumed) -> None:
         e.operation,
         e.occurred_at,
     )
+    await _mark_per_unit(session, lot_key(e.lot_code), e.work_order)
     status = "consumed" if e.remaining == 0 else None
     await _flow(session, e.event_id, e.lot_code, "consumed", e.quantity, e.occurred_at, status=status)
 
@@ -258,6 +273,8 @@ async def lot_produced(session: AsyncSession, e: mat.LotProduced) -> None:
             e.operation,
             e.occurred_at,
         )
+        if e.tracking == "serial":
+            await _mark_per_unit(session, lot_key(given.lot_code), e.work_order)
     await _flow(
         session,
         e.event_id,

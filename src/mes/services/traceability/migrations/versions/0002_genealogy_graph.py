@@ -52,10 +52,11 @@ def upgrade() -> None:
         sa.Column("work_order", sa.String(64)),
         sa.Column("operation", sa.String(64)),
         sa.Column("at", TZ),
+        sa.Column("per_unit", sa.Boolean, nullable=False, server_default="false"),
         sa.PrimaryKeyConstraint("src", "dst", "kind", name="pk_edge"),
     )
     op.create_index("ix_edge_dst", "edge", ["dst", "kind"])
-    op.create_index("ix_edge_src_work_order", "edge", ["src", "work_order"])
+    op.create_index("ix_edge_src_kind_work_order", "edge", ["src", "kind", "work_order"])
     op.create_table(
         "edge_part",
         sa.Column("event_id", sa.Uuid, nullable=False),
