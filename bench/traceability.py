@@ -29,7 +29,7 @@ from mes.platform.migrations import migrate
 from mes.platform.testing import TestKeys, serve_jwks
 from mes.platform.testservers import recreate_database, server_url
 from mes.services import load_spec
-from mes.services.traceability.queries import edges_sql, walk_sql
+from mes.services.traceability.queries import edges_sql, nodes_sql, walk_sql
 
 DB = "bench_mes_traceability"
 T = "/api/v1/traceability"
@@ -99,9 +99,10 @@ async def load_plant(url: str, raw: int, orders: int, hot: int) -> dict[str, int
 async def raw_trace(conn: Any, code: str, direction: str) -> int:
     """The service's own three statements (walk, nodes, edges), sent straight by asyncpg."""
     params: dict[str, Any] = {"root": f"lot:{code}", "depth": 50, "since": None, "until": None}
+    await conn.execute(text("SET jit = off"))
     keys = [r.key for r in await conn.execute(text(walk_sql(direction)), params)]  # type: ignore[arg-type]
-    await conn.execute(text("SELECT * FROM node WHERE key = ANY(:keys)"), {"keys": keys})
-    await conn.execute(text(edges_sql()), {**params, "keys": keys})
+    await conn.execute(text(nodes_sql()), {"keys": keys})
+    await conn.execute(text(edges_sql(direction)), {**params, "keys": keys})
     return len(keys)
 
 

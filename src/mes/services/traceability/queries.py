@@ -56,11 +56,14 @@ def walk_sql(direction: Direction) -> str:
 _REACHED = "WITH r(key) AS (SELECT unnest(CAST(:keys AS varchar[])))"
 
 
-def edges_sql() -> str:
+def edges_sql(direction: Direction) -> str:
+    """The edges between reached nodes: looked up from the side the walk came from (indexed), the
+    other end checked against the reached set."""
+    near, far = ("dst", "src") if direction == "backward" else ("src", "dst")
     return (
         f"{_REACHED} SELECT e.src, e.dst, e.kind, e.quantity, e.work_order, e.operation, e.at"
-        " FROM edge e JOIN r a ON a.key = e.src JOIN r b ON b.key = e.dst"
-        f" WHERE NOT e.per_unit AND {_WINDOW}"
+        f" FROM r JOIN edge e ON e.{near} = r.key"
+        f" WHERE e.{far} IN (SELECT key FROM r) AND NOT e.per_unit AND {_WINDOW}"
     )
 
 
@@ -99,7 +102,7 @@ async def trace(
     keys = list(reached)
     rows = (await session.execute(text(nodes_sql()), {"keys": keys})).all()
     # rows of our own tables, built without validation: a 50 k node recall would spend seconds there
-    edge_rows = await session.execute(text(edges_sql()), {**params, "keys": keys})
+    edge_rows = await session.execute(text(edges_sql(direction)), {**params, "keys": keys})
     edges = [EdgeRead.model_construct(**r._mapping) for r in edge_rows]
     nodes = {r.key: r for r in rows}
     if item is not None:  # the item filter keeps the traced lot, the lots of that item, and what joins them
