@@ -72,6 +72,7 @@ web-test: setup ## UI tests: vitest, the generated API client's staleness check,
 bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run ceiling)
 	$(BIN)/python -m bench.http_overhead
 	$(BIN)/python -m bench.consumption
+	$(BIN)/python -m bench.traceability
 
 clean: ## remove the virtualenvs and local data (keeps nothing under var/)
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache
