@@ -69,9 +69,11 @@ web-test: setup ## UI tests: vitest, the generated API client's staleness check,
 	web/scripts/ensure-chromium.sh
 	cd web && npx playwright test
 
-bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run ceiling)
+bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run ceiling): B1, B2, B4, B9
 	$(BIN)/python -m bench.http_overhead
 	$(BIN)/python -m bench.consumption
+	$(BIN)/python -m bench.event_pipeline
+	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.traceability
 
 clean: ## remove the virtualenvs and local data (keeps nothing under var/)

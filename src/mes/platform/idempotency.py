@@ -2,7 +2,8 @@
 
 The key is claimed in the command's own transaction: a concurrent duplicate waits on the key's
 row until the first commits and then reads its answer; if the first fails, nothing was stored
-and the retry runs afresh. The service's database needs an `idempotency_key` table.
+and the retry runs afresh. Every service's database has the `idempotency_key` table (platform
+revision p0002).
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mes.platform.auth import current_principal
+from mes.platform.db import SessionDep
 from mes.platform.errors import Unprocessable
 
 M = TypeVar("M", bound=BaseModel)
@@ -29,6 +32,18 @@ IdempotencyKeyHeader = Annotated[
         max_length=120,
         pattern=r"^[\x21-\x7e]+$",
         description="Send the same key when retrying; the first result is returned, never a second effect.",
+    ),
+]
+
+
+RequiredKeyHeader = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=120,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Required: a retry with the same key returns the first result, never a second effect.",
     ),
 ]
 
@@ -76,3 +91,98 @@ async def run_idempotent(
         {"k": full_key, "r": result.model_dump_json()},
     )
     return result
+
+
+class Idempotency:
+    """The `Idempotency-Key` of one command request, claimed in the request's own transaction.
+
+    A route takes it as a dependency (`IdempotencyDep`, or `RequiredIdempotencyDep` where a
+    client must send a key) and wraps its use case: `return await idem.run(service.x(...))`.
+    The request's fingerprint (method, path, caller, body) is built here, the scope is the
+    route, the stored answer is validated with the route's response model on a replay."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        key: str | None,
+        scope: str,
+        fingerprint: dict[str, Any],
+        response_model: type[BaseModel] | None,
+    ) -> None:
+        self.session = session
+        self.key = key
+        self.scope = scope
+        self.fingerprint = fingerprint
+        self.response_model = response_model
+
+    async def run(self, action: Awaitable[M]) -> M:
+        if self.key is None:
+            return await action
+        model = self.response_model
+        if model is None:  # a route without a response model can't replay an answer
+            raise TypeError(f"{self.scope} has no response model to replay")
+        # the action is a coroutine not yet started: a replay closes it unstarted, so no effect
+        replayed: list[M] = []
+
+        async def first() -> M:
+            result = await action
+            replayed.append(result)
+            return result
+
+        try:
+            return await run_idempotent(
+                self.session,
+                self.key,
+                self.scope,
+                self.fingerprint,
+                first,
+                model,  # type: ignore[arg-type]
+            )
+        finally:
+            if not replayed and hasattr(action, "close"):
+                action.close()
+
+
+class RequiredIdempotency(Idempotency):
+    """An Idempotency whose key the client had to send (consumptions, outputs)."""
+
+    key: str
+
+
+# the header's parameter is not called `key`: a route's path parameter may be (an operation's key)
+async def _idempotency(
+    request: Request, session: SessionDep, idempotency_key: IdempotencyKeyHeader = None
+) -> Idempotency:
+    return await _make(request, session, idempotency_key)
+
+
+async def _required_idempotency(
+    request: Request, session: SessionDep, idempotency_key: RequiredKeyHeader
+) -> RequiredIdempotency:
+    made = await _make(request, session, idempotency_key, RequiredIdempotency)
+    assert isinstance(made, RequiredIdempotency)
+    return made
+
+
+async def _make(
+    request: Request, session: AsyncSession, key: str | None, cls: type[Idempotency] = Idempotency
+) -> Idempotency:
+    route = request.scope.get("route")
+    path_format = getattr(route, "path_format", request.url.path)
+    raw = await request.body()
+    try:
+        body: Any = json.loads(raw) if raw else None
+    except ValueError:
+        body = raw.decode(errors="replace")
+    principal = await current_principal(request) if key is not None else None
+    fingerprint = {
+        "path": request.url.path,
+        "caller": principal.subject if principal else None,
+        "body": body,
+    }
+    model = getattr(route, "response_model", None)
+    return cls(session, key, f"{request.method} {path_format}", fingerprint, model)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]
+RequiredIdempotencyDep = Annotated[RequiredIdempotency, Depends(_required_idempotency)]

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
-from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
+from mes.platform.idempotency import IdempotencyDep, RequiredIdempotencyDep
 from mes.services.material import queries, service
 from mes.services.material.clients import WorkOrders
 from mes.services.material.schemas import (
@@ -63,16 +63,6 @@ CanAdjust = Annotated[Principal, require("material:lot:adjust")]
 CanHold = Annotated[Principal, require("material:lot:hold")]
 LotCode = Annotated[str, Path(max_length=64, description="The lot's code, as scanned from its label")]
 ItemCode = Annotated[str, Path(max_length=64)]
-RequiredKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=120,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Required: a retry with the same key returns the first result.",
-    ),
-]
 
 
 @router.post("/items", status_code=201, response_model=ItemRead)
@@ -113,16 +103,9 @@ async def explode(
 
 @router.post("/lots", status_code=201, response_model=LotRead, summary="Receive a lot")
 async def receive_lot(
-    body: LotReceive, session: SessionDep, who: CanReceive, key: IdempotencyKeyHeader = None
+    body: LotReceive, session: SessionDep, who: CanReceive, idem: IdempotencyDep
 ) -> LotRead:
-    return await run_idempotent(
-        session,
-        key,
-        "receive",
-        body.model_dump(mode="json"),
-        lambda: service.receive_lot(session, body, who.subject),
-        LotRead,
-    )
+    return await idem.run(service.receive_lot(session, body, who.subject))
 
 
 @router.get("/lots", response_model=LotPage)
@@ -148,16 +131,9 @@ async def list_lots(
     summary="Produce an output lot from an operation, naming the inputs it used",
 )
 async def produce_lot(
-    request: Request, body: Produce, session: SessionDep, who: CanConsume, key: RequiredKey
+    request: Request, body: Produce, session: SessionDep, who: CanConsume, idem: RequiredIdempotencyDep
 ) -> LotRead:
-    return await run_idempotent(
-        session,
-        key,
-        "produce",
-        body.model_dump(mode="json"),
-        lambda: service.produce_lot(session, body, who.subject, _orders(request)),
-        LotRead,
-    )
+    return await idem.run(service.produce_lot(session, body, who.subject, _orders(request)))
 
 
 @router.get("/lots/{code}", response_model=LotRead, summary="Look a lot up by its scanned code")
@@ -176,16 +152,14 @@ async def lot_movements(code: LotCode, session: SessionDep, _: CanRead) -> list[
     summary="Consume from a lot in a work order's operation (idempotent)",
 )
 async def consume_lot(
-    request: Request, code: LotCode, body: Consume, session: SessionDep, who: CanConsume, key: RequiredKey
+    request: Request,
+    code: LotCode,
+    body: Consume,
+    session: SessionDep,
+    who: CanConsume,
+    idem: RequiredIdempotencyDep,
 ) -> ConsumptionRead:
-    return await run_idempotent(
-        session,
-        key,
-        "consume",
-        {"lot": code, **body.model_dump(mode="json")},
-        lambda: service.consume_lot(session, code, body, who.subject, _orders(request)),
-        ConsumptionRead,
-    )
+    return await idem.run(service.consume_lot(session, code, body, who.subject, _orders(request)))
 
 
 @router.post("/lots/{code}/move", response_model=LotRead)

@@ -1969,7 +1969,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required: a retry with the same key returns the first result. */
+                /** @description Required: a retry with the same key returns the first result, never a second effect. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -2778,7 +2778,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required: a retry with the same key returns the first result. */
+                /** @description Required: a retry with the same key returns the first result, never a second effect. */
                 "Idempotency-Key": string;
             };
             path?: never;

@@ -2536,7 +2536,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required: a retry with the same key returns the first result; it is passed on to material. */
+                /** @description Required: a retry with the same key returns the first result, never a second effect. */
                 "Idempotency-Key": string;
             };
             path: {
@@ -2899,7 +2899,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description Required: a retry with the same key returns the first result; it is passed on to material. */
+                /** @description Required: a retry with the same key returns the first result, never a second effect. */
                 "Idempotency-Key": string;
             };
             path: {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Header, Path, Request
+from fastapi import Path, Request
 
 from mes.platform.auth import Principal, bearer_token, require
 from mes.services.work_orders.clients import Caller
@@ -21,16 +21,6 @@ CanExecute = Annotated[Principal, require("workorder:execute")]
 Number = Annotated[str, Path(max_length=64, description="The work order number")]
 OpKey = Annotated[str, Path(max_length=32, description="The operation's key, e.g. 20 or 20-R1")]
 ProductCode = Annotated[str, Path(max_length=64)]
-RequiredKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=120,
-        pattern=r"^[\x21-\x7e]+$",
-        description="Required: a retry with the same key returns the first result; it is passed on to material.",
-    ),
-]
 
 
 def caller(request: Request, who: Principal) -> Caller:

@@ -6,13 +6,12 @@ from fastapi import APIRouter, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.db import SessionDep
-from mes.platform.idempotency import IdempotencyKeyHeader, run_idempotent
+from mes.platform.idempotency import IdempotencyDep, RequiredIdempotencyDep
 from mes.services.work_orders.routes.common import (
     CONFLICT,
     CanExecute,
     Number,
     OpKey,
-    RequiredKey,
     caller,
 )
 from mes.services.work_orders.schemas.orders import (
@@ -91,16 +90,10 @@ async def consume(
     session: SessionDep,
     who: CanExecute,
     request: Request,
-    idem: RequiredKey,
+    idem: RequiredIdempotencyDep,
 ) -> ConsumptionRead:
-    return await run_idempotent(
-        session,
-        idem,
-        "consume",
-        {"order": number, "op": key, **body.model_dump(mode="json")},
-        lambda: production.consume(session, number, key, body, idem, caller(request, who)),
-        ConsumptionRead,
-    )
+    # the key is passed on to material, so a retry there books nothing twice either
+    return await idem.run(production.consume(session, number, key, body, idem.key, caller(request, who)))
 
 
 @router.post(
@@ -116,16 +109,9 @@ async def produce(
     session: SessionDep,
     who: CanExecute,
     request: Request,
-    idem: RequiredKey,
+    idem: RequiredIdempotencyDep,
 ) -> OutputRead:
-    return await run_idempotent(
-        session,
-        idem,
-        "produce",
-        {"order": number, "op": key, **body.model_dump(mode="json")},
-        lambda: outputs.produce(session, number, key, body, idem, caller(request, who)),
-        OutputRead,
-    )
+    return await idem.run(outputs.produce(session, number, key, body, idem.key, caller(request, who)))
 
 
 @router.post(
@@ -140,13 +126,6 @@ async def complete_operation(
     session: SessionDep,
     who: CanExecute,
     request: Request,
-    idem: IdempotencyKeyHeader = None,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await run_idempotent(
-        session,
-        idem,
-        "complete",
-        {"order": number, "op": key, **body.model_dump(mode="json")},
-        lambda: production.complete_operation(session, number, key, body, caller(request, who)),
-        OperationRead,
-    )
+    return await idem.run(production.complete_operation(session, number, key, body, caller(request, who)))
