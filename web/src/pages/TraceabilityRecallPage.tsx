@@ -78,7 +78,7 @@ export function TraceabilityRecallPage() {
         {holdAll.isError ? <ProblemAlert error={holdAll.error} /> : null}
         {failure ? <ProblemAlert error={failure} /> : null}
         {holdAll.data ? (
-          <Alert color="red.9" mt="md" title="Held" data-testid="hold-result">
+          <Alert color="red" variant="light" mt="md" title="Hold all" data-testid="hold-result">
             {holdAll.data.outcomes.map((o) => `${o.lot}: ${humanize(o.outcome)}`).join(" · ")}
           </Alert>
         ) : null}
@@ -87,13 +87,13 @@ export function TraceabilityRecallPage() {
         Mass balance per lot: received + adjusted = consumed + transferred + scrapped + on hand; the difference is what
         does not add up.
       </Text>
-      <Table.ScrollContainer minWidth={1100}>
+      <Table.ScrollContainer minWidth={1300}>
         <Table striped highlightOnHover verticalSpacing="sm" fz="md" data-testid="recall-lots">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Lot</Table.Th>
               <Table.Th>Item</Table.Th>
-              <Table.Th>Where now</Table.Th>
+              <Table.Th style={{ whiteSpace: "nowrap" }}>Where now</Table.Th>
               <Table.Th>Status</Table.Th>
               <Table.Th>Location</Table.Th>
               <Table.Th ta="right">Received</Table.Th>
@@ -109,15 +109,22 @@ export function TraceabilityRecallPage() {
           <Table.Tbody>
             {r.affected.map((a) => (
               <Table.Tr key={a.code} data-testid={`recall-row-${a.code}`}>
-                <Table.Td fw={700}>
+                <Table.Td fw={700} style={{ whiteSpace: "nowrap" }}>
                   <Link to={`/material/lots/${encodeURIComponent(a.code)}`}>{a.code}</Link>
                 </Table.Td>
                 <Table.Td>{a.item}</Table.Td>
                 <Table.Td>
-                  <Badge color={WHERE_COLOR[a.where]}>{humanize(a.where)}</Badge>
+                  <Text fw={700} c={WHERE_COLOR[a.where]} style={{ whiteSpace: "nowrap" }}>
+                    {humanize(a.where)}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={lotStatusColor(a.status)} variant="filled" data-testid="recall-status">
+                  <Badge
+                    color={lotStatusColor(a.status)}
+                    variant="filled"
+                    data-testid="recall-status"
+                    styles={{ root: { overflow: "visible" }, label: { overflow: "visible" } }}
+                  >
                     {humanize(a.status)}
                   </Badge>
                 </Table.Td>
