@@ -18,6 +18,8 @@ import { TakeoverPage } from "./pages/TakeoverPage";
 import { QualityNcrPage } from "./pages/QualityNcrPage";
 import { QualitySpcPage } from "./pages/QualitySpcPage";
 import { QualityWorkbenchPage } from "./pages/QualityWorkbenchPage";
+import { TraceabilityPage } from "./pages/TraceabilityPage";
+import { TraceabilityRecallPage } from "./pages/TraceabilityRecallPage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -80,6 +82,22 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/material/lots")}>
                 <LotPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "traceability/recalls/:id",
+            element: (
+              <RequirePerms needs={needs("/traceability")}>
+                <TraceabilityRecallPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "traceability/:code?",
+            element: (
+              <RequirePerms needs={needs("/traceability")}>
+                <TraceabilityPage />
               </RequirePerms>
             ),
           },

@@ -5,7 +5,8 @@ Quantities are decimal strings in the item's unit (`uom`), never floats.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import date
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -30,6 +31,9 @@ class LotReceived(_LotEvent):
     supplier: str | None
     supplier_lot: str | None
     status: str
+    # added for traceability (absent from earlier events): a serial is a lot of exactly one unit
+    tracking: Literal["lot", "serial"] = "lot"
+    expires_on: date | None = None
 
 
 class LotMoved(_LotEvent):
@@ -67,6 +71,9 @@ class LotProduced(_LotEvent):
     work_order: str
     operation: str
     inputs: list[ConsumedInput]
+    # added for traceability (absent from earlier events)
+    tracking: Literal["lot", "serial"] = "lot"
+    expires_on: date | None = None
 
 
 class LotSplit(_LotEvent):

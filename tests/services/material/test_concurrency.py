@@ -1,6 +1,7 @@
 """Stock never goes negative: fifty concurrent consumptions from two server processes."""
 
 import asyncio
+import json
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -17,11 +18,10 @@ from mes.services import load_spec
 from .conftest import ALL
 
 
-@pytest.fixture
-async def database() -> AsyncIterator[str]:
+async def _scratch(service: str) -> AsyncIterator[str]:
     server = server_url()
-    name = f"test_stock_{uuid.uuid4().hex[:8]}"
-    yield await migrated_database(server, name, load_spec("material"))
+    name = f"test_stock_{service.replace('-', '_')}_{uuid.uuid4().hex[:8]}"
+    yield await migrated_database(server, name, load_spec(service))
     engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
     async with engine.connect() as conn:
         await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -29,11 +29,53 @@ async def database() -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def two_servers(database: str, jwks_url: str) -> Iterator[list[str]]:
+async def database() -> AsyncIterator[str]:
+    async for url in _scratch("material"):
+        yield url
+
+
+@pytest.fixture
+async def orders_database() -> AsyncIterator[str]:
+    """Work orders' database holding the fifty orders consumed against (material books only real ones)."""
+    async for url in _scratch("work-orders"):
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text("INSERT INTO product (code, name, uom, created_by) VALUES ('KIT', 'Kit', 'pcs', 't')")
+            )
+            for i in range(50):
+                await conn.execute(
+                    text(
+                        "INSERT INTO work_order (id, number, product, quantity, uom, due, priority, status,"
+                        " created_by, good, scrap, process_loss, short, late) VALUES (:id, :n, 'KIT', 3,"
+                        " 'pcs', now(), 5, 'released', 't', 0, 0, 0, false, false)"
+                    ),
+                    {"id": uuid.uuid4(), "n": f"WO-{i:03}"},
+                )
+        await engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def two_servers(database: str, orders_database: str, jwks_url: str) -> Iterator[list[str]]:
+    orders = ServeProcess(
+        "work-orders",
+        {
+            "MES_WORK_ORDERS_DATABASE_URL": orders_database,
+            "MES_JWKS_URL": jwks_url,
+            "MES_LOG_LEVEL": "WARNING",
+        },
+    )
+    try:
+        orders.wait_ready()
+    except BaseException:
+        orders.stop()
+        raise
     env = {
         "MES_MATERIAL_DATABASE_URL": database,
         "MES_JWKS_URL": jwks_url,
         "MES_LOG_LEVEL": "WARNING",
+        "MES_SERVICE_URLS": json.dumps({"work-orders": orders.base}),
     }
     servers = [ServeProcess("material", env) for _ in range(2)]
     try:
@@ -43,6 +85,7 @@ def two_servers(database: str, jwks_url: str) -> Iterator[list[str]]:
     finally:
         for server in servers:
             server.stop()
+        orders.stop()
 
 
 async def test_fifty_concurrent_consumptions_from_two_processes(

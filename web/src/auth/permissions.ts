@@ -13,6 +13,8 @@ export const PERM = {
   reportingRead: "reporting:read",
   qualityRead: "quality:read",
   integrationRead: "integration:read",
+  traceabilityRead: "traceability:read",
+  traceabilityRecall: "traceability:recall",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

@@ -47,6 +47,12 @@ export const MENU: readonly MenuItem[] = [
     needs: [PERM.integrationRead],
   },
   {
+    path: "/traceability",
+    label: "Trace",
+    description: "Scan a lot or serial: what it was made from, where it went, as a graph; recalls with mass balance.",
+    needs: [PERM.traceabilityRead],
+  },
+  {
     path: "/admin/stations",
     label: "Station terminals",
     description: "Register shared shop-floor terminals, set this browser up as one, enrol badges and PINs.",

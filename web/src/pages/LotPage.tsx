@@ -99,6 +99,11 @@ function LotDetails({ code }: { code: string }) {
           <Field label="Parent lot">
             {l.parent_lot ? <Link to={`/material/lots/${encodeURIComponent(l.parent_lot)}`}>{l.parent_lot}</Link> : "—"}
           </Field>
+          <Field label="Genealogy">
+            <Link to={`/traceability/${encodeURIComponent(l.code)}`} data-testid="lot-trace-link">
+              Trace this lot
+            </Link>
+          </Field>
         </SimpleGrid>
         {mayHold ? (
           <Group mt="xl">

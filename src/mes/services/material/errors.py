@@ -61,3 +61,11 @@ class SerialQuantity(Unprocessable):
 
 class InvalidMerge(Conflict):
     code = "invalid_merge"
+
+
+class UnknownWorkOrder(Conflict):
+    code = "unknown_work_order"
+
+
+class WorkOrderNotOpen(Conflict):
+    code = "work_order_not_open"

@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
-from mes.platform.auth import Principal, require
+from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
 from mes.platform.idempotency import IdempotencyDep, RequiredIdempotencyDep
 from mes.services.material import queries, service
+from mes.services.material.clients import WorkOrders
 from mes.services.material.schemas import (
     Adjust,
     BomCreate,
@@ -48,6 +49,15 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
 }
 router = APIRouter(tags=["material"], responses={**PROTECTED_RESPONSES, **_CONFLICT})
+
+
+def _orders(request: Request) -> WorkOrders:
+    """Work orders, asked as the caller: stock is booked only against orders that exist and are open."""
+    rid = getattr(request.state, "request_id", None)
+    return WorkOrders(
+        request.app.state.directory, bearer_token(request), rid if isinstance(rid, str) else None
+    )
+
 
 CanRead = Annotated[Principal, require("material:read")]
 CanWriteMaster = Annotated[Principal, require("material:master:write")]
@@ -177,9 +187,9 @@ async def list_lots(
     summary="Produce an output lot from an operation, naming the inputs it used",
 )
 async def produce_lot(
-    body: Produce, session: SessionDep, who: CanConsume, idem: RequiredIdempotencyDep
+    request: Request, body: Produce, session: SessionDep, who: CanConsume, idem: RequiredIdempotencyDep
 ) -> LotRead:
-    return await idem.run(service.produce_lot(session, body, who.subject))
+    return await idem.run(service.produce_lot(session, body, who.subject, _orders(request)))
 
 
 @router.get("/lots/{code}", response_model=LotRead, summary="Look a lot up by its scanned code")
@@ -198,9 +208,14 @@ async def lot_movements(code: LotCode, session: SessionDep, _: CanRead) -> list[
     summary="Consume from a lot in a work order's operation (idempotent)",
 )
 async def consume_lot(
-    code: LotCode, body: Consume, session: SessionDep, who: CanConsume, idem: RequiredIdempotencyDep
+    request: Request,
+    code: LotCode,
+    body: Consume,
+    session: SessionDep,
+    who: CanConsume,
+    idem: RequiredIdempotencyDep,
 ) -> ConsumptionRead:
-    return await idem.run(service.consume_lot(session, code, body, who.subject))
+    return await idem.run(service.consume_lot(session, code, body, who.subject, _orders(request)))
 
 
 @router.post("/lots/{code}/move", response_model=LotRead)
@@ -209,8 +224,10 @@ async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove)
 
 
 @router.post("/lots/{code}/issue", response_model=LotRead, summary="Issue stock to a work order at the line")
-async def issue_lot(code: LotCode, body: Issue, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.issue_lot(session, code, body, who.subject)
+async def issue_lot(
+    request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove
+) -> LotRead:
+    return await service.issue_lot(session, code, body, who.subject, _orders(request))
 
 
 @router.post(

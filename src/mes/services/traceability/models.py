@@ -1,7 +1,149 @@
-"""Tables of the traceability service (database mes_traceability)."""
+"""Tables of the traceability service (database mes_traceability): the genealogy graph.
+
+Everything here is a projection of material's and work orders' events, keyed by natural ids, so a
+late, duplicated or reordered event, or a replay into an empty database, gives the same rows.
+
+- `node`: a lot or serial (`lot:<code>`), a work order (`wo:<number>`), an operation
+  (`op:<number>/<key>`). An attribute is written only by the event that owns it (the receipt, the
+  production, the release, the start), so arrival order does not matter.
+- `edge`: material flow, `src` into `dst`: consumed (lot → operation), part_of (operation → work
+  order), produced (work order → lot), attributed (input lot → output lot, named when the output was
+  made), split (parent → child), merged (source → target). Its quantity is the sum of `edge_part`,
+  one row per event, so a duplicate adds nothing.
+- `lot_flow`: every quantity and state change of a lot, one row per event and kind: the mass balance.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Date, DateTime, Index, Numeric, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables
 
 metadata = new_metadata()
 platform_tables(metadata)
+
+Qty = Numeric(18, 6)
+NODE_KINDS = ("lot", "serial", "work_order", "operation")
+EDGE_KINDS = ("consumed", "part_of", "produced", "attributed", "split", "merged")
+# how a lot came to be; a supplier lot is one that was received
+ORIGINS = ("received", "produced", "split", "merged")
+FLOW_KINDS = (
+    "received",
+    "produced",
+    "split_in",
+    "split_out",
+    "merged_in",
+    "merged_out",
+    "consumed",
+    "scrapped",
+    "adjusted",
+    "moved",
+    "status",
+)
+INFLOWS = ("received", "produced", "split_in", "merged_in")
+TRANSFERS_OUT = ("split_out", "merged_out")
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Node(Base):
+    __tablename__ = "node"
+    __table_args__ = (Index("ix_node_code", "code"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(140))
+    item: Mapped[str | None] = mapped_column(String(64))
+    uom: Mapped[str | None] = mapped_column(String(16))
+    quantity: Mapped[Decimal | None] = mapped_column(Qty)  # received, produced, split off; ordered
+    origin: Mapped[str | None] = mapped_column(String(16))
+    work_order: Mapped[str | None] = mapped_column(String(64))
+    operation: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
+    work_center: Mapped[str | None] = mapped_column(String(64))
+    equipment: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(64))  # where it was received or produced
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    supplier_lot: Mapped[str | None] = mapped_column(String(64))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # made, received, started
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str | None] = mapped_column(String(16))  # work orders: the latest one announced
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Edge(Base):
+    __tablename__ = "edge"
+    __table_args__ = (
+        Index("ix_edge_dst", "dst", "kind"),
+        Index("ix_edge_src_kind_work_order", "src", "kind", "work_order"),
+    )
+
+    src: Mapped[str] = mapped_column(String(200), primary_key=True)
+    dst: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    quantity: Mapped[Decimal | None] = mapped_column(Qty)  # in the source's unit
+    work_order: Mapped[str | None] = mapped_column(String(64))
+    operation: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the first such flow
+    # a consumption the order's serials attribute one by one: traces follow it only through them
+    per_unit: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class EdgePart(Base):
+    """One event's share of an edge's quantity: the key makes a second delivery add nothing."""
+
+    __tablename__ = "edge_part"
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    src: Mapped[str] = mapped_column(String(200), primary_key=True)
+    dst: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    quantity: Mapped[Decimal | None] = mapped_column(Qty)
+
+
+class LotFlow(Base):
+    __tablename__ = "lot_flow"
+    __table_args__ = (Index("ix_lot_flow_lot", "lot", "at"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    lot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    quantity: Mapped[Decimal] = mapped_column(Qty)  # magnitude; `adjusted` is signed
+    location: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str | None] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Recall(Base):
+    __tablename__ = "recall"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    lot: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    window_from: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class RecallHold(Base):
+    """What hold-all did to one lot of a recall: held, already held, or refused by material."""
+
+    __tablename__ = "recall_hold"
+
+    recall_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    lot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

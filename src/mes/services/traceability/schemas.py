@@ -1,1 +1,140 @@
-"""Request and response schemas of the traceability service."""
+"""Request and response bodies of the traceability service. Quantities are exact decimals."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from mes.platform.schemas import Quantity, Schema
+
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$", examples=["WO-1002-OUT"])]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+NodeKind = Literal["lot", "serial", "work_order", "operation"]
+EdgeKind = Literal["consumed", "part_of", "produced", "attributed", "split", "merged"]
+Direction = Literal["backward", "forward"]
+
+
+class NodeRead(Schema):
+    key: str
+    kind: NodeKind
+    code: str
+    depth: int  # lot levels from the traced lot
+    item: str | None
+    uom: str | None
+    quantity: Quantity | None  # received, produced or split off; ordered, for a work order
+    origin: str | None  # received (a supplier lot), produced, split
+    work_order: str | None
+    operation: str | None
+    name: str | None
+    work_center: str | None
+    equipment: str | None
+    operator: str | None
+    location: str | None
+    supplier: str | None
+    supplier_lot: str | None
+    expires_on: date | None
+    at: datetime | None
+    ended_at: datetime | None
+    status: str | None
+    # backward: how much of this lot went, along every path, toward the traced lot
+    traced_quantity: Quantity | None = None
+
+
+class EdgeRead(Schema):
+    src: str
+    dst: str
+    kind: EdgeKind
+    quantity: Quantity | None  # in the source lot's unit
+    work_order: str | None
+    operation: str | None
+    at: datetime | None
+
+
+class TraceRead(Schema):
+    root: str
+    direction: Direction
+    depth: int
+    nodes: list[NodeRead]
+    edges: list[EdgeRead]
+    supplier_lots: list[str]  # backward: received lots reached; forward: empty
+    finished: list[str]  # forward: lots and serials reached that went into nothing further
+
+
+class WhereUsedLine(Schema):
+    work_order: str
+    operation: str
+    quantity: Quantity
+    outputs: list[str]
+
+
+class WhereUsedRead(Schema):
+    lot: str
+    consumed_in: list[WhereUsedLine]
+    split_into: list[str]
+    merged_into: list[str]
+
+
+class RecallCreate(Schema):
+    lot: Code
+    reason: Reason
+    window_from: datetime | None = None  # only flows out of the lot from then on
+    window_to: datetime | None = None
+
+
+class MassBalance(Schema):
+    """received + adjusted = consumed + transferred + on_hand + scrapped, and what doesn't add up."""
+
+    received: Quantity  # received, produced, split off into it, merged into it
+    consumed: Quantity  # into work orders
+    transferred: Quantity  # split off or merged into other lots
+    scrapped: Quantity
+    adjusted: Quantity  # signed: counts found (+) or lost (-)
+    on_hand: Quantity  # material's figure now
+    difference: Quantity
+
+
+class AffectedLot(Schema):
+    code: str
+    kind: NodeKind
+    item: str | None
+    uom: str | None
+    depth: int
+    origin: str | None
+    work_order: str | None
+    supplier: str | None
+    supplier_lot: str | None
+    expires_on: date | None
+    made_at: datetime | None
+    status: str  # material's status now
+    location: str | None  # material's location now
+    where: Literal["in_stock", "consumed", "scrapped", "unknown"]
+    balance: MassBalance
+    hold: str | None  # what hold-all did: held, already_held, refused
+
+
+class RecallRead(Schema):
+    id: uuid.UUID
+    lot: str
+    reason: str
+    window_from: datetime | None
+    window_to: datetime | None
+    created_by: str
+    created_at: datetime
+    affected: list[AffectedLot]
+    in_stock: int
+    total_difference: Quantity
+
+
+class HoldOutcome(Schema):
+    lot: str
+    outcome: Literal["held", "already_held", "refused"]
+    detail: str | None
+
+
+class HoldAllRead(Schema):
+    recall: uuid.UUID
+    held: int
+    outcomes: list[HoldOutcome]

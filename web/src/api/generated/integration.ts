@@ -897,6 +897,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/integration/connectors/{name} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2214,6 +2216,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/integration/subscriptions/{name} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

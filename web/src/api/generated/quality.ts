@@ -149,7 +149,10 @@ export type paths = {
         /** List Ncrs */
         get: operations["list_ncrs_api_v1_quality_ncrs_get"];
         put?: never;
-        /** Raise Ncr */
+        /**
+         * Raise Ncr
+         * @description Raised by hand; the lots named are put on hold (they must exist in material).
+         */
         post: operations["raise_ncr_api_v1_quality_ncrs_post"];
         delete?: never;
         options?: never;
@@ -1993,6 +1996,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/quality/ncrs/{number} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2403,6 +2408,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/quality/plans/{code} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3106,6 +3113,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The new resource's URL: /api/v1/quality/tasks/{number} */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -52,6 +52,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/traceability/lots/{code}/where-used": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The orders and lots a lot went into */
+        get: operations["where_used_api_v1_traceability_lots__code__where_used_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/traceability/metrics": {
         parameters: {
             query?: never;
@@ -86,10 +103,152 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/traceability/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a recall from a suspect lot */
+        post: operations["start_recall_api_v1_traceability_recalls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traceability/recalls/{recall_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The affected lots, where they are now and their mass balance */
+        get: operations["get_recall_api_v1_traceability_recalls__recall_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traceability/recalls/{recall_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recall as CSV or XLSX, FSMA 204 key data elements first */
+        get: operations["export_recall_api_v1_traceability_recalls__recall_id__export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traceability/recalls/{recall_id}/hold-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put every affected lot still in stock on hold, with the recall as reason */
+        post: operations["hold_all_api_v1_traceability_recalls__recall_id__hold_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traceability/trace/{code}/backward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything a lot or serial was made from, down to the supplier lots, with quantities */
+        get: operations["backward_api_v1_traceability_trace__code__backward_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/traceability/trace/{code}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything a lot went into, up to the finished lots and serials */
+        get: operations["forward_api_v1_traceability_trace__code__forward_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AffectedLot */
+        AffectedLot: {
+            balance: components["schemas"]["MassBalance"];
+            /** Code */
+            code: string;
+            /** Depth */
+            depth: number;
+            /** Expires On */
+            expires_on: string | null;
+            /** Hold */
+            hold: string | null;
+            /** Item */
+            item: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "lot" | "serial" | "work_order" | "operation";
+            /** Location */
+            location: string | null;
+            /** Made At */
+            made_at: string | null;
+            /** Origin */
+            origin: string | null;
+            /** Status */
+            status: string;
+            /** Supplier */
+            supplier: string | null;
+            /** Supplier Lot */
+            supplier_lot: string | null;
+            /** Uom */
+            uom: string | null;
+            /**
+             * Where
+             * @enum {string}
+             */
+            where: "in_stock" | "consumed" | "scrapped" | "unknown";
+            /** Work Order */
+            work_order: string | null;
+        };
         /** DeadLetterPage */
         DeadLetterPage: {
             /** Items */
@@ -138,6 +297,205 @@ export type components = {
             replayed_by?: string | null;
             /** Topic */
             topic: string;
+        };
+        /** EdgeRead */
+        EdgeRead: {
+            /** At */
+            at: string | null;
+            /** Dst */
+            dst: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "consumed" | "part_of" | "produced" | "attributed" | "split" | "merged";
+            /** Operation */
+            operation: string | null;
+            /** Quantity */
+            quantity: string | null;
+            /** Src */
+            src: string;
+            /** Work Order */
+            work_order: string | null;
+        };
+        /** HoldAllRead */
+        HoldAllRead: {
+            /** Held */
+            held: number;
+            /** Outcomes */
+            outcomes: components["schemas"]["HoldOutcome"][];
+            /**
+             * Recall
+             * Format: uuid
+             */
+            recall: string;
+        };
+        /** HoldOutcome */
+        HoldOutcome: {
+            /** Detail */
+            detail: string | null;
+            /** Lot */
+            lot: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "held" | "already_held" | "refused";
+        };
+        /**
+         * MassBalance
+         * @description received + adjusted = consumed + transferred + on_hand + scrapped, and what doesn't add up.
+         */
+        MassBalance: {
+            /** Adjusted */
+            adjusted: string;
+            /** Consumed */
+            consumed: string;
+            /** Difference */
+            difference: string;
+            /** On Hand */
+            on_hand: string;
+            /** Received */
+            received: string;
+            /** Scrapped */
+            scrapped: string;
+            /** Transferred */
+            transferred: string;
+        };
+        /** NodeRead */
+        NodeRead: {
+            /** At */
+            at: string | null;
+            /** Code */
+            code: string;
+            /** Depth */
+            depth: number;
+            /** Ended At */
+            ended_at: string | null;
+            /** Equipment */
+            equipment: string | null;
+            /** Expires On */
+            expires_on: string | null;
+            /** Item */
+            item: string | null;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "lot" | "serial" | "work_order" | "operation";
+            /** Location */
+            location: string | null;
+            /** Name */
+            name: string | null;
+            /** Operation */
+            operation: string | null;
+            /** Operator */
+            operator: string | null;
+            /** Origin */
+            origin: string | null;
+            /** Quantity */
+            quantity: string | null;
+            /** Status */
+            status: string | null;
+            /** Supplier */
+            supplier: string | null;
+            /** Supplier Lot */
+            supplier_lot: string | null;
+            /** Traced Quantity */
+            traced_quantity?: string | null;
+            /** Uom */
+            uom: string | null;
+            /** Work Center */
+            work_center: string | null;
+            /** Work Order */
+            work_order: string | null;
+        };
+        /** RecallCreate */
+        RecallCreate: {
+            /**
+             * Lot
+             * @example WO-1002-OUT
+             */
+            lot: string;
+            /** Reason */
+            reason: string;
+            /** Window From */
+            window_from?: string | null;
+            /** Window To */
+            window_to?: string | null;
+        };
+        /** RecallRead */
+        RecallRead: {
+            /** Affected */
+            affected: components["schemas"]["AffectedLot"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** In Stock */
+            in_stock: number;
+            /** Lot */
+            lot: string;
+            /** Reason */
+            reason: string;
+            /** Total Difference */
+            total_difference: string;
+            /** Window From */
+            window_from: string | null;
+            /** Window To */
+            window_to: string | null;
+        };
+        /** TraceRead */
+        TraceRead: {
+            /** Depth */
+            depth: number;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "backward" | "forward";
+            /** Edges */
+            edges: components["schemas"]["EdgeRead"][];
+            /** Finished */
+            finished: string[];
+            /** Nodes */
+            nodes: components["schemas"]["NodeRead"][];
+            /** Root */
+            root: string;
+            /** Supplier Lots */
+            supplier_lots: string[];
+        };
+        /** WhereUsedLine */
+        WhereUsedLine: {
+            /** Operation */
+            operation: string;
+            /** Outputs */
+            outputs: string[];
+            /** Quantity */
+            quantity: string;
+            /** Work Order */
+            work_order: string;
+        };
+        /** WhereUsedRead */
+        WhereUsedRead: {
+            /** Consumed In */
+            consumed_in: components["schemas"]["WhereUsedLine"][];
+            /** Lot */
+            lot: string;
+            /** Merged Into */
+            merged_into: string[];
+            /** Split Into */
+            split_into: string[];
         };
     };
     responses: never;
@@ -371,6 +729,92 @@ export interface operations {
             };
         };
     };
+    where_used_api_v1_traceability_lots__code__where_used_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A lot or serial code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhereUsedRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     metrics_api_v1_traceability_metrics_get: {
         parameters: {
             query?: never;
@@ -481,6 +925,541 @@ export interface operations {
             };
             /** @description Not ready */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    start_recall_api_v1_traceability_recalls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecallCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    get_recall_api_v1_traceability_recalls__recall_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recall_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecallRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    export_recall_api_v1_traceability_recalls__recall_id__export_get: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                recall_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The table */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    hold_all_api_v1_traceability_recalls__recall_id__hold_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recall_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldAllRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    backward_api_v1_traceability_trace__code__backward_get: {
+        parameters: {
+            query?: {
+                /** @description Lot levels to walk */
+                depth?: number;
+                /** @description Show only lots of this item */
+                item?: string | null;
+                /** @description Only flows at or after this time */
+                since?: string | null;
+                /** @description Only flows before this time */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description A lot or serial code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    forward_api_v1_traceability_trace__code__forward_get: {
+        parameters: {
+            query?: {
+                /** @description Lot levels to walk */
+                depth?: number;
+                /** @description Show only lots of this item */
+                item?: string | null;
+                /** @description Only flows at or after this time */
+                since?: string | null;
+                /** @description Only flows before this time */
+                until?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description A lot or serial code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ from mes.contracts import material as ev
 from mes.platform.events import record_event
 from mes.platform.schemas import format_decimal as fmt
 from mes.services.material import queries
+from mes.services.material.clients import WorkOrders
 from mes.services.material.errors import (
     InsufficientQuantity,
     LotNotConsumable,
@@ -32,7 +33,10 @@ from mes.services.material.service.ledger import (
 )
 
 
-async def consume_lot(session: AsyncSession, code: str, data: Consume, actor: str) -> ConsumptionRead:
+async def consume_lot(
+    session: AsyncSession, code: str, data: Consume, actor: str, orders: WorkOrders
+) -> ConsumptionRead:
+    await orders.require_open(data.work_order)  # asked before the lot's lock is taken
     lot = await lot_for_update(session, code)
     item = await session.get(Item, lot.item_id)
     assert item is not None
@@ -52,8 +56,9 @@ async def consume_lot(session: AsyncSession, code: str, data: Consume, actor: st
     )
 
 
-async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str) -> LotRead:
+async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str, orders: WorkOrders) -> LotRead:
     """Hand stock to a work order at the line: the whole lot moves, or the issued part becomes its own lot."""
+    await orders.require_open(data.work_order)
     lot = await lot_for_update(session, code)
     item = await session.get(Item, lot.item_id)
     assert item is not None

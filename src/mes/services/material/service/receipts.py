@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts import material as ev
 from mes.platform.events import record_event
 from mes.services.material import queries
+from mes.services.material.clients import WorkOrders
 from mes.services.material.errors import (
     LotNotConsumable,
 )
@@ -66,12 +67,15 @@ async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> Lo
             supplier=lot.supplier,
             supplier_lot=lot.supplier_lot,
             status=lot.status,
+            tracking=item.tracking,
+            expires_on=lot.expires_on,
         ),
     )
     return read
 
 
-async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRead:
+async def produce_lot(session: AsyncSession, data: Produce, actor: str, orders: WorkOrders) -> LotRead:
+    await orders.require_open(data.work_order)
     item = await queries.item_by_code(session, data.item)
     location = await queries.location_by_code(session, data.location)
     qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
@@ -85,9 +89,14 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
         if given.quantity is not None:
             await take(session, lot, component, given.quantity, actor, data.work_order, data.operation)
             used = given.quantity
-        else:  # consumed earlier in this operation: what of it no earlier output has taken
-            used = await unattributed(session, lot, data.work_order, data.operation)
+        else:  # consumed earlier in any operation of this order: what of it no earlier output has taken
+            used = await unattributed(session, lot, data.work_order)
         taken.append((lot, used))
+    if not data.inputs:  # none named: the output takes what the order consumed and no output has yet
+        taken = await order_leftovers(session, data.work_order)
+    for lot, used in taken:
+        component = await session.get(Item, lot.item_id)
+        assert component is not None
         inputs.append(
             ev.ConsumedInput(lot_code=lot.code, item_code=component.code, quantity=used, uom=component.uom)
         )
@@ -103,6 +112,7 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
         status="available",
         expires_on=expires,
         attributes={},
+        work_order=data.work_order,
     )
     await new_lot(session, lot)
     session.add_all(
@@ -137,43 +147,66 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str) -> LotRe
             work_order=data.work_order,
             operation=data.operation,
             inputs=inputs,
+            tracking=item.tracking,
+            expires_on=expires,
         ),
     )
     return await lot_read(session, lot)
 
 
-async def unattributed(
-    session: AsyncSession, lot: Lot, work_order: str | None, operation: str | None
-) -> Decimal:
-    """What an operation consumed of a lot and no earlier output of it names (the lot's row is locked)."""
-    consumed = -(
-        await session.scalar(
-            select(func.coalesce(func.sum(Movement.quantity), 0)).where(
-                Movement.lot_id == lot.id,
-                Movement.kind == "consume",
-                Movement.work_order == work_order,
-                Movement.operation == operation,
-            )
-        )
-        or Decimal(0)
-    )
+async def unattributed(session: AsyncSession, lot: Lot, work_order: str) -> Decimal:
+    """What the order consumed of a lot, at any of its operations, that no earlier output names.
+
+    The lot's row is locked, so two outputs can't both take the same remainder.
+    """
+    consumed = await _consumed(session, lot.id, work_order)
     if consumed <= 0:
         raise LotNotConsumable(
-            f"Lot {lot.code} was not consumed in {work_order}/{operation}.",
+            f"Lot {lot.code} was not consumed in {work_order}.",
             code="input_not_consumed",
             lot=lot.code,
         )
-    attributed = await session.scalar(
-        select(func.coalesce(func.sum(LotInput.quantity), 0)).where(
-            LotInput.input_lot_id == lot.id,
-            LotInput.work_order == work_order,
-            LotInput.operation == operation,
-        )
-    ) or Decimal(0)
+    attributed = await _attributed(session, lot.id, work_order)
     if attributed >= consumed:
         raise LotNotConsumable(
-            f"What {work_order}/{operation} consumed of lot {lot.code} is already in earlier outputs.",
+            f"What {work_order} consumed of lot {lot.code} is already in earlier outputs.",
             code="input_already_used",
             lot=lot.code,
         )
     return Decimal(consumed - attributed)
+
+
+async def order_leftovers(session: AsyncSession, work_order: str) -> list[tuple[Lot, Decimal]]:
+    """Every lot the order consumed with what of it no output names yet, each lot locked (in code order)."""
+    lot_ids = await session.scalars(
+        select(Movement.lot_id)
+        .where(Movement.kind == "consume", Movement.work_order == work_order)
+        .group_by(Movement.lot_id)
+    )
+    lots = await session.scalars(
+        select(Lot).where(Lot.id.in_(list(lot_ids))).order_by(Lot.code).with_for_update()
+    )
+    left: list[tuple[Lot, Decimal]] = []
+    for lot in lots:
+        free = await _consumed(session, lot.id, work_order) - await _attributed(session, lot.id, work_order)
+        if free > 0:
+            left.append((lot, free))
+    return left
+
+
+async def _consumed(session: AsyncSession, lot_id: uuid.UUID, work_order: str) -> Decimal:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Movement.quantity), 0)).where(
+            Movement.lot_id == lot_id, Movement.kind == "consume", Movement.work_order == work_order
+        )
+    )
+    return -Decimal(total or 0)
+
+
+async def _attributed(session: AsyncSession, lot_id: uuid.UUID, work_order: str) -> Decimal:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(LotInput.quantity), 0)).where(
+            LotInput.input_lot_id == lot_id, LotInput.work_order == work_order
+        )
+    )
+    return Decimal(total or 0)

@@ -1,0 +1,46 @@
+"""The services material asks synchronously: work orders, so stock is booked only against real orders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from mes.platform.http import RemoteError, ServiceDirectory
+from mes.services.material.errors import UnknownWorkOrder, WorkOrderNotOpen
+
+W = "/api/v1/workorders"
+# an order in these states takes no more material: booking against it would falsify its genealogy
+CLOSED_STATUSES = ("closed", "cancelled")
+
+
+class _OrderInfo(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    number: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkOrders:
+    """Work orders, asked with the caller's own token (whoever books material may read orders)."""
+
+    directory: ServiceDirectory
+    token: str | None
+    request_id: str | None = None
+
+    async def require_open(self, number: str) -> None:
+        client = self.directory.client("work-orders")
+        try:
+            order = await client.get_model(
+                f"{W}/orders/{number}", _OrderInfo, token=self.token, request_id=self.request_id
+            )
+        except RemoteError as e:
+            if e.status == 404:
+                raise UnknownWorkOrder(f"There is no work order {number}.", work_order=number) from None
+            raise
+        if order.status in CLOSED_STATUSES:
+            raise WorkOrderNotOpen(
+                f"Work order {number} is {order.status}; no material can be booked against it.",
+                work_order=number,
+            )
