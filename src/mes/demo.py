@@ -274,5 +274,8 @@ async def seed(
         say(f"  {operator:<12} {name:<12} " + ", ".join(f"{skill} {level}" for skill, level in skills))
     await seed_quality(s, await s.login(username, password))  # plans, SPC history, a due inspection
     await demo_integration.seed(s.call, await s.login(username, password), say)  # a fresh token
-    await seed_history(s, lambda: s.login(username, password), say, settle or nothing)
+    # `settle` is given when the plant is served in this process (the tests): one request at a time
+    await seed_history(
+        s, lambda: s.login(username, password), say, settle or nothing, one_at_a_time=settle is not None
+    )
     return states

@@ -118,8 +118,12 @@ async def seed_history(
     login: Callable[[], Awaitable[dict[str, str]]],
     say: Callable[[str], None],
     settle: Callable[[], Awaitable[Any]],
+    *,
+    one_at_a_time: bool = False,
 ) -> None:
-    """Seeds the history; `login` signs the administrator in (again: the run outlasts a token)."""
+    """Seeds the history; `login` signs the administrator in (again: the run outlasts a token).
+    `one_at_a_time` for a plant served in this process by the tests, whose services share one
+    test transaction per database and so take one request at a time."""
     fresh = Admin(login)
     now = datetime.now(UTC).replace(microsecond=0)
     for code, name, parent in REASONS:
@@ -190,7 +194,11 @@ async def seed_history(
                 hour += timedelta(hours=1)
 
     # machines one after the other would outlast a demo's patience: each machine is its own history
-    await asyncio.gather(*(one(m) for m in MACHINES))
+    if one_at_a_time:
+        for m in MACHINES:
+            await one(m)
+    else:
+        await asyncio.gather(*(one(m) for m in MACHINES))
     for i in range(0, len(lines), 500):
         await s.call("POST", f"{P}/imports/yields", {"lines": lines[i : i + 500]}, await fresh())
     await settle()

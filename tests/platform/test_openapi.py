@@ -8,9 +8,17 @@ from urllib.parse import quote
 
 from mes.platform.registry import SERVICES
 from mes.platform.testing import Harness
+from services.material.conftest import open_orders
 
 M = "/api/v1/material"
-MATERIAL = ("material:read", "material:master:write", "material:lot:receive", "material:lot:consume")
+# consuming asks work orders whether the order is open, with the caller's token
+MATERIAL = (
+    "material:read",
+    "material:master:write",
+    "material:lot:receive",
+    "material:lot:consume",
+    "workorder:read",
+)
 
 
 async def _doc(h: Harness, prefix: str) -> dict[str, Any]:
@@ -95,6 +103,7 @@ async def test_items_locations_boms_and_an_orders_consumptions_can_be_read_back(
     }
     await post("/items/KIT-100/boms", bom)
     await post("/lots", {"code": "R-001", "item": "PP-RESIN", "quantity": "50", "location": "L1-SIDE"})
+    await open_orders(harness, "WO-7", product="KIT-100")  # stock is booked only against real orders
     for qty, op in (("5", "10"), ("2.5", "20")):
         body = {"quantity": qty, "work_order": "WO-7", "operation": op}
         r = await harness.client.post(

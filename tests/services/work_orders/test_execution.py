@@ -53,8 +53,10 @@ async def test_a_full_order_runs_through_the_api(plant: Plant) -> None:
         "work_orders.work_order_released.v1",
         "work_orders.work_order_started.v1",
         "work_orders.operation_started.v1",
+        "work_orders.yield_reported.v1",  # each report, for reporting's counts as they happen
         "work_orders.operation_completed.v1",
         "work_orders.operation_started.v1",
+        "work_orders.yield_reported.v1",
         "work_orders.operation_completed.v1",
         "work_orders.work_order_completed.v1",
     ]

@@ -212,7 +212,8 @@ class HistoricScrap(Schema):
 class HistoricYield(Schema):
     """One yield report from before the MES; importing the same report id again corrects it."""
 
-    report_id: Code
+    # stored as "import:<report_id>" in a 64-character key
+    report_id: Annotated[str, Field(min_length=1, max_length=57, pattern=r"^[A-Za-z0-9._:/-]+$")]
     work_order: Code
     product: Code
     operation: Code

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
+from mes.platform.errors import Unprocessable
 from mes.services.integration.errors import ConnectorNotFound, DuplicateName
 from mes.services.integration.models import Connector
 from mes.services.integration.queries import redact
@@ -50,7 +52,13 @@ async def update(session: AsyncSession, name: str, body: ConnectorUpdate, actor:
     c = await get_for_update(session, name)
     old = {"enabled": c.enabled, "config": redact(c.config)}
     if body.config is not None:
-        check = ConnectorCreate(name=c.name, kind=c.kind, config=body.config)
+        try:  # the new config must suit the connector's kind, as at creation
+            check = ConnectorCreate(name=c.name, kind=c.kind, config=body.config)
+        except ValidationError as e:
+            raise Unprocessable(
+                f"This config doesn't suit a {c.kind} connector: {e.errors()[0]['msg']}",
+                code="config_invalid",
+            ) from None
         c.config = check.config.model_dump(mode="json", exclude_none=True)
     if body.enabled is not None:
         c.enabled = body.enabled
