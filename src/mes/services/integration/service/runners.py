@@ -9,6 +9,7 @@ with exponential backoff.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 import json
@@ -62,7 +63,7 @@ def json_path(doc: Any, path: str) -> tuple[bool, Any]:
     return True, cur
 
 
-class Runner:
+class Runner(abc.ABC):
     source = "mqtt"
 
     def __init__(self, connector_id: uuid.UUID, name: str, version: int, config: dict[str, Any]) -> None:
@@ -126,8 +127,9 @@ class Runner:
             await asyncio.sleep(delay * (0.5 + random.random() / 2))
             delay = min(delay * 2, self.max_backoff_s)
 
+    @abc.abstractmethod
     async def session(self) -> None:
-        raise NotImplementedError
+        """One connection to the broker or server, until it is lost (then `run` reconnects)."""
 
     def start(self) -> None:
         if self._task is None:
