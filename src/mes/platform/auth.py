@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,12 +38,25 @@ class Principal:
 
 
 class JwtVerifier:
-    """Keys come from the JWKS; an unknown `kid` refreshes it, at most once per `min_refresh_s`."""
+    """Keys come from the JWKS; an unknown `kid` refreshes it, at most once per `min_refresh_s`.
+
+    A verified token is remembered until its `exp` (at most `cache_size` of them, least recently
+    used first out), so a terminal's requests pay the EdDSA check once per token, not per request.
+    That changes no answer: access tokens are not revocable before they expire (ADR 8), and a
+    token is only ever remembered after a full check of signature, issuer, audience and claims.
+    """
 
     ALGORITHMS = ("EdDSA",)
 
     def __init__(
-        self, fetch_jwks: JwksFetcher, *, issuer: str, audience: str, min_refresh_s: float = 30.0
+        self,
+        fetch_jwks: JwksFetcher,
+        *,
+        issuer: str,
+        audience: str,
+        min_refresh_s: float = 30.0,
+        cache_size: int = 4096,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._fetch = fetch_jwks
         self.issuer = issuer
@@ -51,6 +65,9 @@ class JwtVerifier:
         self._keys: dict[str, Any] = {}
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
+        self.cache_size = cache_size
+        self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._clock = clock
 
     async def _refresh(self) -> None:
         async with self._lock:
@@ -76,6 +93,20 @@ class JwtVerifier:
         return key
 
     async def verify(self, token: str) -> Principal:
+        hit = self._verified.get(token)
+        if hit is not None:
+            if self._clock() < hit[0]:
+                self._verified.move_to_end(token)
+                return hit[1]
+            del self._verified[token]
+        principal, exp = await self._verify(token)
+        if self.cache_size > 0:
+            self._verified[token] = (exp, principal)
+            if len(self._verified) > self.cache_size:
+                self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -102,7 +133,7 @@ class JwtVerifier:
         roles = claims.get("roles") or []
         if not isinstance(perms, list) or not isinstance(roles, list):
             raise Unauthorized(_INVALID, code="invalid_token")
-        return Principal(
+        principal = Principal(
             subject=str(claims["sub"]),
             roles=tuple(str(r) for r in roles),
             permissions=frozenset(str(p) for p in perms),
@@ -111,6 +142,7 @@ class JwtVerifier:
             session_id=claims.get("sid"),
             station=claims.get("station"),
         )
+        return principal, float(claims["exp"])
 
 
 def bearer_token(request: Request) -> str | None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command, context
-from alembic.config import Config
 from sqlalchemy import MetaData, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from mes.platform.db import NAMING
+
+if TYPE_CHECKING:  # Alembic is imported when a migration runs, not by every process that declares tables
+    from alembic.config import Config
 
 # revisions of the platform's own tables, shared by every service's history: each one descends
 # from the service's revision 0001, on a branch of its own, so a platform change never collides
@@ -23,6 +24,8 @@ PLATFORM_VERSIONS = Path(__file__).parent / "platform_migrations"
 
 
 def alembic_config(script_location: Path) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     cfg.set_main_option("path_separator", "os")
@@ -34,6 +37,8 @@ def alembic_config(script_location: Path) -> Config:
 
 def run_env(target_metadata: MetaData) -> None:
     """Body of every service's migrations/env.py: runs on the connection `migrate` hands over."""
+    from alembic import context
+
     connection = context.config.attributes["connection"]
     context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
     with context.begin_transaction():
@@ -46,6 +51,8 @@ async def migrate_connection(conn: AsyncConnection, script_location: Path, revis
     await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     def _upgrade(sync_conn: Any) -> None:
+        from alembic import command
+
         cfg = alembic_config(script_location)
         cfg.attributes["connection"] = sync_conn
         command.upgrade(cfg, revision)

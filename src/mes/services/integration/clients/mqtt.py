@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import aiomqtt
+if TYPE_CHECKING:
+    import aiomqtt
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ async def connect(
     will: Will | None = None,
     keepalive: int = 10,
 ) -> AsyncIterator[MqttLink]:
+    import aiomqtt  # imported when a connector first connects, not at every start
+
     client = aiomqtt.Client(
         host,
         port,
@@ -66,4 +70,3 @@ async def connect(
 
 
 OnConnect = Callable[[MqttLink], Awaitable[None]]
-MqttError = aiomqtt.MqttError

@@ -7,10 +7,10 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asyncua import ua
-from asyncua.client.client import Client
+if TYPE_CHECKING:  # asyncua is imported when a connector first connects: it is a second of start-up
+    from asyncua.client.client import Client
 
 Change = tuple[str, Any, datetime]  # node id, value, source time
 OnChange = Callable[[str, Any, datetime], None]
@@ -18,6 +18,8 @@ OnChange = Callable[[str, Any, datetime], None]
 
 def plain(value: Any) -> Any:
     """An OPC UA value as JSON-able Python: LocalizedText/QualifiedName by their text, enums by number."""
+    from asyncua import ua
+
     if isinstance(value, ua.LocalizedText):
         return value.Text
     if isinstance(value, ua.QualifiedName):
@@ -63,6 +65,8 @@ class OpcUaLink:
 
 @asynccontextmanager
 async def connect(endpoint: str, timeout_s: float = 4.0) -> AsyncIterator[OpcUaLink]:
+    from asyncua.client.client import Client
+
     client = Client(endpoint, timeout=timeout_s, watchdog_intervall=1.0)
     await client.connect()
     try:

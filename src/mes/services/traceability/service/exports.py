@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-
 from mes.platform.schemas import format_decimal
 from mes.services.traceability.schemas import AffectedLot, RecallRead
 
@@ -74,6 +72,8 @@ def to_csv(report: RecallRead) -> bytes:
 
 
 def to_xlsx(report: RecallRead) -> bytes:
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # imported on first use: slow to load
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
