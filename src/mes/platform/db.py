@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -103,3 +104,22 @@ SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")
 
 def mark_outbox_dirty(session: AsyncSession) -> None:
     session.info["outbox_dirty"] = True
+
+
+UNIQUE_VIOLATION = "23505"
+
+
+async def add_unique(session: AsyncSession, row: object, duplicate: DomainError) -> None:
+    """Adds `row` and flushes it in a savepoint: a unique violation raises `duplicate` (a 409 the
+    client can act on) and leaves the transaction usable; any other integrity error (a foreign
+    key, a check) is a defect, not a duplicate, and propagates as it is."""
+    try:
+        # begin_nested flushes what is pending first: the row is added inside the savepoint, so
+        # that only it is undone by a violation
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError as e:
+        if getattr(e.orig, "sqlstate", None) == UNIQUE_VIOLATION:
+            raise duplicate from None
+        raise

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as ev
+from mes.platform.db import add_unique
 from mes.platform.events import record_event
 from mes.platform.schemas import format_decimal as fmt
 from mes.services.material.errors import (
@@ -63,12 +63,7 @@ async def book(
 
 
 async def new_lot(session: AsyncSession, lot: Lot) -> None:
-    session.add(lot)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"Lot {lot.code} already exists.") from None
+    await add_unique(session, lot, DuplicateCode(f"Lot {lot.code} already exists."))
 
 
 async def child_lot(

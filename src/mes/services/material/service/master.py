@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
+from mes.platform.db import add_unique
 from mes.services.material import queries
 from mes.services.material.errors import DuplicateCode, InvalidBom
 from mes.services.material.models import Bom, BomLine, Item, Location
@@ -24,12 +24,7 @@ from mes.services.material.schemas import (
 
 
 async def _insert(session: AsyncSession, row: Item | Location, what: str) -> None:
-    session.add(row)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"{what} {row.code} already exists.") from None
+    await add_unique(session, row, DuplicateCode(f"{what} {row.code} already exists."))
 
 
 async def create_item(session: AsyncSession, data: ItemCreate, actor: str) -> ItemRead:

@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import DowntimeClassified
 from mes.platform.audit import append_audit
+from mes.platform.db import add_unique
 from mes.platform.errors import a_an
 from mes.platform.events import record_event
 from mes.services.resource import queries
@@ -57,12 +57,7 @@ async def add_reason(
         parent_id=parent.id if parent else None,
         path=f"{parent.path}/{body.code}" if parent else body.code,
     )
-    session.add(node)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"Reason code {body.code} already exists at {site_code}.") from None
+    await add_unique(session, node, DuplicateCode(f"Reason code {body.code} already exists at {site_code}."))
     read = ReasonCodeRead(
         site_code=site_code, code=node.code, name=node.name, parent_code=body.parent_code, path=node.path
     )

@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import MaintenanceCompleted, MaintenanceDue
 from mes.platform.audit import append_audit
+from mes.platform.db import add_unique
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateCode, InvalidTransition, NotFoundHere
@@ -95,12 +95,7 @@ async def create_plan(session: AsyncSession, body: PlanCreate, actor: str) -> Pl
         created_by=actor,
     )
     plan.baseline = await usage(session, plan, eq, now) if body.trigger != "calendar" else Decimal(0)
-    session.add(plan)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"Maintenance plan {body.code} already exists.") from None
+    await add_unique(session, plan, DuplicateCode(f"Maintenance plan {body.code} already exists."))
     read = await _plan_read(session, plan, eq)
     await append_audit(
         session,

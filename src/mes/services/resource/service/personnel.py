@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import QualificationGranted, QualificationRevoked
 from mes.platform.audit import append_audit
+from mes.platform.db import add_unique
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateCode, InvalidRequirement, NotFoundHere
@@ -42,12 +42,7 @@ async def _skill(session: AsyncSession, code: str) -> Skill:
 
 
 async def _add(session: AsyncSession, row: object, what: str) -> None:
-    session.add(row)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"{what} already exists.") from None
+    await add_unique(session, row, DuplicateCode(f"{what} already exists."))
 
 
 async def _reads(session: AsyncSession, persons: list[Person]) -> list[PersonRead]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import work_orders as ev
 from mes.platform.audit import append_audit
+from mes.platform.db import add_unique
 from mes.platform.events import record_event, utcnow
 from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import DuplicateCode
@@ -52,12 +52,7 @@ async def create_work_order(session: AsyncSession, data: WorkOrderCreate, caller
         created_by=caller.subject,
         created_at=utcnow(),
     )
-    session.add(order)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"Work order {data.number} already exists.") from None
+    await add_unique(session, order, DuplicateCode(f"Work order {data.number} already exists."))
     read = await order_read(session, order)
     await append_audit(
         session,

@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
+from mes.platform.db import add_unique
 from mes.platform.events import utcnow as now
 from mes.services.work_orders import clients
 from mes.services.work_orders.clients import Caller
@@ -41,12 +41,7 @@ async def create_product(session: AsyncSession, data: ProductCreate, caller: Cal
     product = Product(
         code=item.code, name=data.name or item.name, uom=item.uom, created_by=caller.subject, created_at=now()
     )
-    session.add(product)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        raise DuplicateCode(f"Product {data.code} already exists.") from None
+    await add_unique(session, product, DuplicateCode(f"Product {data.code} already exists."))
     read = ProductRead.model_validate(product)
     await append_audit(
         session,
