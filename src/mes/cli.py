@@ -185,8 +185,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             if args.create_db:
                 from sqlalchemy.engine import make_url
 
-                server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
-                await ensure_database(server, spec.info.database)
+                # the database the URL names (MES_<SERVICE>_DATABASE_URL may name another than the default)
+                target = make_url(url)
+                server = target.set(database="postgres").render_as_string(hide_password=False)
+                await ensure_database(server, target.database or spec.info.database)
             await migrate(url, spec.migrations, args.revision)
             _say(f"{spec.info.name}: migrated to {args.revision}")
 
