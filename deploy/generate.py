@@ -94,14 +94,19 @@ def compose_services() -> dict[str, Any]:
         "MES_SERVICE_URLS": _service_urls(lambda s: f"http://{s.name}:{s.port}"),
         "MES_AUTH_KEY_SECRET": "${MES_AUTH_KEY_SECRET:?set MES_AUTH_KEY_SECRET (a long random string)}",
         "MES_INTEGRATION_SEAL_KEY": "${MES_INTEGRATION_SEAL_KEY:?set MES_INTEGRATION_SEAL_KEY (a Fernet key)}",
+        # the first administrator, created by the auth service at its first start when both are set
+        "MES_ADMIN_USERNAME": "${MES_ADMIN_USERNAME:-}",
+        "MES_ADMIN_PASSWORD": "${MES_ADMIN_PASSWORD:-}",
     }
+    # every service names the build (cached after the first), so no one tries to pull the image
+    build = {"context": "..", "dockerfile": "deploy/Dockerfile", "target": "service"}
     # the bus is not waited for: NATS or Kafka (a profile) may be the one running; /ready tells
     # the bus is not waited for: NATS or Kafka (a profile) may be the one running; /ready tells
     infra = {"postgres": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
     services: dict[str, Any] = {
         "migrations": {
             "image": IMAGE,
-            "build": {"context": "..", "dockerfile": "deploy/Dockerfile", "target": "service"},
+            "build": build,
             "command": ["migrate", "--create-db", "--revision", "heads"],
             "environment": common_env,
             "depends_on": {"postgres": {"condition": "service_healthy"}},
@@ -111,6 +116,7 @@ def compose_services() -> dict[str, Any]:
     for s in SERVICES:
         services[s.name] = {
             "image": IMAGE,
+            "build": build,
             "command": ["serve", s.name, "--port", str(s.port)],
             "environment": common_env,
             "expose": [str(s.port)],
@@ -395,8 +401,19 @@ def k8s_shared() -> list[dict[str, Any]]:
     return [namespace, config, secret, web, web_service, ingress]
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes a shared value out each time instead of as &id001 anchors: the files are read by people."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, width=200)
+
+
 def _yaml_docs(docs: list[dict[str, Any]]) -> str:
-    return HEADER + "---\n".join(yaml.safe_dump(d, sort_keys=False, width=200) for d in docs)
+    return HEADER + "---\n".join(_dump(d) for d in docs)
 
 
 def postgres_init() -> str:
@@ -415,9 +432,7 @@ def outputs() -> dict[Path, str]:
         DEPLOY / "nginx" / "mes.conf": nginx_main(),
         DEPLOY / "postgres-init.sql": postgres_init(),
     }
-    files[DEPLOY / "docker-compose.services.yml"] = HEADER + yaml.safe_dump(
-        compose_services(), sort_keys=False, width=200
-    )
+    files[DEPLOY / "docker-compose.services.yml"] = HEADER + _dump(compose_services())
     files[DEPLOY / "k8s" / "mes.yaml"] = _yaml_docs(k8s_shared())
     names = ["mes.yaml"]
     for s in SERVICES:
@@ -429,7 +444,7 @@ def outputs() -> dict[Path, str]:
         "namespace": NAMESPACE,
         "resources": names,
     }
-    files[DEPLOY / "k8s" / "kustomization.yaml"] = HEADER + yaml.safe_dump(kustomization, sort_keys=False)
+    files[DEPLOY / "k8s" / "kustomization.yaml"] = HEADER + _dump(kustomization)
     return files
 
 

@@ -11,7 +11,9 @@
 #   MES_REPLICAS        extra replicas, e.g. "work-orders=2 material=2" (nginx balances across them)
 #   MES_GATEWAY_PORT    nginx's HTTP port [8080]
 #   MES_TLS_CERT, MES_TLS_KEY, MES_GATEWAY_TLS_PORT
-#                       TLS terminated by nginx on that port [8443], with HSTS; HTTP then redirects
+#                       TLS terminated by nginx on that port [8443], with HSTS; HTTP then redirects,
+#                       and the services call each other on MES_GATEWAY_INTERNAL_PORT [8081]: plain
+#                       HTTP on the loopback, the API routes only
 #   MES_UI_DIR          the built UI that nginx serves [./web/dist; `make web` builds it]
 #   MES_DATABASE_URL    the PostgreSQL server [postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 #   MES_DB_PREFIX       prepended to each service's database name [none: mes_auth, mes_work_order, ...]
@@ -31,6 +33,10 @@ RUN_DIR="$(mkdir -p "${MES_RUN_DIR:-var/run}" && cd "${MES_RUN_DIR:-var/run}" &&
 BASE_PORT="${MES_BASE_PORT:-3008}"
 GATEWAY_PORT="${MES_GATEWAY_PORT:-8080}"
 TLS_PORT="${MES_GATEWAY_TLS_PORT:-8443}"
+TLS=""
+[ -z "${MES_TLS_CERT:-}" ] || [ -z "${MES_TLS_KEY:-}" ] || TLS=1
+INTERNAL_PORT="$GATEWAY_PORT"
+[ -z "$TLS" ] || INTERNAL_PORT="${MES_GATEWAY_INTERNAL_PORT:-8081}"
 UI_DIR="$(cd "${MES_UI_DIR:-web/dist}" 2>/dev/null && pwd || echo "${MES_UI_DIR:-web/dist}")"
 SERVER_URL="${MES_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/postgres}"
 DB_PREFIX="${MES_DB_PREFIX:-}"
@@ -150,7 +156,7 @@ GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
 urls="{"
 for line in "${SERVICE_LINES[@]}"; do
   read -r name _ _ _ _ <<<"$line"
-  urls+="\"$name\":\"$GATEWAY\","
+  urls+="\"$name\":\"http://127.0.0.1:$INTERNAL_PORT\","
 done
 export MES_SERVICE_URLS="${urls%,}}" MES_MIGRATE_ON_START=false MES_HOST=127.0.0.1
 : >"$RUN_DIR/services"
@@ -197,8 +203,9 @@ declare -A upstreams=()
     printf '  upstream %s {\n%s    keepalive 16;\n  }\n' "$prefix" "${upstreams[$prefix]}"
   done
   echo "  include common.conf;"
-  if [ -n "${MES_TLS_CERT:-}" ] && [ -n "${MES_TLS_KEY:-}" ]; then
+  if [ -n "$TLS" ]; then
     echo "  server { listen 127.0.0.1:$GATEWAY_PORT; location / { return 301 https://\$host:$TLS_PORT\$request_uri; } }"
+    echo "  server { listen 127.0.0.1:$INTERNAL_PORT; include api-routes.conf; location / { return 404; } }"
     echo "  server {"
     echo "    listen 127.0.0.1:$TLS_PORT ssl http2;"
     echo "    ssl_certificate $MES_TLS_CERT;"
@@ -220,7 +227,7 @@ declare -A upstreams=()
 }
 start nginx "$NGINX" -c "$conf" -p "$RUN_DIR/nginx" -g "daemon off;"
 wait_port 127.0.0.1 "$GATEWAY_PORT" nginx
-log "nginx on $GATEWAY${MES_TLS_CERT:+ and https://127.0.0.1:$TLS_PORT}"
+log "nginx on $GATEWAY${TLS:+ (redirecting to https://127.0.0.1:$TLS_PORT; services call each other on :$INTERNAL_PORT)}"
 
 # ------------------------------------------------------------------ wait until every process is ready
 deadline=$((SECONDS + TIMEOUT))
@@ -239,4 +246,6 @@ while read -r instance _ _ port; do
     sleep 0.3
   done
 done <"$RUN_DIR/services"
-log "all ready: $GATEWAY (UI) and $GATEWAY/api/v1/<service>; stop with deploy/stop-all-services.sh"
+PUBLIC="$GATEWAY"
+[ -z "$TLS" ] || PUBLIC="https://127.0.0.1:$TLS_PORT"
+log "all ready: $PUBLIC (UI) and $PUBLIC/api/v1/<service>; stop with deploy/stop-all-services.sh"

@@ -9,19 +9,22 @@ RUN_DIR="${MES_RUN_DIR:-var/run}"
 TIMEOUT="${MES_STOP_TIMEOUT:-20}"
 [ -d "$RUN_DIR/pids" ] || { echo "stop: nothing started from $RUN_DIR"; exit 0; }
 
+# a process that has exited but was not reaped yet (a zombie) counts as stopped
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 stop_group() { # pid files...
   local f pid pids=()
   for f in "$@"; do
     [ -f "$f" ] || continue
     pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
       kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
     fi
   done
   local deadline=$((SECONDS + TIMEOUT))
   for pid in "${pids[@]}"; do
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    while alive "$pid" && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+    if alive "$pid"; then
       echo "stop: $pid did not stop in ${TIMEOUT}s; killing it"
       kill -KILL "$pid" 2>/dev/null
     fi

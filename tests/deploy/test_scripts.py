@@ -15,6 +15,7 @@ import os
 import random
 import shutil
 import signal
+import ssl
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -55,7 +56,9 @@ def _free_base_port() -> int:
 class Deployment:
     run_dir: Path
     env: dict[str, str]
-    gateway: str
+    gateway: str  # https, nginx terminating TLS
+    plain: str  # nginx's plain HTTP port, which redirects
+    ca: ssl.SSLContext  # trusts the test's certificate
     databases: dict[str, str]  # service name -> URL
     started: list[int] = field(default_factory=list)  # every pid the start script recorded
 
@@ -111,14 +114,25 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iter
     (ui / "index.html").write_text("<!doctype html><title>MES</title><div id=root></div>")
     (ui / "assets" / "index-abc123.js").write_text("console.log('mes ui');\n" * 200)
     (ui / "assets" / "index-abc123.js.map").write_text("{}")
+    # a certificate for 127.0.0.1 that the test's client trusts: TLS terminated by nginx, for real
+    cert, key = run_dir / "tls.crt", run_dir / "tls.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True, check=True,
+    )  # fmt: skip
     server = server_url()
     prefix = f"t_{worker_suffix()}_{uuid.uuid4().hex[:6]}_".lower()
-    gateway_port = free_port()
+    gateway_port, tls_port, internal_port = free_port(), free_port(), free_port()
     env = {
         **os.environ,
         "MES_RUN_DIR": str(run_dir),
         "MES_BASE_PORT": str(_free_base_port()),
         "MES_GATEWAY_PORT": str(gateway_port),
+        "MES_GATEWAY_TLS_PORT": str(tls_port),
+        "MES_GATEWAY_INTERNAL_PORT": str(internal_port),
+        "MES_TLS_CERT": str(cert),
+        "MES_TLS_KEY": str(key),
         "MES_NATS_PORT": str(free_port()),
         "MES_UI_DIR": str(ui),
         "MES_DATABASE_URL": server,
@@ -133,12 +147,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iter
         "MES_START_TIMEOUT": "240",
     }
     env.pop("MES_BUS_URL", None)
+    if os.environ.get("MES_TEST_DEPLOY_BUS_URL"):  # another running bus (kafka://...) instead of NATS
+        env["MES_BUS_URL"] = os.environ["MES_TEST_DEPLOY_BUS_URL"]
     for s in SERVICES:
         env.pop(f"MES_{s.env_key}_DATABASE_URL", None)
     dep = Deployment(
         run_dir,
         env,
+        f"https://127.0.0.1:{tls_port}",
         f"http://127.0.0.1:{gateway_port}",
+        ssl.create_default_context(cafile=str(cert)),
         {s.name: replace_database(server, prefix + s.database) for s in SERVICES},
     )
     try:
@@ -178,7 +196,7 @@ class Api:
 
 @pytest.fixture(scope="module")
 async def api(deployment: Deployment) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(base_url=deployment.gateway, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=deployment.gateway, verify=deployment.ca, timeout=30) as http:
         a = Api(http)
         await a.login(ADMIN, ADMIN_PASSWORD)
         yield a
@@ -292,8 +310,9 @@ async def test_a_production_order_runs_through_nginx_and_every_service_reports_r
         f"{op}/complete", json={"good": "20"}, headers=api.tokens[OPERATOR] | {"Idempotency-Key": "dpl-wo-1"}
     )
     assert r.status_code == 200, r.text
-    order = await api.call("GET", f"{W}/orders/DPL-WO-1")
-    assert order["status"] == "completed"
+    r = await api.http.get(f"{W}/orders/DPL-WO-1", headers=api.tokens[ADMIN])
+    assert r.json()["status"] == "completed"
+    assert r.headers["strict-transport-security"].startswith("max-age=")  # HSTS on API answers over TLS
     lot = await api.call("GET", f"{M}/lots/RES-1")
     assert Decimal(lot["quantity"]) == 990
     assert (await api.call("GET", f"{M}/lots/CUP-0001"))["status"] == "available"
@@ -310,6 +329,11 @@ async def test_a_production_order_runs_through_nginx_and_every_service_reports_r
     assert "<div id=root>" in page.text
     assert page.headers["cache-control"] == "no-cache"
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+    async with httpx.AsyncClient(base_url=deployment.plain) as plain:
+        redirect = await plain.get("/work-orders")
+    assert redirect.status_code == 301
+    assert redirect.headers["location"] == f"{deployment.gateway}/work-orders"
     asset = await api.http.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip"})
     assert asset.headers["content-encoding"] == "gzip"
     assert "immutable" in asset.headers["cache-control"]
@@ -449,8 +473,8 @@ def test_stop_stops_every_process(deployment: Deployment) -> None:
     assert deployment.started
     assert [pid for pid in deployment.started if _alive(pid)] == []
     assert not list((deployment.run_dir / "pids").glob("*.pid"))
-    gateway_port = int(deployment.env["MES_GATEWAY_PORT"])
-    nats_port = int(deployment.env["MES_NATS_PORT"])
-    assert [p for p in [*ports, gateway_port, nats_port] if tcp_open("127.0.0.1", p)] == []
+    ports += [int(deployment.env[v]) for v in ("MES_GATEWAY_PORT", "MES_GATEWAY_TLS_PORT", "MES_NATS_PORT")]
+    ports.append(int(deployment.env["MES_GATEWAY_INTERNAL_PORT"]))
+    assert [p for p in ports if tcp_open("127.0.0.1", p)] == []
     check = deployment.script("check-services-health.sh", timeout=60)
     assert check.returncode == 1
