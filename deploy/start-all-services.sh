@@ -52,7 +52,13 @@ PY="$(dirname "$MES")/python"
 mkdir -p "$RUN_DIR/pids" "$RUN_DIR/logs" "$RUN_DIR/nginx"
 log() { printf 'start: %s\n' "$*"; }
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# a pid file's process runs (one that exited but is not reaped yet, a zombie, does not)
+running() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid="$(cat "$1")"
+  kill -0 "$pid" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
+}
 
 if ls "$RUN_DIR"/pids/*.pid >/dev/null 2>&1; then
   for f in "$RUN_DIR"/pids/*.pid; do
@@ -63,6 +69,13 @@ if ls "$RUN_DIR"/pids/*.pid >/dev/null 2>&1; then
   done
   rm -f "$RUN_DIR"/pids/*.pid
 fi
+
+for port in "$GATEWAY_PORT" ${TLS:+"$TLS_PORT" "$INTERNAL_PORT"}; do
+  if port_open 127.0.0.1 "$port"; then
+    echo "start: port $port for nginx is taken; set MES_GATEWAY_PORT (and its TLS/internal ports)" >&2
+    exit 2
+  fi
+done
 
 # start NAME COMMAND...: in the background, in its own session, pid file and log in the run dir
 start() {

@@ -177,6 +177,26 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iter
 # ---------------------------------------------------------------- the API, through nginx
 
 
+class PoliteTransport(httpx.AsyncBaseTransport):
+    """A client that honours a rate limit: a 429 is waited out (its Retry-After) and sent again."""
+
+    def __init__(self, verify: ssl.SSLContext) -> None:
+        self.inner = httpx.AsyncHTTPTransport(verify=verify)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(30):
+            response = await self.inner.handle_async_request(request)
+            if response.status_code != 429:
+                return response
+            await response.aread()
+            await response.aclose()
+            await asyncio.sleep(min(float(response.headers.get("retry-after", "1")), 5.0))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class Api:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
@@ -196,7 +216,8 @@ class Api:
 
 @pytest.fixture(scope="module")
 async def api(deployment: Deployment) -> AsyncIterator[Api]:
-    async with httpx.AsyncClient(base_url=deployment.gateway, verify=deployment.ca, timeout=30) as http:
+    transport = PoliteTransport(deployment.ca)
+    async with httpx.AsyncClient(base_url=deployment.gateway, transport=transport, timeout=30) as http:
         a = Api(http)
         await a.login(ADMIN, ADMIN_PASSWORD)
         yield a
