@@ -327,7 +327,8 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     mig = sub.add_parser("migrate", help="apply database migrations (one service or all)")
     mig.add_argument("service", nargs="?", choices=names + [s.package for s in SERVICES], metavar="service")
-    mig.add_argument("--revision", default="head")
+    # "heads": a service's own history and the platform's branch of it (ADR 20) both to their tips
+    mig.add_argument("--revision", default="heads")
     mig.add_argument("--create-db", action="store_true", help="create the database when missing")
     mig.set_defaults(func=cmd_migrate)
     admin = sub.add_parser(
