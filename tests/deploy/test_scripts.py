@@ -62,7 +62,7 @@ class Deployment:
     databases: dict[str, str]  # service name -> URL
     started: list[int] = field(default_factory=list)  # every pid the start script recorded
 
-    def script(self, name: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def script(self, name: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["bash", str(DEPLOY / name)],
             env=self.env,
@@ -144,7 +144,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iter
         "MES_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "MES_LOG_LEVEL": "WARNING",
         "MES_RELAY_POLL_S": "0.1",
-        "MES_START_TIMEOUT": "240",
+        "MES_START_TIMEOUT": "420",
     }
     env.pop("MES_BUS_URL", None)
     if os.environ.get("MES_TEST_DEPLOY_BUS_URL"):  # another running bus (kafka://...) instead of NATS
@@ -247,7 +247,7 @@ async def _plant(api: Api) -> None:
         r = await api.http.get(f"{R}/persons/{OPERATOR}", headers=api.tokens[ADMIN])
         return r.status_code == 200
 
-    await wait_until(person_known, timeout_s=60, interval_s=0.2)
+    await wait_until(person_known, timeout_s=120, interval_s=0.2)
     await api.call("POST", f"{R}/persons/{OPERATOR}/qualifications", {"skill": "MOULDING", "level": 2})
     await api.call(
         "POST", f"{M}/locations", {"code": "DPL-SIDE", "name": "Line side", "kind": "line_side"}, ok=201
@@ -275,7 +275,7 @@ async def _plant(api: Api) -> None:
         page = await api.call("GET", f"{W}/work-centers?limit=100")
         return "DPL-MOULD" in {w["code"] for w in page["items"]}
 
-    await wait_until(work_center_known, timeout_s=60, interval_s=0.2)  # resource -> NATS -> work orders
+    await wait_until(work_center_known, timeout_s=120, interval_s=0.2)  # resource -> NATS -> work orders
     await api.call("POST", f"{W}/products", {"code": "CUP"}, ok=201)
     routing = {
         "version": "1",
@@ -342,7 +342,7 @@ async def test_a_production_order_runs_through_nginx_and_every_service_reports_r
         r = await api.http.get(f"{T}/trace/CUP-0001/backward", headers=api.tokens[ADMIN])
         return r.status_code == 200 and "RES-1" in r.text
 
-    await wait_until(traced, timeout_s=60, interval_s=0.2)
+    await wait_until(traced, timeout_s=120, interval_s=0.2)
 
     # nginx serves the UI (index.html for the UI's own routes), compressed, and no source maps
     page = await api.http.get("/work-orders/DPL-WO-1")
@@ -458,7 +458,7 @@ async def test_a_replica_killed_with_sigkill_mid_stream_loses_nothing_and_books_
         )
         return bool(row[0] >= n)
 
-    await wait_until(all_traced, timeout_s=60, interval_s=0.2)
+    await wait_until(all_traced, timeout_s=120, interval_s=0.2)
     published = await _scalar(
         deployment.databases["material"],
         "SELECT count(*), array_agg(event_id::text ORDER BY event_id) FROM outbox"
