@@ -142,7 +142,7 @@ def compose_services() -> dict[str, Any]:
     services["gateway"] = {
         "image": WEB_IMAGE,
         "build": {"context": "..", "dockerfile": "deploy/Dockerfile", "target": "gateway"},
-        "ports": ["${MES_HTTP_PORT:-8080}:8080", "${MES_HTTPS_PORT:-8443}:8443"],
+        "ports": ["${MES_HTTP_PORT:-80}:8080", "${MES_HTTPS_PORT:-443}:8443"],  # HTTP redirects to 443
         "volumes": ["${MES_TLS_DIR:-./tls}:/etc/nginx/tls:ro"],
         "depends_on": {s.name: {"condition": "service_healthy"} for s in SERVICES},
         "healthcheck": {
