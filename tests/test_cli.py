@@ -183,3 +183,48 @@ def test_port_in_use_gets_a_clear_message(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert f"port {port}" in r.stdout
     assert "already in use" in r.stdout
+
+
+def test_migrate_create_db_creates_the_database_the_service_url_names() -> None:
+    """`mes migrate --create-db` with MES_<SERVICE>_DATABASE_URL naming a database of its own (as
+    deploy/start-all-services.sh does with a prefix) creates and migrates that one."""
+    import asyncio
+    import uuid
+
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from mes.platform.settings import replace_database
+    from mes.platform.testservers import server_url, worker_suffix
+
+    server = server_url()
+    name = f"t_{worker_suffix()}_{uuid.uuid4().hex[:6]}_resource".lower()
+    env = {
+        **os.environ,
+        "MES_DATABASE_URL": server,
+        "MES_RESOURCE_DATABASE_URL": replace_database(server, name),
+    }
+    r = subprocess.run(
+        [MES, "migrate", "resource", "--create-db"], capture_output=True, text=True, env=env, timeout=120
+    )
+
+    async def tables() -> list[str]:
+        engine = create_async_engine(replace_database(server, name))
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+                return [row[0] for row in rows]
+        finally:
+            await engine.dispose()
+
+    async def drop() -> None:
+        engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await engine.dispose()
+
+    try:
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert {"equipment", "outbox", "inbox"} <= set(asyncio.run(tables()))
+    finally:
+        asyncio.run(drop())

@@ -187,8 +187,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             if args.create_db:
                 from sqlalchemy.engine import make_url
 
-                server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
-                await ensure_database(server, spec.info.database)
+                # the database the URL names (MES_<SERVICE>_DATABASE_URL may name another than the default)
+                target = make_url(url)
+                server = target.set(database="postgres").render_as_string(hide_password=False)
+                await ensure_database(server, target.database or spec.info.database)
             await migrate(url, spec.migrations, args.revision)
             _say(f"{spec.info.name}: migrated to {args.revision}")
 
@@ -382,7 +384,8 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
     mig = sub.add_parser("migrate", help="apply database migrations (one service or all)")
     mig.add_argument("service", nargs="?", choices=names + [s.package for s in SERVICES], metavar="service")
-    mig.add_argument("--revision", default="head")
+    # "heads": a service's own history and the platform's branch of it (ADR 20) both to their tips
+    mig.add_argument("--revision", default="heads")
     mig.add_argument("--create-db", action="store_true", help="create the database when missing")
     mig.set_defaults(func=cmd_migrate)
     admin = sub.add_parser(
