@@ -16,7 +16,12 @@ def _why(reason: str, reference: str | None) -> str:
 
 async def quality_hold_requested(session: AsyncSession, event: LotHoldRequested) -> None:
     await service.change_status(
-        session, event.lot_code, "hold", _why(event.reason, event.reference), f"quality:{event.requested_by}"
+        session,
+        event.lot_code,
+        "hold",
+        _why(event.reason, event.reference),
+        f"quality:{event.requested_by}",
+        requested_at=event.occurred_at,
     )
 
 
@@ -27,6 +32,7 @@ async def quality_release_requested(session: AsyncSession, event: LotReleaseRequ
         "release",
         _why(event.reason, event.reference),
         f"quality:{event.requested_by}",
+        requested_at=event.occurred_at,
     )
 
 

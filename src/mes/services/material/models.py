@@ -148,6 +148,9 @@ class Lot(Base):
     expires_on: Mapped[date | None] = mapped_column(Date)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     hold_reason: Mapped[str | None] = mapped_column(Text)
+    # when quality's latest applied hold or release was asked for: an older request arriving
+    # late (the bus redelivers and reorders) is superseded and changes nothing
+    quality_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     parent_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
     work_order: Mapped[str | None] = mapped_column(String(64))  # set when issued to a work order
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,8 @@ _TRANSITIONS = {
     "hold": ({"available", "quarantine"}, "on_hold"),
     "release": ({"on_hold", "quarantine"}, "available"),
 }
+
+log = structlog.get_logger("mes.material")
 
 
 async def _set_status(
@@ -58,10 +61,26 @@ async def _set_status(
     )
 
 
-async def change_status(session: AsyncSession, code: str, action: str, reason: str, actor: str) -> LotRead:
-    """Hold or release a lot; holding a held lot again, or releasing a free one, is a no-op."""
+async def change_status(
+    session: AsyncSession,
+    code: str,
+    action: str,
+    reason: str,
+    actor: str,
+    *,
+    requested_at: datetime | None = None,
+) -> LotRead:
+    """Hold or release a lot; holding a held lot again, or releasing a free one, is a no-op.
+
+    `requested_at`: when quality asked (its event's time). A request older than the last one
+    applied is superseded: events reordered on the way end as they were sent."""
     allowed, target = _TRANSITIONS[action]
     lot = await lot_for_update(session, code)
+    if requested_at is not None:
+        if lot.quality_decided_at is not None and requested_at <= lot.quality_decided_at:
+            log.info("quality_request_superseded", lot=code, action=action, requested_at=requested_at)
+            return await lot_read(session, lot)
+        lot.quality_decided_at = requested_at
     if lot.status == target:
         return await lot_read(session, lot)
     if lot.status not in allowed:

@@ -88,6 +88,8 @@ class WorkOrder(Base):
     status_before_hold: Mapped[str | None] = mapped_column(String(16))
     hold_reason: Mapped[str | None] = mapped_column(Text)
     quality_hold: Mapped[str | None] = mapped_column(Text)  # the reason, while quality holds it
+    # when quality's latest applied hold or release was asked for; older requests are superseded
+    quality_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     over_tolerance_pct: Mapped[Decimal | None] = mapped_column(Qty)
     under_tolerance_pct: Mapped[Decimal | None] = mapped_column(Qty)
     routing_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -68,6 +68,11 @@ async def quality_hold(
     if order is None:
         log.warning("quality_hold_for_unknown_order", work_order=event.work_order, topic=event.topic)
         return
+    if order.quality_decided_at is not None and event.occurred_at <= order.quality_decided_at:
+        # an older request that arrived late: the newer decision already applied stands
+        log.info("quality_request_superseded", work_order=order.number, topic=event.topic)
+        return
+    order.quality_decided_at = event.occurred_at
     why = f"{event.reason} ({event.reference})" if event.reference else event.reason
     old = order.quality_hold
     order.quality_hold = why if hold else None
