@@ -11,7 +11,7 @@ STAMP := $(VENV)/.synced
 WEB_STAMP := web/node_modules/.installed
 XDIST ?= auto
 
-.PHONY: help setup run test lint fmt typecheck imports pytest schemas schemas-check bench clean web web-test
+.PHONY: help setup run test lint fmt typecheck imports pytest schemas schemas-check bench clean web web-test reliability
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ web-test: setup ## UI tests: vitest, the generated API client's staleness check,
 	cd web && npm test && npm run check:api
 	web/scripts/ensure-chromium.sh
 	cd web && npx playwright test
+
+reliability: setup ## the fault suite's long runs: tests/reliability and tests/deploy with ten times the workload
+	MES_RELIABILITY_SCALE=10 $(BIN)/pytest -n 1 tests/reliability tests/deploy
 
 bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run ceiling): B1, B2, B4, B9
 	$(BIN)/python -m bench.http_overhead

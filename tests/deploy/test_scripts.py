@@ -404,10 +404,11 @@ async def test_a_replica_killed_with_sigkill_mid_stream_loses_nothing_and_books_
     deployment: Deployment, api: Api
 ) -> None:
     op = await _started_order(api, "DPL-WO-2", "100")
-    n, qty = 40, Decimal("1.5")
+    scale = int(os.environ.get("MES_RELIABILITY_SCALE", "1"))  # `make reliability` runs it longer
+    n, qty = 40 * scale, Decimal("1.5")
     keys = [f"dpl-wo-2-c{i:03d}" for i in range(n)]
     acknowledged: dict[str, dict[str, Any]] = {}
-    victims = {10: "work-orders-2", 20: "material-2"}  # after that many acknowledgements
+    victims = {n // 4: "work-orders-2", n // 2: "material-2"}  # after that many acknowledgements
     killed: list[str] = []
     queue: asyncio.Queue[str] = asyncio.Queue()
     for key in keys:
