@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlparse
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -32,10 +33,12 @@ from mes.platform.app import (
     readiness,
 )
 from mes.platform.bus import InProcessBus
-from mes.platform.db import Database
+from mes.platform.db import Database, Deadlines
 from mes.platform.errors import problem
+from mes.platform.hardening import SecurityHeaders
 from mes.platform.http import ServiceDirectory
 from mes.platform.observability import metrics_response
+from mes.platform.ratelimit import RateLimits, make_limiter
 from mes.platform.settings import Settings
 
 
@@ -183,21 +186,35 @@ def build_embedded_app(
                 await r.stop()
             await bus.close()
             await directory.close()
+            await limiter.close()
             for r in runtimes:
                 await r.db.dispose()
 
     routes: list[Any] = [Route("/health", health), Route("/ready", ready), Route("/metrics", metrics)]
     if ui_dir is not None and (ui_dir / "index.html").exists():
         routes.append(Mount("/", UiFiles(directory=ui_dir, html=True)))
-    root = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
+    root = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={404: not_found},
+        middleware=[Middleware(SecurityHeaders)],
+    )
     dispatcher = PrefixDispatcher(root)
     directory = ServiceDirectory(asgi_app=dispatcher, timeout_s=settings.http_timeout_s)
     verifier = make_verifier(settings, directory)
+    # one process: one set of buckets for every service (in Redis if one is configured)
+    limiter = make_limiter(settings.redis_url, settings.redis_prefix)
+    limits = RateLimits.from_settings(limiter, settings)
     for spec in specs:
         app = build_service_app(spec, settings)
-        db = Database.from_url(urls[spec.info.name], service=spec.info.name, pool_size=settings.db_pool_size)
+        db = Database.from_url(
+            urls[spec.info.name],
+            service=spec.info.name,
+            pool_size=settings.db_pool_size,
+            deadlines=Deadlines.from_settings(settings),
+        )
         runtime = make_runtime(spec, db, bus, settings)
-        attach(app, runtime, directory, verifier)
+        attach(app, runtime, directory, verifier, rate_limits=limits)
         runtimes.append(runtime)
         dispatcher.add(spec.info.api_root, app)
     return dispatcher
