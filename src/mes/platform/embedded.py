@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import mimetypes
 import os
 import signal
 import socket
+import stat as stat_module
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -125,16 +127,26 @@ UI_HEADERS = {
 }
 
 
+# pre-compressed variants the web build writes next to a file (web/vite.config.ts), best first
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
 class UiFiles(StaticFiles):
-    """The built web UI: its files, and index.html for a page the browser asks for that the UI routes itself."""
+    """The built web UI: its files, and index.html for a page the browser asks for that the UI
+    routes itself. A file's pre-compressed variant (.br, .gz) goes to a browser that accepts it;
+    a source map is never served, even if a build left one."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        if path.endswith(".map"):
+            raise HTTPException(404)
         try:
-            response = await super().get_response(path, scope)
+            response = await self._encoded(path, scope) or await super().get_response(path, scope)
         except HTTPException as exc:
             if exc.status_code != 404 or not self._is_page_request(path, scope):
                 raise
-            response = await super().get_response("index.html", scope)
+            response = await self._encoded("index.html", scope) or await super().get_response(
+                "index.html", scope
+            )
         if path.startswith("assets/"):
             # Vite puts a content hash in every asset's name
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
@@ -142,6 +154,28 @@ class UiFiles(StaticFiles):
             response.headers["Cache-Control"] = "no-cache"
         response.headers.update(UI_HEADERS)
         return response
+
+    async def _encoded(self, path: str, scope: Scope) -> Response | None:
+        """The stored .br or .gz of `path` when the request accepts that encoding, else None."""
+        if scope["method"] not in ("GET", "HEAD") or path.endswith((".br", ".gz")):
+            return None
+        accepted = {
+            part.split(";")[0].strip().lower()
+            for part in Headers(scope=scope).get("accept-encoding", "").split(",")
+        }
+        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        for encoding, suffix in ENCODINGS:
+            if encoding not in accepted:
+                continue
+            full_path, stat = self.lookup_path(path + suffix)
+            if stat is None or not stat_module.S_ISREG(stat.st_mode):
+                continue
+            response = self.file_response(full_path, stat, scope)
+            response.headers["content-type"] = media_type
+            response.headers["content-encoding"] = encoding
+            response.headers["vary"] = "Accept-Encoding"
+            return response
+        return None
 
     @staticmethod
     def _is_page_request(path: str, scope: Scope) -> bool:
