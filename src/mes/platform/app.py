@@ -88,6 +88,12 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "Not found", **_PROBLEM},
     413: {"description": "Body too large", **_PROBLEM},
     422: {"description": "Invalid fields", **_PROBLEM},
+    # ADR 22: any operation may be refused for the client's request rate, or while the database is away
+    429: {"description": "Too many requests: see Retry-After and the RateLimit fields", **_PROBLEM},
+    503: {
+        "description": "Unavailable for now (the database is away or too slow): see Retry-After",
+        **_PROBLEM,
+    },
 }
 PROTECTED_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No or invalid token", **_PROBLEM},
