@@ -97,11 +97,13 @@ class Cors:
 
         async def send_allowed(message: Message) -> None:
             if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                vary = [v for n, v in headers if n.lower() == b"vary"]
                 message["headers"] = [
-                    *[(n, v) for n, v in message.get("headers", []) if n.lower() != b"vary"],
+                    *[(n, v) for n, v in headers if n.lower() != b"vary"],
                     (b"access-control-allow-origin", origin.encode()),
                     (b"access-control-expose-headers", CORS_EXPOSE_HEADERS.encode()),
-                    (b"vary", b"Origin"),
+                    (b"vary", b", ".join([*vary, b"Origin"])),
                 ]
             await send(message)
 

@@ -93,11 +93,15 @@ class RequestMiddleware:
         except Exception as exc:
             # answered here, not re-raised: an exception escaping the app would make the server
             # drop the keep-alive connection, and the request would go uncounted and unlogged
-            log.error("unhandled_exception", request_id=rid, path=scope["path"], exc_info=exc)
+            away = database_unavailable(exc)  # e.g. the commit after the handler met the database away
+            if away and not started:
+                log.warning("database_unavailable", request_id=rid, path=scope["path"], error=repr(exc)[:500])
+            else:
+                log.error("unhandled_exception", request_id=rid, path=scope["path"], exc_info=exc)
             if started:  # half an answer is out; only closing the connection can end it
                 self._observe(scope, rid, status, start)
                 raise
-            if database_unavailable(exc):  # e.g. the commit after the handler met the database away
+            if away:
                 status = 503
                 await database_unavailable_problem(scope["path"], rid, self.retry_after_s)(
                     scope, receive, send_wrapper
