@@ -10,10 +10,11 @@ import httpx
 import pytest
 
 from mes.platform.app import attach, build_service_app
+from mes.platform.embedded import build_embedded_app
 from mes.platform.http import ServiceDirectory
 from mes.platform.ratelimit import MemoryLimiter, Rate, RateLimits, RedisLimiter
 from mes.platform.settings import Settings
-from mes.platform.testing import Harness, bearer
+from mes.platform.testing import Databases, Harness, bearer, free_port
 from mes.services import all_specs
 
 ORIGIN = "https://mes.example.org"
@@ -266,3 +267,26 @@ async def test_two_replicas_share_each_clients_bucket_through_redis(
     assert (await replicas[0].get("/api/v1/resource/equipment", headers=frank)).status_code == 200
     for c in replicas:
         await c.aclose()
+
+
+async def test_embedded_mode_limits_every_service_from_the_settings(service_databases: Databases) -> None:
+    """`mes up`: the settings' rates, one set of buckets for the process."""
+    specs = [s for s in all_specs() if s.info.name in ("resource", "material")]
+    app = build_embedded_app(specs, Settings(rate_limit_reads="2/60"), service_databases.urls)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mes") as c:
+        statuses = [(await c.get("/api/v1/resource/equipment")).status_code for _ in range(3)]
+        other = await c.get("/api/v1/material/lots")
+        health = [(await c.get("/api/v1/resource/health")).status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]  # anonymous reads: per address
+    assert other.status_code == 401 and other.headers["ratelimit-policy"] == '"reads";q=2;w=60'
+    assert health == [200, 200, 200]
+
+
+async def test_with_redis_away_requests_are_served_not_refused(harness: Harness) -> None:
+    limit_harness(
+        harness, RateLimits(RedisLimiter(f"redis://127.0.0.1:{free_port()}/0"), {"reads": Rate(1, 60)})
+    )
+    reader = harness.auth("resource:read")
+    for _ in range(3):
+        r = await harness.client.get("/api/v1/resource/equipment", headers=reader)
+        assert r.status_code == 200 and "ratelimit" not in r.headers
