@@ -137,3 +137,48 @@ async def test_the_trace_context_travels_in_the_event_headers_over_nats(nats_ser
 
 async def _keep(into: list[Envelope], env: Envelope) -> None:
     into.append(env)
+
+
+def test_sampled_spans_are_exported_over_otlp_http_to_the_configured_endpoint() -> None:
+    """MES_OTEL_SAMPLE_RATIO and MES_OTEL_ENDPOINT as `mes serve` reads them: a collector (here a
+    small HTTP server in the test) receives the spans as OTLP protobuf."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+    received: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            received.append((self.path, self.headers["content-type"], body))
+            self.send_response(200)
+            self.send_header("content-type", "application/x-protobuf")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/v1/traces"
+        assert tracing.configure_tracing(1.0, endpoint, service="mes-quality")
+        with tracing.span("POST /ncrs", {"traceparent": TRACEPARENT}, kind="server"):
+            headers = tracing.current_headers()
+        tracing.shutdown_tracing()  # flushes the batch
+    finally:
+        server.shutdown()
+        tracing.use_provider(None)
+    assert headers["traceparent"].split("-")[1] == TRACEPARENT.split("-")[1]
+    assert len(received) == 1
+    path, content_type, body = received[0]
+    assert path == "/v1/traces" and content_type == "application/x-protobuf"
+    export = ExportTraceServiceRequest.FromString(body)
+    resource_spans = export.resource_spans[0]
+    names = {a.key: a.value.string_value for a in resource_spans.resource.attributes}
+    assert names["service.name"] == "mes-quality"
+    exported = resource_spans.scope_spans[0].spans[0]
+    assert exported.name == "POST /ncrs"
+    assert exported.trace_id.hex() == TRACEPARENT.split("-")[1]
