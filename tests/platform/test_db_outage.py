@@ -205,3 +205,12 @@ async def test_a_statement_past_its_deadline_counts_as_the_database_unavailable(
         assert database_unavailable(caught.value), repr(caught.value)
     finally:
         await slow.dispose()
+
+
+def test_a_timeout_that_is_not_the_databases_is_not_taken_for_an_outage() -> None:
+    def connector() -> None:
+        raise TimeoutError("the OPC UA server did not answer")
+
+    with pytest.raises(TimeoutError) as caught:
+        connector()
+    assert not database_unavailable(caught.value)

@@ -95,7 +95,19 @@ def database_unavailable(exc: BaseException) -> bool:
         return str(getattr(exc, "sqlstate", "")).startswith(_UNAVAILABLE_STATES)
     if isinstance(exc, asyncpg.exceptions.ConnectionDoesNotExistError | asyncpg.exceptions.InterfaceError):
         return True
-    return _connection_trouble(exc)
+    # a bare socket error or timeout counts only when it came out of the database driver (a
+    # machine connector's timeout, say, is not the database being away)
+    return _connection_trouble(exc) and _raised_by_database_driver(exc)
+
+
+def _raised_by_database_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.startswith(("asyncpg", "sqlalchemy")):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _connection_trouble(exc: BaseException) -> bool:
