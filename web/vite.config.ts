@@ -1,5 +1,8 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { defineConfig, type Plugin } from "vite";
 import react from "@vitejs/plugin-react";
 
 // The service map of DESIGN.md: each /api/v1/<prefix> is proxied to its service's own port
@@ -26,11 +29,46 @@ function proxy(): Record<string, { target: string; changeOrigin: boolean }> {
   );
 }
 
+// Text files of the build, pre-compressed next to themselves (app.js.br, app.js.gz): `mes up` and
+// nginx (gzip_static / brotli_static) send them to a browser that accepts the encoding (ADR 22).
+const COMPRESSIBLE = /\.(js|css|html|svg|json|txt|webmanifest)$/;
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+function precompress(): Plugin {
+  let outDir = "dist";
+  return {
+    name: "mes-precompress",
+    apply: "build",
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      for (const path of files(outDir)) {
+        if (!COMPRESSIBLE.test(path)) continue;
+        const data = readFileSync(path);
+        if (data.length < 1024) continue; // not worth a second request's header
+        writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+        writeFileSync(
+          `${path}.br`,
+          brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompress()],
   server: { port: 5173, strictPort: true, proxy: proxy() },
   preview: { port: 4173, proxy: proxy() },
-  build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 1500 },
+  // no source maps in the build: the served UI doesn't publish its sources
+  build: { outDir: "dist", sourcemap: false, chunkSizeWarningLimit: 1500 },
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",

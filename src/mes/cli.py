@@ -52,6 +52,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from mes.platform.migrations import ensure_database, migrate
     from mes.platform.observability import configure_logging
     from mes.platform.settings import replace_database
+    from mes.platform.tracing import configure_tracing, shutdown_tracing
     from mes.services import all_specs
 
     settings = _settings()
@@ -103,6 +104,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, _interrupt)
         ui_dir = Path(os.environ.get("MES_UI_DIR", "web/dist"))
         app = build_embedded_app(specs, settings, urls, ui_dir=ui_dir)
+        configure_tracing(settings.otel_sample_ratio, settings.otel_endpoint, service="mes")
         _say(
             f"all {len(specs)} services on http://{host}:{port}/api/v1/<service> "
             f"(health: http://{host}:{port}/health); Ctrl-C stops everything"
@@ -115,6 +117,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             _serve_uvicorn(app, host, port, "warning")
     finally:
+        shutdown_tracing()
         _say("stopping PostgreSQL ...")
         pg.stop()
         _say("stopped")
@@ -158,6 +161,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mes.platform.app import create_standalone_app
     from mes.platform.embedded import port_is_free
     from mes.platform.observability import configure_logging
+    from mes.platform.tracing import configure_tracing, shutdown_tracing
     from mes.services import load_spec
 
     settings = _settings()
@@ -168,8 +172,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _say(f"port {port} on {host} is already in use; choose another with --port.")
         return 2
     configure_logging(settings.log_level, json_logs=settings.log_json)
+    configure_tracing(settings.otel_sample_ratio, settings.otel_endpoint, service=f"mes-{spec.info.name}")
     _say(f"{spec.info.name} on http://{host}:{port}{spec.info.api_root} (bus {settings.bus_url})")
-    _serve_uvicorn(create_standalone_app(spec, settings), host, port, "warning")
+    try:
+        _serve_uvicorn(create_standalone_app(spec, settings), host, port, "warning")
+    finally:
+        shutdown_tracing()
     return 0
 
 

@@ -70,3 +70,54 @@ async def test_health_is_not_shadowed_by_the_ui(ui_dir: Path) -> None:
         r = await c.get("/health", headers={"accept": HTML})
     assert r.status_code == 200
     assert r.json()["status"] == "ok"
+
+
+@pytest.fixture
+def compressed_ui(ui_dir: Path) -> Path:
+    """What the web build writes: big text files with their .br and .gz beside them, no maps."""
+    import gzip
+
+    script = ("console.log('a UI big enough to be worth compressing');\n" * 200).encode()
+    (ui_dir / "assets" / "app-f00d.js").write_bytes(script)
+    (ui_dir / "assets" / "app-f00d.js.gz").write_bytes(gzip.compress(script))
+    # a stand-in for brotli's output (the server only chooses and labels the stored file)
+    (ui_dir / "assets" / "app-f00d.js.br").write_bytes(b"brotli-bytes")
+    (ui_dir / "assets" / "app-f00d.js.map").write_text('{"sources": ["src/secret.ts"]}')
+    return ui_dir
+
+
+async def test_a_pre_compressed_asset_goes_to_a_browser_that_accepts_it(compressed_ui: Path) -> None:
+    async with _client(compressed_ui) as c:
+        async with c.stream("GET", "/assets/app-f00d.js", headers={"accept-encoding": "gzip, br"}) as br:
+            raw = b"".join([chunk async for chunk in br.aiter_raw()])  # as stored, not decoded
+        gz = await c.get("/assets/app-f00d.js", headers={"accept-encoding": "gzip"})
+        plain = await c.get("/assets/app-f00d.js", headers={"accept-encoding": "identity"})
+    assert br.headers["content-encoding"] == "br"
+    assert raw == b"brotli-bytes"
+    assert gz.headers["content-encoding"] == "gzip"
+    assert gz.text == plain.text == (compressed_ui / "assets" / "app-f00d.js").read_text()
+    assert "content-encoding" not in plain.headers
+    for r in (br, gz):
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/javascript")
+        assert r.headers["vary"] == "Accept-Encoding"
+        assert "immutable" in r.headers["cache-control"]  # hashed assets stay cacheable
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_no_source_map_is_served(compressed_ui: Path) -> None:
+    async with _client(compressed_ui) as c:
+        r = await c.get("/assets/app-f00d.js.map")
+    assert r.status_code == 404
+
+
+async def test_the_ui_keeps_its_own_policy_and_the_root_endpoints_get_the_api_headers(ui_dir: Path) -> None:
+    async with _client(ui_dir) as c:
+        page = await c.get("/")
+        health = await c.get("/health")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert page.headers["cache-control"] == "no-cache"
+    assert health.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert health.headers["x-content-type-options"] == "nosniff"
+    assert health.headers["referrer-policy"] == "no-referrer"

@@ -24,10 +24,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mes.platform.auth import JwtVerifier, route_permissions
 from mes.platform.bus import Bus, make_bus
-from mes.platform.db import Database
+from mes.platform.db import Database, Deadlines, database_unavailable
 from mes.platform.dead_letters import dead_letter_router, record_dead_letter
-from mes.platform.errors import install_error_handlers, problem
+from mes.platform.errors import (
+    database_unavailable_problem,
+    install_error_handlers,
+    problem,
+    unexpected_error,
+)
 from mes.platform.events import Envelope, Event, claim_inbox, utcnow
+from mes.platform.hardening import Cors, SecurityHeaders
 from mes.platform.http import ServiceDirectory
 from mes.platform.limits import MemoryStrikes, Strikes, make_strikes
 from mes.platform.migrations import migrate
@@ -35,9 +41,11 @@ from mes.platform.observability import (
     RequestMiddleware,
     metrics_response,
 )
+from mes.platform.ratelimit import RateLimitMiddleware, RateLimits, make_limiter
 from mes.platform.registry import ServiceInfo
 from mes.platform.relay import OutboxRelay
 from mes.platform.settings import Settings
+from mes.platform.tracing import TracingMiddleware, span
 from mes.platform.workers import WorkerFactory
 
 EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
@@ -80,6 +88,12 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"description": "Not found", **_PROBLEM},
     413: {"description": "Body too large", **_PROBLEM},
     422: {"description": "Invalid fields", **_PROBLEM},
+    # ADR 22: any operation may be refused for the client's request rate, or while the database is away
+    429: {"description": "Too many requests: see Retry-After and the RateLimit fields", **_PROBLEM},
+    503: {
+        "description": "Unavailable for now (the database is away or too slow): see Retry-After",
+        **_PROBLEM,
+    },
 }
 PROTECTED_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "No or invalid token", **_PROBLEM},
@@ -130,10 +144,17 @@ class ServiceRuntime:
         """Runs the event's handler in one transaction with its inbox claim; False for a duplicate."""
         cls, fn = self._by_topic[env.topic]
         event = cls.model_validate_json(env.payload)
-        async with self.db.transaction() as session:
-            first = await claim_inbox(session, env.event_id, inbox_name(cls))
-            if first:
-                await fn(session, event)
+        # the handler's span continues the trace of the request that recorded the event
+        with span(
+            f"consume {env.topic}",
+            env.headers,
+            kind="consumer",
+            **{"mes.service": self.spec.info.name, "messaging.message.id": env.event_id},
+        ):
+            async with self.db.transaction() as session:
+                first = await claim_inbox(session, env.event_id, inbox_name(cls))
+                if first:
+                    await fn(session, event)
         if first:
             lag = (utcnow() - event.occurred_at).total_seconds()
             EVENT_LAG.labels(self.spec.info.name, env.topic).observe(max(lag, 0.0))
@@ -244,7 +265,14 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(RequestMiddleware, service=info.name, max_body_bytes=settings.max_body_bytes)
+    install_database_unavailable(app, settings.unavailable_retry_after_s)
+    app.add_middleware(RateLimitMiddleware, service=info.name)
+    app.add_middleware(
+        RequestMiddleware,
+        service=info.name,
+        max_body_bytes=settings.max_body_bytes,
+        retry_after_s=settings.unavailable_retry_after_s,
+    )
 
     ops = APIRouter(tags=["operations"])
 
@@ -281,7 +309,33 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(CreatedLocation)
+    # outermost last: every answer, a preflight's, a 429 or a 503 included, gets the headers
+    app.add_middleware(TracingMiddleware, service=info.name)
+    app.add_middleware(Cors, origins=settings.cors_origins, max_age_s=settings.cors_max_age_s)
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+def install_database_unavailable(app: FastAPI, retry_after_s: int) -> None:
+    """A request that meets the database away or too slow is answered 503 with Retry-After."""
+    import asyncpg
+    from sqlalchemy import exc as sa_exc
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        if not database_unavailable(exc):
+            return await unexpected_error(request, exc)
+        rid = getattr(request.state, "request_id", None)
+        log.warning("database_unavailable", path=request.url.path, request_id=rid, error=repr(exc)[:500])
+        return database_unavailable_problem(request.url.path, rid, retry_after_s)
+
+    for cls in (
+        sa_exc.DBAPIError,
+        sa_exc.TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        OSError,
+    ):
+        app.add_exception_handler(cls, answer)
 
 
 BEARER_SCHEME: dict[str, Any] = {
@@ -446,9 +500,12 @@ def attach(
     directory: ServiceDirectory,
     verifier: JwtVerifier,
     strikes: Strikes | None = None,
+    rate_limits: RateLimits | None = None,
 ) -> None:
+    """Fills the app's state. Without `rate_limits` requests aren't limited (the test harness)."""
     app.state.db = runtime.db
     app.state.strikes = strikes or MemoryStrikes()
+    app.state.rate_limits = rate_limits
     app.state.bus = runtime.bus
     app.state.runtime = runtime
     app.state.directory = directory
@@ -464,19 +521,27 @@ def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:
         url = settings.database_url_for(spec.info)
         if settings.migrate_on_start:
             await migrate(url, spec.migrations)
-        db = Database.from_url(url, service=spec.info.name, pool_size=settings.db_pool_size)
+        db = Database.from_url(
+            url,
+            service=spec.info.name,
+            pool_size=settings.db_pool_size,
+            deadlines=Deadlines.from_settings(settings),
+        )
         bus = make_bus(settings.bus_url, stream=settings.bus_stream, retention_s=settings.bus_retention_s)
         await bus.connect()
         directory = ServiceDirectory(urls=settings.service_urls, timeout_s=settings.http_timeout_s)
         runtime = make_runtime(spec, db, bus, settings)
         strikes = make_strikes(settings.redis_url, settings.redis_prefix)
-        attach(app, runtime, directory, make_verifier(settings, directory), strikes)
+        limiter = make_limiter(settings.redis_url, settings.redis_prefix)
+        limits = RateLimits.from_settings(limiter, settings)
+        attach(app, runtime, directory, make_verifier(settings, directory), strikes, limits)
         await runtime.start()
         try:
             yield
         finally:
             await runtime.stop()
             await strikes.close()
+            await limiter.close()
             await bus.close()
             await directory.close()
             await db.dispose()

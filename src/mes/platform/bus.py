@@ -15,6 +15,7 @@ from typing import Any
 import structlog
 
 from mes.platform.events import Envelope
+from mes.platform.tracing import TRACE_HEADERS
 
 Handler = Callable[[Envelope], Awaitable[None]]
 log = structlog.get_logger("mes.bus")
@@ -132,6 +133,7 @@ class NatsBus(Bus):
             "Mes-Topic": envelope.topic,
             "Mes-Aggregate": envelope.aggregate_id,
             "Mes-Producer": envelope.producer,
+            **{name: value for name, value in envelope.headers.items() if name in TRACE_HEADERS},
         }
         await self._js.publish(
             subject_for(envelope.topic),
@@ -182,6 +184,7 @@ class NatsBus(Bus):
                     aggregate_id=hdr.get("Mes-Aggregate", ""),
                     producer=hdr.get("Mes-Producer", ""),
                     payload=msg.data,
+                    headers={name: hdr[name] for name in TRACE_HEADERS if name in hdr},
                 )
                 try:
                     await handler(env)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, text
@@ -33,15 +35,88 @@ def new_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING)
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+@dataclass(frozen=True)
+class Deadlines:
+    """How long a unit of work may wait on the database before it gives up (ADR 22): for a
+    pooled connection, for a new connection, for one statement. Past one, the request is
+    answered 503 with Retry-After, never left hanging."""
+
+    pool_s: float = 5.0
+    connect_s: float = 5.0
+    statement_s: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Deadlines:
+        return cls(settings.db_pool_timeout_s, settings.db_connect_timeout_s, settings.db_statement_timeout_s)
+
+
+def make_engine(url: str, *, pool_size: int = 10, deadlines: Deadlines | None = None) -> AsyncEngine:
+    d = deadlines or Deadlines()
     return create_async_engine(
         url,
         pool_size=pool_size,
         # no overflow: connections opened and closed under load cost more than waiting for one
         max_overflow=0,
+        pool_timeout=d.pool_s,
         pool_pre_ping=False,  # a dropped connection fails one request and is replaced; a ping would cost every request a round trip
-        connect_args={"server_settings": {"application_name": "mes"}},
+        connect_args={
+            "server_settings": {"application_name": "mes"},
+            "timeout": d.connect_s,
+            "command_timeout": d.statement_s,
+        },
     )
+
+
+# SQLSTATE classes and codes that say "the database is away or overloaded", not "the request is wrong"
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300", "57014")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True for an error that means the database can't be reached or answered too late: the
+    server down or restarting, a connection lost, the pool's or a statement's deadline passed."""
+    import asyncpg
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection in time
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        orig = exc.orig
+        state = str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+        if state.startswith(_UNAVAILABLE_STATES):
+            return True
+        cause: BaseException | None = getattr(orig, "__cause__", None) or orig
+        if cause is None:
+            return False
+        return _connection_trouble(cause) or isinstance(
+            cause, asyncpg.exceptions.ConnectionDoesNotExistError | asyncpg.exceptions.InterfaceError
+        )
+    if isinstance(exc, asyncpg.exceptions.PostgresError):
+        return str(getattr(exc, "sqlstate", "")).startswith(_UNAVAILABLE_STATES)
+    if isinstance(exc, asyncpg.exceptions.ConnectionDoesNotExistError | asyncpg.exceptions.InterfaceError):
+        return True
+    # a bare socket error or timeout counts only when it came out of the database driver (a
+    # machine connector's timeout, say, is not the database being away)
+    return _connection_trouble(exc) and _raised_by_database_driver(exc)
+
+
+def _raised_by_database_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.startswith(("asyncpg", "sqlalchemy")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def _connection_trouble(exc: BaseException) -> bool:
+    # a connect refused or reset, a connect or statement deadline (TimeoutError), a name that
+    # doesn't resolve; asyncio reports several failed addresses as a plain OSError
+    if isinstance(exc, ConnectionError | TimeoutError | socket.gaierror):
+        return True
+    return type(exc) is OSError and ("Connect call failed" in str(exc) or "Multiple exceptions" in str(exc))
 
 
 class Database:
@@ -62,8 +137,10 @@ class Database:
         self.outbox_signal = asyncio.Event()
 
     @classmethod
-    def from_url(cls, url: str, *, service: str = "", pool_size: int = 10) -> Database:
-        return cls(make_engine(url, pool_size=pool_size), service=service)
+    def from_url(
+        cls, url: str, *, service: str = "", pool_size: int = 10, deadlines: Deadlines | None = None
+    ) -> Database:
+        return cls(make_engine(url, pool_size=pool_size, deadlines=deadlines), service=service)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import mimetypes
 import os
 import signal
 import socket
+import stat as stat_module
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -15,6 +17,7 @@ from urllib.parse import parse_qs, urlparse
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -32,10 +35,12 @@ from mes.platform.app import (
     readiness,
 )
 from mes.platform.bus import InProcessBus
-from mes.platform.db import Database
+from mes.platform.db import Database, Deadlines
 from mes.platform.errors import problem
+from mes.platform.hardening import SecurityHeaders
 from mes.platform.http import ServiceDirectory
 from mes.platform.observability import metrics_response
+from mes.platform.ratelimit import RateLimits, make_limiter
 from mes.platform.settings import Settings
 
 
@@ -126,16 +131,26 @@ UI_HEADERS = {
 }
 
 
+# pre-compressed variants the web build writes next to a file (web/vite.config.ts), best first
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
 class UiFiles(StaticFiles):
-    """The built web UI: its files, and index.html for a page the browser asks for that the UI routes itself."""
+    """The built web UI: its files, and index.html for a page the browser asks for that the UI
+    routes itself. A file's pre-compressed variant (.br, .gz) goes to a browser that accepts it;
+    a source map is never served, even if a build left one."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
+        if path.endswith(".map"):
+            raise HTTPException(404)
         try:
-            response = await super().get_response(path, scope)
+            response = await self._encoded(path, scope) or await super().get_response(path, scope)
         except HTTPException as exc:
             if exc.status_code != 404 or not self._is_page_request(path, scope):
                 raise
-            response = await super().get_response("index.html", scope)
+            response = await self._encoded("index.html", scope) or await super().get_response(
+                "index.html", scope
+            )
         if path.startswith("assets/"):
             # Vite puts a content hash in every asset's name
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
@@ -143,6 +158,28 @@ class UiFiles(StaticFiles):
             response.headers["Cache-Control"] = "no-cache"
         response.headers.update(UI_HEADERS)
         return response
+
+    async def _encoded(self, path: str, scope: Scope) -> Response | None:
+        """The stored .br or .gz of `path` when the request accepts that encoding, else None."""
+        if scope["method"] not in ("GET", "HEAD") or path.endswith((".br", ".gz")):
+            return None
+        accepted = {
+            part.split(";")[0].strip().lower()
+            for part in Headers(scope=scope).get("accept-encoding", "").split(",")
+        }
+        media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        for encoding, suffix in ENCODINGS:
+            if encoding not in accepted:
+                continue
+            full_path, stat = self.lookup_path(path + suffix)
+            if stat is None or not stat_module.S_ISREG(stat.st_mode):
+                continue
+            response = self.file_response(full_path, stat, scope)
+            response.headers["content-type"] = media_type
+            response.headers["content-encoding"] = encoding
+            response.headers["vary"] = "Accept-Encoding"
+            return response
+        return None
 
     @staticmethod
     def _is_page_request(path: str, scope: Scope) -> bool:
@@ -187,21 +224,35 @@ def build_embedded_app(
                 await r.stop()
             await bus.close()
             await directory.close()
+            await limiter.close()
             for r in runtimes:
                 await r.db.dispose()
 
     routes: list[Any] = [Route("/health", health), Route("/ready", ready), Route("/metrics", metrics)]
     if ui_dir is not None and (ui_dir / "index.html").exists():
         routes.append(Mount("/", UiFiles(directory=ui_dir, html=True)))
-    root = Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: not_found})
+    root = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={404: not_found},
+        middleware=[Middleware(SecurityHeaders)],
+    )
     dispatcher = PrefixDispatcher(root)
     directory = ServiceDirectory(asgi_app=dispatcher, timeout_s=settings.http_timeout_s)
     verifier = make_verifier(settings, directory)
+    # one process: one set of buckets for every service (in Redis if one is configured)
+    limiter = make_limiter(settings.redis_url, settings.redis_prefix)
+    limits = RateLimits.from_settings(limiter, settings)
     for spec in specs:
         app = build_service_app(spec, settings)
-        db = Database.from_url(urls[spec.info.name], service=spec.info.name, pool_size=settings.db_pool_size)
+        db = Database.from_url(
+            urls[spec.info.name],
+            service=spec.info.name,
+            pool_size=settings.db_pool_size,
+            deadlines=Deadlines.from_settings(settings),
+        )
         runtime = make_runtime(spec, db, bus, settings)
-        attach(app, runtime, directory, verifier)
+        attach(app, runtime, directory, verifier, rate_limits=limits)
         runtimes.append(runtime)
         dispatcher.add(spec.info.api_root, app)
     return dispatcher

@@ -15,6 +15,7 @@ PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://mes.example.org/problems/"
 
 log = structlog.get_logger("mes.errors")
+DEFAULT_RETRY_AFTER_S = 5
 
 
 def a_an(word: str) -> str:
@@ -148,6 +149,9 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     if isinstance(exc, TooManyAttempts):
         headers = {"Retry-After": str(exc.retry_after_s)}
+    elif exc.status in (429, 503):  # e.g. another service's answer, passed on: so is its Retry-After
+        retry = exc.extra.get("retry_after_s")
+        headers = {"Retry-After": str(retry if isinstance(retry, int) else DEFAULT_RETRY_AFTER_S)}
     return problem(
         exc.status,
         exc.code,
@@ -203,7 +207,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
+async def unexpected_error(request: Request, exc: Exception) -> Response:
     rid = _request_id(request)
     log.error("unhandled_exception", request_id=rid, path=request.url.path, exc_info=exc)
     return problem(
@@ -215,8 +219,23 @@ async def _unexpected_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def database_unavailable_problem(
+    instance: str | None, request_id: str | None, retry_after_s: int = DEFAULT_RETRY_AFTER_S
+) -> Response:
+    """The answer while the database is away or too slow (ADR 22): 503 with Retry-After, never 500."""
+    return problem(
+        503,
+        "database_unavailable",
+        "The service's database is unreachable or too slow at the moment; try again shortly.",
+        instance=instance,
+        headers={"Retry-After": str(retry_after_s)},
+        request_id=request_id,
+        retry_after_s=retry_after_s,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(Exception, unexpected_error)

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.db import mark_outbox_dirty
+from mes.platform.tracing import current_headers
 
 
 def utcnow() -> datetime:
@@ -60,6 +61,7 @@ class Envelope:
     aggregate_id: str
     producer: str
     payload: bytes
+    # trace context (W3C traceparent, tracestate) of the request that recorded the event
     headers: dict[str, str] = field(default_factory=dict)
 
     def decode(self) -> Event:
@@ -70,11 +72,14 @@ class Envelope:
 
 
 async def record_event(session: AsyncSession, event: Event, *, producer: str | None = None) -> None:
-    """Add `event` to the outbox of the service whose transaction `session` is."""
+    """Add `event` to the outbox of the service whose transaction `session` is, with the
+    current trace context (when tracing is on) as its headers."""
+    trace = current_headers()
     await session.execute(
         text(
-            "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload)"
-            " VALUES (:event_id, :topic, :aggregate_id, :producer, CAST(:payload AS jsonb))"
+            "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload, headers)"
+            " VALUES (:event_id, :topic, :aggregate_id, :producer, CAST(:payload AS jsonb),"
+            " CAST(:headers AS jsonb))"
         ),
         {
             "event_id": event.event_id,
@@ -82,6 +87,7 @@ async def record_event(session: AsyncSession, event: Event, *, producer: str | N
             "aggregate_id": event.aggregate_id,
             "producer": producer or session.info.get("service", "unknown"),
             "payload": event.model_dump_json(),
+            "headers": json.dumps(trace) if trace else None,
         },
     )
     mark_outbox_dirty(session)
@@ -105,10 +111,14 @@ def envelope_from_row(row: Any) -> Envelope:
         payload = json.dumps(payload)
     if isinstance(payload, str):
         payload = payload.encode()
+    headers = getattr(row, "headers", None)
+    if isinstance(headers, str):
+        headers = json.loads(headers)
     return Envelope(
         event_id=str(row.event_id),
         topic=row.topic,
         aggregate_id=row.aggregate_id,
         producer=row.producer,
         payload=payload,
+        headers={str(k): str(v) for k, v in headers.items()} if isinstance(headers, dict) else {},
     )

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from mes.platform.errors import DomainError, ServiceUnavailable
 from mes.platform.registry import service_info
+from mes.platform.tracing import inject
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,6 +52,7 @@ class ServiceClient:
             headers["Idempotency-Key"] = idempotency_key
         if request_id:
             headers["X-Request-ID"] = request_id
+        inject(headers)  # the caller's trace goes on (W3C traceparent), when tracing is on
         try:
             resp = await self._client.request(method, path, json=json, params=params, headers=headers)
         except httpx.TimeoutException:

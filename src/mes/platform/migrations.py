@@ -97,6 +97,8 @@ def platform_tables(metadata: MetaData) -> None:
     outbox.append_column(sa.Column("last_error", sa.Text))
     outbox.append_column(sa.Column("last_attempt_at", sa.DateTime(timezone=True)))
     outbox.append_column(sa.Column("dead_at", sa.DateTime(timezone=True)))
+    # the event's trace context (ADR 22), revision p0003_outbox_headers
+    outbox.append_column(sa.Column("headers", JSONB))
     sa.Table(
         "idempotency_key",
         metadata,

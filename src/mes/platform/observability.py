@@ -14,7 +14,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mes.platform.errors import problem
+from mes.platform.db import database_unavailable
+from mes.platform.errors import database_unavailable_problem, problem
 
 REQUESTS = Counter("mes_http_requests_total", "HTTP requests", ["service", "method", "route", "status"])
 LATENCY = Histogram(
@@ -54,10 +55,11 @@ def metrics_response() -> Response:
 class RequestMiddleware:
     """Request id in and out, one log line and metrics per request, body size and NUL guards."""
 
-    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int, retry_after_s: int = 5) -> None:
         self.app = app
         self.service = service
         self.max_body = max_body_bytes
+        self.retry_after_s = retry_after_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,10 +93,21 @@ class RequestMiddleware:
         except Exception as exc:
             # answered here, not re-raised: an exception escaping the app would make the server
             # drop the keep-alive connection, and the request would go uncounted and unlogged
-            log.error("unhandled_exception", request_id=rid, path=scope["path"], exc_info=exc)
+            away = database_unavailable(exc)  # e.g. the commit after the handler met the database away
+            if away and not started:
+                log.warning("database_unavailable", request_id=rid, path=scope["path"], error=repr(exc)[:500])
+            else:
+                log.error("unhandled_exception", request_id=rid, path=scope["path"], exc_info=exc)
             if started:  # half an answer is out; only closing the connection can end it
                 self._observe(scope, rid, status, start)
                 raise
+            if away:
+                status = 503
+                await database_unavailable_problem(scope["path"], rid, self.retry_after_s)(
+                    scope, receive, send_wrapper
+                )
+                self._observe(scope, rid, status, start)
+                return
             status = 500
             await problem(
                 500,

@@ -26,7 +26,8 @@ log = structlog.get_logger("mes.relay")
 PUBLISHED = Counter("mes_outbox_published_total", "Outbox events published", ["service"])
 
 _SELECT = text(
-    "SELECT id, event_id, topic, aggregate_id, producer, payload::text AS payload, attempts FROM outbox"
+    "SELECT id, event_id, topic, aggregate_id, producer, payload::text AS payload, headers::text AS headers,"
+    " attempts FROM outbox"
     " WHERE published_at IS NULL AND dead_at IS NULL ORDER BY id LIMIT :limit"
 )
 _MARK = text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")

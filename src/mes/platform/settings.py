@@ -49,9 +49,31 @@ class Settings(BaseSettings):
     inbox_retention_s: int = 30 * 24 * 3600
     prune_every_s: int = 600
     db_pool_size: int = 10
+    # deadlines so that a request never hangs on the database (ADR 22): waiting for a pooled
+    # connection, opening one, and one statement; past them the answer is 503 with Retry-After
+    db_pool_timeout_s: float = 5.0
+    db_connect_timeout_s: float = 5.0
+    db_statement_timeout_s: float = 30.0
+    # Retry-After of a 503 answered while the database is unreachable
+    unavailable_retry_after_s: int = 5
     # empty: lockouts and rate limits in this process's memory (embedded); redis://... shares them
     redis_url: str = ""
     redis_prefix: str = "mes"
+    # browser origins allowed to call the API from another origin (CORS), e.g.
+    # MES_CORS_ORIGINS='["https://mes.example.org"]'; none by default (the UI is same-origin)
+    cors_origins: list[str] = Field(default_factory=list)
+    cors_max_age_s: int = 600
+    # request rate limits (ADR 22): a token bucket of QUOTA requests per WINDOW seconds, "QUOTA/WINDOW",
+    # per service and route class; sign-in (requests without credentials) per client address,
+    # reads and commands per token. Generous by default; 0/... turns a class off
+    rate_limits_enabled: bool = True
+    rate_limit_signin: str = "120/60"
+    rate_limit_reads: str = "12000/60"
+    rate_limit_commands: str = "6000/60"
+    # OpenTelemetry traces: the share of new traces sampled (0 = off, no tracing cost), and where
+    # to send them (OTLP over HTTP, e.g. http://collector:4318/v1/traces); empty: not exported
+    otel_sample_ratio: float = 0.0
+    otel_endpoint: str = ""
 
     def database_url_for(self, service: ServiceInfo) -> str:
         """MES_<SERVICE>_DATABASE_URL, else the shared server with the service's own database."""

@@ -879,6 +879,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     create_connector_api_v1_integration_connectors_post: {
@@ -961,6 +979,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1053,6 +1089,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     delete_connector_api_v1_integration_connectors__name__delete: {
@@ -1129,6 +1183,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1225,6 +1297,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     dead_letters_api_v1_integration_dead_letters_get: {
@@ -1299,6 +1389,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1390,6 +1498,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     process_schedule_b2mml_api_v1_integration_erp_b2mml_process_operations_schedule_post: {
@@ -1470,6 +1596,24 @@ export interface operations {
             };
             /** @description Refused and dead-lettered: reason, line and path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1592,6 +1736,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     health_api_v1_integration_health_get: {
@@ -1643,6 +1805,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1738,6 +1918,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     get_dead_letter_api_v1_integration_message_dead_letters__letter_id__get: {
@@ -1816,6 +2014,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1908,6 +2124,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_dead_letter_api_v1_integration_message_dead_letters__letter_id__replay_post: {
@@ -1993,6 +2227,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     metrics_api_v1_integration_metrics_get: {
@@ -2040,6 +2292,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2096,6 +2366,15 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2198,6 +2477,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     create_subscription_api_v1_integration_subscriptions_post: {
@@ -2280,6 +2577,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2372,6 +2687,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     deactivate_subscription_api_v1_integration_subscriptions__name__deactivate_post: {
@@ -2450,6 +2783,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2539,6 +2890,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

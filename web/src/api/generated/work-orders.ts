@@ -1447,6 +1447,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     replay_api_v1_workorders_dead_letters__letter_id__replay_post: {
@@ -1524,6 +1542,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1616,6 +1652,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     health_api_v1_workorders_health_get: {
@@ -1674,6 +1728,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     metrics_api_v1_workorders_metrics_get: {
@@ -1721,6 +1793,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1809,6 +1899,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1905,6 +2013,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     get_work_order_api_v1_workorders_orders__number__get: {
@@ -1991,6 +2117,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     as_built_api_v1_workorders_orders__number__as_built_get: {
@@ -2070,6 +2214,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2167,6 +2329,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     close_work_order_api_v1_workorders_orders__number__close_post: {
@@ -2250,6 +2430,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2347,6 +2545,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     insert_operation_api_v1_workorders_orders__number__operations_post: {
@@ -2430,6 +2646,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2532,6 +2766,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     consume_api_v1_workorders_orders__number__operations__key__consume_post: {
@@ -2627,6 +2879,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     join_operation_api_v1_workorders_orders__number__operations__key__join_post: {
@@ -2708,6 +2978,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2803,6 +3091,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     pause_operation_api_v1_workorders_orders__number__operations__key__pause_post: {
@@ -2888,6 +3194,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2990,6 +3314,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     resume_operation_api_v1_workorders_orders__number__operations__key__resume_post: {
@@ -3075,6 +3417,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3174,6 +3534,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     skip_operation_api_v1_workorders_orders__number__operations__key__skip_post: {
@@ -3259,6 +3637,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3358,6 +3754,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     start_operation_api_v1_workorders_orders__number__operations__key__start_post: {
@@ -3443,6 +3857,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3542,6 +3974,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     release_work_order_api_v1_workorders_orders__number__release_post: {
@@ -3625,6 +4075,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3722,6 +4190,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     list_products_api_v1_workorders_products_get: {
@@ -3801,6 +4287,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3897,6 +4401,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     get_product_api_v1_workorders_products__code__get: {
@@ -3982,6 +4504,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     list_routings_api_v1_workorders_products__code__routings_get: {
@@ -4060,6 +4600,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4156,6 +4714,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     get_routing_api_v1_workorders_products__code__routings__version__get: {
@@ -4242,6 +4818,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     ready_api_v1_workorders_ready_get: {
@@ -4291,6 +4885,15 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4390,6 +4993,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     recompute_schedule_api_v1_workorders_schedule_recompute_post: {
@@ -4477,6 +5098,24 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     list_work_centers_api_v1_workorders_work_centers_get: {
@@ -4556,6 +5195,24 @@ export interface operations {
             };
             /** @description Invalid fields */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
