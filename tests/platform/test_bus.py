@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from mes.platform.app import ServiceRuntime
-from mes.platform.bus import Bus, Handler, make_bus
+from mes.platform.bus import Bus, Handler, KafkaBus, make_bus
 from mes.platform.db import Database
 from mes.platform.events import Envelope, record_event
 from mes.platform.testing import (
@@ -365,3 +365,26 @@ async def test_the_jetstream_stream_keeps_events_for_the_configured_time(nats_se
         await b.connect()
         await b.close()
         assert await max_age(stream) == retention
+
+
+async def test_the_kafka_topic_is_made_once_with_the_configured_retention_and_partitions(
+    kafka_server: KafkaServer,
+) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    topic = f"RETAIN_{uuid.uuid4().hex[:8].upper()}"
+    for _ in range(2):  # the second start finds the topic and leaves it as it is
+        b = KafkaBus(kafka_server.url, stream=topic, retention_s=3600, partitions=4)
+        await b.connect()
+        await b.close()
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_server.bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+        (configs,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        await admin.close()
+    assert len(described["partitions"]) == 4
+    entries = {name: value for name, value, *_ in configs.resources[0][4]}
+    assert entries["retention.ms"] == str(3600 * 1000)
