@@ -247,7 +247,7 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     print(f"{'contender':<48} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8}  (latency at half load)")
     print(
-        f"{'raw ' + args.bus + ' publish+consume, acked (ceiling)':<48} {med('raw'):>9.0f} {med('raw_lat', 0):>8.1f} {med('raw_lat', 1):>8.1f}"
+        f"{'raw ' + ('JetStream' if args.bus == 'nats' else 'Kafka') + ' publish+consume, acked (ceiling)':<48} {med('raw'):>9.0f} {med('raw_lat', 0):>8.1f} {med('raw_lat', 1):>8.1f}"
     )
     print(
         f"{'commit -> outbox -> relay -> bus -> applied':<48} {med('pipe'):>9.0f} {med('pipe_lat', 0):>8.1f} {med('pipe_lat', 1):>8.1f}"

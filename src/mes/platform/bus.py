@@ -257,6 +257,7 @@ class KafkaBus(Bus):
     async def connect(self) -> None:
         from aiokafka import AIOKafkaProducer
         from aiokafka.admin import AIOKafkaAdminClient
+        from aiokafka.errors import KafkaConnectionError
 
         self._admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=10_000)
         await self._admin.start()
@@ -275,8 +276,8 @@ class KafkaBus(Bus):
                 await producer.start()
             except Exception as e:
                 await producer.stop()
-                if not idempotent:
-                    raise
+                if not idempotent or isinstance(e, KafkaConnectionError):
+                    raise  # no broker to be had: the caller fails, as with NATS
                 # brokers without producer ids (some Kafka-compatible ones): acks=all, one request
                 # in flight per partition, so a retried record never overtakes an earlier one
                 log.warning("kafka_idempotence_unavailable", url=self.url, error=repr(e))
