@@ -241,7 +241,7 @@ class KafkaBus(Bus):
         publish_timeout_s: float = 5.0,
     ) -> None:
         self.url = url
-        self.bootstrap = url.split("://", 1)[1].rstrip("/")
+        self.bootstrap = [h for h in url.split("://", 1)[1].rstrip("/").split(",") if h]
         self.topic = stream
         self.retention_s = retention_s
         self.partitions = partitions
@@ -278,8 +278,8 @@ class KafkaBus(Bus):
                 await producer.stop()
                 if not idempotent or isinstance(e, KafkaConnectionError):
                     raise  # no broker to be had: the caller fails, as with NATS
-                # brokers without producer ids (some Kafka-compatible ones): acks=all, one request
-                # in flight per partition, so a retried record never overtakes an earlier one
+                # brokers without producer ids (some Kafka-compatible ones): acks=all, and aiokafka
+                # keeps one request in flight per broker, so a retry never overtakes an earlier one
                 log.warning("kafka_idempotence_unavailable", url=self.url, error=repr(e))
                 continue
             self._producer = producer
@@ -363,7 +363,7 @@ class KafkaBus(Bus):
                 return None
 
         consumer.subscribe([self.topic], listener=Listener())
-        await consumer.start()
+        await consumer.start()  # returns once the group gave this member its first partitions
         self._consumers.append(consumer)
         self._tasks.append(
             asyncio.create_task(

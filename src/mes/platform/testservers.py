@@ -57,7 +57,9 @@ class ServeProcess:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
 
-    def wait_ready(self, timeout_s: float = 60) -> None:
+    def wait_ready(self, timeout_s: float = 120) -> None:
+        # imports and migrations: 30-40 s for each of three processes started together on the
+        # shared 2-core machine at load average 17; a failure still shows its output at once
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"mes serve {self.service} exited:\n{self.output()}"
