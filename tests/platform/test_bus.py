@@ -1,5 +1,6 @@
-"""Bus conformance, on both backends against real servers: nothing published early, nothing lost,
-no effect twice, order kept per aggregate. Tests here commit for real, in databases of their own."""
+"""Bus conformance, on every backend against real servers (in process, NATS JetStream, Kafka):
+nothing published early, nothing lost, no effect twice, order kept per aggregate, replicas of a
+group share the work. Tests here commit for real, in databases of their own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import random
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import buskit
@@ -19,10 +21,17 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from mes.platform.app import ServiceRuntime
-from mes.platform.bus import Bus, make_bus
+from mes.platform.bus import Bus, Handler, KafkaBus, make_bus
 from mes.platform.db import Database
 from mes.platform.events import Envelope, record_event
-from mes.platform.testing import NatsServer, migrated_database, server_url, wait_until, worker_suffix
+from mes.platform.testing import (
+    KafkaServer,
+    NatsServer,
+    migrated_database,
+    server_url,
+    wait_until,
+    worker_suffix,
+)
 
 WORKER = str(Path(__file__).parent / "bus_worker.py")
 
@@ -43,11 +52,11 @@ async def bus_db() -> AsyncIterator[tuple[str, Database]]:
     await engine.dispose()
 
 
-@pytest.fixture(params=["memory", "nats"])
+@pytest.fixture(params=["memory", "nats", "kafka"])
 def bus_url(request: pytest.FixtureRequest) -> str:
     if request.param == "memory":
         return "memory://"
-    server: NatsServer = request.getfixturevalue("nats_server")
+    server: NatsServer | KafkaServer = request.getfixturevalue(f"{request.param}_server")
     return server.url
 
 
@@ -143,7 +152,7 @@ async def test_relay_killed_mid_stream_loses_nothing_and_repeats_no_effect(
     n = 10_000
     async with db.transaction() as s:
         await s.execute(text(buskit.BULK_OUTBOX), {"n": n})
-    if bus_url.startswith("nats"):
+    if not bus_url.startswith("memory"):
         role = "relay"  # the relay is its own process; this test process consumes
         runtime = ServiceRuntime(buskit.spec(), db, bus, relay=False)
         await runtime.start()
@@ -196,11 +205,34 @@ async def test_events_of_one_aggregate_arrive_in_order(bus_db: tuple[str, Databa
         assert seqs == list(range(1, last + 1)), f"{agg} out of order"
 
 
-async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
-    bus_db: tuple[str, Database], nats_server: NatsServer
+@dataclass
+class Outage:
+    url: str
+    down: Callable[[], None]
+    up: Callable[[], None]
+
+
+@pytest.fixture(params=["nats", "kafka"])
+def outage(request: pytest.FixtureRequest) -> Iterator[Outage]:
+    """A broker that can go away and come back: NATS is stopped and restarted (its JetStream is on
+    disk); the memory-only Kafka test broker is cut off from its clients (see KafkaServer)."""
+    if request.param == "nats":
+        nats: NatsServer = request.getfixturevalue("nats_server")
+        yield Outage(nats.url, nats.stop, nats.start)
+        return
+    kafka = KafkaServer(outages=True)
+    kafka.start()
+    try:
+        yield Outage(kafka.url, kafka.cut, kafka.restore)
+    finally:
+        kafka.stop()
+
+
+async def test_broker_down_for_30s_while_writes_go_on_loses_nothing(
+    bus_db: tuple[str, Database], outage: Outage
 ) -> None:
     _, db = bus_db
-    bus = make_bus(nats_server.url)
+    bus = make_bus(outage.url)
     await bus.connect()
     runtime = ServiceRuntime(buskit.spec(), db, bus, relay_poll_s=0.05)
     await runtime.start()
@@ -218,12 +250,12 @@ async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
     task = asyncio.create_task(writer())
     try:
         await asyncio.sleep(1)
-        await asyncio.to_thread(nats_server.stop)
+        await asyncio.to_thread(outage.down)
         before_outage = written
         await asyncio.sleep(30)
         during_outage = written - before_outage
-        assert await pending(db) > 0, "events written while NATS is down wait in the outbox"
-        await asyncio.to_thread(nats_server.start)
+        assert await pending(db) > 0, "events written while the broker is away wait in the outbox"
+        await asyncio.to_thread(outage.up)
         await asyncio.sleep(2)
         stop_writing.set()
         await task
@@ -237,6 +269,46 @@ async def test_nats_down_for_30s_while_writes_go_on_loses_nothing(
     async with db.transaction() as s:
         seqs = (await s.execute(text("SELECT seq FROM effect ORDER BY id"))).scalars().all()
     assert seqs == list(range(1, written + 1))
+
+
+@pytest.mark.parametrize("broker", ["nats", "kafka"])
+async def test_two_replicas_of_a_group_share_the_work_and_handle_each_event_once(
+    bus_db: tuple[str, Database], broker: str, request: pytest.FixtureRequest
+) -> None:
+    _, db = bus_db
+    server: NatsServer | KafkaServer = request.getfixturevalue(f"{broker}_server")
+    buses = [make_bus(server.url) for _ in range(2)]
+    received = [0, 0]
+    runtimes = []
+    try:
+        for i, b in enumerate(buses):
+            await b.connect()
+            # each replica has its own runtime (as its own process would), counting what it got
+            consume = ServiceRuntime(buskit.spec(), db, b, relay=False).consumer()
+
+            async def counted(env: Envelope, consume: Handler = consume, i: int = i) -> None:
+                received[i] += 1
+                await consume(env)
+
+            await b.subscribe("bus-test", [TOPIC], counted)
+        spec = buskit.spec()
+        relay_only = type(spec)(info=spec.info, description=spec.description, migrations=spec.migrations)
+        producer = ServiceRuntime(relay_only, db, buses[0], relay_poll_s=0.05, relay_batch=50)
+        runtimes.append(producer)
+        await producer.start()
+        n = 600
+        async with db.transaction() as s:
+            for seq in range(1, n + 1):
+                await record_event(s, Counted(aggregate=f"LINE-{seq % 40}", seq=seq))
+        await wait_until(lambda: _all_done(db, n), timeout_s=120, interval_s=0.25)
+    finally:
+        for r in runtimes:
+            await r.stop()
+        for b in buses:
+            await b.close()
+    assert await effects(db) == (n, n)
+    assert sum(received) == n, "each event reached one replica once"
+    assert min(received) > 0, f"both replicas took part: {received}"
 
 
 async def test_old_published_events_and_inbox_ids_are_pruned_pending_ones_never(
@@ -293,3 +365,26 @@ async def test_the_jetstream_stream_keeps_events_for_the_configured_time(nats_se
         await b.connect()
         await b.close()
         assert await max_age(stream) == retention
+
+
+async def test_the_kafka_topic_is_made_once_with_the_configured_retention_and_partitions(
+    kafka_server: KafkaServer,
+) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    topic = f"RETAIN_{uuid.uuid4().hex[:8].upper()}"
+    for _ in range(2):  # the second start finds the topic and leaves it as it is
+        b = KafkaBus(kafka_server.url, stream=topic, retention_s=3600, partitions=4)
+        await b.connect()
+        await b.close()
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_server.bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+        (configs,) = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        await admin.close()
+    assert len(described["partitions"]) == 4
+    entries = {name: value for name, value, *_ in configs.resources[0][4]}
+    assert entries["retention.ms"] == str(3600 * 1000)

@@ -1,4 +1,5 @@
-"""Distributed mode: services as separate `mes serve` processes exchanging events over NATS JetStream."""
+"""Distributed mode: services as separate `mes serve` processes exchanging events over NATS JetStream
+or Kafka."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from mes.platform.testing import (
+    KafkaServer,
     NatsServer,
     ServeProcess,
     TestKeys,
@@ -25,11 +27,17 @@ async def databases() -> AsyncIterator[dict[str, str]]:
         yield urls
 
 
-async def test_two_services_exchange_an_event_over_nats_and_replicas_share_the_work(
-    nats_server: NatsServer, jwks_url: str, databases: dict[str, str], test_keys: TestKeys
+@pytest.mark.parametrize("broker", ["nats", "kafka"])
+async def test_two_services_exchange_an_event_over_the_bus_and_replicas_share_the_work(
+    broker: str,
+    request: pytest.FixtureRequest,
+    jwks_url: str,
+    databases: dict[str, str],
+    test_keys: TestKeys,
 ) -> None:
+    server: NatsServer | KafkaServer = request.getfixturevalue(f"{broker}_server")
     common = {
-        "MES_BUS_URL": nats_server.url,
+        "MES_BUS_URL": server.url,
         "MES_JWKS_URL": jwks_url,
         "MES_LOG_LEVEL": "WARNING",
         "MES_RELAY_POLL_S": "0.1",

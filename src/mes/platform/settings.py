@@ -17,10 +17,15 @@ class Settings(BaseSettings):
     data_dir: str = "./var"
     host: str = "127.0.0.1"
     port: int = 8080
-    # memory:// (in process, embedded) or nats://host:port (JetStream, distributed)
+    # memory:// (in process, embedded), nats://host:port (JetStream) or kafka://host:port[,host:port]
+    # (distributed); the stream is the JetStream stream or the Kafka topic that carries every event
     bus_url: str = "memory://"
     bus_stream: str = "MES"
-    # JetStream keeps events this long (a consumer down longer misses older ones; the outbox has them
+    # Kafka only, when the topic is created: partitions (the most replicas of a service that share
+    # its work) and replication factor (3 on a production cluster, with min.insync.replicas=2)
+    bus_partitions: int = 12
+    bus_replication: int = 1
+    # JetStream (or Kafka's retention.ms) keeps events this long (a consumer down longer misses older ones; the outbox has them
     # for outbox_retention_s): the stream never grows without bound
     bus_retention_s: int = 7 * 24 * 3600
     # shared PostgreSQL server URL without a database; per-service URLs override it

