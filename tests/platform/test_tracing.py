@@ -15,7 +15,7 @@ from sqlalchemy import text
 from mes.platform import tracing
 from mes.platform.bus import make_bus
 from mes.platform.events import Envelope
-from mes.platform.testing import Harness, NatsServer, wait_until
+from mes.platform.testing import Harness, wait_until
 
 M = "/api/v1/material"
 Q = "/api/v1/quality"
@@ -109,11 +109,15 @@ async def test_tracing_off_adds_no_span_and_no_header(harness: Harness) -> None:
     assert tracing.configure_tracing(0.0) is False
 
 
-async def test_the_trace_context_travels_in_the_event_headers_over_nats(nats_server: NatsServer) -> None:
+@pytest.mark.parametrize("broker", ["nats_server", "kafka_server"])
+async def test_the_trace_context_travels_in_the_event_headers_over_the_bus(
+    request: pytest.FixtureRequest, broker: str
+) -> None:
     """Distributed mode: the consumer in another process gets the producer's traceparent from
-    the JetStream message headers (the in-process bus hands the envelope itself)."""
+    the JetStream message or Kafka record headers (the in-process bus hands the envelope itself)."""
+    server = request.getfixturevalue(broker)
     stream = f"TRACE_{uuid.uuid4().hex[:8].upper()}"
-    bus = make_bus(nats_server.url, stream=stream)
+    bus = make_bus(server.url, stream=stream)
     await bus.connect()
     got: list[Envelope] = []
     try:

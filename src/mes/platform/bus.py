@@ -315,6 +315,8 @@ class KafkaBus(Bus):
             ("Mes-Topic", envelope.topic.encode()),
             ("Mes-Aggregate", envelope.aggregate_id.encode()),
             ("Mes-Producer", envelope.producer.encode()),
+            # the producer's trace goes on with the consumer (W3C trace context, ADR 22)
+            *((name, value.encode()) for name, value in envelope.headers.items() if name in TRACE_HEADERS),
         ]
         sent = await self._producer.send(
             self.topic, envelope.payload, key=envelope.aggregate_id.encode(), headers=headers
@@ -403,7 +405,11 @@ class KafkaBus(Bus):
                     continue  # a rebalance came between: positions restart from the commits
                 for tp, records in batches.items():
                     for record in records:
-                        hdr = {k: v.decode() for k, v in (record.headers or ()) if k in self.HEADERS}
+                        hdr = {
+                            k: v.decode()
+                            for k, v in (record.headers or ())
+                            if k in self.HEADERS or k in TRACE_HEADERS
+                        }
                         topic = hdr.get("Mes-Topic", "")
                         if topic in wanted:
                             env = Envelope(
@@ -412,6 +418,7 @@ class KafkaBus(Bus):
                                 aggregate_id=hdr.get("Mes-Aggregate", ""),
                                 producer=hdr.get("Mes-Producer", ""),
                                 payload=record.value or b"",
+                                headers={name: hdr[name] for name in TRACE_HEADERS if name in hdr},
                             )
                             try:
                                 await handler(env)
