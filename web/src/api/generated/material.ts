@@ -81,7 +81,7 @@ export type paths = {
         };
         /**
          * List Items
-         * @description The item master, by code.
+         * @description The item master, by code unless sorted otherwise.
          */
         get: operations["list_items_api_v1_material_items_get"];
         put?: never;
@@ -1381,6 +1381,11 @@ export interface operations {
                 kind?: ("raw" | "intermediate" | "finished" | "packaging") | null;
                 limit?: number;
                 offset?: number;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "code" | "-code" | "name" | "-name" | "kind" | "-kind" | "uom" | "-uom";
+                tracking?: ("lot" | "serial") | null;
             };
             header?: never;
             path?: never;
@@ -1905,6 +1910,10 @@ export interface operations {
                 kind?: ("warehouse" | "line_side" | "wip" | "quarantine") | null;
                 limit?: number;
                 offset?: number;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "code" | "-code" | "name" | "-name" | "kind" | "-kind";
             };
             header?: never;
             path?: never;
@@ -2430,7 +2439,10 @@ export interface operations {
     adjust_lot_api_v1_material_lots__code__adjust_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -2703,7 +2715,10 @@ export interface operations {
     issue_lot_api_v1_material_lots__code__issue_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -2793,7 +2808,10 @@ export interface operations {
     merge_lots_api_v1_material_lots__code__merge_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -2883,7 +2901,10 @@ export interface operations {
     move_lot_api_v1_material_lots__code__move_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3149,7 +3170,10 @@ export interface operations {
     scrap_lot_api_v1_material_lots__code__scrap_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3239,7 +3263,10 @@ export interface operations {
     split_lot_api_v1_material_lots__code__split_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
