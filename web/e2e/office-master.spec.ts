@@ -66,8 +66,7 @@ test.describe("master data and warehouse actions", () => {
     await page.getByLabel("Search").fill("masterbatch");
     await expect(page).toHaveURL(/q=masterbatch/);
     await expect(page.getByTestId("items-table").getByRole("row")).toHaveCount(3); // header, MB-BLUE, MB-GREY
-    await page.getByTestId("sort-code").click();
-    await page.getByTestId("sort-code").click();
+    await page.getByTestId("sort-code").click(); // sorted by code already: the click reverses it
     await expect(page).toHaveURL(/sort=-code/);
     await expect(page.getByTestId("items-table").getByRole("row").nth(1)).toContainText("MB-GREY");
     await page.reload();
@@ -109,14 +108,14 @@ test.describe("master data and warehouse actions", () => {
     for (const [i, [component, quantity, scrap, group, priority]] of lines.entries()) {
       if (i > 0) await bom.getByRole("button", { name: "Add component" }).click();
       const n = i + 1;
-      await bom.getByLabel(`Component ${n}`).fill(component);
+      await bom.getByLabel(`Component ${n}`, { exact: true }).fill(component);
       await page.getByRole("option", { name: new RegExp(`^${component} `) }).click();
-      await bom.getByLabel(`Quantity ${n}`).fill(quantity);
-      await bom.getByLabel(`Scrap factor ${n}`).fill(scrap);
-      if (group) await bom.getByLabel(`Alternate group ${n}`).fill(group);
-      if (priority) await bom.getByLabel(`Priority ${n}`).fill(priority);
+      await bom.getByLabel(`Quantity ${n}`, { exact: true }).fill(quantity);
+      await bom.getByLabel(`Scrap factor ${n}`, { exact: true }).fill(scrap);
+      if (group) await bom.getByLabel(`Alternate group ${n}`, { exact: true }).fill(group);
+      if (priority) await bom.getByLabel(`Priority ${n}`, { exact: true }).fill(priority);
     }
-    await expect(bom.getByLabel("Unit 1")).toHaveValue("kg"); // the component's unit by default
+    await expect(bom.getByLabel("Unit 1", { exact: true })).toHaveValue("kg"); // the component's unit by default
     await bom.getByRole("button", { name: "Create BOM" }).click();
     await expect(bom).toBeHidden();
     const version = page.getByTestId("bom-A");
@@ -162,7 +161,7 @@ test.describe("master data and warehouse actions", () => {
       await card.getByLabel("Run (min per unit)").fill(op.run);
       await card.getByLabel("Skills").fill(op.skill);
       await card.getByLabel("Skills").press("Enter");
-      await card.getByLabel("Materials consumed here").click();
+      await card.getByLabel("Materials consumed here").fill(op.material);
       await page.getByRole("option", { name: new RegExp(`^${op.material} `) }).click();
       await card.getByLabel("Materials consumed here").press("Escape");
     }
@@ -180,7 +179,10 @@ test.describe("master data and warehouse actions", () => {
     // a new order of the product follows the routing and the BOM (the order screens are not
     // part of this branch: the planner creates and releases it through the API)
     const api = `${baseURL}/api/v1`;
-    const { access_token: planner } = (await post(`${api}/auth/login`, null, PLANNER)) as { access_token: string };
+    const { access_token: planner } = (await post(`${api}/auth/login`, null, {
+      username: PLANNER.username,
+      password: PLANNER.password,
+    })) as { access_token: string };
     const due = new Date(Date.now() + 5 * 86_400_000).toISOString();
     await post(`${api}/workorders/orders`, planner, { number: "WO-LID-1", product: "LID-S", quantity: "100", due });
     await post(`${api}/workorders/orders/WO-LID-1/release`, planner, {});

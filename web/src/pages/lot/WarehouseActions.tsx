@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Select, Stack, TagsInput, Text, TextInput, Textarea } from "@mantine/core";
+import { Button, Group, Modal, Paper, Select, Stack, TagsInput, Text, TextInput, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
@@ -112,9 +112,14 @@ function ConfirmingDialog({
       ) : (
         <Stack>
           {failure ? <ProblemAlert error={failure} /> : null}
-          <Alert color="gray.7" variant="light" title="Please confirm" data-testid="confirm-summary">
-            <Text size="lg">{summary()}</Text>
-          </Alert>
+          <Paper withBorder p="md" data-testid="confirm-summary">
+            <Text fw={700} c="gray.7" tt="uppercase" size="sm">
+              Please confirm
+            </Text>
+            <Text size="lg" fw={600} mt={4}>
+              {summary()}
+            </Text>
+          </Paper>
           <Group justify="flex-end">
             <Button variant="default" size="lg" onClick={() => setStep("form")} disabled={busy}>
               Back
@@ -148,7 +153,6 @@ function LocationSelect({
       label={label}
       size="lg"
       searchable
-      data-autofocus
       data={(locations.data?.items ?? [])
         .filter((l) => l.code !== exclude)
         .map((l) => ({ value: l.code, label: `${l.code} — ${l.name}` }))}
@@ -378,7 +382,7 @@ export function WarehouseActions({ lot }: { lot: Lot }) {
     <>
       <Group mt="md" data-testid="warehouse-actions">
         {actions.map((a) => (
-          <Button key={a} size="lg" variant={a === "scrap" ? "outline" : "light"} color={a === "scrap" ? "red.9" : "blue.9"} onClick={() => setOpen(a)}>
+          <Button key={a} size="lg" variant="outline" color={a === "scrap" ? "red.9" : "blue.9"} onClick={() => setOpen(a)}>
             {LABELS[a]}
           </Button>
         ))}

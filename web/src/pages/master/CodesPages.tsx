@@ -76,7 +76,7 @@ function Tree({ codes, parent, depth }: { codes: ReasonCode[]; parent: string | 
             </Text>
             <Text>{c.name}</Text>
             {depth === 0 ? (
-              <Badge size="sm" variant="light" color="gray.8">
+              <Badge size="sm" variant="filled" color="gray.7">
                 {codes.filter((x) => x.path.startsWith(`${c.path}/`)).length} below
               </Badge>
             ) : null}

@@ -200,7 +200,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
         </Table.Tbody>
       </Table>
       <Button
-        variant="light"
+        variant="outline"
         w="fit-content"
         onClick={() => setForm({ ...form, lines: [...form.lines, { ...NEW_LINE }] })}
       >

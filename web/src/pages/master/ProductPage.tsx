@@ -179,6 +179,7 @@ function NewRoutingDialog({
             <MultiSelect
               label="Materials consumed here"
               description="From the product's BOM"
+              searchable
               data={components.map((c) => ({ value: c.component, label: `${c.component} (${formatQuantity(c.quantity, c.uom)} per unit)` }))}
               value={op.materials}
               disabled={components.length === 0}
@@ -196,7 +197,7 @@ function NewRoutingDialog({
         </Card>
       ))}
       <Button
-        variant="light"
+        variant="outline"
         w="fit-content"
         onClick={() => setOps([...ops, newOp((Number(ops.at(-1)?.seq) || 0) + 10)])}
       >
@@ -233,7 +234,7 @@ function RoutingTable({ routing }: { routing: Routing }) {
               <Table.Td>
                 <Group gap={4}>
                   {o.skills.map((s) => (
-                    <Badge key={s.code} variant="light" color="blue.9">
+                    <Badge key={s.code} variant="filled" color="blue.9">
                       {s.code} ≥ {s.min_level ?? 1}
                     </Badge>
                   ))}

@@ -102,7 +102,7 @@ export function FormModal({
 
 export function KindBadge({ value }: { value: string }) {
   return (
-    <Badge variant="light" color="gray.8" radius="sm">
+    <Badge variant="filled" color="gray.7" radius="sm">
       {value.replace(/_/g, " ")}
     </Badge>
   );
