@@ -248,7 +248,7 @@ test.describe("master data and warehouse actions", () => {
     await page.screenshot({ path: `${SHOTS}master-defect-codes.png`, fullPage: true });
   });
 
-  test("a storekeeper receives a lot, moves, splits and scraps it, and the lot page shows the result", async ({
+  test("a storekeeper receives a lot, moves, splits, scraps and issues it, and the lot page shows the result", async ({
     page,
   }) => {
     await signIn(page, STOREKEEPER);
@@ -335,5 +335,22 @@ test.describe("master data and warehouse actions", () => {
     await expect(page.getByTestId("lot-quantity")).toHaveText("30 kg");
     await expect(page.getByTestId("lot-location")).toHaveText("LS-A");
     await expect(page.getByTestId("lot-card")).toContainText("LOT-OM-0001"); // its parent lot
+
+    // the split-off lot goes to the order of the first test, at line 1's line side
+    await page.getByRole("button", { name: "Issue to work order" }).click();
+    dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Work order").click();
+    await page.getByRole("option", { name: /^WO-LID-1 / }).click();
+    await dialog.getByLabel("To location").click();
+    await page.getByRole("option", { name: /^L1-SIDE / }).click();
+    await dialog.getByRole("button", { name: "Continue" }).click();
+    await expect(dialog.getByTestId("confirm-summary")).toContainText(
+      "Issue the whole lot (30 kg) of LOT-OM-0002 to WO-LID-1 at L1-SIDE.",
+    );
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("lot-location")).toHaveText("L1-SIDE");
+    await expect(page.getByTestId("lot-work-order")).toHaveText("WO-LID-1");
+    await expect(page.getByTestId("lot-history").getByRole("row").nth(1)).toContainText("WO-LID-1");
   });
 });

@@ -100,6 +100,11 @@ function LotDetails({ code }: { code: string }) {
           <Field label="Parent lot">
             {l.parent_lot ? <Link to={`/material/lots/${encodeURIComponent(l.parent_lot)}`}>{l.parent_lot}</Link> : "—"}
           </Field>
+          {l.work_order ? (
+            <Field label="Issued to">
+              <span data-testid="lot-work-order">{l.work_order}</span>
+            </Field>
+          ) : null}
           <Field label="Genealogy">
             <Link to={`/traceability/${encodeURIComponent(l.code)}`} data-testid="lot-trace-link">
               Trace this lot
