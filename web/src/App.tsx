@@ -10,6 +10,7 @@ import { BoardPage } from "./pages/BoardPage";
 import { HomePage } from "./pages/HomePage";
 import { IntegrationPage } from "./pages/IntegrationPage";
 import { LotPage } from "./pages/LotPage";
+import { masterRoutes } from "./pages/master/routes";
 import { ReportingPage } from "./pages/ReportingPage";
 import { SignInPage } from "./pages/SignInPage";
 import { StationPage } from "./pages/StationPage";
@@ -165,6 +166,7 @@ const router = createBrowserRouter([
               </RequirePerms>
             ),
           },
+          ...masterRoutes,
           { path: "*", element: <NotFound /> },
         ],
       },

@@ -30,13 +30,13 @@ export function useLotMovements(code: string | undefined, enabled: boolean) {
   });
 }
 
-export function useLots(status: LotStatusFilter) {
+export function useLots(status: LotStatusFilter, location?: string) {
   return useQuery({
-    queryKey: lotKeys.list(status),
+    queryKey: [...lotKeys.list(status), location ?? ""],
     queryFn: () =>
       call(
         api.GET("/api/v1/material/lots", {
-          params: { query: { limit: 50, ...(status === "all" ? {} : { status }) } },
+          params: { query: { limit: 50, location, ...(status === "all" ? {} : { status }) } },
         }),
       ),
   });
@@ -56,6 +56,90 @@ export function useLotStatusChange(code: string) {
       client.setQueryData(lotKeys.lot(code), lot);
       void client.invalidateQueries({ queryKey: lotKeys.movements(code) });
       void client.invalidateQueries({ queryKey: ["material", "lots"] });
+    },
+  });
+}
+
+// ------------------------------------------------------------------ warehouse actions (office-master)
+
+export type LotReceive = components["schemas"]["LotReceive"];
+export type Move = components["schemas"]["Move"];
+export type Split = components["schemas"]["Split"];
+export type Merge = components["schemas"]["Merge"];
+export type Adjust = components["schemas"]["Adjust"];
+export type Scrap = components["schemas"]["Scrap"];
+export type Issue = components["schemas"]["Issue"];
+
+export type WarehouseAction =
+  | { action: "move"; body: Move }
+  | { action: "split"; body: Split }
+  | { action: "merge"; body: Merge }
+  | { action: "adjust"; body: Adjust }
+  | { action: "scrap"; body: Scrap }
+  | { action: "issue"; body: Issue };
+
+/** A key for one user action: a retry of the same action sends it again and is booked once. */
+export function newIdempotencyKey(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes); // works without a secure context, unlike randomUUID
+  return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+async function runAction(code: string, a: WarehouseAction, key: string): Promise<Lot> {
+  const params = { path: { code }, header: { "Idempotency-Key": key } };
+  switch (a.action) {
+    case "move":
+      return call(api.POST("/api/v1/material/lots/{code}/move", { params, body: a.body }));
+    case "split":
+      return call(api.POST("/api/v1/material/lots/{code}/split", { params, body: a.body }));
+    case "merge":
+      return call(api.POST("/api/v1/material/lots/{code}/merge", { params, body: a.body }));
+    case "adjust":
+      return call(api.POST("/api/v1/material/lots/{code}/adjust", { params, body: a.body }));
+    case "scrap":
+      return call(api.POST("/api/v1/material/lots/{code}/scrap", { params, body: a.body }));
+    case "issue":
+      return call(api.POST("/api/v1/material/lots/{code}/issue", { params, body: a.body }));
+  }
+}
+
+/**
+ * Move, split, merge, adjust, scrap or issue to a work order, with the action's Idempotency-Key.
+ * The answer is the lot the action made or changed: the split-off or issued part is a new lot.
+ */
+export function useWarehouseAction(code: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ action, key }: { action: WarehouseAction; key: string }) => runAction(code, action, key),
+    onSuccess: (lot) => {
+      if (lot.code === code) client.setQueryData(lotKeys.lot(code), lot);
+      void client.invalidateQueries({ queryKey: ["material", "lot"] });
+      void client.invalidateQueries({ queryKey: ["material", "lots"] });
+    },
+  });
+}
+
+export function useReceiveLot() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ body, key }: { body: LotReceive; key: string }) =>
+      call(api.POST("/api/v1/material/lots", { params: { header: { "Idempotency-Key": key } }, body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["material", "lots"] }),
+  });
+}
+
+/** Orders stock can be issued to: released or in progress (the API checks again). */
+export function useOpenOrderNumbers() {
+  return useQuery({
+    queryKey: ["workorders", "orders", "open-numbers"],
+    staleTime: 30_000,
+    queryFn: async () => {
+      const pages = await Promise.all(
+        (["released", "in_progress"] as const).map((status) =>
+          call(api.GET("/api/v1/workorders/orders", { params: { query: { status, limit: 200 } } })),
+        ),
+      );
+      return pages.flatMap((p) => p.items.map((o) => ({ number: o.number, product: o.product })));
     },
   });
 }

@@ -15,6 +15,14 @@ export const PERM = {
   integrationRead: "integration:read",
   traceabilityRead: "traceability:read",
   traceabilityRecall: "traceability:recall",
+  // master data and warehouse actions (office-master)
+  materialMasterWrite: "material:master:write",
+  lotReceive: "material:lot:receive",
+  lotMove: "material:lot:move",
+  lotAdjust: "material:lot:adjust",
+  routingWrite: "workorder:routing:write",
+  downtimeWrite: "resource:downtime:write",
+  qualityPlanWrite: "quality:plan:write",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

@@ -5,7 +5,7 @@ import { session } from "../auth/session";
 import { useSession } from "../auth/useSession";
 import { STATION_IDLE_MS, useIdleSignOut } from "../lib/useIdleSignOut";
 import { useTerminal } from "../lib/useTerminal";
-import { menuItemFor, visibleMenu } from "../nav/menu";
+import { menuGroups, menuItemFor, visibleMenu } from "../nav/menu";
 
 /** Header with who is signed in, a menu of what the user may use, and the page. */
 export function AppLayout() {
@@ -85,17 +85,33 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main menu">
         <NavLink component={RouterNavLink} to="/" label="Home" end onClick={close} py="md" />
-        {items.map((item) => (
-          <NavLink
-            key={item.path}
-            component={RouterNavLink}
-            to={item.path}
-            label={item.label}
-            onClick={close}
-            py="md"
-            fw={600}
-          />
-        ))}
+        {menuGroups(items).map(([group, entries]) => {
+          const links = entries.map((item) => (
+            <NavLink
+              key={item.path}
+              component={RouterNavLink}
+              to={item.path}
+              label={item.label}
+              onClick={close}
+              py="md"
+              fw={600}
+            />
+          ));
+          return group ? (
+            <NavLink
+              key={group}
+              label={group}
+              py="md"
+              fw={700}
+              defaultOpened={entries.some((e) => e === active)}
+              data-testid={`menu-group-${group}`}
+            >
+              {links}
+            </NavLink>
+          ) : (
+            links
+          );
+        })}
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />

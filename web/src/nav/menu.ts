@@ -6,6 +6,8 @@ export interface MenuItem {
   description: string;
   /** every one of these permissions is needed to see the entry (the API checks again) */
   needs: readonly string[];
+  /** entries with the same group are shown together under its name in the menu */
+  group?: string;
 }
 
 /** The screens, in menu order. */
@@ -58,6 +60,42 @@ export const MENU: readonly MenuItem[] = [
     description: "Register shared shop-floor terminals, set this browser up as one, enrol badges and PINs.",
     needs: [PERM.stationManage],
   },
+  // Master data (office-master): shown to whoever may maintain it; the pages read with read access only
+  {
+    path: "/master/items",
+    label: "Items and BOMs",
+    description: "Items with unit, tracking and shelf life; BOM versions, alternates, scrap; multi-level explosion.",
+    needs: [PERM.materialRead, PERM.materialMasterWrite],
+    group: "Master data",
+  },
+  {
+    path: "/master/locations",
+    label: "Locations",
+    description: "Warehouses, line sides, WIP and quarantine locations.",
+    needs: [PERM.materialRead, PERM.materialMasterWrite],
+    group: "Master data",
+  },
+  {
+    path: "/master/products",
+    label: "Products and routings",
+    description: "Products and their routing versions: operations, work centers, times, skills and materials.",
+    needs: [PERM.workorderRead, PERM.routingWrite],
+    group: "Master data",
+  },
+  {
+    path: "/master/reason-codes",
+    label: "Reason codes",
+    description: "Each site's tree of stop reasons.",
+    needs: [PERM.resourceRead, PERM.downtimeWrite],
+    group: "Master data",
+  },
+  {
+    path: "/master/defect-codes",
+    label: "Defect codes",
+    description: "The defect codes inspections and non-conformances use.",
+    needs: [PERM.qualityRead, PERM.qualityPlanWrite],
+    group: "Master data",
+  },
 ];
 
 /** The menu entries a user with `perms` may see. */
@@ -70,4 +108,15 @@ export function menuItemFor(pathname: string, menu: readonly MenuItem[] = MENU):
   return [...menu]
     .sort((a, b) => b.path.length - a.path.length)
     .find((item) => pathname === item.path || pathname.startsWith(`${item.path}/`));
+}
+
+/** The entries in menu order, those of a group together where its first entry is ("" = no group). */
+export function menuGroups(items: readonly MenuItem[]): [string, MenuItem[]][] {
+  const out: [string, MenuItem[]][] = [];
+  for (const item of items) {
+    const found = item.group ? out.find(([g]) => g === item.group) : undefined;
+    if (found) found[1].push(item);
+    else out.push([item.group ?? "", [item]]);
+  }
+  return out;
 }

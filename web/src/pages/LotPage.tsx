@@ -13,7 +13,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import {
   useLot,
   useLotMovements,
@@ -29,6 +29,7 @@ import { ReasonDialog } from "../components/ReasonDialog";
 import { ScanField } from "../components/ScanField";
 import { formatDate, formatDateTime, formatDelta, formatQuantity, humanize, lotStatusColor } from "../lib/format";
 import { canHold, canRelease } from "../lib/lots";
+import { ReceiveLotDialog, RelatedLot, WarehouseActions } from "./lot/WarehouseActions";
 
 export function LotStatusBadge({ status, size = "xl" }: { status: string; size?: "md" | "lg" | "xl" }) {
   return (
@@ -99,6 +100,11 @@ function LotDetails({ code }: { code: string }) {
           <Field label="Parent lot">
             {l.parent_lot ? <Link to={`/material/lots/${encodeURIComponent(l.parent_lot)}`}>{l.parent_lot}</Link> : "—"}
           </Field>
+          {l.work_order ? (
+            <Field label="Issued to">
+              <span data-testid="lot-work-order">{l.work_order}</span>
+            </Field>
+          ) : null}
           <Field label="Genealogy">
             <Link to={`/traceability/${encodeURIComponent(l.code)}`} data-testid="lot-trace-link">
               Trace this lot
@@ -119,6 +125,7 @@ function LotDetails({ code }: { code: string }) {
             ) : null}
           </Group>
         ) : null}
+        <WarehouseActions lot={l} />
       </Card>
       {dialog ? (
         <ReasonDialog
@@ -161,7 +168,10 @@ function LotDetails({ code }: { code: string }) {
                 {[...movements.data].reverse().map((m) => (
                   <Table.Tr key={m.id}>
                     <Table.Td>{formatDateTime(m.at)}</Table.Td>
-                    <Table.Td fw={600}>{humanize(m.kind)}</Table.Td>
+                    <Table.Td fw={600}>
+                      {humanize(m.kind)}
+                      <RelatedLot code={m.related_lot} />
+                    </Table.Td>
                     <Table.Td ta="right">{formatDelta(m.quantity, l.uom)}</Table.Td>
                     <Table.Td>
                       {m.from_location ?? "—"} → {m.to_location ?? "—"}
@@ -188,20 +198,39 @@ const FILTERS: { value: LotStatusFilter; label: string }[] = [
 ];
 
 function LotList() {
-  const [status, setStatus] = useState<LotStatusFilter>("on_hold");
-  const lots = useLots(status);
+  const [params, setParams] = useSearchParams();
+  const location = params.get("location") ?? "";
+  const [status, setStatus] = useState<LotStatusFilter>(location ? "all" : "on_hold");
+  const lots = useLots(status, location || undefined);
   const navigate = useNavigate();
+  const { can } = useSession();
+  const [receiving, setReceiving] = useState(false);
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={3}>Lots</Title>
-        <SegmentedControl
-          size="md"
-          value={status}
-          onChange={(v) => setStatus(v as LotStatusFilter)}
-          data={FILTERS}
-        />
+        <Group>
+          <Title order={3}>Lots{location ? ` at ${location}` : ""}</Title>
+          {location ? (
+            <Button variant="subtle" onClick={() => setParams({}, { replace: true })}>
+              Every location
+            </Button>
+          ) : null}
+        </Group>
+        <Group>
+          <SegmentedControl
+            size="md"
+            value={status}
+            onChange={(v) => setStatus(v as LotStatusFilter)}
+            data={FILTERS}
+          />
+          {can(PERM.lotReceive) ? (
+            <Button size="md" onClick={() => setReceiving(true)}>
+              Receive lot
+            </Button>
+          ) : null}
+        </Group>
       </Group>
+      {receiving ? <ReceiveLotDialog onClose={() => setReceiving(false)} /> : null}
       {lots.isPending ? <Loading /> : null}
       {lots.isError ? <ProblemAlert error={lots.error} onRetry={() => void lots.refetch()} /> : null}
       {lots.data ? (

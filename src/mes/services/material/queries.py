@@ -72,12 +72,43 @@ async def get_item(session: AsyncSession, code: str) -> ItemRead:
     return ItemRead.model_validate(await item_by_code(session, code))
 
 
+def _order(sort: str, columns: dict[str, Any], tie: Any) -> list[Any]:
+    """`code` sorts ascending, `-code` descending; the code breaks ties so pages never overlap."""
+    column = columns[sort.lstrip("-")]
+    first = column.desc() if sort.startswith("-") else column.asc()
+    return [first] if column is tie else [first, tie.asc()]
+
+
+def _matching(q: str | None, *columns: Any) -> Any:
+    """Code or name containing `q`, ignoring case (LIKE wildcards in `q` are taken literally)."""
+    if not q:
+        return None
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(c.ilike(pattern, escape="\\") for c in columns))
+
+
 async def list_items(
-    session: AsyncSession, *, kind: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    kind: str | None,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    tracking: str | None = None,
+    sort: str = "code",
 ) -> tuple[list[ItemRead], int]:
-    query = select(Item) if kind is None else select(Item).where(Item.kind == kind)
+    query = select(Item)
+    if kind is not None:
+        query = query.where(Item.kind == kind)
+    if tracking is not None:
+        query = query.where(Item.tracking == tracking)
+    if (match := _matching(q, Item.code, Item.name)) is not None:
+        query = query.where(match)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = await session.scalars(query.order_by(Item.code).limit(limit).offset(offset))
+    columns = {"code": Item.code, "name": Item.name, "kind": Item.kind, "uom": Item.uom}
+    items = await session.scalars(
+        query.order_by(*_order(sort, columns, Item.code)).limit(limit).offset(offset)
+    )
     return [ItemRead.model_validate(i) for i in items], total
 
 
@@ -86,11 +117,22 @@ async def get_location(session: AsyncSession, code: str) -> LocationRead:
 
 
 async def list_locations(
-    session: AsyncSession, *, kind: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    kind: str | None,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    sort: str = "code",
 ) -> tuple[list[LocationRead], int]:
     query = select(Location) if kind is None else select(Location).where(Location.kind == kind)
+    if (match := _matching(q, Location.code, Location.name)) is not None:
+        query = query.where(match)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = await session.scalars(query.order_by(Location.code).limit(limit).offset(offset))
+    columns = {"code": Location.code, "name": Location.name, "kind": Location.kind}
+    rows = await session.scalars(
+        query.order_by(*_order(sort, columns, Location.code)).limit(limit).offset(offset)
+    )
     return [LocationRead.model_validate(loc) for loc in rows], total
 
 

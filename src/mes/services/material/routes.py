@@ -43,6 +43,7 @@ from mes.services.material.schemas import (
     Split,
     StatusChange,
     SuggestionRead,
+    Tracking,
 )
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
@@ -68,6 +69,15 @@ CanAdjust = Annotated[Principal, require("material:lot:adjust")]
 CanHold = Annotated[Principal, require("material:lot:hold")]
 LotCode = Annotated[str, Path(max_length=64, description="The lot's code, as scanned from its label")]
 ItemCode = Annotated[str, Path(max_length=64)]
+Search = Annotated[str | None, Query(max_length=64, description="Code or name containing this, any case")]
+ItemSort = Annotated[
+    Literal["code", "-code", "name", "-name", "kind", "-kind", "uom", "-uom"],
+    Query(description="Sort column; a leading - sorts descending"),
+]
+LocationSort = Annotated[
+    Literal["code", "-code", "name", "-name", "kind", "-kind"],
+    Query(description="Sort column; a leading - sorts descending"),
+]
 
 
 @router.post("/items", status_code=201, response_model=ItemRead)
@@ -80,11 +90,16 @@ async def list_items(
     session: SessionDep,
     _: CanRead,
     kind: ItemKind | None = None,
+    tracking: Tracking | None = None,
+    q: Search = None,
+    sort: ItemSort = "code",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ItemPage:
-    """The item master, by code."""
-    items, total = await queries.list_items(session, kind=kind, limit=limit, offset=offset)
+    """The item master, by code unless sorted otherwise."""
+    items, total = await queries.list_items(
+        session, kind=kind, tracking=tracking, q=q, sort=sort, limit=limit, offset=offset
+    )
     return ItemPage(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -99,10 +114,12 @@ async def list_locations(
     session: SessionDep,
     _: CanRead,
     kind: LocationKind | None = None,
+    q: Search = None,
+    sort: LocationSort = "code",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> LocationPage:
-    rows, total = await queries.list_locations(session, kind=kind, limit=limit, offset=offset)
+    rows, total = await queries.list_locations(session, kind=kind, q=q, sort=sort, limit=limit, offset=offset)
     return LocationPage(items=rows, total=total, limit=limit, offset=offset)
 
 
@@ -219,37 +236,47 @@ async def consume_lot(
 
 
 @router.post("/lots/{code}/move", response_model=LotRead)
-async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.move_lot(session, code, body, who.subject)
+async def move_lot(
+    code: LotCode, body: Move, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.move_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/issue", response_model=LotRead, summary="Issue stock to a work order at the line")
 async def issue_lot(
-    request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove
+    request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove, idem: IdempotencyDep
 ) -> LotRead:
-    return await service.issue_lot(session, code, body, who.subject, _orders(request))
+    return await idem.run(service.issue_lot(session, code, body, who.subject, _orders(request)))
 
 
 @router.post(
     "/lots/{code}/merge", response_model=LotRead, summary="Merge lots of the same item into this one"
 )
-async def merge_lots(code: LotCode, body: Merge, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.merge_lots(session, code, body, who.subject)
+async def merge_lots(
+    code: LotCode, body: Merge, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.merge_lots(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/split", status_code=201, response_model=LotRead, summary="Split off a new lot")
-async def split_lot(code: LotCode, body: Split, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.split_lot(session, code, body, who.subject)
+async def split_lot(
+    code: LotCode, body: Split, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.split_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/scrap", response_model=LotRead)
-async def scrap_lot(code: LotCode, body: Scrap, session: SessionDep, who: CanAdjust) -> LotRead:
-    return await service.scrap_lot(session, code, body, who.subject)
+async def scrap_lot(
+    code: LotCode, body: Scrap, session: SessionDep, who: CanAdjust, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.scrap_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/adjust", response_model=LotRead, summary="Correct a lot's quantity, with a reason")
-async def adjust_lot(code: LotCode, body: Adjust, session: SessionDep, who: CanAdjust) -> LotRead:
-    return await service.adjust_lot(session, code, body, who.subject)
+async def adjust_lot(
+    code: LotCode, body: Adjust, session: SessionDep, who: CanAdjust, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.adjust_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/hold", response_model=LotRead)

@@ -81,7 +81,7 @@ export type paths = {
         };
         /**
          * List Items
-         * @description The item master, by code.
+         * @description The item master, by code unless sorted otherwise.
          */
         get: operations["list_items_api_v1_material_items_get"];
         put?: never;
@@ -1453,6 +1453,11 @@ export interface operations {
                 kind?: ("raw" | "intermediate" | "finished" | "packaging") | null;
                 limit?: number;
                 offset?: number;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "code" | "-code" | "name" | "-name" | "kind" | "-kind" | "uom" | "-uom";
+                tracking?: ("lot" | "serial") | null;
             };
             header?: never;
             path?: never;
@@ -2085,6 +2090,10 @@ export interface operations {
                 kind?: ("warehouse" | "line_side" | "wip" | "quarantine") | null;
                 limit?: number;
                 offset?: number;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "code" | "-code" | "name" | "-name" | "kind" | "-kind";
             };
             header?: never;
             path?: never;
@@ -2718,7 +2727,10 @@ export interface operations {
     adjust_lot_api_v1_material_lots__code__adjust_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3045,7 +3057,10 @@ export interface operations {
     issue_lot_api_v1_material_lots__code__issue_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3153,7 +3168,10 @@ export interface operations {
     merge_lots_api_v1_material_lots__code__merge_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3261,7 +3279,10 @@ export interface operations {
     move_lot_api_v1_material_lots__code__move_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3581,7 +3602,10 @@ export interface operations {
     scrap_lot_api_v1_material_lots__code__scrap_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3689,7 +3713,10 @@ export interface operations {
     split_lot_api_v1_material_lots__code__split_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;

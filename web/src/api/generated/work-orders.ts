@@ -4215,6 +4215,10 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "code" | "-code" | "name" | "-name" | "created_at" | "-created_at";
             };
             header?: never;
             path?: never;

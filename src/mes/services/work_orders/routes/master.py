@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
@@ -54,10 +54,17 @@ async def create_product(
 async def list_products(
     session: SessionDep,
     _: CanRead,
+    q: Annotated[
+        str | None, Query(max_length=64, description="Code or name containing this, any case")
+    ] = None,
+    sort: Annotated[
+        Literal["code", "-code", "name", "-name", "created_at", "-created_at"],
+        Query(description="Sort column; a leading - sorts descending"),
+    ] = "code",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> ProductPage:
-    items, total = await products.list_products(session, limit=limit, offset=offset)
+    items, total = await products.list_products(session, q=q, sort=sort, limit=limit, offset=offset)
     return ProductPage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
@@ -54,9 +54,25 @@ async def create_product(session: AsyncSession, data: ProductCreate, caller: Cal
     return read
 
 
-async def list_products(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[ProductRead], int]:
-    rows = await session.scalars(select(Product).order_by(Product.code).limit(limit).offset(offset))
-    total = await session.scalar(select(func.count()).select_from(Product)) or 0
+_PRODUCT_SORT: dict[str, Any] = {"code": Product.code, "name": Product.name, "created_at": Product.created_at}
+
+
+async def list_products(
+    session: AsyncSession, *, limit: int, offset: int, q: str | None = None, sort: str = "code"
+) -> tuple[list[ProductRead], int]:
+    """Products whose code or name contains `q` (any case); `sort` is a column, `-column` descending."""
+    query = select(Product)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Product.code.ilike(pattern, escape="\\"), Product.name.ilike(pattern, escape="\\"))
+        )
+    column = _PRODUCT_SORT[sort.lstrip("-")]
+    order = [column.desc() if sort.startswith("-") else column.asc()]
+    if column is not Product.code:
+        order.append(Product.code.asc())  # ties broken by code: pages never overlap
+    rows = await session.scalars(query.order_by(*order).limit(limit).offset(offset))
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return [ProductRead.model_validate(p) for p in rows], total
 
 

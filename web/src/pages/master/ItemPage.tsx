@@ -1,0 +1,399 @@
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import {
+  useCreateBom,
+  useExplosion,
+  useItem,
+  useItemBoms,
+  useItemsPage,
+  type Bom,
+  type Item,
+} from "../../api/masterData";
+import { PERM } from "../../auth/permissions";
+import { Loading } from "../../components/Loading";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { formatDate, formatQuantity, humanize } from "../../lib/format";
+import { ActionButton, FormModal, KindBadge } from "./common";
+import { validateBom, type BomForm, type BomLineForm } from "./validation";
+
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+const NEW_LINE: BomLineForm = { component: "", quantity: "", uom: "", scrapFactor: "0", alternateGroup: "", priority: "1" };
+
+function NewBomDialog({ item, versions, onClose }: { item: Item; versions: readonly Bom[]; onClose: () => void }) {
+  const create = useCreateBom(item.code);
+  const components = useItemsPage({ limit: 500, offset: 0 });
+  const [form, setForm] = useState<BomForm>({
+    version: "",
+    baseQuantity: "1",
+    validFrom: today(),
+    validTo: "",
+    lines: [{ ...NEW_LINE }],
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const choices = (components.data?.items ?? [])
+    .filter((c) => c.code !== item.code)
+    .map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }));
+  const unitOf = (code: string) => components.data?.items.find((c) => c.code === code)?.uom ?? "";
+  const setLine = (i: number, change: Partial<BomLineForm>) =>
+    setForm({ ...form, lines: form.lines.map((l, j) => (j === i ? { ...l, ...change } : l)) });
+  return (
+    <FormModal
+      title={`New BOM version for ${item.code}`}
+      submitLabel="Create BOM"
+      size="90rem"
+      onClose={onClose}
+      validate={() => {
+        const e = validateBom(form);
+        if (versions.some((b) => b.version === form.version.trim())) e.version = "Version: this item already has it.";
+        setErrors(e);
+        return Object.keys(e).length === 0;
+      }}
+      submit={async () => {
+        const bom = await create.mutateAsync({
+          version: form.version.trim(),
+          base_quantity: form.baseQuantity.trim().replace(",", "."),
+          valid_from: form.validFrom,
+          valid_to: form.validTo || null,
+          lines: form.lines.map((l) => ({
+            component: l.component,
+            quantity: l.quantity.trim().replace(",", "."),
+            uom: l.uom.trim(),
+            scrap_factor: (l.scrapFactor.trim() || "0").replace(",", "."),
+            alternate_group: l.alternateGroup.trim() || null,
+            priority: Number(l.priority || "1"),
+          })),
+        });
+        notifications.show({ color: "green.9", title: "BOM created", message: `${bom.item} version ${bom.version}` });
+      }}
+    >
+      <Group grow align="flex-start">
+        <TextInput
+          label="Version"
+          data-autofocus
+          value={form.version}
+          error={errors.version}
+          onChange={(e) => setForm({ ...form, version: e.currentTarget.value })}
+        />
+        <TextInput
+          label={`Base quantity (${item.uom})`}
+          description="The line quantities make this much"
+          value={form.baseQuantity}
+          error={errors.baseQuantity}
+          onChange={(e) => setForm({ ...form, baseQuantity: e.currentTarget.value })}
+        />
+        <TextInput
+          label="Valid from"
+          type="date"
+          value={form.validFrom}
+          error={errors.validFrom}
+          onChange={(e) => setForm({ ...form, validFrom: e.currentTarget.value })}
+        />
+        <TextInput
+          label="Valid to (exclusive)"
+          description="Empty: open-ended"
+          type="date"
+          value={form.validTo}
+          error={errors.validTo}
+          onChange={(e) => setForm({ ...form, validTo: e.currentTarget.value })}
+        />
+      </Group>
+      <Title order={4}>Components</Title>
+      {errors.lines ? <Text c="red.9">{errors.lines}</Text> : null}
+      <Table data-testid="bom-lines-form" verticalSpacing="xs">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Component</Table.Th>
+            <Table.Th>Quantity</Table.Th>
+            <Table.Th>Unit</Table.Th>
+            <Table.Th>Scrap factor</Table.Th>
+            <Table.Th>Alternate group</Table.Th>
+            <Table.Th>Priority</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {form.lines.map((l, i) => (
+            <Table.Tr key={i}>
+              <Table.Td miw={240}>
+                <Select
+                  aria-label={`Component ${i + 1}`}
+                  searchable
+                  data={choices}
+                  value={l.component || null}
+                  error={errors[`lines.${i}.component`]}
+                  onChange={(v) => setLine(i, { component: v ?? "", uom: l.uom || unitOf(v ?? "") })}
+                />
+              </Table.Td>
+              <Table.Td>
+                <TextInput
+                  aria-label={`Quantity ${i + 1}`}
+                  value={l.quantity}
+                  error={errors[`lines.${i}.quantity`]}
+                  onChange={(e) => setLine(i, { quantity: e.currentTarget.value })}
+                />
+              </Table.Td>
+              <Table.Td w={90}>
+                <TextInput
+                  aria-label={`Unit ${i + 1}`}
+                  value={l.uom}
+                  error={errors[`lines.${i}.uom`]}
+                  onChange={(e) => setLine(i, { uom: e.currentTarget.value })}
+                />
+              </Table.Td>
+              <Table.Td>
+                <TextInput
+                  aria-label={`Scrap factor ${i + 1}`}
+                  description="0.02 = 2 %"
+                  value={l.scrapFactor}
+                  error={errors[`lines.${i}.scrapFactor`]}
+                  onChange={(e) => setLine(i, { scrapFactor: e.currentTarget.value })}
+                />
+              </Table.Td>
+              <Table.Td>
+                <TextInput
+                  aria-label={`Alternate group ${i + 1}`}
+                  value={l.alternateGroup}
+                  error={errors[`lines.${i}.alternateGroup`]}
+                  onChange={(e) => setLine(i, { alternateGroup: e.currentTarget.value })}
+                />
+              </Table.Td>
+              <Table.Td w={90}>
+                <TextInput
+                  aria-label={`Priority ${i + 1}`}
+                  value={l.priority}
+                  error={errors[`lines.${i}.priority`]}
+                  onChange={(e) => setLine(i, { priority: e.currentTarget.value })}
+                />
+              </Table.Td>
+              <Table.Td>
+                <ActionIcon
+                  variant="subtle"
+                  color="red.9"
+                  aria-label={`Remove component ${i + 1}`}
+                  onClick={() => setForm({ ...form, lines: form.lines.filter((_, j) => j !== i) })}
+                >
+                  ✕
+                </ActionIcon>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Button
+        variant="outline"
+        w="fit-content"
+        onClick={() => setForm({ ...form, lines: [...form.lines, { ...NEW_LINE }] })}
+      >
+        Add component
+      </Button>
+      <Text size="sm" c="gray.7">
+        Alternates: lines with the same group replace one another; priority 1 is used, the others are its
+        substitutes.
+      </Text>
+    </FormModal>
+  );
+}
+
+function BomCard({ bom, current }: { bom: Bom; current: boolean }) {
+  return (
+    <Card withBorder data-testid={`bom-${bom.version}`}>
+      <Group justify="space-between">
+        <Group>
+          <Title order={4}>Version {bom.version}</Title>
+          {current ? (
+            <Badge color="green.9" variant="filled">
+              Effective today
+            </Badge>
+          ) : null}
+        </Group>
+        <Text c="gray.7">
+          For {formatQuantity(bom.base_quantity, bom.uom)} · valid {formatDate(bom.valid_from)} →{" "}
+          {bom.valid_to ? formatDate(bom.valid_to) : "open-ended"}
+        </Text>
+      </Group>
+      <Table mt="sm" fz="md">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>#</Table.Th>
+            <Table.Th>Component</Table.Th>
+            <Table.Th ta="right">Quantity</Table.Th>
+            <Table.Th ta="right">Scrap factor</Table.Th>
+            <Table.Th>Alternate group</Table.Th>
+            <Table.Th ta="right">Priority</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {bom.lines.map((l) => (
+            <Table.Tr key={l.position}>
+              <Table.Td>{l.position}</Table.Td>
+              <Table.Td fw={600}>
+                <Link to={`/master/items/${encodeURIComponent(l.component)}`}>{l.component}</Link>
+              </Table.Td>
+              <Table.Td ta="right">{formatQuantity(l.quantity, l.uom)}</Table.Td>
+              <Table.Td ta="right">{Number(l.scrap_factor) ? `${(Number(l.scrap_factor) * 100).toFixed(2)} %` : "—"}</Table.Td>
+              <Table.Td>{l.alternate_group ?? "—"}</Table.Td>
+              <Table.Td ta="right">{l.alternate_group ? l.priority : "—"}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Card>
+  );
+}
+
+function ExplosionView({ item }: { item: Item }) {
+  const [quantity, setQuantity] = useState("1");
+  const [on, setOn] = useState(today());
+  const [asked, setAsked] = useState<{ quantity: string; on: string } | null>(null);
+  const explosion = useExplosion(item.code, asked?.quantity ?? "1", asked?.on ?? on, !!asked);
+  const badQuantity = !/^\d{1,12}([.,]\d{1,6})?$/.test(quantity.trim()) || Number(quantity.replace(",", ".")) <= 0;
+  return (
+    <Stack data-testid="explosion">
+      <Title order={3}>Multi-level explosion</Title>
+      <Group align="flex-end">
+        <TextInput
+          label={`Quantity (${item.uom})`}
+          value={quantity}
+          onChange={(e) => setQuantity(e.currentTarget.value)}
+          error={badQuantity ? "A quantity above 0" : undefined}
+        />
+        <TextInput label="On" type="date" value={on} onChange={(e) => setOn(e.currentTarget.value)} />
+        <Button
+          disabled={badQuantity || !on}
+          onClick={() => setAsked({ quantity: quantity.trim().replace(",", "."), on })}
+        >
+          Explode
+        </Button>
+      </Group>
+      {asked && explosion.isPending ? <Loading /> : null}
+      {explosion.isError ? <ProblemAlert error={explosion.error} /> : null}
+      {asked && explosion.data ? (
+        <SimpleGrid cols={{ base: 1, lg: 2 }}>
+          <Table fz="md" data-testid="explosion-lines">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Component (by level)</Table.Th>
+                <Table.Th ta="right">Quantity, scrap included</Table.Th>
+                <Table.Th>BOM</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {explosion.data.lines.map((l) => (
+                <Table.Tr key={l.path}>
+                  <Table.Td pl={`${l.level * 1.25}rem`} title={l.path}>
+                    <Text span c="gray.6">
+                      {l.level}
+                    </Text>{" "}
+                    <Anchor component={Link} to={`/master/items/${encodeURIComponent(l.component)}`} fw={600}>
+                      {l.component}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td ta="right">{formatQuantity(l.quantity, l.uom)}</Table.Td>
+                  <Table.Td>{l.bom_version}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Card withBorder>
+            <Title order={4}>
+              To have in stock for {formatQuantity(explosion.data.quantity, explosion.data.uom)}
+            </Title>
+            <Table fz="md" data-testid="explosion-totals">
+              <Table.Tbody>
+                {explosion.data.totals.map((t) => (
+                  <Table.Tr key={t.component}>
+                    <Table.Td fw={600}>{t.component}</Table.Td>
+                    <Table.Td ta="right">{formatQuantity(t.quantity, t.uom)}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Card>
+        </SimpleGrid>
+      ) : null}
+    </Stack>
+  );
+}
+
+export function ItemPage() {
+  const { code = "" } = useParams();
+  const item = useItem(code);
+  const boms = useItemBoms(code);
+  const [creating, setCreating] = useState(false);
+  if (item.isPending) return <Loading label={`Looking up ${code}…`} />;
+  if (item.isError) return <ProblemAlert error={item.error} onRetry={() => void item.refetch()} />;
+  const i = item.data;
+  const day = today();
+  const effective = (boms.data ?? []).filter((b) => b.valid_from <= day && (!b.valid_to || b.valid_to > day)).at(-1);
+  return (
+    <Stack gap="lg" maw={1400}>
+      <Anchor component={Link} to="/master/items">
+        ← Items
+      </Anchor>
+      <Card withBorder padding="lg" data-testid="item-card">
+        <Group justify="space-between">
+          <div>
+            <Text size="sm" c="gray.7" fw={600} tt="uppercase">
+              Item
+            </Text>
+            <Title order={2} data-testid="item-code">
+              {i.code}
+            </Title>
+            <Text size="lg">{i.name}</Text>
+          </div>
+          <KindBadge value={i.kind} />
+        </Group>
+        <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
+          <div>
+            <Text c="gray.7" size="sm">Unit</Text>
+            <Text fw={700} data-testid="item-uom">{i.uom}</Text>
+          </div>
+          <div>
+            <Text c="gray.7" size="sm">Tracking</Text>
+            <Text fw={700}>{humanize(i.tracking)}</Text>
+          </div>
+          <div>
+            <Text c="gray.7" size="sm">Shelf life</Text>
+            <Text fw={700} data-testid="item-shelf-life">{i.shelf_life_days ? `${i.shelf_life_days} days` : "Does not expire"}</Text>
+          </div>
+          <div>
+            <Text c="gray.7" size="sm">Receipts</Text>
+            <Text fw={700}>{i.inspect_on_receipt ? "Inspected (quarantine first)" : "Available at once"}</Text>
+          </div>
+        </SimpleGrid>
+      </Card>
+      <Group justify="space-between">
+        <Title order={3}>Bill of materials</Title>
+        <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setCreating(true)}>
+          New BOM version
+        </ActionButton>
+      </Group>
+      {boms.isPending ? <Loading /> : null}
+      {boms.isError ? <ProblemAlert error={boms.error} /> : null}
+      {boms.data && boms.data.length === 0 ? <Text c="gray.7">{i.code} has no BOM: it is bought, not made.</Text> : null}
+      {boms.data?.map((b) => <BomCard key={b.version} bom={b} current={b === effective} />)}
+      {boms.data && boms.data.length > 0 ? <ExplosionView item={i} /> : null}
+      {creating ? <NewBomDialog item={i} versions={boms.data ?? []} onClose={() => setCreating(false)} /> : null}
+    </Stack>
+  );
+}

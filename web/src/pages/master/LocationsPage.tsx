@@ -1,0 +1,144 @@
+import { Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { Link } from "react-router";
+import { LOCATION_KINDS, useCreateLocation, useLocationsPage, type LocationKind } from "../../api/masterData";
+import { PERM } from "../../auth/permissions";
+import { Loading } from "../../components/Loading";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { humanize } from "../../lib/format";
+import { ActionButton, FormModal, KindBadge, PageHeader } from "./common";
+import { Pager, SortTh, useListParams } from "./list";
+import { clean, code, name, type Errors } from "./validation";
+
+type Form = { code: string; name: string; kind: string };
+
+function NewLocationDialog({ onClose }: { onClose: () => void }) {
+  const create = useCreateLocation();
+  const [form, setForm] = useState<Form>({ code: "", name: "", kind: "warehouse" });
+  const [errors, setErrors] = useState<Errors<keyof Form>>({});
+  return (
+    <FormModal
+      title="New location"
+      submitLabel="Create location"
+      onClose={onClose}
+      validate={() => {
+        const e = clean<keyof Form>({
+          code: code(form.code),
+          name: name(form.name),
+          kind: form.kind ? undefined : "Kind: choose one.",
+        });
+        setErrors(e);
+        return Object.keys(e).length === 0;
+      }}
+      submit={async () => {
+        const loc = await create.mutateAsync({
+          code: form.code.trim(),
+          name: form.name.trim(),
+          kind: form.kind as LocationKind,
+        });
+        notifications.show({ color: "green.9", title: "Location created", message: `${loc.code} ${loc.name}` });
+      }}
+    >
+      <TextInput
+        label="Code"
+        description="As on the rack label"
+        data-autofocus
+        value={form.code}
+        error={errors.code}
+        onChange={(e) => setForm({ ...form, code: e.currentTarget.value })}
+      />
+      <TextInput
+        label="Name"
+        value={form.name}
+        error={errors.name}
+        onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+      />
+      <Select
+        label="Kind"
+        data={LOCATION_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+        value={form.kind}
+        error={errors.kind}
+        allowDeselect={false}
+        onChange={(v) => setForm({ ...form, kind: v ?? "" })}
+      />
+    </FormModal>
+  );
+}
+
+export function LocationsPage() {
+  const list = useListParams("code");
+  const kind = list.get("kind") as LocationKind | "";
+  const locations = useLocationsPage({ ...list.query, kind: kind || undefined });
+  const [creating, setCreating] = useState(false);
+  const sortProps = { sort: list.sort, onSort: list.toggleSort };
+  return (
+    <Stack gap="lg" maw={1000}>
+      <PageHeader
+        title="Locations"
+        subtitle="Where stock is kept: warehouses, line sides, work in progress, quarantine."
+        action={
+          <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setCreating(true)}>
+            New location
+          </ActionButton>
+        }
+      />
+      <Group align="flex-end">
+        <TextInput
+          label="Search"
+          placeholder="Code or name"
+          value={list.q}
+          onChange={(e) => list.set({ q: e.currentTarget.value })}
+          w={280}
+        />
+        <Select
+          label="Kind"
+          placeholder="Any kind"
+          clearable
+          data={LOCATION_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+          value={kind || null}
+          onChange={(v) => list.set({ kind: v })}
+        />
+      </Group>
+      {locations.isPending ? <Loading /> : null}
+      {locations.isError ? <ProblemAlert error={locations.error} onRetry={() => void locations.refetch()} /> : null}
+      {locations.data ? (
+        <>
+          <Table highlightOnHover verticalSpacing="sm" fz="md" data-testid="locations-table">
+            <Table.Thead>
+              <Table.Tr>
+                <SortTh column="code" {...sortProps}>
+                  Code
+                </SortTh>
+                <SortTh column="name" {...sortProps}>
+                  Name
+                </SortTh>
+                <SortTh column="kind" {...sortProps}>
+                  Kind
+                </SortTh>
+                <Table.Th>Stock</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {locations.data.items.map((l) => (
+                <Table.Tr key={l.code}>
+                  <Table.Td fw={700}>{l.code}</Table.Td>
+                  <Table.Td>{l.name}</Table.Td>
+                  <Table.Td>
+                    <KindBadge value={l.kind} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Link to={`/material/lots?location=${encodeURIComponent(l.code)}`}>Lots here</Link>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {locations.data.items.length === 0 ? <Text c="gray.7">No location matches.</Text> : null}
+          <Pager total={locations.data.total} page={list.page} onPage={list.setPage} />
+        </>
+      ) : null}
+      {creating ? <NewLocationDialog onClose={() => setCreating(false)} /> : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,324 @@
+import {
+  Accordion,
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  MultiSelect,
+  Select,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import {
+  useCreateRouting,
+  useExplosion,
+  useProduct,
+  useRoutings,
+  useSkills,
+  type Product,
+  type Routing,
+} from "../../api/masterData";
+import { useWorkCenters } from "../../api/workOrders";
+import { PERM } from "../../auth/permissions";
+import { Loading } from "../../components/Loading";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { formatDateTime, formatQuantity } from "../../lib/format";
+import { ActionButton, FormModal } from "./common";
+import { validateRouting, type OperationForm } from "./validation";
+
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** "MOULDING:2" or "MOULDING" (level 1) */
+function parseSkill(tag: string): { code: string; level: string } {
+  const [code = "", level = "1"] = tag.split(":");
+  return { code: code.trim(), level: level.trim() || "1" };
+}
+
+function newOp(seq: number): OperationForm {
+  return { seq: String(seq), name: "", workCenter: "", setup: "0", run: "", skills: [], materials: [], outputItem: "" };
+}
+
+function NewRoutingDialog({
+  product,
+  routings,
+  onClose,
+}: {
+  product: Product;
+  routings: readonly Routing[];
+  onClose: () => void;
+}) {
+  const create = useCreateRouting(product.code);
+  const workCenters = useWorkCenters();
+  const skills = useSkills();
+  // the materials a step may consume: the direct components of the BOM effective today
+  const bom = useExplosion(product.code, "1", today(), true);
+  const components = (bom.data?.lines ?? []).filter((l) => l.level === 1);
+  const [version, setVersion] = useState(String(routings.length + 1));
+  const [ops, setOps] = useState<OperationForm[]>([newOp(10)]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const setOp = (i: number, change: Partial<OperationForm>) =>
+    setOps(ops.map((o, j) => (j === i ? { ...o, ...change } : o)));
+  const wcChoices = (workCenters.data?.items ?? []).map((w) => ({ value: w.code, label: `${w.name} (${w.code})` }));
+  const skillChoices = (skills.data ?? []).map((s) => s.code);
+  return (
+    <FormModal
+      title={`New routing version for ${product.code}`}
+      submitLabel="Create routing"
+      size="90rem"
+      onClose={onClose}
+      validate={() => {
+        const e = validateRouting(version, ops);
+        if (routings.some((r) => r.version === version.trim())) e.version = "Version: this product already has it.";
+        setErrors(e);
+        return Object.keys(e).length === 0;
+      }}
+      submit={async () => {
+        const r = await create.mutateAsync({
+          version: version.trim(),
+          operations: ops.map((o) => ({
+            seq: Number(o.seq),
+            name: o.name.trim(),
+            work_center: o.workCenter,
+            setup_minutes: o.setup.trim().replace(",", "."),
+            run_minutes_per_unit: o.run.trim().replace(",", "."),
+            skills: o.skills.map((s) => ({ code: s.code, min_level: Number(s.level) })),
+            materials: o.materials.map((item) => ({ item })),
+            output_item: o.outputItem.trim() || null,
+          })),
+        });
+        notifications.show({
+          color: "green.9",
+          title: "Routing created",
+          message: `${r.product} version ${r.version}: ${r.operations.length} operation(s)`,
+        });
+      }}
+    >
+      <TextInput
+        label="Version"
+        w={200}
+        data-autofocus
+        value={version}
+        error={errors.version}
+        onChange={(e) => setVersion(e.currentTarget.value)}
+      />
+      {bom.isError ? (
+        <Text c="orange.9" fw={600}>
+          {product.code} has no BOM effective today: its operations can't name materials until it has one.
+        </Text>
+      ) : null}
+      {errors.operations ? <Text c="red.9">{errors.operations}</Text> : null}
+      {ops.map((op, i) => (
+        <Card withBorder key={i} data-testid={`op-form-${i}`}>
+          <Group justify="space-between" mb="xs">
+            <Title order={5}>Operation {i + 1}</Title>
+            <ActionIcon
+              variant="subtle"
+              color="red.9"
+              aria-label={`Remove operation ${i + 1}`}
+              onClick={() => setOps(ops.filter((_, j) => j !== i))}
+            >
+              ✕
+            </ActionIcon>
+          </Group>
+          <Group grow align="flex-start">
+            <TextInput
+              label="No."
+              maw={90}
+              value={op.seq}
+              error={errors[`ops.${i}.seq`]}
+              onChange={(e) => setOp(i, { seq: e.currentTarget.value })}
+            />
+            <TextInput
+              label="Name"
+              value={op.name}
+              error={errors[`ops.${i}.name`]}
+              onChange={(e) => setOp(i, { name: e.currentTarget.value })}
+            />
+            <Select
+              label="Work center"
+              searchable
+              data={wcChoices}
+              value={op.workCenter || null}
+              error={errors[`ops.${i}.workCenter`]}
+              onChange={(v) => setOp(i, { workCenter: v ?? "" })}
+            />
+            <TextInput
+              label="Setup (min)"
+              value={op.setup}
+              error={errors[`ops.${i}.setup`]}
+              onChange={(e) => setOp(i, { setup: e.currentTarget.value })}
+            />
+            <TextInput
+              label="Run (min per unit)"
+              value={op.run}
+              error={errors[`ops.${i}.run`]}
+              onChange={(e) => setOp(i, { run: e.currentTarget.value })}
+            />
+          </Group>
+          <Group grow align="flex-start" mt="xs">
+            <TagsInput
+              label="Skills"
+              description="CODE or CODE:level (1–9)"
+              data={skillChoices}
+              value={op.skills.map((s) => (s.level === "1" ? s.code : `${s.code}:${s.level}`))}
+              error={op.skills.map((_, j) => errors[`ops.${i}.skills.${j}`]).find(Boolean)}
+              onChange={(tags) => setOp(i, { skills: tags.map(parseSkill) })}
+            />
+            <MultiSelect
+              label="Materials consumed here"
+              description="From the product's BOM"
+              searchable
+              data={components.map((c) => ({ value: c.component, label: `${c.component} (${formatQuantity(c.quantity, c.uom)} per unit)` }))}
+              value={op.materials}
+              disabled={components.length === 0}
+              error={errors[`ops.${i}.materials`]}
+              onChange={(v) => setOp(i, { materials: v })}
+            />
+            <TextInput
+              label="Output item"
+              description={i === ops.length - 1 ? `Empty: ${product.code}` : "Empty: none"}
+              value={op.outputItem}
+              error={errors[`ops.${i}.outputItem`]}
+              onChange={(e) => setOp(i, { outputItem: e.currentTarget.value })}
+            />
+          </Group>
+        </Card>
+      ))}
+      <Button
+        variant="outline"
+        w="fit-content"
+        onClick={() => setOps([...ops, newOp((Number(ops.at(-1)?.seq) || 0) + 10)])}
+      >
+        Add operation
+      </Button>
+    </FormModal>
+  );
+}
+
+function RoutingTable({ routing }: { routing: Routing }) {
+  return (
+    <Table.ScrollContainer minWidth={900}>
+      <Table fz="md" verticalSpacing="sm" data-testid={`routing-${routing.version}`}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>No.</Table.Th>
+            <Table.Th>Operation</Table.Th>
+            <Table.Th>Work center</Table.Th>
+            <Table.Th ta="right">Setup</Table.Th>
+            <Table.Th ta="right">Run per unit</Table.Th>
+            <Table.Th>Skills</Table.Th>
+            <Table.Th>Materials per unit</Table.Th>
+            <Table.Th>Makes</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {routing.operations.map((o) => (
+            <Table.Tr key={o.seq}>
+              <Table.Td fw={700}>{o.seq}</Table.Td>
+              <Table.Td>{o.name}</Table.Td>
+              <Table.Td>{o.work_center}</Table.Td>
+              <Table.Td ta="right">{formatQuantity(o.setup_minutes)} min</Table.Td>
+              <Table.Td ta="right">{formatQuantity(o.run_minutes_per_unit)} min</Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {o.skills.map((s) => (
+                    <Badge key={s.code} variant="filled" color="blue.9">
+                      {s.code} ≥ {s.min_level ?? 1}
+                    </Badge>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                {o.materials.length
+                  ? o.materials.map((m) => `${m.item} ${formatQuantity(m.quantity, m.uom)}`).join(", ")
+                  : "—"}
+              </Table.Td>
+              <Table.Td>{o.output_item ?? "—"}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+export function ProductPage() {
+  const { code = "" } = useParams();
+  const product = useProduct(code);
+  const routings = useRoutings(code);
+  const [creating, setCreating] = useState(false);
+  if (product.isPending) return <Loading label={`Looking up ${code}…`} />;
+  if (product.isError) return <ProblemAlert error={product.error} onRetry={() => void product.refetch()} />;
+  const p = product.data;
+  const versions = routings.data ?? [];
+  const latest = versions.at(-1);
+  return (
+    <Stack gap="lg" maw={1400}>
+      <Anchor component={Link} to="/master/products">
+        ← Products
+      </Anchor>
+      <Card withBorder padding="lg">
+        <Text size="sm" c="gray.7" fw={600} tt="uppercase">
+          Product
+        </Text>
+        <Title order={2} data-testid="product-code">
+          {p.code}
+        </Title>
+        <Text size="lg">
+          {p.name} · counted in {p.uom} ·{" "}
+          <Anchor component={Link} to={`/master/items/${encodeURIComponent(p.code)}`}>
+            item and BOM
+          </Anchor>
+        </Text>
+      </Card>
+      <Group justify="space-between">
+        <Title order={3}>Routings</Title>
+        <ActionButton needs={[PERM.routingWrite]} onClick={() => setCreating(true)}>
+          New routing version
+        </ActionButton>
+      </Group>
+      <Text c="gray.7">A new order follows the latest version unless it names one; release freezes it into the order.</Text>
+      {routings.isPending ? <Loading /> : null}
+      {routings.isError ? <ProblemAlert error={routings.error} /> : null}
+      {routings.data && versions.length === 0 ? <Text c="gray.7">No routing yet: orders of {p.code} can't be released.</Text> : null}
+      {versions.length ? (
+        <Accordion multiple defaultValue={latest ? [latest.version] : []} variant="separated">
+          {[...versions].reverse().map((r) => (
+            <Accordion.Item key={r.version} value={r.version}>
+              <Accordion.Control>
+                <Group>
+                  <Text fw={700}>Version {r.version}</Text>
+                  {r === latest ? (
+                    <Badge color="green.9" variant="filled">
+                      Latest
+                    </Badge>
+                  ) : null}
+                  <Text c="gray.7">
+                    {r.operations.length} operation(s) · BOM {r.bom_version ?? "—"} · {formatDateTime(r.created_at)} by{" "}
+                    {r.created_by}
+                  </Text>
+                </Group>
+              </Accordion.Control>
+              <Accordion.Panel>
+                <RoutingTable routing={r} />
+              </Accordion.Panel>
+            </Accordion.Item>
+          ))}
+        </Accordion>
+      ) : null}
+      {creating ? <NewRoutingDialog product={p} routings={versions} onClose={() => setCreating(false)} /> : null}
+    </Stack>
+  );
+}
