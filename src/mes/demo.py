@@ -196,7 +196,7 @@ async def _run(
         out = {"code": f"{number}-OUT", "quantity": qty, "location": "FG-01", "inputs": [{"lot": lot}]}
         await s.call("POST", f"{base}/produce", out, who, key=f"demo-{number}-out")
     scrap = [{"quantity": "1", "reason": "Short shot" if product == "BOX-S" else "Burr"}]
-    good = str(int(qty) - 1) if key == "10" else qty  # one scrapped at moulding
+    good = str(int(qty) - 1)  # one scrapped at moulding: assembly gets one less (it can't report more)
     await s.call(
         "POST",
         f"{base}/complete",

@@ -43,6 +43,7 @@ from mes.services.material.schemas import (
     Split,
     StatusChange,
     SuggestionRead,
+    UnitRead,
 )
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
@@ -86,6 +87,13 @@ async def list_items(
     """The item master, by code."""
     items, total = await queries.list_items(session, kind=kind, limit=limit, offset=offset)
     return ItemPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/units", response_model=list[UnitRead], summary="Units of measure and their decimals")
+async def list_units(session: SessionDep, _: CanRead) -> list[UnitRead]:
+    """Every unit with its dimension, its factor to the dimension's base unit and the decimals a
+    quantity in it may have (0: counted whole, like pcs)."""
+    return await queries.list_units(session)
 
 
 @router.get("/items/{code}/boms", response_model=list[BomRead])
@@ -219,47 +227,66 @@ async def consume_lot(
 
 
 @router.post("/lots/{code}/move", response_model=LotRead)
-async def move_lot(code: LotCode, body: Move, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.move_lot(session, code, body, who.subject)
+async def move_lot(
+    code: LotCode, body: Move, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.move_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/issue", response_model=LotRead, summary="Issue stock to a work order at the line")
 async def issue_lot(
-    request: Request, code: LotCode, body: Issue, session: SessionDep, who: CanMove
+    request: Request,
+    code: LotCode,
+    body: Issue,
+    session: SessionDep,
+    who: CanMove,
+    idem: IdempotencyDep,
 ) -> LotRead:
-    return await service.issue_lot(session, code, body, who.subject, _orders(request))
+    return await idem.run(service.issue_lot(session, code, body, who.subject, _orders(request)))
 
 
 @router.post(
     "/lots/{code}/merge", response_model=LotRead, summary="Merge lots of the same item into this one"
 )
-async def merge_lots(code: LotCode, body: Merge, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.merge_lots(session, code, body, who.subject)
+async def merge_lots(
+    code: LotCode, body: Merge, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.merge_lots(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/split", status_code=201, response_model=LotRead, summary="Split off a new lot")
-async def split_lot(code: LotCode, body: Split, session: SessionDep, who: CanMove) -> LotRead:
-    return await service.split_lot(session, code, body, who.subject)
+async def split_lot(
+    code: LotCode, body: Split, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.split_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/scrap", response_model=LotRead)
-async def scrap_lot(code: LotCode, body: Scrap, session: SessionDep, who: CanAdjust) -> LotRead:
-    return await service.scrap_lot(session, code, body, who.subject)
+async def scrap_lot(
+    code: LotCode, body: Scrap, session: SessionDep, who: CanAdjust, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.scrap_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/adjust", response_model=LotRead, summary="Correct a lot's quantity, with a reason")
-async def adjust_lot(code: LotCode, body: Adjust, session: SessionDep, who: CanAdjust) -> LotRead:
-    return await service.adjust_lot(session, code, body, who.subject)
+async def adjust_lot(
+    code: LotCode, body: Adjust, session: SessionDep, who: CanAdjust, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.adjust_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/hold", response_model=LotRead)
-async def hold_lot(code: LotCode, body: StatusChange, session: SessionDep, who: CanHold) -> LotRead:
-    return await service.change_status(session, code, "hold", body.reason, who.subject)
+async def hold_lot(
+    code: LotCode, body: StatusChange, session: SessionDep, who: CanHold, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.change_status(session, code, "hold", body.reason, who.subject))
 
 
 @router.post("/lots/{code}/release", response_model=LotRead)
-async def release_lot(code: LotCode, body: StatusChange, session: SessionDep, who: CanHold) -> LotRead:
-    return await service.change_status(session, code, "release", body.reason, who.subject)
+async def release_lot(
+    code: LotCode, body: StatusChange, session: SessionDep, who: CanHold, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.change_status(session, code, "release", body.reason, who.subject))
 
 
 @router.get("/suggestions", response_model=SuggestionRead, summary="Which lots to use: FEFO or FIFO")

@@ -1053,6 +1053,8 @@ export type components = {
             name: string;
             /** Uom */
             uom: string;
+            /** Uom Decimals */
+            uom_decimals?: number | null;
         };
         /** ReasonRequired */
         ReasonRequired: {
@@ -1345,6 +1347,11 @@ export type components = {
             under_tolerance_pct: string;
             /** Uom */
             uom: string;
+            /**
+             * Uom Decimals
+             * @description Decimals a quantity in the unit may have (0: whole)
+             */
+            uom_decimals?: number | null;
         };
         /** Yield */
         Yield: {
@@ -2082,7 +2089,10 @@ export interface operations {
     cancel_work_order_api_v1_workorders_orders__number__cancel_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2172,7 +2182,10 @@ export interface operations {
     close_work_order_api_v1_workorders_orders__number__close_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2262,7 +2275,10 @@ export interface operations {
     hold_work_order_api_v1_workorders_orders__number__hold_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2352,7 +2368,10 @@ export interface operations {
     insert_operation_api_v1_workorders_orders__number__operations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2632,7 +2651,10 @@ export interface operations {
     join_operation_api_v1_workorders_orders__number__operations__key__join_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -2720,7 +2742,10 @@ export interface operations {
     leave_operation_api_v1_workorders_orders__number__operations__key__leave_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -2808,7 +2833,10 @@ export interface operations {
     pause_operation_api_v1_workorders_orders__number__operations__key__pause_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -2995,7 +3023,10 @@ export interface operations {
     resume_operation_api_v1_workorders_orders__number__operations__key__resume_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3087,7 +3118,10 @@ export interface operations {
     rework_api_v1_workorders_orders__number__operations__key__rework_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3179,7 +3213,10 @@ export interface operations {
     skip_operation_api_v1_workorders_orders__number__operations__key__skip_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3271,7 +3308,10 @@ export interface operations {
     split_operation_api_v1_workorders_orders__number__operations__key__split_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3363,7 +3403,10 @@ export interface operations {
     start_operation_api_v1_workorders_orders__number__operations__key__start_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3455,7 +3498,10 @@ export interface operations {
     record_yield_api_v1_workorders_orders__number__operations__key__yield_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3547,7 +3593,10 @@ export interface operations {
     release_work_order_api_v1_workorders_orders__number__release_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -3637,7 +3686,10 @@ export interface operations {
     resume_work_order_api_v1_workorders_orders__number__resume_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
