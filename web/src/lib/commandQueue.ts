@@ -135,6 +135,12 @@ export class CommandQueue {
     this.save();
   }
 
+  /** Read the kept commands again (another tab of this browser changed them). */
+  reload(): void {
+    this.list = this.load();
+    for (const l of this.listeners) l();
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -20,6 +20,9 @@ export function startStationQueue(onAccepted: (entry: Entry, body: unknown) => v
   started = true;
   const kick = () => void stationQueue.flush();
   window.addEventListener("online", kick);
+  window.addEventListener("storage", (e) => {
+    if (e.key === "mes.station.commands") stationQueue.reload();
+  });
   session.subscribe(kick);
   setInterval(() => {
     if (stationQueue.entries().some((e) => e.status === "pending" || e.status === "sending")) kick();
