@@ -39,6 +39,8 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
   const rows = materialsToConsume(op, consumptions.data?.items ?? [], units.data);
   const command = useStationCommand();
   const [quantity, setQuantity] = useState("");
+  // typed before any scan: booked with each scan; else the quantity was suggested for the scanned lot
+  const [perScan, setPerScan] = useState(false);
   const [quantityError, setQuantityError] = useState<string | null>(null);
   const [scanned, setScanned] = useState<Scanned | null>(null);
   const [lookupError, setLookupError] = useState<unknown>(null);
@@ -75,6 +77,7 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
       else setDone(result.body as Answer);
       key.current = newKey();
       setScanned(null);
+      if (!perScan) setQuantity(""); // a suggestion was for that lot only
     } catch {
       // the refusal is shown; scanning again is another consumption
       key.current = newKey();
@@ -100,7 +103,7 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
       }
     }
     const material = materialFor(item);
-    if (quantity.trim()) {
+    if (perScan && quantity.trim()) {
       await book(lot, material, quantity);
       return;
     }
@@ -164,6 +167,7 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
             onChange={(e) => {
               setQuantity(e.currentTarget.value);
               setQuantityError(null);
+              if (!scanned) setPerScan(e.currentTarget.value.trim() !== "");
               key.current = newKey();
             }}
             error={quantityError}

@@ -17,7 +17,7 @@ export function LabourBox({ number, op, canAct }: { number: string; op: Operatio
   const me = claims?.sub ?? "";
   const clockedIn = open.some((c) => c.operator === me);
   // one key per shown button: a double tap joins once
-  const key = useMemo(() => newKey(), [clockedIn, op.key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const key = useMemo(newKey, [clockedIn, op.key]);
   const act = (kind: "join" | "leave") =>
     void command
       .run({ key, kind, path: opPath(number, op.key, kind), body: {}, label: kind === "join" ? "Clock in" : "Clock out", workOrder: number, operation: op.key })
