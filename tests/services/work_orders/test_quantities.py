@@ -83,6 +83,22 @@ async def test_a_fraction_of_a_piece_is_refused_at_consumption(plant: Plant) -> 
         headers=plant.h.auth(*SETUP, "material:lot:consume", "workorder:read") | {"Idempotency-Key": "d-1"},
     )
     _refused(direct, "fractional_quantity")
+    # an output of 1.5 kits, or half a label named as an input, is refused too
+    half_kit = {
+        "code": "KIT-X",
+        "quantity": "1.5",
+        "location": "FG",
+        "inputs": [{"lot": "L-001", "quantity": "1"}],
+    }
+    _refused(await plant.op("WO-1", "20", "produce", half_kit, key_header="out-1"), "fractional_quantity")
+    half_label = {
+        "code": "KIT-X",
+        "quantity": "1",
+        "location": "FG",
+        "inputs": [{"lot": "L-001", "quantity": "0.5"}],
+    }
+    _refused(await plant.op("WO-1", "20", "produce", half_label, key_header="out-2"), "fractional_quantity")
+    assert (await plant.lot("L-001"))["quantity"] == "498"
     # kilograms take decimals
     assert (await plant.lot("R-001"))["quantity"] == "100"
 
