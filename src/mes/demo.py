@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 import httpx
@@ -183,9 +183,12 @@ async def _run(
         "BOX-S": {"10": "PP-2611-01", "20": "HG-2611-01"},
         "BRACKET": {"10": "AL-2611-01", "20": "CT-2611-01"},
     }[product][key]
-    per_unit = {line[0]: line[1] for line in BOMS[product]}
+    per_unit = {line[0]: (line[1], line[2]) for line in BOMS[product]}
     used = next(m["item"] for m in ROUTINGS[product][0 if key == "10" else 1]["materials"])
-    amount = str(Decimal(per_unit[used]) * Decimal(qty))
+    each, unit = per_unit[used]
+    need = Decimal(each) * Decimal(qty)
+    # pieces are counted whole: 3.9 cartons are 4
+    amount = str(need.to_integral_value(rounding=ROUND_CEILING) if unit == "pcs" else need)
     await s.call(
         "POST", f"{base}/consume", {"lot": lot, "quantity": amount}, who, key=f"demo-{number}-{key}-c"
     )

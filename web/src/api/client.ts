@@ -25,3 +25,28 @@ export async function call<T>(promise: Promise<{ data?: T; error?: unknown; resp
   }
   return unwrap(result);
 }
+
+/**
+ * POST a command with its Idempotency-Key (made once per user action: a retry sends the same
+ * key and the server answers with the first result). Resolves with the status and the parsed
+ * body, whatever the status; rejects (as fetch does) only when the server can't be reached.
+ */
+export async function sendCommand(path: string, body: unknown, idempotencyKey: string): Promise<{ status: number; body: unknown }> {
+  const response = await session.fetch(
+    new Request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", "Idempotency-Key": idempotencyKey },
+      body: JSON.stringify(body ?? {}),
+    }),
+  );
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, body: parsed };
+}

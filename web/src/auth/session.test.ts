@@ -177,6 +177,35 @@ describe("Session", () => {
     expect(calls[0]).toMatchObject({ url: "/api/v1/auth/refresh", body: '{"refresh_token":"refresh-from-before"}' });
   });
 
+  it("reloaded without a network, the same person stays signed in and is refreshed once it is back", async () => {
+    const storage = new MemoryStorage();
+    const first = new Session(storage);
+    await first.signIn("jdoe", "pw");
+    const s = new Session(storage);
+    vi.mocked(fetch).mockImplementationOnce(async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    await s.restore();
+    expect(s.getState()).toMatchObject({ status: "signed-in", claims: { sub: "jdoe" } });
+    expect(storage.getItem("mes.refresh_token")).toBe("refresh-0");
+    await vi.advanceTimersByTimeAsync(5000); // the network is back: a real refresh
+    expect(calls.filter((c) => c.url === "/api/v1/auth/refresh").length).toBeGreaterThanOrEqual(1);
+    expect(s.getState().status).toBe("signed-in");
+    await s.signOut();
+    expect(storage.getItem("mes.last_access_token")).toBeNull();
+  });
+
+  it("reloaded without a network and never signed in here, it asks to sign in", async () => {
+    const storage = new MemoryStorage();
+    storage.setItem("mes.refresh_token", "refresh-from-before");
+    const s = new Session(storage);
+    vi.mocked(fetch).mockImplementationOnce(async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    await s.restore();
+    expect(s.getState()).toMatchObject({ status: "signed-out", notice: "The server can't be reached. Sign in again." });
+  });
+
   it("signs out: forgets the tokens and tells the server", async () => {
     const storage = new MemoryStorage();
     const s = new Session(storage);

@@ -17,6 +17,9 @@ export interface SessionState {
 // and is never shared with another tab (each tab rotates its own family). The access token stays
 // in memory only.
 const REFRESH_KEY = "mes.refresh_token";
+// The last access token, read back only to know who was signed in when the tab is reloaded
+// without a network (an offline station keeps its operator; requests refresh it once online).
+const LAST_ACCESS_KEY = "mes.last_access_token";
 
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -137,7 +140,14 @@ export class Session {
     } catch {
       // network trouble: keep the session and try again shortly
       this.schedule(5000);
-      if (this.state.status === "restoring") this.clear("The server can't be reached. Sign in again.");
+      if (this.state.status === "restoring") {
+        // reloaded offline: the same person goes on (the station works offline), signed in again
+        // by the refresh token when the network is back
+        const last = this.storage?.getItem(LAST_ACCESS_KEY) ?? null;
+        const claims = last ? decodeClaims(last) : null;
+        if (claims) this.set({ status: "signed-in", claims, notice: null });
+        else this.clear("The server can't be reached. Sign in again.");
+      }
       return false;
     }
     // signed out (or taken over) while the request was under way: its answer must not bring the
@@ -165,6 +175,7 @@ export class Session {
     this.access = pair.access_token;
     this.refreshToken = pair.refresh_token;
     this.storage?.setItem(REFRESH_KEY, pair.refresh_token);
+    this.storage?.setItem(LAST_ACCESS_KEY, pair.access_token);
     this.schedule(refreshDelayMs(claims, Date.now()));
     this.set({ status: "signed-in", claims, notice: null });
     return claims;
@@ -181,6 +192,7 @@ export class Session {
     this.access = null;
     this.refreshToken = null;
     this.storage?.removeItem(REFRESH_KEY);
+    this.storage?.removeItem(LAST_ACCESS_KEY);
     this.set({ status: "signed-out", claims: null, notice });
   }
 

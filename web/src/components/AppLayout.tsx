@@ -6,6 +6,7 @@ import { useSession } from "../auth/useSession";
 import { STATION_IDLE_MS, useIdleSignOut } from "../lib/useIdleSignOut";
 import { useTerminal } from "../lib/useTerminal";
 import { menuGroups, menuItemFor, visibleMenu } from "../nav/menu";
+import { NetworkBadge } from "./station/NetworkBadge";
 
 /** Header with who is signed in, a menu of what the user may use, and the page. */
 export function AppLayout() {
@@ -32,6 +33,7 @@ export function AppLayout() {
             <Title order={3} c="white">
               MES
             </Title>
+            <NetworkBadge />
             {active ? (
               <Text c="gray.3" fw={600} visibleFrom="sm">
                 {active.label}

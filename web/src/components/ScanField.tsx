@@ -19,12 +19,15 @@ export function ScanField({
   placeholder = "Scan or type, then Enter",
   busy = false,
   captureKeys = true,
+  submitLabel = "Find",
 }: {
   label: string;
   onScan: (code: string) => void;
   placeholder?: string;
   busy?: boolean;
   captureKeys?: boolean;
+  /** what the button does with the code ("Use lot") */
+  submitLabel?: string;
 }) {
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -76,7 +79,7 @@ export function ScanField({
           data-testid="scan-input"
         />
         <Button type="submit" size="xl" loading={busy} miw={140}>
-          Find
+          {submitLabel}
         </Button>
       </Group>
     </form>

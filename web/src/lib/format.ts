@@ -2,20 +2,46 @@
 
 const LOCALE = typeof navigator !== "undefined" ? navigator.language : "en-GB";
 
+/** "2.4999" to 2 places: "2.50"; "9.995" to 2: "10.00" (half up, on the digits, never a float). */
+export function roundDecimal(whole: string, frac: string, places: number): [string, string] {
+  if (frac.length <= places) return [whole, frac];
+  const up = Number(frac[places]) >= 5;
+  let digits = (whole + frac.slice(0, places)).split("").map(Number);
+  if (up) {
+    let i = digits.length - 1;
+    while (i >= 0) {
+      const d = (digits[i] ?? 0) + 1;
+      if (d < 10) {
+        digits[i] = d;
+        break;
+      }
+      digits[i] = 0;
+      i -= 1;
+    }
+    if (i < 0) digits = [1, ...digits];
+  }
+  const text = digits.join("");
+  const cut = text.length - places;
+  return [text.slice(0, cut) || "0", text.slice(cut)];
+}
+
 /**
  * A decimal quantity as the API sends it (a string, exact): grouped thousands, trailing zeros
- * dropped, never rounded through a float.
+ * dropped, never rounded through a float. With `decimals` (the unit's, 0 for pcs) it is shown
+ * with at most that many: "325.000000" kg is "325 kg", "12.3456789" with 3 is "12.346".
  */
-export function formatQuantity(quantity: string, uom?: string | null, locale = LOCALE): string {
+export function formatQuantity(quantity: string, uom?: string | null, locale = LOCALE, decimals?: number | null): string {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(quantity.trim());
   if (!m) return uom ? `${quantity} ${uom}` : quantity;
-  const [, sign, whole = "0", frac = ""] = m;
+  const [, sign, rawWhole = "0", rawFrac = ""] = m;
+  const [whole, frac] = decimals == null ? [rawWhole, rawFrac] : roundDecimal(rawWhole, rawFrac, decimals);
   const parts = new Intl.NumberFormat(locale).formatToParts(1234.5);
   const group = parts.find((p) => p.type === "group")?.value ?? ",";
   const decimal = parts.find((p) => p.type === "decimal")?.value ?? ".";
   const grouped = whole.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, group);
   const trimmed = frac.replace(/0+$/, "");
-  const text = `${sign}${grouped}${trimmed ? decimal + trimmed : ""}`;
+  const negative = sign && (grouped !== "0" || trimmed) ? sign : "";
+  const text = `${negative}${grouped}${trimmed ? decimal + trimmed : ""}`;
   return uom ? `${text} ${uom}` : text;
 }
 
@@ -82,4 +108,14 @@ export function formatDelta(delta: string, uom?: string | null, locale = LOCALE)
   const negative = text.startsWith("-");
   const magnitude = formatQuantity(negative ? text.slice(1) : text, uom, locale);
   return `${negative ? "\u2212" : "+"}${magnitude}`;
+}
+
+/** A quantity to put in an input: the locale's decimal sign, no grouping, the unit's decimals ("64,5" in de). */
+export function formatForInput(quantity: string, decimals = 6, locale = LOCALE): string {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(quantity.trim());
+  if (!m) return quantity;
+  const [whole, frac] = roundDecimal(m[1] ?? "0", m[2] ?? "", decimals);
+  const decimal = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal")?.value ?? ".";
+  const trimmed = frac.replace(/0+$/, "");
+  return `${whole.replace(/^0+(?=\d)/, "")}${trimmed ? decimal + trimmed : ""}`;
 }

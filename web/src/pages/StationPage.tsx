@@ -1,18 +1,26 @@
 import { Alert, Badge, Button, Card, Grid, Group, Modal, Select, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useLocalStorage } from "@mantine/hooks";
-import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "../api/problem";
 import { useEquipment } from "../api/resource";
-import { useDispatchList, useOperationAction, useWorkCenters, useWorkOrder, type OpAction } from "../api/workOrders";
+import { useDispatchList, useWorkCenters, useWorkOrder, type DispatchItem, type Operation } from "../api/workOrders";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
-import { formatQuantity, humanize } from "../lib/format";
+import { newKey, type CommandKind } from "../lib/commandQueue";
+import { formatDuration, formatQuantity, humanize } from "../lib/format";
 import { OP_STATUS_COLOR } from "../lib/orders";
+import { startStationQueue } from "../lib/stationCommands";
+import { useNow } from "../lib/useNow";
+import { opPath, refreshStation, useStationCommand } from "../lib/useStationCommand";
 import { useTerminal } from "../lib/useTerminal";
 import { ConsumeBox } from "../components/station/ConsumeBox";
 import { DispatchCard } from "../components/station/DispatchCard";
+import { LabourBox } from "../components/station/LabourBox";
+import { MachineBox } from "../components/station/MachineBox";
+import { PendingCommands } from "../components/station/PendingCommands";
 import { YieldForm } from "../components/station/YieldForm";
 import { DueInspections } from "../components/quality/DueInspections";
 
@@ -55,21 +63,59 @@ function StationSetup({ config, onChange }: { config: StationConfig; onChange: (
   );
 }
 
-function OperationPanel({ number, opKey, equipment }: { number: string; opKey: string; equipment: string | null }) {
+/** The operation's times: running time so far (pauses left out) against its target (setup + run per piece). */
+function Times({ op }: { op: Operation }) {
+  const now = useNow(15_000);
+  const target = (Number(op.setup_minutes) + Number(op.run_minutes_per_unit) * Number(op.quantity)) * 60_000;
+  const end = op.completed_at ? new Date(op.completed_at).getTime() : now;
+  const elapsed = op.started_at ? end - new Date(op.started_at).getTime() - Number(op.paused_minutes) * 60_000 : 0;
+  return (
+    <Text size="lg" data-testid="op-times">
+      <b>Elapsed</b> {op.started_at ? formatDuration(elapsed) : "not started"} · <b>Target</b> {formatDuration(target)}
+      {op.started_at && elapsed > target ? (
+        <Text span c="red.9" fw={700}>
+          {" "}
+          · over target
+        </Text>
+      ) : null}
+    </Text>
+  );
+}
+
+function OperationPanel({
+  number,
+  opKey,
+  equipment,
+  dispatched,
+}: {
+  number: string;
+  opKey: string;
+  equipment: string | null;
+  dispatched: DispatchItem | undefined;
+}) {
   const order = useWorkOrder(number);
-  const action = useOperationAction(number, opKey);
-  const [pausing, setPausing] = useState(false);
-  const [completing, setCompleting] = useState(false);
+  const command = useStationCommand();
+  const [pausing, setPausing] = useState<string | null>(null);
+  const [completing, setCompleting] = useState<string | null>(null);
+  // one key per shown button (start, resume): a double tap or a retry sends it once
+  const [tapKey, setTapKey] = useState(newKey);
 
   if (order.isPending) return <Loading label={`Loading ${number}…`} />;
   if (order.isError) return <ProblemAlert error={order.error} size="xl" onRetry={() => void order.refetch()} />;
   const op = order.data.operations.find((o) => o.key === opKey);
   if (!op) return <ProblemAlert error={new Error(`Work order ${number} has no operation ${opKey}.`)} />;
-  const run = (a: OpAction) => action.mutateAsync(a);
-  const act = (a: OpAction) => {
-    action.reset();
-    action.mutate(a);
-  };
+  const wo = order.data;
+  const decimals = wo.uom_decimals ?? 6;
+  const qty = (q: string) => formatQuantity(q, wo.uom, undefined, decimals);
+  const held = wo.status === "on_hold" || !!wo.quality_hold;
+  const blockers = op.status === "pending" && dispatched && !dispatched.can_start ? dispatched.blocked_by : [];
+  const canAct = !held;
+  const run = (kind: CommandKind, action: string, body: unknown, label: string, key = tapKey) =>
+    command
+      .run({ key, kind, path: opPath(number, op.key, action), body, label, workOrder: number, operation: op.key })
+      .then(() => setTapKey(newKey()));
+  const act = (kind: CommandKind, action: string, body: unknown, label: string) => void run(kind, action, body, label).catch(() => undefined);
+  const machine = op.equipment ?? equipment;
 
   return (
     <Stack gap="md" data-testid="operation-panel">
@@ -77,7 +123,7 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
         <Group justify="space-between" align="flex-start">
           <div>
             <Text size="sm" c="gray.7" fw={700} tt="uppercase">
-              {order.data.number} · {order.data.product}
+              {wo.number} · {wo.product}
             </Text>
             <Title order={2}>
               {op.key} {op.name}
@@ -87,13 +133,20 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
             {humanize(op.status)}
           </Badge>
         </Group>
+        {held ? (
+          <Alert color="red.9" variant="filled" mt="md" data-testid="order-held" title={wo.quality_hold ? "Held by quality" : "Work order on hold"}>
+            <Text size="xl" fw={700} c="white">
+              {wo.quality_hold ?? wo.hold_reason ?? "On hold."} Nothing can be done on it until it is released.
+            </Text>
+          </Alert>
+        ) : null}
         <SimpleGrid cols={3} mt="md">
           <div>
             <Text c="gray.7" fw={700} size="sm" tt="uppercase">
               Ordered
             </Text>
             <Text fz={32} fw={800}>
-              {formatQuantity(op.quantity, order.data.uom)}
+              {qty(op.quantity)}
             </Text>
           </div>
           <div>
@@ -101,7 +154,7 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
               Good
             </Text>
             <Text fz={32} fw={800} c="green.9" data-testid="op-good">
-              {formatQuantity(op.good)}
+              {formatQuantity(op.good, null, undefined, decimals)}
             </Text>
           </div>
           <div>
@@ -109,56 +162,76 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
               Scrap
             </Text>
             <Text fz={32} fw={800} c="red.9" data-testid="op-scrap">
-              {formatQuantity(op.scrap)}
+              {formatQuantity(op.scrap, null, undefined, decimals)}
             </Text>
           </div>
         </SimpleGrid>
-        {op.status === "paused" && op.reason ? (
-          <Text size="lg" fw={700} c="orange.9" mt="sm">
-            Paused: {op.reason}
+        <Times op={op} />
+        {op.status === "paused" ? (
+          <Text size="xl" fw={700} c="orange.9" mt="sm" data-testid="pause-reason">
+            Paused: {op.pause_reason ?? "no reason given"}
           </Text>
         ) : null}
-        {action.isError ? (
+        {blockers.length ? (
+          <Alert color="red.9" variant="light" mt="md" title="Can't start yet" data-testid="op-blocked">
+            {blockers.map((b) => (
+              <Text key={b.code} size="lg" fw={700} c="red.9">
+                {b.detail}
+              </Text>
+            ))}
+          </Alert>
+        ) : null}
+        {command.error ? (
           <div style={{ marginTop: 12 }}>
-            <ProblemAlert error={action.error} size="xl" />
+            <ProblemAlert error={command.error} size="xl" />
           </div>
         ) : null}
-        <Group mt="lg" gap="md">
-          {op.status === "pending" ? (
-            <Button size="xl" h={72} px={40} color="green.9" loading={action.isPending} onClick={() => act({ action: "start", equipment: equipment ?? undefined })}>
-              Start{equipment ? ` on ${equipment}` : ""}
-            </Button>
-          ) : null}
-          {op.status === "in_progress" ? (
-            <>
-              <Button size="xl" h={72} px={40} color="orange.9" onClick={() => setPausing(true)}>
-                Pause
+        {canAct ? (
+          <Group mt="lg" gap="md">
+            {op.status === "pending" && !blockers.length ? (
+              <Button
+                size="xl"
+                h={72}
+                px={40}
+                color="green.9"
+                loading={command.busy}
+                onClick={() => act("start", "start", equipment ? { equipment } : {}, `Start ${op.key}`)}
+              >
+                Start{equipment ? ` on ${equipment}` : ""}
               </Button>
-              <Button size="xl" h={72} px={40} color="teal.9" onClick={() => setCompleting(true)}>
-                Complete
+            ) : null}
+            {op.status === "in_progress" ? (
+              <>
+                <Button size="xl" h={72} px={40} color="orange.9" onClick={() => setPausing(newKey())}>
+                  Pause
+                </Button>
+                <Button size="xl" h={72} px={40} color="teal.9" onClick={() => setCompleting(newKey())}>
+                  Complete
+                </Button>
+              </>
+            ) : null}
+            {op.status === "paused" ? (
+              <Button size="xl" h={72} px={40} color="green.9" loading={command.busy} onClick={() => act("resume", "resume", {}, `Resume ${op.key}`)}>
+                Resume
               </Button>
-            </>
-          ) : null}
-          {op.status === "paused" ? (
-            <Button size="xl" h={72} px={40} color="green.9" loading={action.isPending} onClick={() => act({ action: "resume" })}>
-              Resume
-            </Button>
-          ) : null}
-        </Group>
+            ) : null}
+          </Group>
+        ) : null}
         {op.status === "completed" ? (
           <Alert color="teal.9" variant="filled" mt="md" data-testid="op-done">
             <Text size="xl" fw={700} c="white">
-              Completed: {formatQuantity(op.good)} good, {formatQuantity(op.scrap)} scrap. Work order{" "}
-              {order.data.number} is {humanize(order.data.status).toLowerCase()}.
+              Completed: {qty(op.good)} good, {qty(op.scrap)} scrap. Work order {wo.number} is {humanize(wo.status).toLowerCase()}.
             </Text>
           </Alert>
         ) : null}
       </Card>
-      {op.status === "in_progress" ? (
+      {op.status !== "pending" ? <LabourBox number={wo.number} op={op} canAct={canAct} /> : null}
+      {machine ? <MachineBox equipment={machine} /> : null}
+      {op.status === "in_progress" && canAct ? (
         <>
-          <DueInspections workOrder={order.data.number} operation={op.key} equipment={op.equipment ?? equipment} />
-          <ConsumeBox order={order.data} op={op} />
-          <YieldForm run={run} busy={action.isPending} />
+          <DueInspections workOrder={wo.number} operation={op.key} equipment={op.equipment ?? equipment} />
+          <ConsumeBox order={wo} op={op} />
+          <YieldForm number={wo.number} opKey={op.key} uom={wo.uom} decimals={decimals} />
         </>
       ) : null}
       {pausing ? (
@@ -167,25 +240,30 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
           confirmLabel="Pause"
           color="orange.9"
           suggestions={PAUSE_REASONS}
-          onConfirm={(reason) => run({ action: "pause", reason })}
-          onClose={() => setPausing(false)}
+          // the dialog's own key: cancelling it sends nothing, now or later
+          onConfirm={(reason) => run("pause", "pause", { reason }, `Pause ${op.key}: ${reason}`, pausing)}
+          onClose={() => setPausing(null)}
         />
       ) : null}
-      <Modal opened={completing} onClose={() => setCompleting(false)} title={`Complete ${op.key} ${op.name}?`} size="lg" centered>
+      <Modal opened={!!completing} onClose={() => setCompleting(null)} title={`Complete ${op.key} ${op.name}?`} size="lg" centered>
         <Stack>
           <Text size="xl">
-            Good {formatQuantity(op.good)}, scrap {formatQuantity(op.scrap)} of {formatQuantity(op.quantity, order.data.uom)}.
+            Good {qty(op.good)}, scrap {qty(op.scrap)} of {qty(op.quantity)}.
           </Text>
           <Group justify="flex-end">
-            <Button size="xl" variant="default" onClick={() => setCompleting(false)}>
+            <Button size="xl" variant="default" onClick={() => setCompleting(null)}>
               Not yet
             </Button>
             <Button
               size="xl"
               color="teal.9"
               onClick={() => {
-                setCompleting(false);
-                act({ action: "complete" });
+                const key = completing ?? newKey();
+                setCompleting(null);
+                // good and scrap were reported with "yield"; short completion is the supervisor's call
+                void run("complete", "complete", { good: "0", scrap: [], accept_short: false }, `Complete ${op.key}`, key).catch(
+                  () => undefined,
+                );
               }}
             >
               Complete
@@ -211,6 +289,9 @@ export function StationPage() {
   const wo = params.get("wo");
   const op = params.get("op");
   const dispatch = useDispatchList(config.workCenter ?? undefined);
+  const client = useQueryClient();
+  // what was done offline is sent as soon as the network is back, in order, each once
+  useEffect(() => startStationQueue(() => refreshStation(client)), [client]);
   const items = (dispatch.data?.items ?? []).filter((i) => !config.equipment || !i.equipment || i.equipment === config.equipment);
 
   return (
@@ -225,6 +306,7 @@ export function StationPage() {
           }}
         />
       </Group>
+      <PendingCommands />
       {!config.workCenter ? (
         <Text size="xl">Choose the work center of this station.</Text>
       ) : (
@@ -247,7 +329,12 @@ export function StationPage() {
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 7 }}>
             {wo && op ? (
-              <OperationPanel number={wo} opKey={op} equipment={config.equipment} />
+              <OperationPanel
+                number={wo}
+                opKey={op}
+                equipment={config.equipment}
+                dispatched={dispatch.data?.items.find((i) => i.work_order === wo && i.operation === op)}
+              />
             ) : (
               <Text size="xl" c="gray.8">
                 Tap an operation of the dispatch list.

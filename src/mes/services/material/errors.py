@@ -69,3 +69,10 @@ class UnknownWorkOrder(Conflict):
 
 class WorkOrderNotOpen(Conflict):
     code = "work_order_not_open"
+
+
+class FractionalQuantity(Unprocessable):
+    """A quantity finer than its unit allows: a fraction of a unit counted whole (code
+    `fractional_quantity`), or more decimals than the unit takes (`too_many_decimals`)."""
+
+    code = "fractional_quantity"

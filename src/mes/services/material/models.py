@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -64,10 +65,23 @@ class Uom(Base):
     """A unit of measure: `factor` converts it to its dimension's base unit exactly (Decimal)."""
 
     __tablename__ = "uom"
+    __table_args__ = (CheckConstraint("decimals BETWEEN 0 AND 6", name="decimals"),)
 
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     dimension: Mapped[str] = mapped_column(String(16))
     factor: Mapped[Decimal] = mapped_column(Numeric(24, 12))
+    # the most decimal places a quantity in this unit may have: 0 for a unit counted whole (pcs)
+    decimals: Mapped[int] = mapped_column(SmallInteger, server_default="6", default=6)
+
+    def refusal(self, quantity: Decimal) -> str | None:
+        """Why `quantity` can't be booked in this unit (too fine for it), or None."""
+        if quantity == quantity.quantize(Decimal(1).scaleb(-self.decimals)):
+            return None
+        if self.decimals == 0:
+            return (
+                f"{self.code} is counted in whole units: {format(quantity.normalize(), 'f')} is a fraction."
+            )
+        return f"{self.code} takes at most {self.decimals} decimals: {format(quantity.normalize(), 'f')} has more."
 
 
 class Item(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from mes.services.material.errors import (
+    FractionalQuantity,
     IncompatibleUnits,
     InvalidBom,
     ItemNotFound,
@@ -34,6 +35,7 @@ from mes.services.material.schemas import (
     MovementRead,
     Suggestion,
     SuggestionRead,
+    UnitRead,
 )
 
 SIX = Decimal("0.000001")
@@ -69,7 +71,27 @@ async def lot_read(session: AsyncSession, lot: Lot) -> LotRead:
 
 
 async def get_item(session: AsyncSession, code: str) -> ItemRead:
-    return ItemRead.model_validate(await item_by_code(session, code))
+    item = await item_by_code(session, code)
+    unit = await uom(session, item.uom)
+    return ItemRead.model_validate(item).model_copy(update={"uom_decimals": unit.decimals})
+
+
+async def list_units(session: AsyncSession) -> list[UnitRead]:
+    rows = await session.scalars(select(Uom).order_by(Uom.dimension, Uom.factor))
+    return [UnitRead.model_validate(u) for u in rows]
+
+
+async def check_precision(session: AsyncSession, quantity: Decimal, unit_code: str) -> None:
+    """FractionalQuantity (422) when `quantity` is finer than its unit allows (1.5 pcs)."""
+    unit = await uom(session, unit_code)
+    refusal = unit.refusal(quantity)
+    if refusal is not None:
+        raise FractionalQuantity(
+            refusal,
+            code="fractional_quantity" if unit.decimals == 0 else "too_many_decimals",
+            unit=unit.code,
+            decimals=unit.decimals,
+        )
 
 
 def _order(sort: str, columns: dict[str, Any], tie: Any) -> list[Any]:

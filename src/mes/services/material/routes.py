@@ -44,6 +44,7 @@ from mes.services.material.schemas import (
     StatusChange,
     SuggestionRead,
     Tracking,
+    UnitRead,
 )
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
@@ -101,6 +102,13 @@ async def list_items(
         session, kind=kind, tracking=tracking, q=q, sort=sort, limit=limit, offset=offset
     )
     return ItemPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/units", response_model=list[UnitRead], summary="Units of measure and their decimals")
+async def list_units(session: SessionDep, _: CanRead) -> list[UnitRead]:
+    """Every unit with its dimension, its factor to the dimension's base unit and the decimals a
+    quantity in it may have (0: counted whole, like pcs)."""
+    return await queries.list_units(session)
 
 
 @router.get("/items/{code}/boms", response_model=list[BomRead])
@@ -280,13 +288,17 @@ async def adjust_lot(
 
 
 @router.post("/lots/{code}/hold", response_model=LotRead)
-async def hold_lot(code: LotCode, body: StatusChange, session: SessionDep, who: CanHold) -> LotRead:
-    return await service.change_status(session, code, "hold", body.reason, who.subject)
+async def hold_lot(
+    code: LotCode, body: StatusChange, session: SessionDep, who: CanHold, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.change_status(session, code, "hold", body.reason, who.subject))
 
 
 @router.post("/lots/{code}/release", response_model=LotRead)
-async def release_lot(code: LotCode, body: StatusChange, session: SessionDep, who: CanHold) -> LotRead:
-    return await service.change_status(session, code, "release", body.reason, who.subject)
+async def release_lot(
+    code: LotCode, body: StatusChange, session: SessionDep, who: CanHold, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.change_status(session, code, "release", body.reason, who.subject))
 
 
 @router.get("/suggestions", response_model=SuggestionRead, summary="Which lots to use: FEFO or FIFO")

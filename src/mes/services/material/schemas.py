@@ -36,6 +36,15 @@ class ItemCreate(Schema):
     tracking: Tracking = "lot"
 
 
+class UnitRead(Schema):
+    code: str
+    dimension: str
+    factor: Decimal
+    decimals: int = Field(
+        description="The most decimals a quantity in this unit may have; 0 counts whole units"
+    )
+
+
 class ItemRead(Schema):
     code: str
     name: str
@@ -44,6 +53,9 @@ class ItemRead(Schema):
     shelf_life_days: int | None
     tracking: Tracking
     inspect_on_receipt: bool = False  # receipts go to quarantine until quality accepts them
+    uom_decimals: int | None = Field(
+        None, description="How many decimals a quantity in the item's unit may have (0: whole units)"
+    )
 
 
 ItemPage = Page[ItemRead]

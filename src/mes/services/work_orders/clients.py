@@ -36,6 +36,7 @@ class ItemInfo(_Remote):
     name: str
     uom: str
     tracking: str = "lot"
+    uom_decimals: int | None = None
 
 
 class ExplosionLine(_Remote):

@@ -63,6 +63,18 @@ class OverTolerance(Conflict):
     code = "over_tolerance"
 
 
+class FractionalQuantity(Unprocessable):
+    """A fraction of a unit counted whole (1.5 pcs), or more decimals than the unit takes."""
+
+    code = "fractional_quantity"
+
+
+class ExceedsPredecessor(Unprocessable):
+    """More reported at an operation than the operations before it delivered (plus the tolerance)."""
+
+    code = "exceeds_predecessor"
+
+
 class UnderTolerance(Conflict):
     code = "under_tolerance"
 

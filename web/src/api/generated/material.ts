@@ -456,6 +456,27 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/material/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Units of measure and their decimals
+         * @description Every unit with its dimension, its factor to the dimension's base unit and the decimals a
+         *     quantity in it may have (0: counted whole, like pcs).
+         */
+        get: operations["list_units_api_v1_material_units_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -771,6 +792,11 @@ export type components = {
             tracking: "lot" | "serial";
             /** Uom */
             uom: string;
+            /**
+             * Uom Decimals
+             * @description How many decimals a quantity in the item's unit may have (0: whole units)
+             */
+            uom_decimals?: number | null;
         };
         /** LocationCreate */
         LocationCreate: {
@@ -1055,6 +1081,20 @@ export type components = {
              * @enum {string}
              */
             strategy: "fefo" | "fifo";
+        };
+        /** UnitRead */
+        UnitRead: {
+            /** Code */
+            code: string;
+            /**
+             * Decimals
+             * @description The most decimals a quantity in this unit may have; 0 counts whole units
+             */
+            decimals: number;
+            /** Dimension */
+            dimension: string;
+            /** Factor */
+            factor: string;
         };
     };
     responses: never;
@@ -2949,7 +2989,10 @@ export interface operations {
     hold_lot_api_v1_material_lots__code__hold_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -3494,7 +3537,10 @@ export interface operations {
     release_lot_api_v1_material_lots__code__release_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The lot's code, as scanned from its label */
                 code: string;
@@ -4174,6 +4220,89 @@ export interface operations {
             };
             /** @description Unavailable for now (the database is away or too slow): see Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    list_units_api_v1_material_units_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRead"][];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1648,7 +1648,10 @@ export interface operations {
     classify_downtime_api_v1_resource_downtimes__downtime_id__classify_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 downtime_id: string;
             };
@@ -1746,7 +1749,10 @@ export interface operations {
     comment_downtime_api_v1_resource_downtimes__downtime_id__comment_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 downtime_id: string;
             };
@@ -1844,7 +1850,10 @@ export interface operations {
     split_downtime_api_v1_resource_downtimes__downtime_id__split_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 downtime_id: string;
             };
@@ -3307,7 +3316,10 @@ export interface operations {
     change_state_api_v1_resource_equipment__code__state_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The equipment's code, e.g. PRESS-4 */
                 code: string;

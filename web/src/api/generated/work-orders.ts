@@ -1053,6 +1053,8 @@ export type components = {
             name: string;
             /** Uom */
             uom: string;
+            /** Uom Decimals */
+            uom_decimals?: number | null;
         };
         /** ReasonRequired */
         ReasonRequired: {
@@ -1345,6 +1347,11 @@ export type components = {
             under_tolerance_pct: string;
             /** Uom */
             uom: string;
+            /**
+             * Uom Decimals
+             * @description Decimals a quantity in the unit may have (0: whole)
+             */
+            uom_decimals?: number | null;
         };
         /** Yield */
         Yield: {
@@ -2244,7 +2251,10 @@ export interface operations {
     cancel_work_order_api_v1_workorders_orders__number__cancel_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2352,7 +2362,10 @@ export interface operations {
     close_work_order_api_v1_workorders_orders__number__close_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2460,7 +2473,10 @@ export interface operations {
     hold_work_order_api_v1_workorders_orders__number__hold_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2568,7 +2584,10 @@ export interface operations {
     insert_operation_api_v1_workorders_orders__number__operations_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -2902,7 +2921,10 @@ export interface operations {
     join_operation_api_v1_workorders_orders__number__operations__key__join_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3008,7 +3030,10 @@ export interface operations {
     leave_operation_api_v1_workorders_orders__number__operations__key__leave_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3114,7 +3139,10 @@ export interface operations {
     pause_operation_api_v1_workorders_orders__number__operations__key__pause_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3337,7 +3365,10 @@ export interface operations {
     resume_operation_api_v1_workorders_orders__number__operations__key__resume_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3447,7 +3478,10 @@ export interface operations {
     rework_api_v1_workorders_orders__number__operations__key__rework_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3557,7 +3591,10 @@ export interface operations {
     skip_operation_api_v1_workorders_orders__number__operations__key__skip_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3667,7 +3704,10 @@ export interface operations {
     split_operation_api_v1_workorders_orders__number__operations__key__split_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3777,7 +3817,10 @@ export interface operations {
     start_operation_api_v1_workorders_orders__number__operations__key__start_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3887,7 +3930,10 @@ export interface operations {
     record_yield_api_v1_workorders_orders__number__operations__key__yield_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The operation's key, e.g. 20 or 20-R1 */
                 key: string;
@@ -3997,7 +4043,10 @@ export interface operations {
     release_work_order_api_v1_workorders_orders__number__release_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;
@@ -4105,7 +4154,10 @@ export interface operations {
     resume_work_order_api_v1_workorders_orders__number__resume_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 /** @description The work order number */
                 number: string;

@@ -42,7 +42,9 @@ async def consume_lot(
     assert item is not None
     if data.item is not None and data.item != item.code:
         raise WrongItem(f"Lot {code} holds {item.code}, not {data.item}.", lot=code, item=item.code)
+    await queries.check_precision(session, data.quantity, data.uom or item.uom)
     qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    await queries.check_precision(session, qty, item.uom)  # 0.005 pack100 is half a piece
     movement = await take(session, lot, item, qty, actor, data.work_order, data.operation)
     return ConsumptionRead(
         lot=lot.code,

@@ -79,6 +79,7 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str, orders: 
     item = await queries.item_by_code(session, data.item)
     location = await queries.location_by_code(session, data.location)
     qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
+    await queries.check_precision(session, qty, item.uom)  # 1.5 kits is no output
     one_unit_per_serial(item, qty)
     inputs: list[ev.ConsumedInput] = []
     taken: list[tuple[Lot, Decimal]] = []
@@ -87,6 +88,7 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str, orders: 
         component = await session.get(Item, lot.item_id)
         assert component is not None
         if given.quantity is not None:
+            await queries.check_precision(session, given.quantity, component.uom)
             await take(session, lot, component, given.quantity, actor, data.work_order, data.operation)
             used = given.quantity
         else:  # consumed earlier in any operation of this order: what of it no earlier output has taken

@@ -6,8 +6,10 @@ import uuid
 
 from fastapi import APIRouter
 from pydantic import AwareDatetime
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyDep
 from mes.services.resource.routes.common import CONFLICT, CanRead, CanWriteDowntime, EquipmentCode
 from mes.services.resource.schemas.states import (
     DowntimeClassify,
@@ -21,6 +23,12 @@ from mes.services.resource.schemas.states import (
 from mes.services.resource.service import downtime as service
 
 router = APIRouter()
+
+
+async def _split(
+    session: AsyncSession, downtime_id: uuid.UUID, body: DowntimeSplit, actor: str
+) -> DowntimeList:
+    return DowntimeList(items=await service.split(session, downtime_id, body, actor))
 
 
 @router.post("/sites/{code}/reason-codes", status_code=201, response_model=ReasonCodeRead, responses=CONFLICT)
@@ -48,20 +56,32 @@ async def list_downtimes(
 
 @router.post("/downtimes/{downtime_id}/classify", response_model=DowntimeRead)
 async def classify_downtime(
-    downtime_id: uuid.UUID, body: DowntimeClassify, session: SessionDep, who: CanWriteDowntime
+    downtime_id: uuid.UUID,
+    body: DowntimeClassify,
+    session: SessionDep,
+    who: CanWriteDowntime,
+    idem: IdempotencyDep,
 ) -> DowntimeRead:
-    return await service.classify(session, downtime_id, body, who.subject)
+    return await idem.run(service.classify(session, downtime_id, body, who.subject))
 
 
 @router.post("/downtimes/{downtime_id}/comment", response_model=DowntimeRead)
 async def comment_downtime(
-    downtime_id: uuid.UUID, body: DowntimeComment, session: SessionDep, who: CanWriteDowntime
+    downtime_id: uuid.UUID,
+    body: DowntimeComment,
+    session: SessionDep,
+    who: CanWriteDowntime,
+    idem: IdempotencyDep,
 ) -> DowntimeRead:
-    return await service.comment(session, downtime_id, body.comment, who.subject)
+    return await idem.run(service.comment(session, downtime_id, body.comment, who.subject))
 
 
 @router.post("/downtimes/{downtime_id}/split", response_model=DowntimeList, summary="Split a stop in two")
 async def split_downtime(
-    downtime_id: uuid.UUID, body: DowntimeSplit, session: SessionDep, who: CanWriteDowntime
+    downtime_id: uuid.UUID,
+    body: DowntimeSplit,
+    session: SessionDep,
+    who: CanWriteDowntime,
+    idem: IdempotencyDep,
 ) -> DowntimeList:
-    return DowntimeList(items=await service.split(session, downtime_id, body, who.subject))
+    return await idem.run(_split(session, downtime_id, body, who.subject))

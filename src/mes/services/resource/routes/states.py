@@ -9,6 +9,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import AwareDatetime
 
 from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyDep
 from mes.services.resource.routes.common import CanRead, CanWriteState, EquipmentCode
 from mes.services.resource.schemas.states import CurrentState, StateChange, StateHistory
 from mes.services.resource.service import state_api, stream
@@ -22,9 +23,13 @@ router = APIRouter()
     summary="Change the state (now, or at a past time: it lands in the right place of the history)",
 )
 async def change_state(
-    code: EquipmentCode, body: StateChange, session: SessionDep, who: CanWriteState
+    code: EquipmentCode,
+    body: StateChange,
+    session: SessionDep,
+    who: CanWriteState,
+    idem: IdempotencyDep,
 ) -> CurrentState:
-    return await state_api.set_state(session, code, body, who)
+    return await idem.run(state_api.set_state(session, code, body, who))
 
 
 @router.get("/equipment/{code}/state", response_model=CurrentState)

@@ -17,6 +17,7 @@ from mes.services.work_orders.models import (
     Operation,
     OutputUnit,
     Pause,
+    Product,
     WorkOrder,
 )
 from mes.services.work_orders.schemas.orders import (
@@ -34,6 +35,12 @@ from mes.services.work_orders.schemas.orders import (
 def default_tolerance(kind: str) -> Decimal:
     """The plant's default tolerance in percent (MES_WORK_ORDERS_OVER_TOLERANCE_PCT / _UNDER_)."""
     return Decimal(os.environ.get(f"MES_WORK_ORDERS_{kind.upper()}_TOLERANCE_PCT", "0"))
+
+
+def overreport_tolerance() -> Decimal:
+    """How much more (percent) an operation may report than the operations before it delivered
+    (MES_WORK_ORDERS_OVERREPORT_TOLERANCE_PCT, 0 by default: not one piece more)."""
+    return Decimal(os.environ.get("MES_WORK_ORDERS_OVERREPORT_TOLERANCE_PCT", "0"))
 
 
 def tolerances(order: WorkOrder) -> tuple[Decimal, Decimal]:
@@ -147,11 +154,13 @@ async def order_read(session: AsyncSession, order: WorkOrder) -> WorkOrderRead:
     labour = await _labour(session, ops)
     pauses = await _pause_reasons(session, ops)
     over, under = tolerances(order)
+    product = await session.get(Product, order.product)
     return WorkOrderRead(
         number=order.number,
         product=order.product,
         quantity=order.quantity,
         uom=order.uom,
+        uom_decimals=product.uom_decimals if product else None,
         due=order.due,
         priority=order.priority,
         erp_ref=order.erp_ref,
@@ -280,3 +289,27 @@ def final_step(ops: list[Operation]) -> int:
     """The routing step whose good quantity is the order's: the last one still in the plan."""
     active = [o for o in ops if o.origin != "rework" and o.status not in ("skipped", "split")]
     return max(active, key=lambda o: o.position).step if active else ops[-1].step
+
+
+def delivered_to(ops: list[Operation], op: Operation) -> Decimal | None:
+    """The good the operations before `op` handed on to it; None when nothing comes before it
+    (the first operation, the first of a rework chain: they are bounded by their own quantity).
+
+    An operation of the plan gets the good of the plan's previous operation (every part of it
+    when it was split) and of the rework copies of that operation, the parts that came back
+    after rework. A later operation of a rework chain gets the good of the one before it."""
+    if op.origin == "rework":
+        preds = predecessors(ops, op)
+        return sum((p.good for p in preds), Decimal(0)) if preds else None
+    earlier = [
+        o
+        for o in ops
+        if o.position < op.position and o.origin != "rework" and o.status not in ("skipped", "split")
+    ]
+    if not earlier:
+        return None
+    last = max(o.position for o in earlier)
+    plan = [o for o in earlier if o.position == last]
+    keys = {o.key for o in plan} | {o.parent_key for o in plan if o.parent_key}
+    back = [o for o in ops if o.origin == "rework" and o.parent_key in keys]
+    return sum((o.good for o in plan + back), Decimal(0))

@@ -38,44 +38,78 @@ OP = "/orders/{number}/operations/{key}"
     summary="Start: previous operations done, operator qualified and equipment available (resource)",
 )
 async def start_operation(
-    number: Number, key: OpKey, body: Start, session: SessionDep, who: CanExecute, request: Request
+    number: Number,
+    key: OpKey,
+    body: Start,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await execution.start_operation(session, number, key, body, caller(request, who))
+    return await idem.run(execution.start_operation(session, number, key, body, caller(request, who)))
 
 
 @router.post(f"{OP}/join", response_model=OperationRead, summary="Another operator clocks in")
 async def join_operation(
-    number: Number, key: OpKey, session: SessionDep, who: CanExecute, request: Request
+    number: Number,
+    key: OpKey,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await execution.join_operation(session, number, key, caller(request, who))
+    return await idem.run(execution.join_operation(session, number, key, caller(request, who)))
 
 
 @router.post(f"{OP}/leave", response_model=OperationRead, summary="The caller clocks out; others go on")
 async def leave_operation(
-    number: Number, key: OpKey, session: SessionDep, who: CanExecute, request: Request
+    number: Number,
+    key: OpKey,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await execution.leave_operation(session, number, key, caller(request, who))
+    return await idem.run(execution.leave_operation(session, number, key, caller(request, who)))
 
 
 @router.post(f"{OP}/pause", response_model=OperationRead)
 async def pause_operation(
-    number: Number, key: OpKey, body: ReasonRequired, session: SessionDep, who: CanExecute, request: Request
+    number: Number,
+    key: OpKey,
+    body: ReasonRequired,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await execution.pause_operation(session, number, key, body.reason, caller(request, who))
+    return await idem.run(execution.pause_operation(session, number, key, body.reason, caller(request, who)))
 
 
 @router.post(f"{OP}/resume", response_model=OperationRead)
 async def resume_operation(
-    number: Number, key: OpKey, body: Transition, session: SessionDep, who: CanExecute, request: Request
+    number: Number,
+    key: OpKey,
+    body: Transition,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await execution.resume_operation(session, number, key, body.reason, caller(request, who))
+    return await idem.run(execution.resume_operation(session, number, key, body.reason, caller(request, who)))
 
 
 @router.post(f"{OP}/yield", response_model=OperationRead, summary="Report good and scrap (with reasons)")
 async def record_yield(
-    number: Number, key: OpKey, body: Yield, session: SessionDep, who: CanExecute, request: Request
+    number: Number,
+    key: OpKey,
+    body: Yield,
+    session: SessionDep,
+    who: CanExecute,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> OperationRead:
-    return await production.record_yield(session, number, key, body, caller(request, who))
+    return await idem.run(production.record_yield(session, number, key, body, caller(request, who)))
 
 
 @router.post(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyDep
 from mes.services.work_orders.queries import orders as queries
 from mes.services.work_orders.routes.common import (
     CONFLICT,
@@ -73,36 +74,61 @@ async def as_built(number: Number, session: SessionDep, _: CanRead) -> AsBuiltRe
     summary="Release to the floor; the routing is snapshotted into the order",
 )
 async def release_work_order(
-    number: Number, body: Transition, session: SessionDep, who: CanRelease, request: Request
+    number: Number,
+    body: Transition,
+    session: SessionDep,
+    who: CanRelease,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await orders.release_work_order(session, number, body.reason, caller(request, who))
+    return await idem.run(orders.release_work_order(session, number, body.reason, caller(request, who)))
 
 
 @router.post("/orders/{number}/hold", response_model=WorkOrderRead)
 async def hold_work_order(
-    number: Number, body: ReasonRequired, session: SessionDep, who: CanRelease, request: Request
+    number: Number,
+    body: ReasonRequired,
+    session: SessionDep,
+    who: CanRelease,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await orders.hold_work_order(session, number, body.reason, caller(request, who))
+    return await idem.run(orders.hold_work_order(session, number, body.reason, caller(request, who)))
 
 
 @router.post(
     "/orders/{number}/resume", response_model=WorkOrderRead, summary="Back to where it was before the hold"
 )
 async def resume_work_order(
-    number: Number, body: Transition, session: SessionDep, who: CanRelease, request: Request
+    number: Number,
+    body: Transition,
+    session: SessionDep,
+    who: CanRelease,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await orders.resume_work_order(session, number, body.reason, caller(request, who))
+    return await idem.run(orders.resume_work_order(session, number, body.reason, caller(request, who)))
 
 
 @router.post("/orders/{number}/close", response_model=WorkOrderRead)
 async def close_work_order(
-    number: Number, body: Transition, session: SessionDep, who: CanWrite, request: Request
+    number: Number,
+    body: Transition,
+    session: SessionDep,
+    who: CanWrite,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await orders.close_work_order(session, number, body.reason, caller(request, who))
+    return await idem.run(orders.close_work_order(session, number, body.reason, caller(request, who)))
 
 
 @router.post("/orders/{number}/cancel", response_model=WorkOrderRead)
 async def cancel_work_order(
-    number: Number, body: ReasonRequired, session: SessionDep, who: CanWrite, request: Request
+    number: Number,
+    body: ReasonRequired,
+    session: SessionDep,
+    who: CanWrite,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await orders.cancel_work_order(session, number, body.reason, caller(request, who))
+    return await idem.run(orders.cancel_work_order(session, number, body.reason, caller(request, who)))

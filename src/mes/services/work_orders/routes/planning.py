@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyDep
 from mes.services.work_orders.queries.dispatch import dispatch_list
 from mes.services.work_orders.routes.common import (
     CONFLICT,
@@ -39,30 +40,53 @@ OP = "/orders/{number}/operations/{key}"
     summary="Insert an extra operation",
 )
 async def insert_operation(
-    number: Number, body: InsertOperation, session: SessionDep, who: CanDispatch, request: Request
+    number: Number,
+    body: InsertOperation,
+    session: SessionDep,
+    who: CanDispatch,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await floor.insert_operation(session, number, body, caller(request, who))
+    return await idem.run(floor.insert_operation(session, number, body, caller(request, who)))
 
 
 @router.post(f"{OP}/skip", response_model=WorkOrderRead)
 async def skip_operation(
-    number: Number, key: OpKey, body: ReasonRequired, session: SessionDep, who: CanDispatch, request: Request
+    number: Number,
+    key: OpKey,
+    body: ReasonRequired,
+    session: SessionDep,
+    who: CanDispatch,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await floor.skip_operation(session, number, key, body.reason, caller(request, who))
+    return await idem.run(floor.skip_operation(session, number, key, body.reason, caller(request, who)))
 
 
 @router.post(f"{OP}/split", response_model=WorkOrderRead, summary="Split across parallel machines")
 async def split_operation(
-    number: Number, key: OpKey, body: Split, session: SessionDep, who: CanDispatch, request: Request
+    number: Number,
+    key: OpKey,
+    body: Split,
+    session: SessionDep,
+    who: CanDispatch,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await floor.split_operation(session, number, key, body, caller(request, who))
+    return await idem.run(floor.split_operation(session, number, key, body, caller(request, who)))
 
 
 @router.post(f"{OP}/rework", response_model=WorkOrderRead, summary="Send parts back to an earlier operation")
 async def rework(
-    number: Number, key: OpKey, body: Rework, session: SessionDep, who: CanDispatch, request: Request
+    number: Number,
+    key: OpKey,
+    body: Rework,
+    session: SessionDep,
+    who: CanDispatch,
+    request: Request,
+    idem: IdempotencyDep,
 ) -> WorkOrderRead:
-    return await floor.rework(session, number, key, body, caller(request, who))
+    return await idem.run(floor.rework(session, number, key, body, caller(request, who)))
 
 
 @router.get(

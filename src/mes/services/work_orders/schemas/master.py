@@ -20,6 +20,7 @@ class ProductRead(Schema):
     code: str
     name: str
     uom: str
+    uom_decimals: int | None = None  # 0: counted in whole units
     created_at: datetime
     created_by: str
 

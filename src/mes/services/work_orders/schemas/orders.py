@@ -80,6 +80,7 @@ class WorkOrderRead(Schema):
     product: str
     quantity: Quantity
     uom: str
+    uom_decimals: int | None = Field(None, description="Decimals a quantity in the unit may have (0: whole)")
     due: datetime
     priority: int
     erp_ref: str | None

@@ -15,16 +15,21 @@ from mes.platform.schemas import format_decimal as fmt
 from mes.services.work_orders import clients
 from mes.services.work_orders.clients import Caller
 from mes.services.work_orders.errors import (
+    ExceedsPredecessor,
+    FractionalQuantity,
     InspectionDue,
     InvalidTransition,
     OverTolerance,
     UnderTolerance,
     WrongMaterial,
 )
-from mes.services.work_orders.models import Consumption, Labour, Operation, WorkOrder, YieldRecord
+from mes.services.work_orders.models import Consumption, Labour, Operation, Product, WorkOrder, YieldRecord
 from mes.services.work_orders.queries.orders import (
+    delivered_to,
     final_step,
     operation_read,
+    operations,
+    overreport_tolerance,
     predecessors,
     tolerances,
 )
@@ -59,12 +64,58 @@ def running(op: Operation, action: str) -> None:
         )
 
 
+async def unit_decimals(session: AsyncSession, order: WorkOrder, caller: Caller) -> int:
+    """How many decimals the order's unit takes (0: whole pieces), asked of material once per product."""
+    product = await session.get(Product, order.product)
+    if product is None:
+        return 6
+    if product.uom_decimals is None:
+        item = await clients.item(caller, product.code)
+        product.uom_decimals = 6 if item.uom_decimals is None else item.uom_decimals
+    return product.uom_decimals
+
+
+def check_precision(quantities: list[Decimal], decimals: int, uom: str) -> None:
+    step = Decimal(1).scaleb(-decimals)
+    for q in quantities:
+        if q != q.quantize(step):
+            whole = decimals == 0
+            raise FractionalQuantity(
+                f"{fmt(q)} {uom}: "
+                + (f"{uom} are counted whole." if whole else f"{uom} take at most {decimals} decimals."),
+                code="fractional_quantity" if whole else "too_many_decimals",
+                uom=uom,
+                decimals=decimals,
+            )
+
+
+def check_delivered(ops: list[Operation], op: Operation, adding: Decimal) -> None:
+    """An operation handles no more than the operations before it delivered, plus the tolerance."""
+    came = delivered_to(ops, op)
+    if came is None or not adding:
+        return
+    limit = came * (1 + overreport_tolerance() / HUNDRED)
+    total = op.good + op.scrap + op.rework + adding
+    if total > limit:
+        raise ExceedsPredecessor(
+            f"{op.key} would have handled {fmt(total)}; the operations before it delivered {fmt(came)}"
+            + (f" (up to {fmt(limit)} with the tolerance)." if limit != came else "."),
+            delivered=fmt(came),
+            allowed=fmt(limit),
+            reported=fmt(total),
+        )
+
+
 async def _book_yield(
-    session: AsyncSession, order: WorkOrder, op: Operation, data: Yield, actor: str
+    session: AsyncSession, order: WorkOrder, op: Operation, data: Yield, caller: Caller
 ) -> None:
+    actor = caller.subject
     over, _ = tolerances(order)
     limit = op.quantity * (1 + over / HUNDRED)
     scrap = sum((s.quantity for s in data.scrap), Decimal(0))
+    decimals = await unit_decimals(session, order, caller)
+    check_precision([data.good, *(s.quantity for s in data.scrap)], decimals, order.uom)
+    check_delivered(await operations(session, order), op, data.good + scrap)
     if op.good + op.scrap + op.rework + data.good + scrap > limit:
         raise OverTolerance(
             f"{op.key} would report {fmt(op.good + op.scrap + op.rework + data.good + scrap)} for {fmt(op.quantity)} "
@@ -109,7 +160,7 @@ async def record_yield(
     order, _, op = await load(session, number, key)
     executable(order)
     running(op, "report quantities")
-    await _book_yield(session, order, op, data, caller.subject)
+    await _book_yield(session, order, op, data, caller)
     await audit_op(session, order, op, caller.subject, "yield", new=data.model_dump(mode="json"))
     await session.flush()
     return await operation_read(session, order, op)
@@ -176,7 +227,7 @@ async def complete_operation(
             f"{order.number}/{op.key} can't complete: inspection {', '.join(due)} is due; record it or have quality waive it.",
             inspections=due,
         )
-    await _book_yield(session, order, op, data, caller.subject)
+    await _book_yield(session, order, op, data, caller)
     last = all(o.status in ("completed", "skipped", "split") for o in ops)
     step = final_step(ops)
     good = sum((o.good for o in ops if o.step == step and o.status not in ("skipped", "split")), Decimal(0))

@@ -39,7 +39,12 @@ async def product_by_code(session: AsyncSession, code: str) -> Product:
 async def create_product(session: AsyncSession, data: ProductCreate, caller: Caller) -> ProductRead:
     item = await clients.item(caller, data.code)  # 404 item_not_found when material doesn't know it
     product = Product(
-        code=item.code, name=data.name or item.name, uom=item.uom, created_by=caller.subject, created_at=now()
+        code=item.code,
+        name=data.name or item.name,
+        uom=item.uom,
+        uom_decimals=item.uom_decimals,
+        created_by=caller.subject,
+        created_at=now(),
     )
     await add_unique(session, product, DuplicateCode(f"Product {data.code} already exists."))
     read = ProductRead.model_validate(product)

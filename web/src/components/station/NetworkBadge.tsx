@@ -1,0 +1,22 @@
+import { Badge } from "@mantine/core";
+import { useOnline } from "../../lib/useOnline";
+import { useStationCommands } from "../../lib/stationCommands";
+
+/** Online or offline, the moment it changes, with how many station commands wait for the network. */
+export function NetworkBadge() {
+  const online = useOnline();
+  const waiting = useStationCommands().filter((e) => e.status === "pending" || e.status === "sending").length;
+  return (
+    <Badge
+      size="lg"
+      variant="filled"
+      color={online ? "green.9" : "red.9"}
+      data-testid="network-status"
+      role="status"
+      aria-live="polite"
+    >
+      {online ? "Online" : "Offline"}
+      {waiting ? ` · ${waiting} waiting` : ""}
+    </Badge>
+  );
+}
