@@ -9,7 +9,8 @@ import { adminToken, CNC_OPERATOR, PLANNER, post, SUPERVISOR } from "./seed";
 const API = (base: string) => `${base}/api/v1`;
 
 async function login(base: string, user: { username: string; password: string }): Promise<string> {
-  const { access_token } = (await post(`${API(base)}/auth/login`, null, user)) as { access_token: string };
+  const body = { username: user.username, password: user.password };
+  const { access_token } = (await post(`${API(base)}/auth/login`, null, body)) as { access_token: string };
   return access_token;
 }
 
@@ -45,7 +46,7 @@ test.describe("planning: work orders and the schedule", () => {
     await page.getByTestId("new-order").click();
     const form = page.getByRole("dialog", { name: "New work order" });
     await form.getByLabel("Number").fill(number);
-    await form.getByRole("textbox", { name: "Product" }).click();
+    await form.getByRole("combobox", { name: "Product" }).click();
     await page.getByRole("option", { name: /BRACKET/ }).click();
     await form.getByLabel("Quantity").fill("0");
     await form.getByLabel("Due").fill(inTwoWeeks());
@@ -71,11 +72,15 @@ test.describe("planning: work orders and the schedule", () => {
     // a planner may not complete work short (no workorder:execute): no such button
     await expect(page.getByRole("button", { name: "Complete short" })).toHaveCount(0);
 
-    // the schedule: the new order on the machines, recomputed on request
+    // the schedule: the release only marked it stale; the background worker replans it
+    // a moment later, without anyone pressing a button (ADR 24)
     await openMenu(page, "Schedule");
-    await page.getByTestId("recompute").click();
+    await expect(page.getByTestId(`bar-${number}-10`)).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId("schedule-fresh")).toBeVisible();
-    await expect(page.getByTestId(`bar-${number}-10`)).toBeVisible();
+    const before = await page.getByTestId("schedule-status").textContent();
+    await page.getByTestId("recompute").click(); // ... and at once on request
+    await expect(page.getByTestId("schedule-status")).not.toHaveText(before ?? "");
+    await expect(page.getByTestId("schedule-fresh")).toBeVisible();
     await expect(page.getByTestId("gantt-row-CNC-21")).toBeVisible();
     await page.screenshot({ path: `${SHOTS}schedule-machines.png`, fullPage: true });
     await page.getByText("Per work center").click();

@@ -142,7 +142,7 @@ function Operations({
                   </Text>
                   {op.reason ? <Text size="sm">Why: {op.reason}</Text> : null}
                 </Table.Td>
-                <Table.Td>
+                <Table.Td style={{ minWidth: 130 }}>
                   <Badge color={OP_STATUS_COLOR[op.status] ?? "gray.7"} data-testid="op-status">
                     {humanize(op.status)}
                   </Badge>

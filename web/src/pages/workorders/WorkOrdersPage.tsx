@@ -136,7 +136,7 @@ export function WorkOrdersPage() {
             <Table.Tbody>
               {(page.data?.items ?? []).map((o) => (
                 <Table.Tr key={o.number} data-testid={`order-row-${o.number}`}>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
                     <Anchor component={Link} to={`/workorders/${encodeURIComponent(o.number)}`} fw={700}>
                       {o.number}
                     </Anchor>
