@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import type { Operation, WorkOrder } from "../../api/workOrders";
+import { MENU, visibleMenu } from "../../nav/menu";
+import { floorActions, isLastOpen } from "./orderRules";
+
+const VIEWER = ["resource:read", "workorder:read", "material:read", "quality:read", "traceability:read", "reporting:read"];
+
+describe("the Planning menu group", () => {
+  it("offers work orders and the schedule to whoever may read work orders", () => {
+    const planning = MENU.filter((m) => m.group === "Planning").map((m) => m.path);
+    expect(planning).toEqual(["/workorders", "/schedule"]);
+    expect(visibleMenu(VIEWER).map((m) => m.path)).toEqual(expect.arrayContaining(planning));
+    expect(visibleMenu(["material:read"]).map((m) => m.path)).not.toContain("/workorders");
+  });
+});
+
+const op = (key: string, position: number, status: Operation["status"]): Operation =>
+  ({ key, position, status, name: key, work_center: "WC" }) as Operation;
+const order = (status: WorkOrder["status"], ops: Operation[]): WorkOrder => ({ status, operations: ops }) as WorkOrder;
+
+describe("what a supervisor may change on an operation", () => {
+  it("skips and splits pending work, sends back what ran after a completed step, inserts after", () => {
+    const o = order("in_progress", [op("10", 10, "completed"), op("20", 20, "in_progress"), op("30", 30, "pending")]);
+    expect(floorActions(o, o.operations[0] as Operation)).toEqual(["insert"]);
+    expect(floorActions(o, o.operations[1] as Operation)).toEqual(["rework", "insert"]);
+    expect(floorActions(o, o.operations[2] as Operation)).toEqual(["skip", "split", "insert"]);
+    expect(floorActions(order("completed", o.operations), o.operations[2] as Operation)).toEqual([]);
+  });
+
+  it("completes short only at the operation that completes the order", () => {
+    const o = order("in_progress", [op("10", 10, "completed"), op("20", 20, "in_progress")]);
+    expect(isLastOpen(o, o.operations[1] as Operation)).toBe(true);
+    const early = order("in_progress", [op("10", 10, "in_progress"), op("20", 20, "pending")]);
+    expect(isLastOpen(early, early.operations[0] as Operation)).toBe(false);
+  });
+});
