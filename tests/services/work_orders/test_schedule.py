@@ -1,7 +1,7 @@
 """Issue 16: a work center's machines run in parallel, equipment that is down gets nothing, and a
 change to an order marks the schedule stale instead of replanning the plant in its request."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -160,6 +160,15 @@ async def test_a_background_recompute_without_a_token_keeps_the_schedule_stale_a
     stale = await _get_schedule(plant)
     assert stale["stale"] and stale["recomputations"] == 0
     assert stale["last_error"].startswith("planning_unavailable: No recent user token")
-    # the explicit recompute still runs at once, and clears both
+    # a failed round is retried later, not every second
+    caller = schedule.LATEST.caller
+    assert caller is not None
+    assert await schedule.refresh_stale(db, caller, now=later + timedelta(seconds=5)) is None
+    assert (await _get_schedule(plant))["recomputations"] == 0
+    done = await schedule.refresh_stale(db, caller, now=datetime.now(UTC) + timedelta(minutes=2))
+    assert done is not None and (done.stale, done.last_error, done.recomputations) == (False, None, 1)
+    # the explicit recompute still runs at once
+    await plant.post(f"{W}/orders/WO-1/hold", {"reason": "Customer call"}, plant.planner())
+    assert (await _get_schedule(plant))["stale"]
     plan = await plant.post(f"{W}/schedule/recompute", {"start": MONDAY}, plant.planner())
-    assert (plan["stale"], plan["last_error"], plan["recomputations"]) == (False, None, 1)
+    assert (plan["stale"], plan["last_error"], plan["recomputations"]) == (False, None, 2)

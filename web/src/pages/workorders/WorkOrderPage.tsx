@@ -33,7 +33,7 @@ import {
   type FloorKind,
 } from "./dialogs";
 import { OrderForm } from "./OrderForm";
-import { floorActions, isLastOpen } from "./orderRules";
+import { floorActions, isLastOpen, labourByOperator } from "./orderRules";
 
 type Dialog =
   | { kind: "edit" | "release" | "hold" | "resume" | "cancel" | "close" }
@@ -162,9 +162,9 @@ function Operations({
                   {Number(op.paused_minutes) > 0 ? <Text size="sm">paused {formatQuantity(op.paused_minutes)} min</Text> : null}
                 </Table.Td>
                 <Table.Td>
-                  {op.labour.map((l, i) => (
-                    <Text size="sm" key={i}>
-                      {l.operator}: {l.minutes ? `${formatQuantity(l.minutes)} min` : "clocked in"}
+                  {labourByOperator(op).map((l) => (
+                    <Text size="sm" key={l.operator}>
+                      {l.operator}: {l.minutes} min{l.open ? ", clocked in" : ""}
                     </Text>
                   ))}
                 </Table.Td>

@@ -19,3 +19,16 @@ export function isLastOpen(order: WorkOrder, op: Operation): boolean {
   if (order.status !== "in_progress" || op.status !== "in_progress") return false;
   return order.operations.every((o) => o.key === op.key || ["completed", "skipped", "split"].includes(o.status));
 }
+
+/** Labour per operator on an operation: minutes of their closed clocks (rounded to 0.1), and
+ * whether a clock still runs. */
+export function labourByOperator(op: Operation): { operator: string; minutes: string; open: boolean }[] {
+  const by = new Map<string, { minutes: number; open: boolean }>();
+  for (const l of op.labour) {
+    const entry = by.get(l.operator) ?? { minutes: 0, open: false };
+    if (l.minutes) entry.minutes += Number(l.minutes);
+    if (!l.clock_out) entry.open = true;
+    by.set(l.operator, entry);
+  }
+  return [...by].map(([operator, e]) => ({ operator, minutes: e.minutes.toFixed(1), open: e.open }));
+}

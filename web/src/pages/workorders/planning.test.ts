@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Operation, WorkOrder } from "../../api/workOrders";
 import { MENU, visibleMenu } from "../../nav/menu";
-import { floorActions, isLastOpen } from "./orderRules";
+import { floorActions, isLastOpen, labourByOperator } from "./orderRules";
 
 const VIEWER = ["resource:read", "workorder:read", "material:read", "quality:read", "traceability:read", "reporting:read"];
 
@@ -32,5 +32,21 @@ describe("what a supervisor may change on an operation", () => {
     expect(isLastOpen(o, o.operations[1] as Operation)).toBe(true);
     const early = order("in_progress", [op("10", 10, "in_progress"), op("20", 20, "pending")]);
     expect(isLastOpen(early, early.operations[0] as Operation)).toBe(false);
+  });
+});
+
+describe("labour per operator", () => {
+  it("adds each operator's clocks and says who is still clocked in", () => {
+    const o = {
+      labour: [
+        { operator: "ana", clock_in: "t", clock_out: "t", minutes: "12.5" },
+        { operator: "ben", clock_in: "t", clock_out: null, minutes: null },
+        { operator: "ana", clock_in: "t", clock_out: "t", minutes: "3.04" },
+      ],
+    } as unknown as Operation;
+    expect(labourByOperator(o)).toEqual([
+      { operator: "ana", minutes: "15.5", open: false },
+      { operator: "ben", minutes: "0.0", open: true },
+    ]);
   });
 });

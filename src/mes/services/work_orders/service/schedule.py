@@ -311,10 +311,12 @@ async def refresh_stale(
     now: datetime | None = None,
     debounce_s: float = 2.0,
     max_wait_s: float = 30.0,
+    retry_s: float = 30.0,
 ) -> ScheduleRead | None:
     """One round of the schedule worker: when changes marked the schedule stale and none came for
-    `debounce_s` (or the oldest waits for `max_wait_s`), recompute once for all of them. None when
-    there was nothing to do or it could not run now (then `last_error` says why)."""
+    `debounce_s` (or the oldest waits for `max_wait_s`), recompute once for all of them; after a
+    failed round, try again `retry_s` later. None when there was nothing to do or it could not run
+    now (then `last_error` says why)."""
     at = now or utcnow()
     try:
         async with db.transaction() as session:
@@ -327,6 +329,11 @@ async def refresh_stale(
                 return None
             if at - last < timedelta(seconds=debounce_s) and at - first < timedelta(seconds=max_wait_s):
                 return None  # more changes may follow: wait for them
+            failed_at = await session.scalar(
+                select(ScheduleRun.last_error_at).where(ScheduleRun.id == RUN_ID)
+            )
+            if failed_at is not None and at - failed_at < timedelta(seconds=retry_s):
+                return None  # the last round failed: don't press resource every second
             if caller is None:  # leaves the round to a replica that has one
                 raise PlanningUnavailable(
                     "No recent user token to ask resource for shift windows with; recompute by hand."
@@ -335,16 +342,15 @@ async def refresh_stale(
                 return None  # another replica is computing
             return await recompute(session, caller, at)
     except DomainError as e:
-        await _failed(db, f"{e.code}: {e.detail}")
+        await _failed(db, f"{e.code}: {e.detail}", at)
         log.warning("schedule_not_recomputed", code=e.code, detail=e.detail)
         return None
 
 
-async def _failed(db: Database, why: str) -> None:
+async def _failed(db: Database, why: str, at: datetime) -> None:
     async with db.transaction() as session:
         run = await _run(session, lock=True)
-        if run.last_error != why:
-            run.last_error, run.last_error_at = why, utcnow()
+        run.last_error, run.last_error_at = why, at
 
 
 class ScheduleWorker(Periodic):
