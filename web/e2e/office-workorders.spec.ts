@@ -147,5 +147,28 @@ test.describe("planning: work orders and the schedule", () => {
     await expect(page.getByTestId("order-status")).toHaveText("Completed");
     await expect(page.getByTestId("order-short")).toBeVisible();
     await expect(page.getByTestId("history")).toContainText("Cartons ran out; customer accepts 7");
+
+    // and splits a released order's milling across two machines, from the order page
+    const other = "WO-E2E-S2";
+    await post(`${API(base)}/workorders/orders`, admin, { number: other, product: "BRACKET", quantity: "5", due });
+    await post(`${API(base)}/workorders/orders/${other}/release`, admin, {});
+    await page.goto(`/workorders/${other}`);
+    await page.getByRole("button", { name: "Change 10" }).click();
+    await page.getByRole("menuitem", { name: "Split across machines" }).click();
+    const split = page.getByTestId("floor-split-dialog");
+    await split.getByLabel("Part A quantity").fill("3");
+    await split.getByLabel("Machine (optional)").first().fill("CNC-21");
+    await split.getByLabel("Part B quantity").fill("3");
+    await split.getByLabel("Machine (optional)").nth(1).fill("CNC-22");
+    await split.getByLabel("Reason").fill("Rush order: both mills");
+    await split.getByRole("button", { name: "Split" }).click();
+    await expect(split.getByTestId("problem")).toContainText("add up to 6"); // the API's refusal, in the form
+    await split.getByLabel("Part B quantity").fill("2");
+    await page.screenshot({ path: `${SHOTS}workorders-split.png` });
+    await split.getByRole("button", { name: "Split" }).click();
+    await expect(page.getByTestId("op-10").getByTestId("op-status")).toHaveText("Split");
+    await expect(page.getByTestId("op-10-A")).toContainText("CNC-21");
+    await expect(page.getByTestId("op-10-B")).toContainText("CNC-22");
+    await expect(page.getByTestId("planned-vs-built")).toContainText("Rush order: both mills");
   });
 });
