@@ -173,7 +173,15 @@ async def _work_centers_known(s: Seeder, admin: dict[str, str], settle: Callable
 
 
 async def _run(
-    s: Seeder, number: str, product: str, qty: str, key: str, machine: str, last: bool, done: bool
+    s: Seeder,
+    number: str,
+    product: str,
+    qty: str,
+    key: str,
+    machine: str,
+    last: bool,
+    done: bool,
+    approver: dict[str, str] | None = None,  # completes the order short: a supervisor's call
 ) -> None:
     operator, _ = WHO[product]
     who = s.tokens[operator]
@@ -204,7 +212,7 @@ async def _run(
         "POST",
         f"{base}/complete",
         {"good": good, "scrap": scrap if key == "10" else [], "accept_short": True, "reason": "demo"},
-        who,
+        approver or who,
         key=f"demo-{number}-{key}",
     )
 
@@ -238,7 +246,7 @@ async def _orders(s: Seeder, admin: dict[str, str]) -> dict[str, str]:
         _, machines = WHO[product]
         if state in ("completed", "closed"):
             await _run(s, number, product, qty, "10", machines[0], False, True)
-            await _run(s, number, product, str(int(qty) - 1), "20", machines[1], True, True)
+            await _run(s, number, product, str(int(qty) - 1), "20", machines[1], True, True, admin)
         elif state in ("in_progress", "on_hold"):
             await _run(s, number, product, qty, "10", machines[0], False, False)
         if state == "on_hold":

@@ -21,6 +21,9 @@ import { QualitySpcPage } from "./pages/QualitySpcPage";
 import { QualityWorkbenchPage } from "./pages/QualityWorkbenchPage";
 import { TraceabilityPage } from "./pages/TraceabilityPage";
 import { TraceabilityRecallPage } from "./pages/TraceabilityRecallPage";
+import { SchedulePage } from "./pages/workorders/SchedulePage";
+import { WorkOrderPage } from "./pages/workorders/WorkOrderPage";
+import { WorkOrdersPage } from "./pages/workorders/WorkOrdersPage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -167,6 +170,31 @@ const router = createBrowserRouter([
             ),
           },
           ...masterRoutes,
+          // Planning (issue 16)
+          {
+            path: "workorders",
+            element: (
+              <RequirePerms needs={needs("/workorders")}>
+                <WorkOrdersPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "workorders/:number",
+            element: (
+              <RequirePerms needs={needs("/workorders")}>
+                <WorkOrderPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "schedule",
+            element: (
+              <RequirePerms needs={needs("/schedule")}>
+                <SchedulePage />
+              </RequirePerms>
+            ),
+          },
           { path: "*", element: <NotFound /> },
         ],
       },

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
-from .conftest import SETUP, M, Plant, R, W, ok
+from .conftest import OPERATOR, SETUP, M, Plant, R, W, ok
 
 
 async def test_a_full_order_runs_through_the_api(plant: Plant) -> None:
@@ -227,19 +227,20 @@ async def test_tolerance_over_is_refused_and_under_needs_a_decision_and_loss_is_
     assert body["good"] == "8"
     order = await plant.get_order("WO-1")
     assert order["operations"][1]["status"] == "in_progress" and order["operations"][1]["good"] == "0"
-    done = ok(
-        await plant.op(
-            "WO-1",
-            "20",
-            "complete",
-            {
-                "good": "8",
-                "scrap": [{"quantity": "1", "reason": "scratched"}],
-                "accept_short": True,
-                "reason": "resin ran out",
-            },
-        )
-    )
+    short = {
+        "good": "8",
+        "scrap": [{"quantity": "1", "reason": "scratched"}],
+        "accept_short": True,
+        "reason": "resin ran out",
+    }
+    # completing short is a supervisor's decision (issue 16), with a reason
+    _problem(await plant.op("WO-1", "20", "complete", short), 403, "short_needs_supervisor")
+    supervisor = plant.h.auth(*OPERATOR, "workorder:dispatch", sub="sup-eva")
+    url = f"{W}/orders/WO-1/operations/20/complete"
+    no_reason = {**short, "reason": None}
+    r = await plant.h.client.post(url, json=no_reason, headers=supervisor)
+    assert r.status_code == 422 and r.json()["code"] == "short_needs_reason", r.text
+    done = ok(await plant.h.client.post(url, json=short, headers=supervisor))
     assert (done["process_loss"], done["work_order_status"]) == ("2", "completed")
     order = await plant.get_order("WO-1")
     assert (order["good"], order["scrap"], order["process_loss"], order["short"]) == ("8", "1", "2", True)
@@ -316,6 +317,13 @@ async def test_each_serial_records_exactly_its_components(plant: Plant) -> None:
         "FAN-0002": [("M-2", "1"), ("R-001", "0.2")],
     }
     assert all(o["serial"] for o in built["outputs"])
+    # every consumption, with the unit it went into (the office's order page lists them)
+    assert sorted((c["lot"], c["quantity"], c["output"]) for c in built["consumed"]) == [
+        ("M-1", "1", "FAN-0001"),
+        ("M-2", "1", "FAN-0002"),
+        ("R-001", "0.2", "FAN-0001"),
+        ("R-001", "0.2", "FAN-0002"),
+    ]
     assert (await plant.lot("FAN-0002"))["quantity"] == "1"
     assert (await plant.lot("R-001"))["quantity"] == "99.6"
 

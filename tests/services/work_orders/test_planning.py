@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from mes.contracts.quality import WorkOrderHoldRequested
 from mes.platform.events import Envelope
+from mes.services.work_orders.service import schedule
 
 from .conftest import SETUP, Plant, R, W, ok
 
@@ -21,30 +22,32 @@ async def test_schedule_matches_the_hand_computed_plan(plant: Plant) -> None:
     plan = await plant.post(f"{W}/schedule/recompute", {"start": MONDAY}, plant.planner())
     got = {
         o["work_order"]: [
-            (op["key"], op["minutes"], op["planned_start"], op["planned_end"]) for op in o["operations"]
+            (op["key"], op["minutes"], op["equipment"], op["planned_start"], op["planned_end"])
+            for op in o["operations"]
         ]
         for o in plan["orders"]
     }
-    # loaded in dispatch order B (priority 1), C (due first), A; op 10 = 30 + 1.5/unit, op 20 = 10 + 2/unit
+    # loaded in dispatch order B (priority 1), C (due first), A; op 10 = 30 + 1.5/unit, op 20 = 10 + 2/unit;
+    # moulding has two presses (IMM-1, IMM-2) used side by side, assembly one bench (ASSY-1)
     assert [o["work_order"] for o in plan["orders"]] == ["WO-B", "WO-C", "WO-A"]
     assert got["WO-B"] == [
-        ("10", "60", "2030-01-07T06:00:00Z", "2030-01-07T07:00:00Z"),
-        ("20", "50", "2030-01-07T07:00:00Z", "2030-01-07T07:50:00Z"),
+        ("10", "60", "IMM-1", "2030-01-07T06:00:00Z", "2030-01-07T07:00:00Z"),  # a tie: the first press
+        ("20", "50", "ASSY-1", "2030-01-07T07:00:00Z", "2030-01-07T07:50:00Z"),
     ]
     assert got["WO-C"] == [
-        ("10", "36", "2030-01-07T07:00:00Z", "2030-01-07T07:36:00Z"),
-        ("20", "18", "2030-01-07T07:50:00Z", "2030-01-07T08:08:00Z"),  # waits for assembly to be free
+        ("10", "36", "IMM-2", "2030-01-07T06:00:00Z", "2030-01-07T06:36:00Z"),  # beside B, not after it
+        ("20", "18", "ASSY-1", "2030-01-07T07:50:00Z", "2030-01-07T08:08:00Z"),  # waits for the bench
     ]
     assert got["WO-A"] == [
-        # 480 min: 384 on Monday until the shift ends, 96 on Tuesday
-        ("10", "480", "2030-01-07T07:36:00Z", "2030-01-08T07:36:00Z"),
-        # 610 min: 384 on Tuesday, 226 on Wednesday
-        ("20", "610", "2030-01-08T07:36:00Z", "2030-01-09T09:46:00Z"),
+        # IMM-2 is free first (06:36): 480 min = 444 on Monday until the shift ends, 36 on Tuesday
+        ("10", "480", "IMM-2", "2030-01-07T06:36:00Z", "2030-01-08T06:36:00Z"),
+        # 610 min: 444 on Tuesday, 166 on Wednesday
+        ("20", "610", "ASSY-1", "2030-01-08T06:36:00Z", "2030-01-09T08:46:00Z"),
     ]
     late = {o["work_order"]: o["late"] for o in plan["orders"]}
     assert late == {"WO-A": True, "WO-B": False, "WO-C": False}
     order = await plant.get_order("WO-A")
-    assert (order["planned_end"], order["late"]) == ("2030-01-09T09:46:00Z", True)
+    assert (order["planned_end"], order["late"]) == ("2030-01-09T08:46:00Z", True)
     assert ok(await plant.h.client.get(f"{W}/schedule", headers=plant.planner())) == plan
 
 
@@ -56,9 +59,12 @@ async def test_schedule_is_recomputed_when_orders_change(plant: Plant) -> None:
     }
     assert all(o["planned_start"] is not None for o in before.values())
     await plant.post(f"{W}/orders/WO-B/hold", {"reason": "Customer changed the colour"}, plant.planner())
-    after = {o["number"]: o for o in [await plant.get_order(n) for n in ("WO-A", "WO-B", "WO-C")]}
-    assert after["WO-B"]["planned_start"] is None  # no longer planned while held
-    assert after["WO-C"]["planned_start"] < before["WO-C"]["planned_start"]  # moved up into B's place
+    held = await plant.get_order("WO-B")
+    assert held["planned_start"] is None  # no longer planned while held, at once
+    # the others move when the schedule worker replans (ADR 24)
+    assert await schedule.refresh_stale(plant.h.db("work-orders"), schedule.LATEST.caller, debounce_s=0)
+    after = {o["number"]: o for o in [await plant.get_order(n) for n in ("WO-A", "WO-C")]}
+    assert after["WO-C"]["planned_end"] < before["WO-C"]["planned_end"]  # assembles in B's place
 
 
 async def test_dispatch_list_order_and_why_operations_cant_start(plant: Plant) -> None:

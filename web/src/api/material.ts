@@ -134,12 +134,12 @@ export function useOpenOrderNumbers() {
     queryKey: ["workorders", "orders", "open-numbers"],
     staleTime: 30_000,
     queryFn: async () => {
-      const pages = await Promise.all(
-        (["released", "in_progress"] as const).map((status) =>
-          call(api.GET("/api/v1/workorders/orders", { params: { query: { status, limit: 200 } } })),
-        ),
+      const page = await call(
+        api.GET("/api/v1/workorders/orders", {
+          params: { query: { status: ["released", "in_progress"], limit: 200 } },
+        }),
       );
-      return pages.flatMap((p) => p.items.map((o) => ({ number: o.number, product: o.product })));
+      return page.items.map((o) => ({ number: o.number, product: o.product }));
     },
   });
 }

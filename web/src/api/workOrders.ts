@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "./client";
-import type { components } from "./generated/work-orders";
+import type { components, operations } from "./generated/work-orders";
 
 export type WorkOrder = components["schemas"]["WorkOrderRead"];
 export type Operation = components["schemas"]["OperationRead"];
@@ -151,6 +151,214 @@ export function useConsume(number: string, key: string) {
         }),
       ),
     onSuccess: () => {
+      void client.invalidateQueries({ queryKey: woKeys.all });
+    },
+  });
+}
+
+// ---- the office's work order screens (issue 16) ----
+
+export type OrderPage = components["schemas"]["Page_WorkOrderRead_"];
+export type WorkOrderCreate = components["schemas"]["WorkOrderCreate"];
+export type WorkOrderUpdate = components["schemas"]["WorkOrderUpdate"];
+export type HistoryEntry = components["schemas"]["HistoryEntry"];
+export type AsBuilt = components["schemas"]["AsBuiltRead"];
+export type Schedule = components["schemas"]["ScheduleRead"];
+export type ScheduleUnit = components["schemas"]["ScheduleUnit"];
+export type ScheduledOrder = components["schemas"]["ScheduledOrder"];
+export type OrderSort = NonNullable<
+  NonNullable<operations["list_work_orders_api_v1_workorders_orders_get"]["parameters"]["query"]>["sort"]
+>;
+
+export interface OrderQuery {
+  q?: string;
+  status?: OrderStatus[];
+  due_from?: string;
+  due_to?: string;
+  late?: boolean;
+  sort?: OrderSort;
+  limit: number;
+  offset: number;
+}
+
+/** One page of the order list, searched, filtered and sorted by the server. */
+export function useOrderPage(query: OrderQuery) {
+  return useQuery({
+    queryKey: [...woKeys.list(), "page", query] as const,
+    placeholderData: (previous) => previous,
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/workorders/orders", {
+          params: {
+            query: {
+              q: query.q || undefined,
+              status: query.status?.length ? query.status : undefined,
+              due_from: query.due_from || undefined,
+              due_to: query.due_to || undefined,
+              late: query.late,
+              sort: query.sort,
+              limit: query.limit,
+              offset: query.offset,
+            },
+          },
+        }),
+      ),
+  });
+}
+
+export function useOrderHistory(number: string) {
+  return useQuery({
+    queryKey: [...woKeys.order(number), "history"] as const,
+    queryFn: () =>
+      call(api.GET("/api/v1/workorders/orders/{number}/history", { params: { path: { number } } })),
+  });
+}
+
+export function useAsBuilt(number: string) {
+  return useQuery({
+    queryKey: [...woKeys.order(number), "as-built"] as const,
+    queryFn: () =>
+      call(api.GET("/api/v1/workorders/orders/{number}/as-built", { params: { path: { number } } })),
+  });
+}
+
+export function useProducts() {
+  return useQuery({
+    queryKey: ["workorders", "products"] as const,
+    staleTime: 60_000,
+    queryFn: () => call(api.GET("/api/v1/workorders/products", { params: { query: { limit: 500 } } })),
+  });
+}
+
+export function useRoutings(product: string | undefined) {
+  return useQuery({
+    queryKey: ["workorders", "routings", product ?? ""] as const,
+    enabled: !!product,
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/workorders/products/{code}/routings", { params: { path: { code: product ?? "" } } }),
+      ),
+  });
+}
+
+export function useCreateOrder() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: WorkOrderCreate) => call(api.POST("/api/v1/workorders/orders", { body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: woKeys.all }),
+  });
+}
+
+export function useUpdateOrder(number: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: WorkOrderUpdate) =>
+      call(api.PATCH("/api/v1/workorders/orders/{number}", { params: { path: { number } }, body })),
+    onSuccess: (order) => {
+      client.setQueryData(woKeys.order(order.number), order);
+      void client.invalidateQueries({ queryKey: woKeys.all });
+    },
+  });
+}
+
+export type FloorChange =
+  | { kind: "skip"; key: string; reason: string }
+  | { kind: "split"; key: string; reason: string; parts: { quantity: string; equipment?: string | null }[] }
+  | { kind: "rework"; key: string; reason: string; to_operation: string; quantity: string }
+  | {
+      kind: "insert";
+      key: string;
+      reason: string;
+      name: string;
+      work_center: string;
+      setup_minutes: string;
+      run_minutes_per_unit: string;
+    };
+
+/** A supervisor's change to the plan of a released order: skip, split, rework or insert. */
+export function useFloorChange(number: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (c: FloorChange) => {
+      const path = { number, key: c.key };
+      switch (c.kind) {
+        case "skip":
+          return call(
+            api.POST("/api/v1/workorders/orders/{number}/operations/{key}/skip", {
+              params: { path },
+              body: { reason: c.reason },
+            }),
+          );
+        case "split":
+          return call(
+            api.POST("/api/v1/workorders/orders/{number}/operations/{key}/split", {
+              params: { path },
+              body: { reason: c.reason, parts: c.parts },
+            }),
+          );
+        case "rework":
+          return call(
+            api.POST("/api/v1/workorders/orders/{number}/operations/{key}/rework", {
+              params: { path },
+              body: { reason: c.reason, to_operation: c.to_operation, quantity: c.quantity },
+            }),
+          );
+        case "insert":
+          return call(
+            api.POST("/api/v1/workorders/orders/{number}/operations", {
+              params: { path: { number } },
+              body: {
+                after: c.key,
+                reason: c.reason,
+                name: c.name,
+                work_center: c.work_center,
+                setup_minutes: c.setup_minutes,
+                run_minutes_per_unit: c.run_minutes_per_unit,
+                skills: [],
+              },
+            }),
+          );
+      }
+    },
+    onSuccess: (order) => {
+      client.setQueryData(woKeys.order(order.number), order);
+      void client.invalidateQueries({ queryKey: woKeys.all });
+    },
+  });
+}
+
+/** A supervisor completes the order's last operation short of its quantity, with a reason. */
+export function useCompleteShort(number: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ key, good, reason }: { key: string; good: string; reason: string }) =>
+      call(
+        api.POST("/api/v1/workorders/orders/{number}/operations/{key}/complete", {
+          params: { path: { number, key }, header: { "Idempotency-Key": newKey() } },
+          body: { good, scrap: [], accept_short: true, reason },
+        }),
+      ),
+    onSettled: () => void client.invalidateQueries({ queryKey: woKeys.all }),
+  });
+}
+
+export const scheduleKey = ["workorders", "schedule"] as const;
+
+export function useSchedule() {
+  return useQuery({
+    queryKey: scheduleKey,
+    // while stale, the worker replans within seconds: look again soon
+    refetchInterval: (q) => (q.state.data?.stale ? 3_000 : 30_000),
+    queryFn: () => call(api.GET("/api/v1/workorders/schedule")),
+  });
+}
+
+export function useRecompute() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => call(api.POST("/api/v1/workorders/schedule/recompute", { body: { horizon_days: 28 } })),
+    onSuccess: (schedule) => {
+      client.setQueryData(scheduleKey, schedule);
       void client.invalidateQueries({ queryKey: woKeys.all });
     },
   });

@@ -9,6 +9,7 @@ export const PERM = {
   workorderExecute: "workorder:execute",
   workorderRelease: "workorder:release",
   workorderWrite: "workorder:write",
+  workorderDispatch: "workorder:dispatch",
   stationManage: "auth:station:manage",
   reportingRead: "reporting:read",
   qualityRead: "quality:read",

@@ -54,6 +54,21 @@ export const MENU: readonly MenuItem[] = [
     description: "Scan a lot or serial: what it was made from, where it went, as a graph; recalls with mass balance.",
     needs: [PERM.traceabilityRead],
   },
+  // Planning (issue 16): planners and supervisors
+  {
+    path: "/workorders",
+    label: "Work orders",
+    description: "Every work order in every state: search, create, edit, release, hold, close; operations and history.",
+    needs: [PERM.workorderRead],
+    group: "Planning",
+  },
+  {
+    path: "/schedule",
+    label: "Schedule",
+    description: "The finite-capacity schedule as a Gantt per work center and per machine; late orders; recompute.",
+    needs: [PERM.workorderRead, PERM.resourceRead],
+    group: "Planning",
+  },
   {
     path: "/admin/stations",
     label: "Station terminals",

@@ -1,6 +1,6 @@
 """Errors of the work orders service; `code` is stable, clients branch on it."""
 
-from mes.platform.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
+from mes.platform.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 
 
 class ProductNotFound(NotFound):
@@ -57,6 +57,16 @@ class WrongEquipment(Conflict):
     """Not a machine of the operation's work center (or that work center, when it has none)."""
 
     code = "wrong_equipment"
+
+
+class ShortNeedsSupervisor(Forbidden):
+    """Completing an order short is a supervisor's decision (workorder:dispatch), with a reason."""
+
+    code = "short_needs_supervisor"
+
+
+class ShortNeedsReason(Unprocessable):
+    code = "short_needs_reason"
 
 
 class OverTolerance(Conflict):

@@ -93,7 +93,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Work orders, most urgent first */
+        /** Work orders in every state: search, filters, sort (most urgent first by default) */
         get: operations["list_work_orders_api_v1_workorders_orders_get"];
         put?: never;
         /** Create a planned work order */
@@ -118,7 +118,8 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Edit a planned work order */
+        patch: operations["update_work_order_api_v1_workorders_orders__number__patch"];
         trace?: never;
     };
     "/api/v1/workorders/orders/{number}/as-built": {
@@ -172,6 +173,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workorders/orders/{number}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of the order and its operations, oldest first */
+        get: operations["order_history_api_v1_workorders_orders__number__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workorders/orders/{number}/hold": {
         parameters: {
             query?: never;
@@ -215,7 +233,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Complete (idempotent with Idempotency-Key); the last operation completes the order */
+        /**
+         * Complete (idempotent with Idempotency-Key); the last operation completes the order
+         * @description Under the order's tolerance the last operation completes only with `accept_short` and a reason, sent by a supervisor (workorder:dispatch): else 409 under_tolerance, 403 short_needs_supervisor or 422 short_needs_reason.
+         */
         post: operations["complete_operation_api_v1_workorders_orders__number__operations__key__complete_post"];
         delete?: never;
         options?: never;
@@ -592,6 +613,11 @@ export type components = {
             as_built: components["schemas"]["OperationRead"][];
             /** Changes */
             changes: components["schemas"]["FloorChangeRead"][];
+            /**
+             * Consumed
+             * @default []
+             */
+            consumed: components["schemas"]["ConsumedRead"][];
             /** Outputs */
             outputs: components["schemas"]["OutputRead"][];
             /** Planned */
@@ -653,6 +679,31 @@ export type components = {
             quantity: number | string;
             /** Uom */
             uom?: string | null;
+        };
+        /**
+         * ConsumedRead
+         * @description A lot consumed at an operation; `output` is the finished unit it went into, once bound.
+         */
+        ConsumedRead: {
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Item */
+            item: string;
+            /** Lot */
+            lot: string;
+            /** Operation */
+            operation: string;
+            /** Output */
+            output: string | null;
+            /** Quantity */
+            quantity: string;
+            /** Uom */
+            uom: string;
         };
         /** ConsumptionRead */
         ConsumptionRead: {
@@ -789,6 +840,31 @@ export type components = {
             operation: string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * HistoryEntry
+         * @description One entry of the order's audit trail (or one of its operations').
+         */
+        HistoryEntry: {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Entity Id */
+            entity_id: string;
+            /** Entity Type */
+            entity_type: string;
+            /** New */
+            new: unknown;
+            /** Old */
+            old: unknown;
+            /** Reason */
+            reason: string | null;
         };
         /** InsertOperation */
         InsertOperation: {
@@ -1001,6 +1077,19 @@ export type components = {
             /** Work Center */
             work_center: string;
         };
+        /** PlanWindow */
+        PlanWindow: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
         /** Produce */
         Produce: {
             /** Code */
@@ -1147,14 +1236,29 @@ export type components = {
         };
         /** ScheduledOperation */
         ScheduledOperation: {
+            /**
+             * Equipment
+             * @description The machine it is planned on; None for a work center without known machines or when not placed
+             */
+            equipment?: string | null;
             /** Key */
             key: string;
             /** Minutes */
             minutes: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
             /** Planned End */
             planned_end: string | null;
             /** Planned Start */
             planned_start: string | null;
+            /**
+             * Status
+             * @default pending
+             */
+            status: string;
             /** Work Center */
             work_center: string;
         };
@@ -1175,13 +1279,55 @@ export type components = {
             planned_start: string | null;
             /** Priority */
             priority: number;
+            /**
+             * Product
+             * @default
+             */
+            product: string;
+            /**
+             * Status
+             * @default released
+             */
+            status: string;
             /** Work Order */
             work_order: string;
         };
         /** ScheduleRead */
         ScheduleRead: {
+            /** Computed At */
+            computed_at?: string | null;
+            /** Computed By */
+            computed_by?: string | null;
+            /** Horizon End */
+            horizon_end?: string | null;
+            /**
+             * Last Error
+             * @description Why the last background recompute could not run, until one does
+             */
+            last_error?: string | null;
             /** Orders */
             orders: components["schemas"]["ScheduledOrder"][];
+            /** Origin */
+            origin?: string | null;
+            /**
+             * Recomputations
+             * @description How many times the schedule was computed
+             * @default 0
+             */
+            recomputations: number;
+            /**
+             * Stale
+             * @description Orders changed since it was computed; the schedule worker replans soon
+             * @default false
+             */
+            stale: boolean;
+            /** Stale Since */
+            stale_since?: string | null;
+            /**
+             * Units
+             * @default []
+             */
+            units: components["schemas"]["ScheduleUnit"][];
         };
         /** ScheduleRecompute */
         ScheduleRecompute: {
@@ -1192,6 +1338,22 @@ export type components = {
             horizon_days: number;
             /** Start */
             start?: string | null;
+        };
+        /**
+         * ScheduleUnit
+         * @description One unit of capacity as the last computation saw it: a machine, or a work center without known machines.
+         */
+        ScheduleUnit: {
+            /** Available */
+            available: boolean;
+            /** Equipment */
+            equipment: string | null;
+            /** State */
+            state: string | null;
+            /** Windows */
+            windows: components["schemas"]["PlanWindow"][];
+            /** Work Center */
+            work_center: string;
         };
         /** ScrapLine */
         ScrapLine: {
@@ -1352,6 +1514,29 @@ export type components = {
              * @description Decimals a quantity in the unit may have (0: whole)
              */
             uom_decimals?: number | null;
+        };
+        /**
+         * WorkOrderUpdate
+         * @description Changes to a planned order; a field left out stays as it is. `erp_ref` and `routing_version`
+         *     may be set to null (the latest routing at release).
+         */
+        WorkOrderUpdate: {
+            /** Due */
+            due?: string | null;
+            /** Erp Ref */
+            erp_ref?: string | null;
+            /** Over Tolerance Pct */
+            over_tolerance_pct?: number | string | null;
+            /** Priority */
+            priority?: number | null;
+            /** Quantity */
+            quantity?: number | string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Routing Version */
+            routing_version?: string | null;
+            /** Under Tolerance Pct */
+            under_tolerance_pct?: number | string | null;
         };
         /** Yield */
         Yield: {
@@ -1830,10 +2015,21 @@ export interface operations {
     list_work_orders_api_v1_workorders_orders_get: {
         parameters: {
             query?: {
+                /** @description Due at or after */
+                due_from?: string | null;
+                /** @description Due before */
+                due_to?: string | null;
+                erp_ref?: string | null;
+                late?: boolean | null;
                 limit?: number;
                 offset?: number;
                 product?: string | null;
-                status?: ("planned" | "released" | "in_progress" | "on_hold" | "completed" | "closed" | "cancelled") | null;
+                /** @description Part of the number, product or ERP reference */
+                q?: string | null;
+                /** @description A column, '-' first for descending */
+                sort?: ("number" | "-number" | "product" | "-product" | "due" | "-due" | "priority" | "-priority" | "status" | "-status" | "quantity" | "-quantity" | "created_at" | "-created_at" | "planned_end" | "-planned_end" | "erp_ref" | "-erp_ref") | null;
+                /** @description One or more statuses */
+                status?: ("planned" | "released" | "in_progress" | "on_hold" | "completed" | "closed" | "cancelled")[] | null;
             };
             header?: never;
             path?: never;
@@ -2135,6 +2331,96 @@ export interface operations {
             };
             /** @description Unavailable for now (the database is away or too slow): see Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_work_order_api_v1_workorders_orders__number__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The work order number */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkOrderUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkOrderRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2461,6 +2747,92 @@ export interface operations {
             };
             /** @description Unavailable for now (the database is away or too slow): see Retry-After */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    order_history_api_v1_workorders_orders__number__history_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The work order number */
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ from mes.services.work_orders.models.orders import (
     WorkOrder,
     YieldRecord,
 )
+from mes.services.work_orders.models.plan import MachineRef, ScheduleChange, ScheduleRun
 
 __all__ = [
     "Base",
@@ -25,12 +26,15 @@ __all__ = [
     "EquipmentState",
     "FloorChange",
     "Labour",
+    "MachineRef",
     "Operation",
     "OutputUnit",
     "Pause",
     "Product",
     "Routing",
     "RoutingOperation",
+    "ScheduleChange",
+    "ScheduleRun",
     "WorkCenterRef",
     "WorkOrder",
     "YieldRecord",

@@ -153,6 +153,7 @@ class Operation(Base):
     paused_minutes: Mapped[Decimal] = mapped_column(Minutes, default=Decimal(0))
     planned_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     planned_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    planned_equipment: Mapped[str | None] = mapped_column(String(64))  # the machine the schedule chose
 
     def transition(self, action: str) -> str:
         old = self.status

@@ -1,11 +1,15 @@
 """Finite-capacity scheduling on shift windows: pure, so a plan can be checked by hand.
 
-Orders are loaded one after the other in dispatch order (priority, then due date, then number):
-each operation takes the earliest capacity of its work center that is both inside a planned
-shift window and after its predecessor ends and after the work center's previous load ends.
-An operation may run across a shift break (it pauses and goes on in the next window). Parts of a
-split operation run in parallel: each starts after the same predecessor. No backfilling of gaps:
-simple and predictable, which is what a supervisor checking the plan needs.
+Capacity comes in units: the available machines of a work center (a work center whose machines
+are unknown counts as one unit, itself; one whose machines are all down or in maintenance has
+none, and its operations are not placed). Orders are loaded one after the other in dispatch order
+(priority, then due date, then number): each operation takes, among the units it may run on (its
+assigned machine, else every available machine of its work center), the one where it ends first
+inside that unit's planned shift windows, after its predecessor ends and after the unit's previous
+load ends (ties: the earlier start, then the unit's code). An operation may run across a shift
+break (it pauses and goes on in the next window). Parts of a split operation start after the same
+predecessor, so on two machines they run at the same time. No backfilling of gaps: simple and
+predictable, which is what a supervisor checking the plan needs.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ class Step:
     position: int  # steps sharing a position run in parallel
     work_center: str
     minutes: Decimal
+    equipment: str | None = None  # the machine it is assigned to (split part, started)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Job:
 class Planned:
     start: datetime | None = None
     end: datetime | None = None
+    unit: str | None = None  # the machine (or work center) it is planned on
 
 
 @dataclass
@@ -68,14 +74,31 @@ def _place(
     return None
 
 
+def candidates(step: Step, units: dict[str, list[str]], down: frozenset[str]) -> list[str]:
+    """The units a step may be planned on: its machine when it has one (none while that machine is
+    unavailable), else every available unit of its work center."""
+    if step.equipment is not None:
+        if step.equipment in down:
+            return []
+        if step.equipment in units.get(step.work_center, []):
+            return [step.equipment]
+    return list(units.get(step.work_center, []))
+
+
 def schedule(
     jobs: list[Job],
     windows: dict[str, list[tuple[datetime, datetime]]],
     start: datetime,
     horizon_end: datetime | None = None,
+    units: dict[str, list[str]] | None = None,
+    down: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Late: planned to end after its due time, or not placeable before a due time that falls
-    inside the horizon. An order due beyond the horizon that can't be placed yet is not late."""
+    """`units`: the available units of each work center (default: the work center itself), with
+    `windows` per unit; `down`: machines that may get nothing. Late: planned to end after its due
+    time, or not placeable before a due time that falls inside the horizon. An order due beyond the
+    horizon that can't be placed yet is not late."""
+    if units is None:
+        units = {s.work_center: [s.work_center] for job in jobs for s in job.steps}
     plan = Plan()
     free: dict[str, datetime] = {}
     for job in jobs:
@@ -85,19 +108,23 @@ def schedule(
         for position in positions:
             group_end: datetime | None = ready
             for step in (s for s in job.steps if s.position == position):
-                placed = None
+                best: tuple[datetime, datetime, str] | None = None  # end, start, unit: least first
                 if ready is not None:
-                    earliest = max(ready, free.get(step.work_center, start))
-                    placed = _place(windows.get(step.work_center, []), earliest, step.minutes)
-                if placed is None:
+                    for unit in candidates(step, units, down):
+                        earliest = max(ready, free.get(unit, start))
+                        placed = _place(windows.get(unit, []), earliest, step.minutes)
+                        if placed is not None and (best is None or (placed[1], placed[0], unit) < best):
+                            best = (placed[1], placed[0], unit)
+                if best is None:
                     plan.steps[(job.number, step.key)] = Planned()
                     group_end = None
                     continue
-                plan.steps[(job.number, step.key)] = Planned(*placed)
-                free[step.work_center] = placed[1]
-                first = placed[0] if first is None else min(first, placed[0])
+                end_at, start_at, unit = best
+                plan.steps[(job.number, step.key)] = Planned(start_at, end_at, unit)
+                free[unit] = end_at
+                first = start_at if first is None else min(first, start_at)
                 if group_end is not None:
-                    group_end = max(group_end, placed[1])
+                    group_end = max(group_end, end_at)
             ready = group_end
         end = ready if job.steps else None
         plan.orders[job.number] = Planned(first, end)

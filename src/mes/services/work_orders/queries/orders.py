@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from mes.services.work_orders.errors import OperationNotFound, WorkOrderNotFound
 from mes.services.work_orders.models import (
@@ -23,7 +26,9 @@ from mes.services.work_orders.models import (
 from mes.services.work_orders.schemas.orders import (
     AsBuiltRead,
     ComponentRead,
+    ConsumedRead,
     FloorChangeRead,
+    HistoryEntry,
     LabourRead,
     OperationRead,
     OutputRead,
@@ -191,24 +196,101 @@ async def get_order(session: AsyncSession, number: str) -> WorkOrderRead:
     return await order_read(session, await order_by_number(session, number))
 
 
+def _escaped(value: str) -> str:
+    """`value` matched literally inside a LIKE pattern (escape character: backslash)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+SORTS: dict[str, InstrumentedAttribute[Any]] = {
+    "number": WorkOrder.number,
+    "product": WorkOrder.product,
+    "due": WorkOrder.due,
+    "priority": WorkOrder.priority,
+    "status": WorkOrder.status,
+    "quantity": WorkOrder.quantity,
+    "created_at": WorkOrder.created_at,
+    "planned_end": WorkOrder.planned_end,
+    "erp_ref": WorkOrder.erp_ref,
+}
+
+
 async def list_orders(
     session: AsyncSession,
     *,
-    status: str | None,
+    status: list[str] | None,
     product: str | None,
     limit: int,
     offset: int,
+    q: str | None = None,
+    erp_ref: str | None = None,
+    due_from: datetime | None = None,
+    due_to: datetime | None = None,
+    late: bool | None = None,
+    sort: str | None = None,
 ) -> tuple[list[WorkOrderRead], int]:
+    """`q` finds a part of the number, product or ERP reference (any case); `sort` is a column of
+    SORTS, `-` first for descending; without it, most urgent first (priority, due, number)."""
     query = select(WorkOrder)
-    if status is not None:
-        query = query.where(WorkOrder.status == status)
+    if status:
+        query = query.where(WorkOrder.status.in_(status))
     if product is not None:
         query = query.where(WorkOrder.product == product)
+    if erp_ref is not None:
+        query = query.where(WorkOrder.erp_ref == erp_ref)
+    if q:
+        like = f"%{_escaped(q)}%"
+        query = query.where(
+            or_(
+                WorkOrder.number.ilike(like, escape="\\"),
+                WorkOrder.product.ilike(like, escape="\\"),
+                WorkOrder.erp_ref.ilike(like, escape="\\"),
+            )
+        )
+    if due_from is not None:
+        query = query.where(WorkOrder.due >= due_from)
+    if due_to is not None:
+        query = query.where(WorkOrder.due < due_to)
+    if late is not None:
+        query = query.where(WorkOrder.late.is_(late))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = await session.scalars(
-        query.order_by(WorkOrder.priority, WorkOrder.due, WorkOrder.number).limit(limit).offset(offset)
-    )
+    order: list[ColumnElement[Any]]
+    if sort:
+        column = SORTS[sort.lstrip("-")]
+        desc = sort.startswith("-")
+        order = [
+            column.desc().nulls_last() if desc else column.asc().nulls_last(),
+            WorkOrder.number.desc() if desc else WorkOrder.number.asc(),
+        ]
+    else:
+        order = [WorkOrder.priority.asc(), WorkOrder.due.asc(), WorkOrder.number.asc()]
+    rows = await session.scalars(query.order_by(*order).limit(limit).offset(offset))
     return [await order_read(session, o) for o in rows], total
+
+
+async def history(session: AsyncSession, number: str) -> list[HistoryEntry]:
+    """The order's audit trail and its operations', oldest first."""
+    order = await order_by_number(session, number)
+    rows = await session.execute(
+        text(
+            "SELECT at, actor, action, entity_type, entity_id, old, new, reason FROM audit_log"
+            " WHERE (entity_type = 'work_order' AND entity_id = :n)"
+            " OR (entity_type = 'operation' AND entity_id LIKE :ops ESCAPE '\\') ORDER BY id"
+        ),
+        {"n": order.number, "ops": _escaped(order.number) + "/%"},
+    )
+    return [
+        HistoryEntry(
+            at=r.at,
+            actor=r.actor,
+            action=r.action,
+            entity_type=r.entity_type,
+            entity_id=r.entity_id,
+            old=r.old,
+            new=r.new,
+            reason=r.reason,
+        )
+        for r in rows
+    ]
 
 
 async def outputs(session: AsyncSession, order: WorkOrder, ops: list[Operation]) -> list[OutputRead]:
@@ -262,7 +344,29 @@ async def as_built(session: AsyncSession, number: str) -> AsBuiltRead:
         as_built=[_op_read(order, op, labour[op.id]) for op in ops],
         changes=[FloorChangeRead.model_validate(c) for c in changes],
         outputs=await outputs(session, order, ops),
+        consumed=await consumed(session, ops),
     )
+
+
+async def consumed(session: AsyncSession, ops: list[Operation]) -> list[ConsumedRead]:
+    """Every lot consumed at the order's operations, in booking order."""
+    keys = {op.id: op.key for op in ops}
+    rows = await session.scalars(
+        select(Consumption).where(Consumption.operation_id.in_(list(keys))).order_by(Consumption.id)
+    )
+    return [
+        ConsumedRead(
+            operation=keys[c.operation_id],
+            lot=c.lot,
+            item=c.item,
+            quantity=c.quantity,
+            uom=c.uom,
+            actor=c.actor,
+            at=c.at,
+            output=c.output_code,
+        )
+        for c in rows
+    ]
 
 
 def _chain(key: str) -> str | None:

@@ -152,6 +152,9 @@ async def produce(
     f"{OP}/complete",
     response_model=OperationRead,
     summary="Complete (idempotent with Idempotency-Key); the last operation completes the order",
+    description="Under the order's tolerance the last operation completes only with `accept_short` and a "
+    "reason, sent by a supervisor (workorder:dispatch): else 409 under_tolerance, 403 short_needs_supervisor "
+    "or 422 short_needs_reason.",
 )
 async def complete_operation(
     number: Number,
@@ -162,4 +165,7 @@ async def complete_operation(
     request: Request,
     idem: IdempotencyDep,
 ) -> OperationRead:
-    return await idem.run(production.complete_operation(session, number, key, body, caller(request, who)))
+    supervisor = who.has("workorder:dispatch")
+    return await idem.run(
+        production.complete_operation(session, number, key, body, caller(request, who), supervisor=supervisor)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -20,12 +21,15 @@ from mes.services.work_orders.routes.common import (
 )
 from mes.services.work_orders.schemas.orders import (
     AsBuiltRead,
+    HistoryEntry,
+    OrderSort,
     OrderStatus,
     ReasonRequired,
     Transition,
     WorkOrderCreate,
     WorkOrderPage,
     WorkOrderRead,
+    WorkOrderUpdate,
 )
 from mes.services.work_orders.service import orders
 
@@ -39,17 +43,39 @@ async def create_work_order(
     return await orders.create_work_order(session, body, caller(request, who))
 
 
-@router.get("/orders", response_model=WorkOrderPage, summary="Work orders, most urgent first")
+@router.get(
+    "/orders",
+    response_model=WorkOrderPage,
+    summary="Work orders in every state: search, filters, sort (most urgent first by default)",
+)
 async def list_work_orders(
     session: SessionDep,
     _: CanRead,
-    status: OrderStatus | None = None,
+    status: Annotated[list[OrderStatus] | None, Query(description="One or more statuses")] = None,
     product: Annotated[str | None, Query(max_length=64)] = None,
+    q: Annotated[
+        str | None, Query(max_length=64, description="Part of the number, product or ERP reference")
+    ] = None,
+    erp_ref: Annotated[str | None, Query(max_length=64)] = None,
+    due_from: Annotated[datetime | None, Query(description="Due at or after")] = None,
+    due_to: Annotated[datetime | None, Query(description="Due before")] = None,
+    late: bool | None = None,
+    sort: Annotated[OrderSort | None, Query(description="A column, '-' first for descending")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> WorkOrderPage:
     items, total = await queries.list_orders(
-        session, status=status, product=product, limit=limit, offset=offset
+        session,
+        status=list(status) if status else None,
+        product=product,
+        q=q,
+        erp_ref=erp_ref,
+        due_from=due_from,
+        due_to=due_to,
+        late=late,
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
     return WorkOrderPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -57,6 +83,22 @@ async def list_work_orders(
 @router.get("/orders/{number}", response_model=WorkOrderRead)
 async def get_work_order(number: Number, session: SessionDep, _: CanRead) -> WorkOrderRead:
     return await queries.get_order(session, number)
+
+
+@router.patch("/orders/{number}", response_model=WorkOrderRead, summary="Edit a planned work order")
+async def update_work_order(
+    number: Number, body: WorkOrderUpdate, session: SessionDep, who: CanWrite, request: Request
+) -> WorkOrderRead:
+    return await orders.update_work_order(session, number, body, caller(request, who))
+
+
+@router.get(
+    "/orders/{number}/history",
+    response_model=list[HistoryEntry],
+    summary="The audit trail of the order and its operations, oldest first",
+)
+async def order_history(number: Number, session: SessionDep, _: CanRead) -> list[HistoryEntry]:
+    return await queries.history(session, number)
 
 
 @router.get(

@@ -35,6 +35,55 @@ class WorkOrderCreate(Schema):
     under_tolerance_pct: Percent | None = None
 
 
+class WorkOrderUpdate(Schema):
+    """Changes to a planned order; a field left out stays as it is. `erp_ref` and `routing_version`
+    may be set to null (the latest routing at release)."""
+
+    quantity: Positive | None = None
+    due: AwareDatetime | None = None
+    priority: Annotated[int, Field(ge=1, le=9)] | None = None
+    erp_ref: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    routing_version: Version | None = None
+    over_tolerance_pct: Percent | None = None
+    under_tolerance_pct: Percent | None = None
+    reason: Reason | None = None
+
+
+OrderSort = Literal[
+    "number",
+    "-number",
+    "product",
+    "-product",
+    "due",
+    "-due",
+    "priority",
+    "-priority",
+    "status",
+    "-status",
+    "quantity",
+    "-quantity",
+    "created_at",
+    "-created_at",
+    "planned_end",
+    "-planned_end",
+    "erp_ref",
+    "-erp_ref",
+]
+
+
+class HistoryEntry(Schema):
+    """One entry of the order's audit trail (or one of its operations')."""
+
+    at: datetime
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+    old: Any
+    new: Any
+    reason: str | None
+
+
 class LabourRead(Schema):
     operator: str
     clock_in: datetime
@@ -193,6 +242,19 @@ class FloorChangeRead(Schema):
     at: datetime
 
 
+class ConsumedRead(Schema):
+    """A lot consumed at an operation; `output` is the finished unit it went into, once bound."""
+
+    operation: str
+    lot: str
+    item: str
+    quantity: Quantity
+    uom: str
+    actor: str
+    at: datetime
+    output: str | None
+
+
 class PlannedStep(Schema):
     seq: int
     name: str
@@ -206,3 +268,4 @@ class AsBuiltRead(Schema):
     as_built: list[OperationRead]  # what was and is being done
     changes: list[FloorChangeRead]
     outputs: list[OutputRead]  # each finished unit with exactly the components that went into it
+    consumed: list[ConsumedRead] = []  # every lot consumed, bound to an output or not

@@ -88,6 +88,12 @@ class ScheduledOperation(Schema):
     minutes: Quantity
     planned_start: datetime | None
     planned_end: datetime | None
+    name: str = ""
+    status: str = "pending"
+    equipment: str | None = Field(
+        None,
+        description="The machine it is planned on; None for a work center without known machines or when not placed",
+    )
 
 
 class ScheduledOrder(Schema):
@@ -98,7 +104,37 @@ class ScheduledOrder(Schema):
     planned_end: datetime | None
     late: bool
     operations: list[ScheduledOperation]
+    product: str = ""
+    status: str = "released"
+
+
+class PlanWindow(Schema):
+    start: datetime
+    end: datetime
+
+
+class ScheduleUnit(Schema):
+    """One unit of capacity as the last computation saw it: a machine, or a work center without known machines."""
+
+    work_center: str
+    equipment: str | None
+    available: bool  # false: down, in maintenance or offline, so nothing was planned on it
+    state: str | None
+    windows: list[PlanWindow]
 
 
 class ScheduleRead(Schema):
     orders: list[ScheduledOrder]
+    computed_at: datetime | None = None
+    computed_by: str | None = None
+    origin: datetime | None = None
+    horizon_end: datetime | None = None
+    stale: bool = Field(
+        False, description="Orders changed since it was computed; the schedule worker replans soon"
+    )
+    stale_since: datetime | None = None
+    recomputations: int = Field(0, description="How many times the schedule was computed")
+    last_error: str | None = Field(
+        None, description="Why the last background recompute could not run, until one does"
+    )
+    units: list[ScheduleUnit] = []

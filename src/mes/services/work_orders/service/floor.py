@@ -71,7 +71,7 @@ async def _record(
     )
     await audit_op(session, order, op, caller.subject, kind, new=detail, reason=reason)
     await session.flush()
-    await schedule.recompute_quietly(session, caller)
+    await schedule.mark_stale(session, caller, f"{kind} {order.number}/{op.key}")
     return await order_read(session, order)
 
 

@@ -1,4 +1,4 @@
-"""Work orders: create, release (snapshotting the routing), hold, resume, close, cancel."""
+"""Work orders: create, edit while planned, release (snapshotting the routing), hold, resume, close, cancel."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from mes.platform.audit import append_audit
 from mes.platform.db import add_unique
 from mes.platform.events import record_event, utcnow
 from mes.services.work_orders.clients import Caller
-from mes.services.work_orders.errors import DuplicateCode
+from mes.services.work_orders.errors import DuplicateCode, InvalidTransition
 from mes.services.work_orders.models import Operation, RoutingOperation, WorkOrder
 from mes.services.work_orders.queries.orders import order_by_number, order_read
-from mes.services.work_orders.schemas.orders import WorkOrderCreate, WorkOrderRead
+from mes.services.work_orders.schemas.orders import WorkOrderCreate, WorkOrderRead, WorkOrderUpdate
 from mes.services.work_orders.service import schedule
 from mes.services.work_orders.service.products import get_routing, product_by_code, routing_by_version
 
@@ -78,6 +78,44 @@ async def create_work_order(session: AsyncSession, data: WorkOrderCreate, caller
     return read
 
 
+async def update_work_order(
+    session: AsyncSession, number: str, data: WorkOrderUpdate, caller: Caller
+) -> WorkOrderRead:
+    """Edit a planned order (released orders are frozen: their routing is snapshotted)."""
+    order = await order_by_number(session, number, lock=True)
+    if order.status != "planned":
+        raise InvalidTransition(
+            f"Work order {number} is {order.status.replace('_', ' ')}; only a planned order can be edited.",
+            current_status=order.status,
+            action="edit",
+        )
+    changes = data.model_dump(exclude_unset=True, exclude={"reason"})
+    if changes.get("routing_version") is not None:
+        await routing_by_version(session, order.product, changes["routing_version"])
+    for name in ("quantity", "due", "priority"):
+        if name in changes and changes[name] is None:
+            del changes[name]  # required fields: null means unchanged
+    before = (await order_read(session, order)).model_dump(mode="json", exclude={"operations"})
+    for name, value in changes.items():
+        setattr(order, name, value)
+    await session.flush()
+    read = await order_read(session, order)
+    after = read.model_dump(mode="json", exclude={"operations"})
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        await append_audit(
+            session,
+            actor=caller.subject,
+            action="work_order.updated",
+            entity_type="work_order",
+            entity_id=order.number,
+            old={k: before[k] for k in changed},
+            new={k: after[k] for k in changed},
+            reason=data.reason,
+        )
+    return read
+
+
 async def release_work_order(
     session: AsyncSession, number: str, reason: str | None, caller: Caller
 ) -> WorkOrderRead:
@@ -129,7 +167,7 @@ async def release_work_order(
             ],
         ),
     )
-    await schedule.recompute_quietly(session, caller)
+    await schedule.mark_stale(session, caller, f"release {order.number}")
     return await order_read(session, order)
 
 
@@ -148,7 +186,8 @@ async def hold_work_order(session: AsyncSession, number: str, reason: str, calle
             reason=reason,
         ),
     )
-    await schedule.recompute_quietly(session, caller)
+    schedule.unplan(order)
+    await schedule.mark_stale(session, caller, f"hold {order.number}")
     return await order_read(session, order)
 
 
@@ -169,7 +208,7 @@ async def resume_work_order(
             reason=reason,
         ),
     )
-    await schedule.recompute_quietly(session, caller)
+    await schedule.mark_stale(session, caller, f"resume {order.number}")
     return await order_read(session, order)
 
 
@@ -203,5 +242,6 @@ async def cancel_work_order(session: AsyncSession, number: str, reason: str, cal
             reason=reason,
         ),
     )
-    await schedule.recompute_quietly(session, caller)
+    schedule.unplan(order)
+    await schedule.mark_stale(session, caller, f"cancel {order.number}")
     return await order_read(session, order)

@@ -20,6 +20,8 @@ from mes.services.work_orders.errors import (
     InspectionDue,
     InvalidTransition,
     OverTolerance,
+    ShortNeedsReason,
+    ShortNeedsSupervisor,
     UnderTolerance,
     WrongMaterial,
 )
@@ -216,8 +218,9 @@ async def consume(
 
 
 async def complete_operation(
-    session: AsyncSession, number: str, key: str, data: Complete, caller: Caller
+    session: AsyncSession, number: str, key: str, data: Complete, caller: Caller, *, supervisor: bool = False
 ) -> OperationRead:
+    """`supervisor`: the caller may complete the order short (under its tolerance, with a reason)."""
     order, ops, op = await load(session, number, key)
     executable(order)
     op.transition("complete")
@@ -236,7 +239,20 @@ async def complete_operation(
     if last and good < floor and not data.accept_short:
         raise UnderTolerance(
             f"{order.number} would complete with {fmt(good)} good of {fmt(order.quantity)} (at least {fmt(floor)} "
-            "within the tolerance); send accept_short with a reason to complete it short.",
+            "within the tolerance); a supervisor can complete it short, with a reason, from the order page.",
+            good=fmt(good),
+            required=fmt(floor),
+        )
+    if last and good < floor and not supervisor:
+        raise ShortNeedsSupervisor(
+            f"Completing {order.number} short ({fmt(good)} good of {fmt(order.quantity)}) is a supervisor's "
+            "decision (workorder:dispatch).",
+            good=fmt(good),
+            required=fmt(floor),
+        )
+    if last and good < floor and not data.reason:
+        raise ShortNeedsReason(
+            f"Say why {order.number} completes short ({fmt(good)} good of {fmt(order.quantity)}).",
             good=fmt(good),
             required=fmt(floor),
         )
@@ -320,4 +336,4 @@ async def _complete_order(
             reason=data.reason,
         ),
     )
-    await schedule.recompute_quietly(session, caller)
+    await schedule.mark_stale(session, caller, f"complete {order.number}")

@@ -12,13 +12,29 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts.quality import WorkOrderHoldRequested, WorkOrderReleaseRequested
 from mes.contracts.resource import EquipmentRegistered
 from mes.platform.audit import append_audit
-from mes.services.work_orders.models import EquipmentState, WorkCenterRef, WorkOrder
+from mes.services.work_orders.models import EquipmentState, MachineRef, WorkCenterRef, WorkOrder
 from mes.services.work_orders.schemas.master import WorkCenterRead
 
 log = structlog.get_logger("mes.work_orders")
 
 
 async def remember_work_center(session: AsyncSession, event: EquipmentRegistered) -> None:
+    """Work centers (where operations are routed) and their machines (the schedule's units)."""
+    if event.level == "equipment" and event.parent_code is not None:
+        machine = insert(MachineRef).values(
+            code=event.code, work_center=event.parent_code, name=event.name, path=event.path
+        )
+        await session.execute(
+            machine.on_conflict_do_update(
+                index_elements=[MachineRef.code],
+                set_={
+                    "work_center": machine.excluded.work_center,
+                    "name": machine.excluded.name,
+                    "path": machine.excluded.path,
+                },
+            )
+        )
+        return
     if event.level != "work_center":
         return
     stmt = insert(WorkCenterRef).values(code=event.code, name=event.name, path=event.path)
