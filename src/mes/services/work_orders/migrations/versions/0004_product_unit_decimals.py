@@ -1,14 +1,14 @@
 """Products keep how many decimals their unit allows (0: counted whole), as material says.
 
 Revision ID: 0004_unit_decimals
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_unit_decimals"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
