@@ -15,6 +15,16 @@ export const PERM = {
   integrationRead: "integration:read",
   traceabilityRead: "traceability:read",
   traceabilityRecall: "traceability:recall",
+  // resource and administration screens (office-admin)
+  equipmentWrite: "resource:equipment:write",
+  maintenanceWrite: "resource:maintenance:write",
+  downtimeWrite: "resource:downtime:write",
+  userRead: "auth:user:read",
+  userWrite: "auth:user:write",
+  roleWrite: "auth:role:write",
+  apiKeyManage: "auth:apikey:manage",
+  authAuditRead: "auth:audit:read",
+  signatureRead: "auth:signature:read",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

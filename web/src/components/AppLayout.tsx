@@ -5,7 +5,7 @@ import { session } from "../auth/session";
 import { useSession } from "../auth/useSession";
 import { STATION_IDLE_MS, useIdleSignOut } from "../lib/useIdleSignOut";
 import { useTerminal } from "../lib/useTerminal";
-import { menuItemFor, visibleMenu } from "../nav/menu";
+import { menuItemFor, menuSections, visibleMenu } from "../nav/menu";
 
 /** Header with who is signed in, a menu of what the user may use, and the page. */
 export function AppLayout() {
@@ -85,16 +85,25 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main menu">
         <NavLink component={RouterNavLink} to="/" label="Home" end onClick={close} py="md" />
-        {items.map((item) => (
-          <NavLink
-            key={item.path}
-            component={RouterNavLink}
-            to={item.path}
-            label={item.label}
-            onClick={close}
-            py="md"
-            fw={600}
-          />
+        {menuSections(items).map(([group, entries]) => (
+          <Stack key={group ?? ""} gap={0}>
+            {group ? (
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                {group}
+              </Text>
+            ) : null}
+            {entries.map((item) => (
+              <NavLink
+                key={item.path}
+                component={RouterNavLink}
+                to={item.path}
+                label={item.label}
+                onClick={close}
+                py={group ? "xs" : "md"}
+                fw={600}
+              />
+            ))}
+          </Stack>
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
