@@ -41,7 +41,7 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
           <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <TextInput
             label="Owner"
-            description="The machine or integration client that uses it"
+            description="The user (an integration or machine account) the key acts for"
             required
             value={owner}
             onChange={(e) => setOwner(e.currentTarget.value)}

@@ -37,7 +37,7 @@ type Dialog = { kind: "classify" | "split" | "comment"; stop: Downtime } | null;
 
 function useReasonOptions(site: string | null) {
   const reasons = useReasonCodes(site);
-  return (reasons.data ?? []).map((r) => ({ value: r.code, label: `${r.path.replaceAll("/", " › ")} (${r.code})` }));
+  return (reasons.data ?? []).map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }));
 }
 
 function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; site: string | null; onClose: () => void }) {
@@ -195,7 +195,7 @@ export function DowntimePage() {
           </Table.Thead>
           <Table.Tbody>
             {pageOf(all, url.page, size).map((s) => (
-              <Table.Tr key={s.id} data-testid="downtime-row">
+              <Table.Tr key={s.id} data-testid={`downtime-${s.id}`}>
                 <Table.Td>{formatDateTime(s.started_at, { seconds: true })}</Table.Td>
                 <Table.Td>{s.ended_at ? formatDateTime(s.ended_at, { seconds: true }) : <Badge color="red.9">down now</Badge>}</Table.Td>
                 <Table.Td>
