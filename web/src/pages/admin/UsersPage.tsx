@@ -228,22 +228,20 @@ export function UsersPage() {
               <Table.Tr key={u.username} data-testid={`user-${u.username}`}>
                 <Table.Td fw={700}>{u.username}</Table.Td>
                 <Table.Td>{u.display_name}</Table.Td>
+                <Table.Td>{u.roles.join(", ") || "—"}</Table.Td>
                 <Table.Td>
-                  <Group gap={4}>
-                    {u.roles.map((r) => (
-                      <Badge key={r} variant="light">
-                        {r}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  {u.active ? <Badge color="green.8">active</Badge> : <Badge color="gray.6">deactivated</Badge>}
+                  {u.active ? (
+                    <Text c="green.9" fw={700}>
+                      active
+                    </Text>
+                  ) : (
+                    <Badge color="gray.6">deactivated</Badge>
+                  )}
                 </Table.Td>
                 <Table.Td>{formatDateTime(u.password_changed_at)}</Table.Td>
                 {can(WRITE) ? (
                   <Table.Td>
-                    <Group gap="xs">
+                    <Group gap="xs" wrap="nowrap">
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: "edit", user: u })}>
                         Edit
                       </Button>

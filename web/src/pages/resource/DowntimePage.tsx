@@ -218,9 +218,13 @@ export function DowntimePage() {
                 <Table.Td>{s.comment ?? "—"}</Table.Td>
                 {writable ? (
                   <Table.Td>
-                    <Group gap="xs">
-                      <Button size="xs" onClick={() => setDialog({ kind: "classify", stop: s })}>
-                        Classify
+                    <Group gap="xs" wrap="nowrap">
+                      <Button
+                        size="xs"
+                        variant={s.reason_code ? "default" : "filled"}
+                        onClick={() => setDialog({ kind: "classify", stop: s })}
+                      >
+                        {s.reason_code ? "Reclassify" : "Classify"}
                       </Button>
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: "split", stop: s })}>
                         Split

@@ -58,7 +58,7 @@ function MachineState({ code }: { code: string }) {
   return (
     <Alert
       color={s.available ? "green.9" : "orange.9"}
-      variant="light"
+      variant="filled"
       title={`${code} is ${s.state ?? "without a state"}`}
       data-testid="machine-state"
     >
