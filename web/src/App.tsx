@@ -24,6 +24,16 @@ import { TraceabilityRecallPage } from "./pages/TraceabilityRecallPage";
 import { SchedulePage } from "./pages/workorders/SchedulePage";
 import { WorkOrderPage } from "./pages/workorders/WorkOrderPage";
 import { WorkOrdersPage } from "./pages/workorders/WorkOrdersPage";
+import { ApiKeysPage } from "./pages/admin/ApiKeysPage";
+import { AuditTrailPage } from "./pages/admin/AuditTrailPage";
+import { RolesPage } from "./pages/admin/RolesPage";
+import { SignaturesPage } from "./pages/admin/SignaturesPage";
+import { UsersPage } from "./pages/admin/UsersPage";
+import { CalendarsPage } from "./pages/resource/CalendarsPage";
+import { DowntimePage } from "./pages/resource/DowntimePage";
+import { EquipmentPage } from "./pages/resource/EquipmentPage";
+import { MaintenancePage } from "./pages/resource/MaintenancePage";
+import { PeoplePage } from "./pages/resource/PeoplePage";
 
 function needs(path: string): readonly string[] {
   return MENU.find((m) => m.path === path)?.needs ?? [];
@@ -195,6 +205,21 @@ const router = createBrowserRouter([
               </RequirePerms>
             ),
           },
+          // resource and administration screens
+          ...(
+            [
+              ["resource/equipment", "/resource/equipment", <EquipmentPage />],
+              ["resource/calendars", "/resource/calendars", <CalendarsPage />],
+              ["resource/people", "/resource/people", <PeoplePage />],
+              ["resource/maintenance", "/resource/maintenance", <MaintenancePage />],
+              ["resource/downtime", "/resource/downtime", <DowntimePage />],
+              ["admin/users", "/admin/users", <UsersPage />],
+              ["admin/roles", "/admin/roles", <RolesPage />],
+              ["admin/api-keys", "/admin/api-keys", <ApiKeysPage />],
+              ["admin/audit", "/admin/audit", <AuditTrailPage />],
+              ["admin/signatures", "/admin/signatures", <SignaturesPage />],
+            ] as const
+          ).map(([path, menu, page]) => ({ path, element: <RequirePerms needs={needs(menu)}>{page}</RequirePerms> })),
           { path: "*", element: <NotFound /> },
         ],
       },

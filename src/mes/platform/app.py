@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mes.platform.audit_routes import audit_router
 from mes.platform.auth import JwtVerifier, route_permissions
 from mes.platform.bus import Bus, make_bus
 from mes.platform.db import Database, Deadlines, database_unavailable
@@ -294,9 +295,9 @@ def build_service_app(spec: ServiceSpec, settings: Settings, *, lifespan: Any = 
 
     app.include_router(ops, prefix=info.api_root)
     app.include_router(ops, include_in_schema=False)
-    platform_routes = dead_letter_router()
-    _show_permissions(platform_routes)
-    app.include_router(platform_routes, prefix=info.api_root, responses=PROTECTED_RESPONSES)
+    for platform_routes in (dead_letter_router(), audit_router(info)):
+        _show_permissions(platform_routes)
+        app.include_router(platform_routes, prefix=info.api_root, responses=PROTECTED_RESPONSES)
     for router in spec.routers:
         _show_permissions(router)
         app.include_router(router, prefix=info.api_root)

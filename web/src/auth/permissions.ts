@@ -24,6 +24,15 @@ export const PERM = {
   routingWrite: "workorder:routing:write",
   downtimeWrite: "resource:downtime:write",
   qualityPlanWrite: "quality:plan:write",
+  // resource and administration screens (office-admin)
+  equipmentWrite: "resource:equipment:write",
+  maintenanceWrite: "resource:maintenance:write",
+  userRead: "auth:user:read",
+  userWrite: "auth:user:write",
+  roleWrite: "auth:role:write",
+  apiKeyManage: "auth:apikey:manage",
+  authAuditRead: "auth:audit:read",
+  signatureRead: "auth:signature:read",
 } as const;
 
 export type Permission = (typeof PERM)[keyof typeof PERM] | (string & {});

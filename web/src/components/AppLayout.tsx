@@ -5,7 +5,7 @@ import { session } from "../auth/session";
 import { useSession } from "../auth/useSession";
 import { STATION_IDLE_MS, useIdleSignOut } from "../lib/useIdleSignOut";
 import { useTerminal } from "../lib/useTerminal";
-import { menuGroups, menuItemFor, visibleMenu } from "../nav/menu";
+import { menuItemFor, menuSections, visibleMenu } from "../nav/menu";
 import { NetworkBadge } from "./station/NetworkBadge";
 
 /** Header with who is signed in, a menu of what the user may use, and the page. */
@@ -87,33 +87,26 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main menu">
         <NavLink component={RouterNavLink} to="/" label="Home" end onClick={close} py="md" />
-        {menuGroups(items).map(([group, entries]) => {
-          const links = entries.map((item) => (
-            <NavLink
-              key={item.path}
-              component={RouterNavLink}
-              to={item.path}
-              label={item.label}
-              onClick={close}
-              py="md"
-              fw={600}
-            />
-          ));
-          return group ? (
-            <NavLink
-              key={group}
-              label={group}
-              py="md"
-              fw={700}
-              defaultOpened={entries.some((e) => e === active)}
-              data-testid={`menu-group-${group}`}
-            >
-              {links}
-            </NavLink>
-          ) : (
-            links
-          );
-        })}
+        {menuSections(items).map(([group, entries]) => (
+          <Stack key={group ?? ""} gap={0}>
+            {group ? (
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                {group}
+              </Text>
+            ) : null}
+            {entries.map((item) => (
+              <NavLink
+                key={item.path}
+                component={RouterNavLink}
+                to={item.path}
+                label={item.label}
+                onClick={close}
+                py={group ? "xs" : "md"}
+                fw={600}
+              />
+            ))}
+          </Stack>
+        ))}
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />

@@ -6,7 +6,7 @@ export interface MenuItem {
   description: string;
   /** every one of these permissions is needed to see the entry (the API checks again) */
   needs: readonly string[];
-  /** entries with the same group are shown together under its name in the menu */
+  /** the menu's section ("Planning", "Master data", "Resources", "Administration"); none: at the top */
   group?: string;
 }
 
@@ -111,6 +111,78 @@ export const MENU: readonly MenuItem[] = [
     needs: [PERM.qualityRead, PERM.qualityPlanWrite],
     group: "Master data",
   },
+  // Resources
+  {
+    path: "/resource/equipment",
+    label: "Equipment",
+    description: "The plant model: site, area, line, work center and machine, with their attributes and state.",
+    needs: [PERM.resourceRead],
+    group: "Resources",
+  },
+  {
+    path: "/resource/calendars",
+    label: "Shift calendars",
+    description: "A week of planned production per site, line or machine; shifts, holidays and other exceptions.",
+    needs: [PERM.resourceRead],
+    group: "Resources",
+  },
+  {
+    path: "/resource/people",
+    label: "People and skills",
+    description: "Who holds which skill at which level; certifications expired or expiring soon.",
+    needs: [PERM.resourceRead],
+    group: "Resources",
+  },
+  {
+    path: "/resource/maintenance",
+    label: "Maintenance",
+    description: "Maintenance orders due and overdue: assign, start, complete; the plans that raise them.",
+    needs: [PERM.resourceRead],
+    group: "Resources",
+  },
+  {
+    path: "/resource/downtime",
+    label: "Downtime",
+    description: "A machine's stops: classify with a reason, split in two, comment.",
+    needs: [PERM.resourceRead],
+    group: "Resources",
+  },
+  // Administration
+  {
+    path: "/admin/users",
+    label: "Users",
+    description: "Create, edit, deactivate and reactivate users, give roles, reset passwords.",
+    needs: [PERM.userRead],
+    group: "Administration",
+  },
+  {
+    path: "/admin/roles",
+    label: "Roles",
+    description: "Roles and the permissions each one grants.",
+    needs: [PERM.userRead],
+    group: "Administration",
+  },
+  {
+    path: "/admin/api-keys",
+    label: "API keys",
+    description: "Keys of integration clients and machines: create, see when used, revoke.",
+    needs: [PERM.apiKeyManage],
+    group: "Administration",
+  },
+  {
+    path: "/admin/audit",
+    label: "Audit trail",
+    description: "Every service's hash-chained audit trail: who did what, when and why; verify the chain.",
+    needs: [PERM.authAuditRead],
+    group: "Administration",
+  },
+  {
+    path: "/admin/signatures",
+    label: "E-signatures",
+    description: "Electronic signatures of a record: who signed, when, with which meaning; verify them.",
+    needs: [PERM.signatureRead],
+    group: "Administration",
+  },
 ];
 
 /** The menu entries a user with `perms` may see. */
@@ -125,13 +197,9 @@ export function menuItemFor(pathname: string, menu: readonly MenuItem[] = MENU):
     .find((item) => pathname === item.path || pathname.startsWith(`${item.path}/`));
 }
 
-/** The entries in menu order, those of a group together where its first entry is ("" = no group). */
-export function menuGroups(items: readonly MenuItem[]): [string, MenuItem[]][] {
-  const out: [string, MenuItem[]][] = [];
-  for (const item of items) {
-    const found = item.group ? out.find(([g]) => g === item.group) : undefined;
-    if (found) found[1].push(item);
-    else out.push([item.group ?? "", [item]]);
-  }
-  return out;
+/** The entries by section, in menu order: those without a group first, then each group. */
+export function menuSections(items: readonly MenuItem[]): [string | undefined, MenuItem[]][] {
+  const sections = new Map<string | undefined, MenuItem[]>([[undefined, []]]);
+  for (const item of items) sections.set(item.group, [...(sections.get(item.group) ?? []), item]);
+  return [...sections.entries()].filter(([, entries]) => entries.length > 0);
 }

@@ -6,13 +6,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.services.auth.errors import UserNotFound
 from mes.services.auth.models import Permission, Role, RolePermission, User, UserRole
 from mes.services.auth.models.permissions import ADMINISTRATION
-from mes.services.auth.schemas import AuditEntryRead, PermissionRead, RoleRead, UserRead
+from mes.services.auth.schemas import PermissionRead, RoleRead, UserRead
 
 
 async def roles_of(session: AsyncSession, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
@@ -110,27 +110,3 @@ async def administrators(session: AsyncSession) -> int:
         .having(func.count(func.distinct(RolePermission.permission)) == len(ADMINISTRATION))
     )
     return await session.scalar(select(func.count()).select_from(granted.subquery())) or 0
-
-
-async def audit_entries(
-    session: AsyncSession, *, entity_type: str | None, entity_id: str | None, limit: int, offset: int
-) -> tuple[list[AuditEntryRead], int]:
-    where, params = [], {}
-    if entity_type is not None:
-        where.append("entity_type = :entity_type")
-        params["entity_type"] = entity_type
-    if entity_id is not None:
-        where.append("entity_id = :entity_id")
-        params["entity_id"] = entity_id
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total = (await session.execute(text("SELECT count(*) FROM audit_log" + clause), params)).scalar() or 0
-    rows = await session.execute(
-        text(
-            "SELECT id, at, actor, action, entity_type, entity_id, old, new, reason, hash FROM audit_log"
-            + clause
-            + " ORDER BY id DESC LIMIT :limit OFFSET :offset"
-        ),
-        {**params, "limit": limit, "offset": offset},
-    )
-    items = [AuditEntryRead.model_validate(dict(r._mapping)) for r in rows]
-    return items, total

@@ -153,22 +153,6 @@ class SigningKeyRead(Schema):
     retired_at: datetime | None
 
 
-class AuditEntryRead(Schema):
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    entity_type: str
-    entity_id: str
-    old: Any
-    new: Any
-    reason: str | None
-    hash: str
-
-
-AuditPage = Page[AuditEntryRead]
-
-
 class AccessToken(Schema):
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 (the scheme's name, not a secret)

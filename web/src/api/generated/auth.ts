@@ -91,10 +91,31 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * Audit Trail
-         * @description The auth service's hash-chained audit trail, newest first.
+         * The auth audit trail
+         * @description Who did what, when, to what, with the state before and after and the reason; paged.
          */
         get: operations["audit_trail_api_v1_auth_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Walk the auth audit chain: ok, or the first broken row
+         * @description Recomputes every row's hash from its content and the row before; an edit, an insertion or
+         *     a removal made past the database's append-only trigger shows as the first row that fails.
+         */
+        get: operations["verify_api_v1_auth_audit_verify_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -732,9 +753,15 @@ export type components = {
         };
         /** AuditEntryRead */
         AuditEntryRead: {
-            /** Action */
+            /**
+             * Action
+             * @description What, e.g. `user.created`, `order.released`
+             */
             action: string;
-            /** Actor */
+            /**
+             * Actor
+             * @description Who: the token's subject
+             */
             actor: string;
             /**
              * At
@@ -745,16 +772,71 @@ export type components = {
             entity_id: string;
             /** Entity Type */
             entity_type: string;
-            /** Hash */
+            /**
+             * Hash
+             * @description SHA-256 over prev_hash and this row's canonical content
+             */
             hash: string;
             /** Id */
             id: number;
-            /** New */
-            new: unknown;
-            /** Old */
-            old: unknown;
+            /**
+             * New
+             * @description The state after (JSON), if any
+             */
+            new?: unknown;
+            /**
+             * Old
+             * @description The state before (JSON), if any
+             */
+            old?: unknown;
+            /**
+             * Prev Hash
+             * @description The hash of the row before (64 zeros for the first)
+             */
+            prev_hash: string;
             /** Reason */
             reason: string | null;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Items */
+            items: components["schemas"]["AuditEntryRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** AuditVerification */
+        AuditVerification: {
+            /**
+             * Broken
+             * @description `hash`: the row's content changed since it was written; `link`: its prev_hash is not the previous row's hash (a row removed or inserted)
+             */
+            broken?: ("hash" | "link") | null;
+            /**
+             * Checked
+             * @description Rows walked, up to and including the first broken one
+             */
+            checked: number;
+            /** @description The first row that does not verify */
+            first_broken?: components["schemas"]["AuditEntryRead"] | null;
+            /**
+             * Head Hash
+             * @description The hash of the last row that verified (none for an empty trail)
+             */
+            head_hash?: string | null;
+            /**
+             * Ok
+             * @description True when every row's hash and link recompute
+             */
+            ok: boolean;
+            /**
+             * Verified At
+             * Format: date-time
+             */
+            verified_at: string;
         };
         /**
          * BadgeRead
@@ -887,17 +969,6 @@ export type components = {
             password: string;
             /** Username */
             username: string;
-        };
-        /** Page[AuditEntryRead] */
-        Page_AuditEntryRead_: {
-            /** Items */
-            items: components["schemas"]["AuditEntryRead"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /** Total */
-            total: number;
         };
         /** Page[SignatureRead] */
         Page_SignatureRead_: {
@@ -1762,10 +1833,18 @@ export interface operations {
     audit_trail_api_v1_auth_audit_get: {
         parameters: {
             query?: {
+                action?: string | null;
+                actor?: string | null;
                 entity_id?: string | null;
                 entity_type?: string | null;
                 limit?: number;
                 offset?: number;
+                /** @description Newest first (default) or oldest first */
+                order?: "newest" | "oldest";
+                /** @description From this time on (inclusive) */
+                since?: string | null;
+                /** @description Before this time (exclusive) */
+                until?: string | null;
             };
             header?: never;
             path?: never;
@@ -1779,7 +1858,99 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_AuditEntryRead_"];
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    verify_api_v1_auth_audit_verify_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
                 };
             };
             /** @description Malformed request */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { menuGroups, visibleMenu } from "../../nav/menu";
+import { menuSections, visibleMenu } from "../../nav/menu";
 
 // the perms claims of the default roles (src/mes/services/auth/models/permissions.py)
 const READ_ALL = ["auth:signature:read", "resource:read", "workorder:read", "material:read", "quality:read", "traceability:read", "reporting:read"];
@@ -19,17 +19,16 @@ describe("the Master data group", () => {
     expect(masterData(READ_ALL)).toEqual([]);
   });
 
-  it("keeps a group's entries together where the first of them is", () => {
+  it("keeps a group's entries together, after the entries of no group", () => {
     const items = [
       { path: "/a", label: "A", description: "", needs: [] },
       { path: "/m1", label: "M1", description: "", needs: [], group: "Master data" },
       { path: "/b", label: "B", description: "", needs: [] },
       { path: "/m2", label: "M2", description: "", needs: [], group: "Master data" },
     ];
-    expect(menuGroups(items).map(([g, entries]) => [g, entries.map((e) => e.label)])).toEqual([
-      ["", ["A"]],
+    expect(menuSections(items).map(([g, entries]) => [g, entries.map((e) => e.label)])).toEqual([
+      [undefined, ["A", "B"]],
       ["Master data", ["M1", "M2"]],
-      ["", ["B"]],
     ]);
   });
 });

@@ -1,4 +1,6 @@
-"""Administration routes of the auth service: users, roles, permissions, signing keys, audit trail."""
+"""Administration routes of the auth service: users, roles, permissions, signing keys.
+
+Its audit trail is served by the platform, as every service's is (src/mes/platform/audit_routes.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from mes.services.auth import queries
 from mes.services.auth.routes.common import first_start
 from mes.services.auth.routes.common import problem_response as _problem
 from mes.services.auth.schemas import (
-    AuditPage,
     KeyRotate,
     PasswordReset,
     PermissionRead,
@@ -38,7 +39,6 @@ CanReadUsers = Annotated[Principal, require("auth:user:read")]
 CanWriteUsers = Annotated[Principal, require("auth:user:write")]
 CanWriteRoles = Annotated[Principal, require("auth:role:write")]
 CanRotateKeys = Annotated[Principal, require("auth:key:rotate")]
-CanReadAudit = Annotated[Principal, require("auth:audit:read")]
 UsernamePath = Annotated[str, Path(max_length=64)]
 RolePath = Annotated[str, Path(max_length=64)]
 
@@ -142,19 +142,3 @@ async def list_keys(_: CanRotateKeys, session: SessionDep) -> list[SigningKeyRea
 async def rotate_key(who: CanRotateKeys, body: KeyRotate, session: SessionDep) -> SigningKeyRead:
     """A new key signs from now on; tokens signed by the old one verify until they expire."""
     return keys.key_read(await keys.rotate(session, who.subject, body.reason))
-
-
-@router.get("/audit", response_model=AuditPage)
-async def audit_trail(
-    _: CanReadAudit,
-    session: SessionDep,
-    entity_type: Annotated[str | None, Query(max_length=100)] = None,
-    entity_id: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> AuditPage:
-    """The auth service's hash-chained audit trail, newest first."""
-    items, total = await queries.audit_entries(
-        session, entity_type=entity_type, entity_id=entity_id, limit=limit, offset=offset
-    )
-    return AuditPage(items=items, total=total, limit=limit, offset=offset)

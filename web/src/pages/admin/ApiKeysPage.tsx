@@ -1,0 +1,182 @@
+import { Alert, Badge, Button, Code, Group, Modal, MultiSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { useState, type FormEvent } from "react";
+import {
+  useApiKeys,
+  useCreateApiKey,
+  usePermissionCatalog,
+  useRevokeApiKey,
+  type ApiKey,
+  type ApiKeyCreated,
+} from "../../api/auth";
+import { Loading } from "../../components/Loading";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { ReasonDialog } from "../../components/ReasonDialog";
+import { formatDateTime } from "../../lib/format";
+import { Pager, pageOf, SortTh, sortRows, useUrlState, type SortDir } from "./listing";
+
+function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k: ApiKeyCreated) => void }) {
+  const create = useCreateApiKey();
+  const catalog = usePermissionCatalog();
+  const [name, setName] = useState("");
+  const [owner, setOwner] = useState("");
+  const [permissions, setPermissions] = useState<string[]>([]);
+  const [expires, setExpires] = useState("");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate(
+      {
+        name: name.trim(),
+        owner: owner.trim(),
+        permissions,
+        expires_at: expires ? new Date(`${expires}T23:59:59`).toISOString() : null,
+      },
+      { onSuccess: onCreated },
+    );
+  };
+  return (
+    <Modal opened onClose={onClose} title="New API key" size="lg" centered>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {create.isError ? <ProblemAlert error={create.error} /> : null}
+          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput
+            label="Owner"
+            description="The user (an integration or machine account) the key acts for"
+            required
+            value={owner}
+            onChange={(e) => setOwner(e.currentTarget.value)}
+          />
+          <MultiSelect
+            label="Permissions"
+            data={(catalog.data ?? []).map((p) => p.name)}
+            value={permissions}
+            onChange={setPermissions}
+            searchable
+          />
+          <TextInput label="Expires on (optional)" type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create key
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** API keys of integration clients and machines: created (the secret shown once), listed, revoked. */
+export function ApiKeysPage() {
+  const url = useUrlState({ owner: "", size: "25", sort: "created_at", dir: "desc" });
+  const keys = useApiKeys(url.get("owner") || undefined);
+  const revoke = useRevokeApiKey();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<ApiKeyCreated | null>(null);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const size = Number(url.get("size"));
+  const sort = url.get("sort");
+  const dir = url.get("dir") as SortDir;
+  const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
+  const all = sortRows(keys.data ?? [], sort, dir);
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>API keys</Title>
+        <Button onClick={() => setCreating(true)}>New API key</Button>
+      </Group>
+      {created ? (
+        <Alert color="green.9" variant="light" title={`Key "${created.name}" created`} data-testid="api-key-created">
+          <Text>Copy it now: it is shown this once and never stored in clear.</Text>
+          <Code block>{created.api_key}</Code>
+        </Alert>
+      ) : null}
+      <TextInput
+        label="Owner"
+        placeholder="Every owner"
+        w={280}
+        defaultValue={url.get("owner")}
+        onBlur={(e) => url.set({ owner: e.currentTarget.value.trim() })}
+        onKeyDown={(e) => e.key === "Enter" && url.set({ owner: e.currentTarget.value.trim() })}
+      />
+      {keys.isError ? <ProblemAlert error={keys.error} /> : null}
+      {keys.isPending ? (
+        <Loading />
+      ) : (
+        <Table striped data-testid="api-keys">
+          <Table.Thead>
+            <Table.Tr>
+              <SortTh column="name" sort={sort} dir={dir} onSort={onSort}>
+                Name
+              </SortTh>
+              <SortTh column="owner" sort={sort} dir={dir} onSort={onSort}>
+                Owner
+              </SortTh>
+              <Table.Th>Permissions</Table.Th>
+              <SortTh column="created_at" sort={sort} dir={dir} onSort={onSort}>
+                Created
+              </SortTh>
+              <SortTh column="last_used_at" sort={sort} dir={dir} onSort={onSort}>
+                Last used
+              </SortTh>
+              <SortTh column="expires_at" sort={sort} dir={dir} onSort={onSort}>
+                Expires
+              </SortTh>
+              <Table.Th>Status</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {pageOf(all, url.page, size).map((k) => (
+              <Table.Tr key={k.id}>
+                <Table.Td fw={700}>{k.name}</Table.Td>
+                <Table.Td>{k.owner}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">{k.permissions.join(", ")}</Text>
+                </Table.Td>
+                <Table.Td>
+                  {formatDateTime(k.created_at)} by {k.created_by}
+                </Table.Td>
+                <Table.Td>{formatDateTime(k.last_used_at)}</Table.Td>
+                <Table.Td>{formatDateTime(k.expires_at)}</Table.Td>
+                <Table.Td>
+                  {k.revoked_at ? (
+                    <Badge color="gray.6" title={k.revoked_reason ?? ""}>
+                      revoked {formatDateTime(k.revoked_at)}
+                    </Badge>
+                  ) : (
+                    <Button size="xs" variant="default" color="red.9" onClick={() => setRevoking(k)}>
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {keys.data ? (
+        <Pager total={all.length} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
+      ) : null}
+      {creating ? (
+        <CreateKey
+          onClose={() => setCreating(false)}
+          onCreated={(k) => {
+            setCreating(false);
+            setCreated(k);
+          }}
+        />
+      ) : null}
+      {revoking ? (
+        <ReasonDialog
+          title={`Revoke the key "${revoking.name}"`}
+          confirmLabel="Revoke"
+          color="red.9"
+          onConfirm={(reason) => revoke.mutateAsync({ id: revoking.id, reason })}
+          onClose={() => setRevoking(null)}
+        />
+      ) : null}
+    </Stack>
+  );
+}

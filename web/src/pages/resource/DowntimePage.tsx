@@ -1,0 +1,253 @@
+import { Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Switch, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
+import { useMemo, useState, type FormEvent } from "react";
+import {
+  useAllEquipment,
+  useClassifyDowntime,
+  useCommentDowntime,
+  useDowntimes,
+  useReasonCodes,
+  useSplitDowntime,
+  type Downtime,
+  type Equipment,
+} from "../../api/resource";
+import { useSession } from "../../auth/useSession";
+import { Loading } from "../../components/Loading";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { formatDateTime, formatDuration } from "../../lib/format";
+import { Pager, pageOf, SortTh, sortRows, useUrlState, type SortDir } from "../admin/listing";
+
+const WRITE = "resource:downtime:write";
+
+/** The site a piece of equipment belongs to (its nearest ancestor of level site). */
+export function siteOf(code: string | null, all: readonly Equipment[]): string | null {
+  const byCode = new Map(all.map((e) => [e.code, e]));
+  let e = code ? byCode.get(code) : undefined;
+  while (e && e.level !== "site") e = e.parent_code ? byCode.get(e.parent_code) : undefined;
+  return e?.code ?? null;
+}
+
+/** A `datetime-local` input's value for an ISO time, in the browser's zone. */
+function localInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+type Dialog = { kind: "classify" | "split" | "comment"; stop: Downtime } | null;
+
+function useReasonOptions(site: string | null) {
+  const reasons = useReasonCodes(site);
+  return (reasons.data ?? []).map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }));
+}
+
+function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; site: string | null; onClose: () => void }) {
+  const classify = useClassifyDowntime();
+  const comment = useCommentDowntime();
+  const split = useSplitDowntime();
+  const reasons = useReasonOptions(site);
+  const { stop, kind } = dialog;
+  const [reason, setReason] = useState<string | null>(stop.reason_code);
+  const [text, setText] = useState(kind === "comment" ? (stop.comment ?? "") : "");
+  const middle = stop.ended_at
+    ? new Date((new Date(stop.started_at).getTime() + new Date(stop.ended_at).getTime()) / 2).toISOString()
+    : new Date().toISOString();
+  const [at, setAt] = useState(localInput(middle));
+  const running = kind === "classify" ? classify : kind === "comment" ? comment : split;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (kind === "classify") classify.mutate({ id: stop.id, reasonCode: reason ?? "", comment: text.trim() }, { onSuccess: onClose });
+    else if (kind === "comment") comment.mutate({ id: stop.id, comment: text.trim() }, { onSuccess: onClose });
+    else split.mutate({ id: stop.id, at: new Date(at).toISOString(), reasonCode: reason }, { onSuccess: onClose });
+  };
+  const title = { classify: "Classify the stop", split: "Split the stop in two", comment: "Comment on the stop" }[kind];
+  return (
+    <Modal opened onClose={onClose} title={`${title} of ${stop.equipment_code}`} centered size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text>
+            {formatDateTime(stop.started_at, { seconds: true })} – {stop.ended_at ? formatDateTime(stop.ended_at, { seconds: true }) : "still down"}
+          </Text>
+          {running.isError ? <ProblemAlert error={running.error} /> : null}
+          {kind === "split" ? (
+            <TextInput
+              label="Split at"
+              description="The first part keeps its reason; the second gets the one chosen below (or none)"
+              type="datetime-local"
+              step={1}
+              value={at}
+              onChange={(e) => setAt(e.currentTarget.value)}
+            />
+          ) : null}
+          {kind !== "comment" ? (
+            <Select
+              label={kind === "split" ? "Reason of the second part" : "Reason"}
+              data={reasons}
+              value={kind === "split" ? null : reason}
+              onChange={setReason}
+              searchable
+              clearable={kind === "split"}
+              required={kind === "classify"}
+              data-testid="reason-select"
+            />
+          ) : null}
+          {kind !== "split" ? (
+            <Textarea
+              label={kind === "comment" ? "Comment" : "Comment (optional)"}
+              autosize
+              minRows={2}
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+            />
+          ) : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={running.isPending}>
+              {kind === "classify" ? "Classify" : kind === "split" ? "Split" : "Save comment"}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** A machine's stops in a period: classify them with a reason, split one in two, comment. */
+export function DowntimePage() {
+  const { can } = useSession();
+  const equipment = useAllEquipment();
+  const machines = (equipment.data ?? []).filter((e) => e.level === "equipment");
+  const url = useUrlState({ machine: "", hours: "168", open: "", sort: "started_at", dir: "desc", size: "25" });
+  const machine = url.get("machine") || machines[0]?.code || null;
+  const hours = Number(url.get("hours"));
+  const [now] = useState(() => Math.floor(Date.now() / 60_000) * 60_000);
+  const period = useMemo(
+    () => ({ start: new Date(now - hours * 3600_000).toISOString(), end: new Date(now + 3600_000).toISOString() }),
+    [now, hours],
+  );
+  const stops = useDowntimes(machine, period.start, period.end);
+  const site = siteOf(machine, equipment.data ?? []);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const sort = url.get("sort");
+  const dir = url.get("dir") as SortDir;
+  const size = Number(url.get("size"));
+  const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
+  const unclassifiedOnly = url.get("open") === "1";
+  const all = sortRows(
+    (stops.data?.items ?? []).filter((s) => !unclassifiedOnly || !s.reason_code),
+    sort,
+    dir,
+  );
+  const writable = can(WRITE);
+  return (
+    <Stack>
+      <Title order={2}>Downtime</Title>
+      <Group align="flex-end">
+        <Select
+          label="Machine"
+          w={280}
+          data={machines.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` }))}
+          value={machine}
+          onChange={(v) => url.set({ machine: v })}
+          searchable
+          allowDeselect={false}
+          data-testid="downtime-machine"
+        />
+        <SegmentedControl
+          data={[
+            { value: "24", label: "24 h" },
+            { value: "168", label: "7 days" },
+            { value: "720", label: "30 days" },
+          ]}
+          value={String(hours)}
+          onChange={(v) => url.set({ hours: v })}
+        />
+        <Switch
+          label="Unclassified only"
+          checked={unclassifiedOnly}
+          onChange={(e) => url.set({ open: e.currentTarget.checked ? "1" : null })}
+        />
+      </Group>
+      {stops.isError ? <ProblemAlert error={stops.error} onRetry={() => void stops.refetch()} /> : null}
+      {stops.isPending ? (
+        <Loading label="Loading stops…" />
+      ) : (
+        <Table striped data-testid="downtimes">
+          <Table.Thead>
+            <Table.Tr>
+              <SortTh column="started_at" sort={sort} dir={dir} onSort={onSort}>
+                Started
+              </SortTh>
+              <SortTh column="ended_at" sort={sort} dir={dir} onSort={onSort}>
+                Ended
+              </SortTh>
+              <SortTh column="duration_s" sort={sort} dir={dir} onSort={onSort}>
+                Duration
+              </SortTh>
+              <SortTh column="reason_code" sort={sort} dir={dir} onSort={onSort}>
+                Reason
+              </SortTh>
+              <Table.Th>Loss (ISO 22400)</Table.Th>
+              <Table.Th>Comment</Table.Th>
+              {writable ? <Table.Th>Actions</Table.Th> : null}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {pageOf(all, url.page, size).map((s) => (
+              <Table.Tr key={s.id} data-testid={`downtime-${s.id}`}>
+                <Table.Td>{formatDateTime(s.started_at, { seconds: true })}</Table.Td>
+                <Table.Td>{s.ended_at ? formatDateTime(s.ended_at, { seconds: true }) : <Badge color="red.9">down now</Badge>}</Table.Td>
+                <Table.Td>
+                  {s.duration_s !== null ? formatDuration(s.duration_s * 1000) : "—"}{" "}
+                  {s.micro_stop ? <Badge variant="light">micro stop</Badge> : null}
+                </Table.Td>
+                <Table.Td>
+                  {s.reason_code ? (
+                    <Text fw={700}>
+                      {s.reason_code}{" "}
+                      <Text span size="xs" c="dimmed">
+                        by {s.classified_by}
+                      </Text>
+                    </Text>
+                  ) : (
+                    <Badge color="orange.8">unclassified</Badge>
+                  )}
+                </Table.Td>
+                <Table.Td>{s.iso22400_element}</Table.Td>
+                <Table.Td>{s.comment ?? "—"}</Table.Td>
+                {writable ? (
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button
+                        size="xs"
+                        variant={s.reason_code ? "default" : "filled"}
+                        onClick={() => setDialog({ kind: "classify", stop: s })}
+                      >
+                        {s.reason_code ? "Reclassify" : "Classify"}
+                      </Button>
+                      <Button size="xs" variant="default" onClick={() => setDialog({ kind: "split", stop: s })}>
+                        Split
+                      </Button>
+                      <Button size="xs" variant="default" onClick={() => setDialog({ kind: "comment", stop: s })}>
+                        Comment
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {stops.data ? (
+        all.length ? (
+          <Pager total={all.length} page={url.page} size={size} onPage={url.setPage} onSize={(v) => url.set({ size: v })} />
+        ) : (
+          <Text c="dimmed">No stops of {machine} in this period.</Text>
+        )
+      ) : null}
+      {dialog ? <StopDialog dialog={dialog} site={site} onClose={() => setDialog(null)} /> : null}
+    </Stack>
+  );
+}

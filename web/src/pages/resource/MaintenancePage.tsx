@@ -1,0 +1,449 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from "@mantine/core";
+import { useState, type FormEvent } from "react";
+import {
+  useAdvanceOrder,
+  useAllEquipment,
+  useCreateMaintenanceOrder,
+  useCreatePlan,
+  useCurrentState,
+  useMaintenanceOrders,
+  useMaintenancePlans,
+  type MaintenanceOrder,
+  type MaintenanceStatus,
+  type PlanCreate,
+} from "../../api/resource";
+import { useSession } from "../../auth/useSession";
+import { Loading } from "../../components/Loading";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
+import { Pager, pageOf, SortTh, sortRows, useUrlState, type SortDir } from "../admin/listing";
+
+const WRITE = "resource:maintenance:write";
+const DAY_MS = 24 * 3600_000;
+
+/** "overdue", "due" (within a day) or null, for an order that is not completed. */
+export function dueness(order: Pick<MaintenanceOrder, "status" | "due_at">, now = Date.now()): "overdue" | "due" | null {
+  if (order.status === "completed") return null;
+  const due = new Date(order.due_at).getTime();
+  if (due < now) return "overdue";
+  if (due - now < DAY_MS) return "due";
+  return null;
+}
+
+function useMachineOptions() {
+  const equipment = useAllEquipment();
+  return (equipment.data ?? [])
+    .filter((e) => e.level === "equipment")
+    .map((e) => ({ value: e.code, label: `${e.name} (${e.code})` }));
+}
+
+function MachineState({ code }: { code: string }) {
+  const state = useCurrentState(code);
+  if (!state.data) return null;
+  const s = state.data;
+  return (
+    <Alert
+      color={s.available ? "green.9" : "orange.9"}
+      variant="filled"
+      title={`${code} is ${s.state ?? "without a state"}`}
+      data-testid="machine-state"
+    >
+      {s.available ? "Available for production." : "Not available for production."} Since{" "}
+      {formatDateTime(s.since)}.
+    </Alert>
+  );
+}
+
+type Step = { order: MaintenanceOrder; to: "assigned" | "completed" } | null;
+
+function StepDialog({ step, onClose, onDone }: { step: NonNullable<Step>; onClose: () => void; onDone: () => void }) {
+  const advance = useAdvanceOrder();
+  const [text, setText] = useState(step.order.assigned_to ?? "");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const { number } = step.order;
+    const body =
+      step.to === "assigned"
+        ? { number, to: "assigned" as const, assignee: text.trim() }
+        : { number, to: "completed" as const, comment: text.trim() };
+    advance.mutate(body, { onSuccess: onDone });
+  };
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={`${step.to === "assigned" ? "Assign" : "Complete"} ${step.order.number}`}
+      centered
+      size="lg"
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {advance.isError ? <ProblemAlert error={advance.error} /> : null}
+          {step.to === "assigned" ? (
+            <TextInput label="Technician" required data-autofocus value={text} onChange={(e) => setText(e.currentTarget.value)} />
+          ) : (
+            <>
+              <Text>
+                {step.order.equipment_code} leaves maintenance and becomes available again (idle).
+              </Text>
+              <Textarea label="What was done (optional)" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={advance.isPending} color={step.to === "completed" ? "green.9" : undefined}>
+              {step.to === "assigned" ? "Assign" : "Complete"}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function NewOrder({ onClose }: { onClose: () => void }) {
+  const create = useCreateMaintenanceOrder();
+  const machines = useMachineOptions();
+  const [equipment, setEquipment] = useState<string | null>(null);
+  const [description, setDescription] = useState("");
+  return (
+    <Modal opened onClose={onClose} title="New corrective order" centered size="lg">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({ equipment_code: equipment ?? "", description: description.trim() }, { onSuccess: onClose });
+        }}
+        noValidate
+      >
+        <Stack>
+          {create.isError ? <ProblemAlert error={create.error} /> : null}
+          <Select label="Machine" data={machines} value={equipment} onChange={setEquipment} searchable required />
+          <Textarea label="What is wrong" required autosize minRows={3} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create order
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function Orders() {
+  const { can } = useSession();
+  const url = useUrlState({ status: "", equipment: "", sort: "due_at", dir: "asc", size: "25" });
+  const orders = useMaintenanceOrders({
+    status: (url.get("status") || undefined) as MaintenanceStatus | undefined,
+    equipment: url.get("equipment") || undefined,
+  });
+  const machines = useMachineOptions();
+  const advance = useAdvanceOrder();
+  const [step, setStep] = useState<Step>(null);
+  const [creating, setCreating] = useState(false);
+  const [touched, setTouched] = useState<string | null>(null);
+  const sort = url.get("sort");
+  const dir = url.get("dir") as SortDir;
+  const size = Number(url.get("size"));
+  const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
+  const rows = sortRows(orders.data?.items ?? [], sort, dir);
+  const writable = can(WRITE);
+  return (
+    <Stack>
+      <Group align="flex-end" justify="space-between">
+        <Group align="flex-end">
+          <Select
+            label="Status"
+            placeholder="Any status"
+            w={180}
+            data={["open", "assigned", "in_progress", "completed"].map((s) => ({ value: s, label: humanize(s) }))}
+            value={url.get("status") || null}
+            onChange={(v) => url.set({ status: v })}
+            clearable
+          />
+          <Select
+            label="Machine"
+            placeholder="Every machine"
+            w={260}
+            data={machines}
+            value={url.get("equipment") || null}
+            onChange={(v) => url.set({ equipment: v })}
+            searchable
+            clearable
+          />
+        </Group>
+        {writable ? <Button onClick={() => setCreating(true)}>New corrective order</Button> : null}
+      </Group>
+      {advance.isError ? <ProblemAlert error={advance.error} /> : null}
+      {touched ? <MachineState code={touched} /> : null}
+      {orders.isError ? <ProblemAlert error={orders.error} onRetry={() => void orders.refetch()} /> : null}
+      {orders.isPending ? (
+        <Loading label="Loading maintenance orders…" />
+      ) : (
+        <Table striped data-testid="maintenance-orders">
+          <Table.Thead>
+            <Table.Tr>
+              <SortTh column="number" sort={sort} dir={dir} onSort={onSort}>
+                Order
+              </SortTh>
+              <SortTh column="equipment_code" sort={sort} dir={dir} onSort={onSort}>
+                Machine
+              </SortTh>
+              <Table.Th>What</Table.Th>
+              <SortTh column="due_at" sort={sort} dir={dir} onSort={onSort}>
+                Due
+              </SortTh>
+              <SortTh column="status" sort={sort} dir={dir} onSort={onSort}>
+                Status
+              </SortTh>
+              <SortTh column="assigned_to" sort={sort} dir={dir} onSort={onSort}>
+                Assigned to
+              </SortTh>
+              {writable ? <Table.Th>Actions</Table.Th> : null}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {pageOf(rows, url.page, size).map((o) => {
+              const due = dueness(o);
+              return (
+                <Table.Tr key={o.number} data-testid={`mo-${o.number}`}>
+                  <Table.Td fw={700}>{o.number}</Table.Td>
+                  <Table.Td>{o.equipment_code}</Table.Td>
+                  <Table.Td>
+                    {o.description ?? "—"}
+                    {o.plan_code ? (
+                      <Text size="xs" c="dimmed">
+                        plan {o.plan_code} ({o.trigger}
+                        {o.counter_value ? ` at ${formatQuantity(o.counter_value)}` : ""})
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    {formatDateTime(o.due_at)}{" "}
+                    {due === "overdue" ? (
+                      <Badge color="red.9">overdue</Badge>
+                    ) : due === "due" ? (
+                      <Badge color="orange.8">due</Badge>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={o.status === "completed" ? "green" : o.status === "in_progress" ? "orange" : "blue"}>
+                      {humanize(o.status)}
+                    </Badge>
+                    {o.completed_at ? (
+                      <Text size="xs" c="dimmed">
+                        {formatDateTime(o.completed_at)} by {o.completed_by}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>{o.assigned_to ?? "—"}</Table.Td>
+                  {writable ? (
+                    <Table.Td>
+                      <Group gap="xs">
+                        {o.status === "open" || o.status === "assigned" ? (
+                          <Button size="xs" variant="default" onClick={() => setStep({ order: o, to: "assigned" })}>
+                            Assign
+                          </Button>
+                        ) : null}
+                        {o.status === "open" || o.status === "assigned" ? (
+                          <Button
+                            size="xs"
+                            color="orange.8"
+                            loading={advance.isPending && advance.variables?.number === o.number}
+                            onClick={() =>
+                              advance.mutate(
+                                { number: o.number, to: "in_progress" },
+                                { onSuccess: () => setTouched(o.equipment_code) },
+                              )
+                            }
+                          >
+                            Start
+                          </Button>
+                        ) : null}
+                        {o.status === "in_progress" ? (
+                          <Button size="xs" color="green.9" onClick={() => setStep({ order: o, to: "completed" })}>
+                            Complete
+                          </Button>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                  ) : null}
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      {orders.data ? (
+        <Pager total={rows.length} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
+      ) : null}
+      {step ? (
+        <StepDialog
+          step={step}
+          onClose={() => setStep(null)}
+          onDone={() => {
+            setTouched(step.order.equipment_code);
+            setStep(null);
+          }}
+        />
+      ) : null}
+      {creating ? <NewOrder onClose={() => setCreating(false)} /> : null}
+    </Stack>
+  );
+}
+
+function NewPlan({ onClose }: { onClose: () => void }) {
+  const create = useCreatePlan();
+  const machines = useMachineOptions();
+  const [plan, setPlan] = useState<{ code: string; name: string; equipment: string | null; trigger: string; interval: string }>({
+    code: "",
+    name: "",
+    equipment: null,
+    trigger: "calendar",
+    interval: "",
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body: PlanCreate = {
+      code: plan.code.trim(),
+      name: plan.name.trim(),
+      equipment_code: plan.equipment ?? "",
+      trigger: plan.trigger as PlanCreate["trigger"],
+      interval: plan.interval.trim().replace(",", "."),
+    };
+    create.mutate(body, { onSuccess: onClose });
+  };
+  return (
+    <Modal opened onClose={onClose} title="New maintenance plan" centered size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {create.isError ? <ProblemAlert error={create.error} /> : null}
+          <TextInput label="Code" required value={plan.code} onChange={(e) => setPlan({ ...plan, code: e.currentTarget.value })} />
+          <TextInput label="Name" required value={plan.name} onChange={(e) => setPlan({ ...plan, name: e.currentTarget.value })} />
+          <Select label="Machine" required data={machines} value={plan.equipment} onChange={(v) => setPlan({ ...plan, equipment: v })} searchable />
+          <Select
+            label="Trigger"
+            data={[
+              { value: "calendar", label: "Calendar (days)" },
+              { value: "cycles", label: "Cycles" },
+              { value: "operating_hours", label: "Operating hours" },
+            ]}
+            value={plan.trigger}
+            onChange={(v) => v && setPlan({ ...plan, trigger: v })}
+            allowDeselect={false}
+          />
+          <TextInput
+            label="Interval"
+            description="Days, cycles or operating hours"
+            required
+            value={plan.interval}
+            onChange={(e) => setPlan({ ...plan, interval: e.currentTarget.value })}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create plan
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function Plans() {
+  const { can } = useSession();
+  const plans = useMaintenancePlans();
+  const [creating, setCreating] = useState(false);
+  return (
+    <Stack>
+      {can(WRITE) ? (
+        <Group justify="flex-end">
+          <Button onClick={() => setCreating(true)}>New plan</Button>
+        </Group>
+      ) : null}
+      {plans.isError ? <ProblemAlert error={plans.error} /> : null}
+      {plans.isPending ? (
+        <Loading />
+      ) : (
+        <Table striped data-testid="maintenance-plans">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Plan</Table.Th>
+              <Table.Th>Machine</Table.Th>
+              <Table.Th>Trigger</Table.Th>
+              <Table.Th>Interval</Table.Th>
+              <Table.Th>Used since last</Table.Th>
+              <Table.Th>Last done</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(plans.data ?? []).map((p) => {
+              const ratio = Number(p.used) / Number(p.interval);
+              return (
+                <Table.Tr key={p.code}>
+                  <Table.Td>
+                    <Text fw={700}>{p.code}</Text>
+                    <Text size="sm">{p.name}</Text>
+                  </Table.Td>
+                  <Table.Td>{p.equipment_code}</Table.Td>
+                  <Table.Td>{humanize(p.trigger)}</Table.Td>
+                  <Table.Td>{formatQuantity(p.interval)}</Table.Td>
+                  <Table.Td>
+                    {formatQuantity(p.used)}{" "}
+                    {ratio >= 1 ? <Badge color="red.9">due</Badge> : ratio >= 0.9 ? <Badge color="orange.8">soon</Badge> : null}
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(p.last_done_at)}</Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+      {creating ? <NewPlan onClose={() => setCreating(false)} /> : null}
+    </Stack>
+  );
+}
+
+/** Maintenance: orders (due, overdue; assign, start, complete) and the plans that raise them. */
+export function MaintenancePage() {
+  const url = useUrlState({ tab: "orders" });
+  return (
+    <Stack>
+      <Title order={2}>Maintenance</Title>
+      <Tabs value={url.get("tab")} onChange={(v) => url.set({ tab: v })}>
+        <Tabs.List>
+          <Tabs.Tab value="orders">Orders</Tabs.Tab>
+          <Tabs.Tab value="plans">Plans</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="orders" pt="md">
+          <Orders />
+        </Tabs.Panel>
+        <Tabs.Panel value="plans" pt="md">
+          <Plans />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
