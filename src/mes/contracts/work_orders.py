@@ -165,3 +165,19 @@ class YieldReported(_OperationEvent):
     scrap: Quantity
     scrap_reasons: list[ScrapReason]
     rework: Quantity
+
+
+class StepRecorded(_OperationEvent):
+    """A value recorded at a work instruction step (recording again corrects it: `corrected`)."""
+
+    topic: ClassVar[str] = "work_orders.step_recorded.v1"
+
+    step: str  # the step's code within the operation
+    title: str
+    kind: str  # number, pass_fail, text, choice, scan, or confirm (a step without a field)
+    value: str | None  # a decimal string, "true"/"false", the text, choice or code; None when confirmed
+    unit: str | None
+    passed: bool | None  # pass/fail steps: the verdict; numbers: inside the limits (always, else refused)
+    required: bool
+    corrected: bool
+    at: datetime

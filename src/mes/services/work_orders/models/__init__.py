@@ -18,8 +18,10 @@ from mes.services.work_orders.models.orders import (
     WorkOrder,
     YieldRecord,
 )
+from mes.services.work_orders.models.steps import Attachment, StepValue
 
 __all__ = [
+    "Attachment",
     "Base",
     "Consumption",
     "EquipmentState",
@@ -31,6 +33,7 @@ __all__ = [
     "Product",
     "Routing",
     "RoutingOperation",
+    "StepValue",
     "WorkCenterRef",
     "WorkOrder",
     "YieldRecord",

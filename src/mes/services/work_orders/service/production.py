@@ -35,7 +35,7 @@ from mes.services.work_orders.schemas.orders import (
     OperationRead,
     Yield,
 )
-from mes.services.work_orders.service import schedule
+from mes.services.work_orders.service import schedule, steps
 from mes.services.work_orders.service.common import (
     audit_op,
     clock_out,
@@ -170,6 +170,7 @@ async def complete_operation(
     order, ops, op = await load(session, number, key)
     executable(order)
     op.transition("complete")
+    await steps.require_done(session, order, op)  # work instructions: required steps recorded
     due = await clients.due_inspections(caller, order.number, op.key)
     if due:
         raise InspectionDue(

@@ -1,0 +1,20 @@
+"""Settings of the work orders service (read when used, never at import)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attachment_dir() -> Path | None:
+    """Where attachments are kept on disk (MES_WORK_ORDERS_ATTACHMENT_DIR); unset: in PostgreSQL."""
+    raw = os.environ.get("MES_WORK_ORDERS_ATTACHMENT_DIR", "").strip()
+    return Path(raw) if raw else None
+
+
+def attachment_max_bytes() -> int:
+    """The largest attachment accepted (MES_WORK_ORDERS_ATTACHMENT_MAX_BYTES, default 10 MiB)."""
+    raw = os.environ.get("MES_WORK_ORDERS_ATTACHMENT_MAX_BYTES", "").strip()
+    return int(raw) if raw else DEFAULT_ATTACHMENT_MAX_BYTES
