@@ -78,6 +78,8 @@ class WorkOrderCompleted(_OrderEvent):
     process_loss: Quantity  # neither good nor scrap: counted, not lost
     short: bool  # completed under the tolerance, by decision
     reason: str | None
+    # added for the finished lot (absent from earlier events): the last operation completed
+    operation: str | None = None
 
 
 class WorkOrderClosed(_OrderEvent):

@@ -1,6 +1,6 @@
 """Errors of the material service."""
 
-from mes.platform.errors import Conflict, NotFound, Unprocessable
+from mes.platform.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
 
 
 class ItemNotFound(NotFound):
@@ -69,3 +69,17 @@ class UnknownWorkOrder(Conflict):
 
 class WorkOrderNotOpen(Conflict):
     code = "work_order_not_open"
+
+
+class InvalidItem(Unprocessable):
+    code = "invalid_item"
+
+
+class PrinterNotFound(NotFound):
+    code = "printer_not_found"
+
+
+class PrinterUnreachable(ServiceUnavailable):
+    """The label printer refused the connection or did not answer in time."""
+
+    code = "printer_unreachable"

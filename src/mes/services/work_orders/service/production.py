@@ -240,6 +240,11 @@ async def complete_operation(
     return await operation_read(session, order, op)
 
 
+def _last_completed(ops: list[Operation]) -> str | None:
+    done = [o for o in ops if o.completed_at is not None]
+    return max(done, key=lambda o: (o.completed_at, o.position)).key if done else None
+
+
 async def _complete_order(
     session: AsyncSession,
     order: WorkOrder,
@@ -268,6 +273,7 @@ async def _complete_order(
             process_loss=order.process_loss,
             short=order.short,
             reason=data.reason,
+            operation=_last_completed(ops),
         ),
     )
     await schedule.recompute_quietly(session, caller)
