@@ -75,14 +75,20 @@ function aiAt(text: string, at: number): string {
   throw new Gs1Error(`Unknown application identifier at "${text.slice(at, at + 4)}".`);
 }
 
+function spec(ai: string) {
+  const found = AIS[ai];
+  if (!found) throw new Gs1Error(`Unknown application identifier (${ai}).`);
+  return found;
+}
+
 function check(ai: string, value: string): void {
-  const spec = AIS[ai];
+  const s = spec(ai);
   if (!value) throw new Gs1Error(`(${ai}) has no value.`);
-  if (spec.fixed !== undefined && value.length !== spec.fixed)
-    throw new Gs1Error(`(${ai}) takes ${spec.fixed} characters, not ${value.length}.`);
-  if (spec.max !== undefined && value.length > spec.max) throw new Gs1Error(`(${ai}) takes at most ${spec.max} characters.`);
-  if (spec.numeric && !/^\d+$/.test(value)) throw new Gs1Error(`(${ai}) takes digits only.`);
-  if (spec.date) gs1Date(value);
+  if (s.fixed !== undefined && value.length !== s.fixed)
+    throw new Gs1Error(`(${ai}) takes ${s.fixed} characters, not ${value.length}.`);
+  if (s.max !== undefined && value.length > s.max) throw new Gs1Error(`(${ai}) takes at most ${s.max} characters.`);
+  if (s.numeric && !/^\d+$/.test(value)) throw new Gs1Error(`(${ai}) takes digits only.`);
+  if (s.date) gs1Date(value);
   if ((ai === "01" || ai === "02" || ai === "00") && !validCheckDigit(value))
     throw new Gs1Error(`(${ai}) ${value} has a wrong check digit.`);
 }
@@ -95,8 +101,9 @@ function parenthesised(text: string): Gs1Element[] {
     re.lastIndex = at;
     const m = re.exec(text);
     if (!m) throw new Gs1Error(`Can't read "${text.slice(at)}" as (AI)value.`);
-    if (!AIS[m[1]]) throw new Gs1Error(`Unknown application identifier (${m[1]}).`);
-    out.push({ ai: m[1], value: m[2].replaceAll(GS, "") });
+    const ai = m[1] ?? "";
+    spec(ai);
+    out.push({ ai, value: (m[2] ?? "").replaceAll(GS, "") });
     at = re.lastIndex;
   }
   return out;
@@ -111,10 +118,10 @@ function raw(text: string): Gs1Element[] {
       continue;
     }
     const ai = aiAt(text, at);
-    const spec = AIS[ai];
+    const fixed = spec(ai).fixed;
     const start = at + ai.length;
     let end: number;
-    if (spec.fixed !== undefined) end = start + spec.fixed;
+    if (fixed !== undefined) end = start + fixed;
     else {
       const gs = text.indexOf(GS, start);
       end = gs === -1 ? text.length : gs;

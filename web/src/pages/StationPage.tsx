@@ -15,6 +15,8 @@ import { ConsumeBox } from "../components/station/ConsumeBox";
 import { DispatchCard } from "../components/station/DispatchCard";
 import { YieldForm } from "../components/station/YieldForm";
 import { DueInspections } from "../components/quality/DueInspections";
+import { StepsPanel } from "../components/station/StepsPanel";
+import { LabelPanel } from "../components/station/LabelPanel";
 
 const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
 
@@ -154,8 +156,10 @@ function OperationPanel({ number, opKey, equipment }: { number: string; opKey: s
           </Alert>
         ) : null}
       </Card>
+      {["completed", "closed"].includes(order.data.status) ? <LabelPanel workOrder={order.data.number} product={order.data.product} /> : null}
       {op.status === "in_progress" ? (
         <>
+          <StepsPanel number={order.data.number} opKey={op.key} />
           <DueInspections workOrder={order.data.number} operation={op.key} equipment={op.equipment ?? equipment} />
           <ConsumeBox order={order.data} op={op} />
           <YieldForm run={run} busy={action.isPending} />
