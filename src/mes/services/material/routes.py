@@ -327,6 +327,9 @@ async def lot_label(
     "/lots/{code}/label/print",
     response_model=PrintedRead,
     summary="Send the lot's ZPL label to a network printer (raw TCP, 9100); 503 when unreachable",
+    responses={
+        503: {"description": "The printer can't be reached", "content": {"application/problem+json": {}}}
+    },
 )
 async def print_lot_label(
     code: LotCode, body: PrintLabel, session: SessionDep, who: CanConsume

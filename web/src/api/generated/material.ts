@@ -3395,6 +3395,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description The printer can't be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
         };
     };
     merge_lots_api_v1_material_lots__code__merge_post: {

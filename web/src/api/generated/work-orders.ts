@@ -1677,6 +1677,15 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
+            /** @description Not an image or PDF, or not what it declares */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
             /** @description Invalid fields */
             422: {
                 headers: {

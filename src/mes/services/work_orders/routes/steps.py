@@ -27,6 +27,7 @@ from mes.services.work_orders.service import steps
 
 router = APIRouter(tags=["work-orders: work instructions"], responses={**PROTECTED_RESPONSES, **CONFLICT})
 OP = "/orders/{number}/operations/{key}"
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 StepCodePath = Annotated[str, Path(max_length=32, description="The step's code within the operation")]
 _UPLOAD: dict[str, Any] = {
     "requestBody": {
@@ -68,6 +69,7 @@ async def record_step(
     response_model=AttachmentRead,
     summary="Upload an image or PDF to show at a step (the body is the file; 413 too large, 415 other types)",
     openapi_extra=_UPLOAD,
+    responses={415: {"description": "Not an image or PDF, or not what it declares", **PROBLEM}},
 )
 async def upload_attachment(
     request: Request,
