@@ -55,13 +55,14 @@ export async function fetchBlob(url: string): Promise<Blob> {
 
 function Attachment({ step }: { step: Step }) {
   const a = step.attachment;
+  const id = a?.id;
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (!a) return;
+    if (!id) return;
     let made: string | null = null;
     let alive = true;
-    fetchBlob(`/api/v1/workorders/attachments/${a.id}`)
+    fetchBlob(`/api/v1/workorders/attachments/${id}`)
       .then((blob) => {
         made = URL.createObjectURL(blob);
         if (alive) setUrl(made);
@@ -71,7 +72,7 @@ function Attachment({ step }: { step: Step }) {
       alive = false;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [a]);
+  }, [id]);
   if (!a) return null;
   if (error) return <ProblemAlert error={error} title="The attachment can't be shown" />;
   if (!url) return <Text c="gray.7">Loading {a.filename}…</Text>;
