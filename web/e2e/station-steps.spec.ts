@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:net";
+import { crc32, deflateSync } from "node:zlib";
 import type { Page } from "@playwright/test";
 import { expect, signIn, SHOTS, test } from "./fixtures";
 import { adminToken, OPERATOR, PLANT, post } from "./seed";
@@ -8,10 +9,32 @@ import { adminToken, OPERATOR, PLANT, post } from "./seed";
 const ORDER = "WO-E2E-STEPS";
 const ITEM = "TRAY-E2E";
 const GTIN = "04012345000092";
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-  "base64",
-);
+const PNG = png(96, 64);
+
+/** A real PNG (grey with a dark diagonal band), so the station has a picture to show. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const rows = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = Math.abs(x - y * 1.5) < 8 ? 40 : 200;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
 
 async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByRole("combobox", { name: label }).click();
@@ -52,7 +75,7 @@ async function seedTray(api: string, token: string, printerPort: number): Promis
   const upload = await fetch(`${api}/workorders/attachments?filename=mould.png`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "image/png" },
-    body: PNG,
+    body: new Uint8Array(PNG),
   });
   expect(upload.status).toBe(201);
   const image = (await upload.json()) as { id: string };
@@ -114,7 +137,8 @@ test("an operator walks the work instructions, a value out of limits is refused,
 
     const steps = page.getByTestId("steps-panel");
     await expect(steps.getByTestId("steps-remaining")).toHaveText("4 required steps to go");
-    await expect(steps.getByTestId("step-image-S1")).toBeVisible(); // fetched with the operator's token
+    // the picture, fetched with the operator's token, is shown decoded
+    await expect.poll(() => steps.getByTestId("step-image-S1").evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBe(96);
     await steps.getByTestId("step-input-S1").click();
     await expect(steps.getByTestId("step-value-S1")).toHaveText("Done");
 
@@ -124,6 +148,7 @@ test("an operator walks the work instructions, a value out of limits is refused,
     await temp.getByRole("button", { name: "Record" }).click();
     await expect(temp.getByTestId("step-problem")).toContainText("250 °C is outside the limits of step S2: from 200 to 240 °C.");
     await expect(temp).toHaveAttribute("data-recorded", "no");
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SHOTS}station-steps.png`, fullPage: true });
     await temp.getByTestId("step-input-S2").fill("226,5");
     await temp.getByRole("button", { name: "Record" }).click();
@@ -145,7 +170,7 @@ test("an operator walks the work instructions, a value out of limits is refused,
     await expect(steps.getByTestId("steps-remaining")).toHaveText("All required steps done");
 
     // resin consumed (as the consume box does), five good reported, then the last operation completes
-    const { access_token: operatorToken } = (await post(`${api}/auth/login`, null, OPERATOR)) as { access_token: string };
+    const { access_token: operatorToken } = (await post(`${api}/auth/login`, null, { username: OPERATOR.username, password: OPERATOR.password })) as { access_token: string };
     const consumed = await fetch(`${api}/workorders/orders/${ORDER}/operations/10/consume`, {
       method: "POST",
       headers: { authorization: `Bearer ${operatorToken}`, "content-type": "application/json", "idempotency-key": `${ORDER}-resin` },

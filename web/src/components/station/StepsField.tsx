@@ -105,7 +105,6 @@ export function StepsField({
           size="xl"
           style={{ flex: 1 }}
           label={isNumber ? `Value${field.unit ? ` (${field.unit})` : ""}` : "Text"}
-          description={isNumber && limitsText(field) ? `Allowed: ${limitsText(field)}` : undefined}
           inputMode={isNumber ? "decimal" : "text"}
           maxLength={field.max_length ?? 500}
           value={text}

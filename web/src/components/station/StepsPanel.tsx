@@ -78,7 +78,7 @@ function Attachment({ step }: { step: Step }) {
   if (!url) return <Text c="gray.7">Loading {a.filename}…</Text>;
   if (a.content_type === "application/pdf")
     return (
-      <Button component="a" href={url} target="_blank" rel="noopener" size="lg" variant="light" data-testid={`step-pdf-${step.code}`}>
+      <Button component="a" href={url} target="_blank" rel="noopener" size="xl" h={56} variant="light" data-testid={`step-pdf-${step.code}`}>
         Open {a.filename}
       </Button>
     );
@@ -144,7 +144,7 @@ function StepCard({ number, opKey, step, current }: { number: string; opKey: str
           />
         ) : step.recorded ? (
           <Group>
-            <Button variant="default" size="lg" onClick={() => setEditing(true)}>
+            <Button variant="default" size="xl" h={56} onClick={() => setEditing(true)}>
               Change
             </Button>
           </Group>
