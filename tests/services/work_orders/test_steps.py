@@ -158,7 +158,10 @@ async def test_attachment_limits(plant: Plant, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("MES_WORK_ORDERS_ATTACHMENT_MAX_BYTES", "100")
     r = await upload(plant, PDF + b"x" * 200, "application/pdf", "big.pdf")
     assert r.status_code == 413 and r.json()["code"] == "attachment_too_large"
-    assert ok(await upload(plant, PDF, "application/pdf", "sheet.pdf"), 201)["size"] == len(PDF)
+    made = ok(await upload(plant, PDF, "application/pdf", 'sheet "1"\r\n.pdf'), 201)
+    assert made["size"] == len(PDF) and made["filename"] == 'sheet "1"\r\n.pdf'
+    got = await plant.h.client.get(f"{W}/attachments/{made['id']}", headers=plant.operator())
+    assert got.headers["content-disposition"] == 'inline; filename="sheet _1___.pdf"'
     # an operator may read instructions, not upload them
     r = await plant.h.client.post(
         f"{W}/attachments",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from mes.services.work_orders.service import steps
 
 router = APIRouter(tags=["work-orders: work instructions"], responses={**PROTECTED_RESPONSES, **CONFLICT})
 OP = "/orders/{number}/operations/{key}"
+_SAFE = re.compile(r"[^A-Za-z0-9._ -]")  # what may stand in a header's quoted file name
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 StepCodePath = Annotated[str, Path(max_length=32, description="The step's code within the operation")]
 _UPLOAD: dict[str, Any] = {
@@ -107,7 +109,7 @@ async def download_attachment(attachment_id: uuid.UUID, session: SessionDep, _: 
         content=data,
         media_type=attachment.content_type,
         headers={
-            "Content-Disposition": f'inline; filename="{attachment.filename.replace(chr(34), "")}"',
+            "Content-Disposition": f'inline; filename="{_SAFE.sub("_", attachment.filename)}"',
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, max-age=3600",
         },
