@@ -36,6 +36,29 @@ from mes.demo_reporting import seed_history
 W, M, R, A = "/api/v1/workorders", "/api/v1/material", "/api/v1/resource", "/api/v1/auth"
 
 
+# work instructions of one routing step (ADR 28): what the packer checks and weighs
+DEMO_STEPS: dict[tuple[str, int], list[dict[str, Any]]] = {
+    ("BRACKET", 20): [
+        {
+            "code": "S1",
+            "title": "Deburr check",
+            "text": "Run a finger along every edge: no burr, no sharp corner.",
+        },
+        {
+            "code": "S2",
+            "title": "Carton weight",
+            "text": "Weigh the closed carton on the packing scale.",
+            "field": {"kind": "number", "unit": "kg", "min": "4.5", "max": "5.5"},
+        },
+        {"code": "S3", "title": "Carton label readable", "field": {"kind": "pass_fail"}},
+        {"code": "S4", "title": "Remark", "field": {"kind": "text", "max_length": 200}, "required": False},
+    ]
+}
+DEMO_STEP_VALUES: dict[tuple[str, int], list[tuple[str, Any]]] = {
+    ("BRACKET", 20): [("S1", None), ("S2", "5.1"), ("S3", True)]
+}
+
+
 class DemoError(RuntimeError):
     pass
 
@@ -158,7 +181,11 @@ async def _master_data(s: Seeder, admin: dict[str, str], settle: Callable[[], Aw
     await _work_centers_known(s, admin, settle)
     for product, ops in ROUTINGS.items():
         await s.call("POST", f"{W}/products", {"code": product}, admin)
-        await s.call("POST", f"{W}/products/{product}/routings", {"version": "1", "operations": ops}, admin)
+        steps = [
+            o | {"steps": DEMO_STEPS[(product, o["seq"])]} if (product, o["seq"]) in DEMO_STEPS else o
+            for o in ops
+        ]
+        await s.call("POST", f"{W}/products/{product}/routings", {"version": "1", "operations": steps}, admin)
 
 
 async def _work_centers_known(s: Seeder, admin: dict[str, str], settle: Callable[[], Awaitable[Any]]) -> None:
@@ -206,6 +233,8 @@ async def _run(
     if last:
         out = {"code": f"{number}-OUT", "quantity": qty, "location": "FG-01", "inputs": [{"lot": lot}]}
         await s.call("POST", f"{base}/produce", out, who, key=f"demo-{number}-out")
+    for code, value in DEMO_STEP_VALUES.get((product, int(key)), []):  # the work instructions, walked
+        await s.call("POST", f"{base}/steps/{code}", {"value": value}, who)
     scrap = [{"quantity": "1", "reason": "Short shot" if product == "BOX-S" else "Burr"}]
     good = str(int(qty) - 1) if key == "10" else qty  # one scrapped at moulding
     await s.call(

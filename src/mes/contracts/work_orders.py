@@ -78,6 +78,8 @@ class WorkOrderCompleted(_OrderEvent):
     process_loss: Quantity  # neither good nor scrap: counted, not lost
     short: bool  # completed under the tolerance, by decision
     reason: str | None
+    # added for the finished lot (absent from earlier events): the last operation completed
+    operation: str | None = None
 
 
 class WorkOrderClosed(_OrderEvent):
@@ -165,3 +167,19 @@ class YieldReported(_OperationEvent):
     scrap: Quantity
     scrap_reasons: list[ScrapReason]
     rework: Quantity
+
+
+class StepRecorded(_OperationEvent):
+    """A value recorded at a work instruction step (recording again corrects it: `corrected`)."""
+
+    topic: ClassVar[str] = "work_orders.step_recorded.v1"
+
+    step: str  # the step's code within the operation
+    title: str
+    kind: str  # number, pass_fail, text, choice, scan, or confirm (a step without a field)
+    value: str | None  # a decimal string, "true"/"false", the text, choice or code; None when confirmed
+    unit: str | None
+    passed: bool | None  # pass/fail steps: the verdict; numbers: inside the limits (always, else refused)
+    required: bool
+    corrected: bool
+    at: datetime

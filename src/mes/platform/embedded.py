@@ -120,9 +120,12 @@ def port_is_free(host: str, port: int) -> bool:
 
 
 # Mantine sets CSS variables in style attributes and <style> tags, hence 'unsafe-inline' for styles only.
+# blob: for images and the PDF viewer: attachments and labels are fetched with the bearer token and
+# shown from an object URL the page made itself (ADR 28).
 UI_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+        "object-src 'self' blob:; frame-src 'self' blob:; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",

@@ -1,6 +1,33 @@
-import { Button, Group, TextInput } from "@mantine/core";
+import { Button, Group, Text, TextInput } from "@mantine/core";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { normalizeScan, validateCode } from "../lib/forms";
+import { Gs1Error, parseGs1, type Gs1Data } from "../lib/gs1";
+
+/** A GS1 label's code: the lot (10) or serial (21) it carries; a plain scan as it came. */
+export function scannedCode(raw: string): { code: string; gs1: Gs1Data | null; problem: string | null } {
+  let gs1: Gs1Data | null;
+  try {
+    gs1 = parseGs1(raw);
+  } catch (e) {
+    return { code: "", gs1: null, problem: `Not a valid GS1 code: ${e instanceof Gs1Error ? e.message : String(e)}` };
+  }
+  if (!gs1) return { code: normalizeScan(raw), gs1: null, problem: null };
+  const code = gs1.lot ?? gs1.serial;
+  if (!code) return { code: "", gs1, problem: "This GS1 code carries no lot (10) or serial (21)." };
+  return { code, gs1, problem: null };
+}
+
+function gs1Summary(d: Gs1Data): string {
+  return [
+    d.gtin ? `GTIN ${d.gtin}` : null,
+    d.lot ? `lot ${d.lot}` : null,
+    d.serial ? `serial ${d.serial}` : null,
+    d.expiry ? `expiry ${d.expiry}` : null,
+    d.count !== undefined ? `count ${d.count}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
 
 function isEditable(el: Element | null): boolean {
   if (!el) return false;
@@ -22,7 +49,7 @@ export function ScanField({
   submitLabel = "Find",
 }: {
   label: string;
-  onScan: (code: string) => void;
+  onScan: (code: string, gs1: Gs1Data | null) => void;
   placeholder?: string;
   busy?: boolean;
   captureKeys?: boolean;
@@ -31,6 +58,7 @@ export function ScanField({
 }) {
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [gs1, setGs1] = useState<Gs1Data | null>(null);
   const ref = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -46,12 +74,14 @@ export function ScanField({
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const code = normalizeScan(value);
-    const problem = validateCode(code);
+    const scanned = scannedCode(value);
+    const code = scanned.code;
+    const problem = scanned.problem ?? validateCode(code);
     setError(problem);
+    setGs1(problem ? null : scanned.gs1);
     if (problem) return;
     setValue(code);
-    onScan(code);
+    onScan(code, scanned.gs1);
     // the next scan replaces this one
     requestAnimationFrame(() => ref.current?.select());
   };
@@ -82,6 +112,11 @@ export function ScanField({
           {submitLabel}
         </Button>
       </Group>
+      {gs1 ? (
+        <Text size="md" fw={600} c="gray.8" mt={4} data-testid="scan-gs1">
+          GS1: {gs1Summary(gs1)}
+        </Text>
+      ) : null}
     </form>
   );
 }

@@ -23,6 +23,8 @@ import { MachineBox } from "../components/station/MachineBox";
 import { PendingCommands } from "../components/station/PendingCommands";
 import { YieldForm } from "../components/station/YieldForm";
 import { DueInspections } from "../components/quality/DueInspections";
+import { StepsPanel } from "../components/station/StepsPanel";
+import { LabelPanel } from "../components/station/LabelPanel";
 
 const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
 
@@ -227,8 +229,10 @@ function OperationPanel({
       </Card>
       {op.status !== "pending" ? <LabourBox number={wo.number} op={op} canAct={canAct} /> : null}
       {machine ? <MachineBox equipment={machine} /> : null}
+      {["completed", "closed"].includes(wo.status) ? <LabelPanel workOrder={wo.number} product={wo.product} /> : null}
       {op.status === "in_progress" && canAct ? (
         <>
+          <StepsPanel number={wo.number} opKey={op.key} />
           <DueInspections workOrder={wo.number} operation={op.key} equipment={op.equipment ?? equipment} />
           <ConsumeBox order={wo} op={op} />
           <YieldForm number={wo.number} opKey={op.key} uom={wo.uom} decimals={decimals} />

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
 from mes.platform.http import RemoteError, ServiceDirectory
-from mes.services.material.errors import UnknownWorkOrder, WorkOrderNotOpen
+from mes.services.material import config
+from mes.services.material.errors import PrinterUnreachable, UnknownWorkOrder, WorkOrderNotOpen
 
 W = "/api/v1/workorders"
 # an order in these states takes no more material: booking against it would falsify its genealogy
@@ -44,3 +46,25 @@ class WorkOrders:
                 f"Work order {number} is {order.status}; no material can be booked against it.",
                 work_order=number,
             )
+
+
+async def send_to_printer(host: str, port: int, data: bytes) -> None:
+    """ZPL over a raw TCP connection (port 9100 by convention); 503 printer_unreachable when the
+    printer refuses or doesn't take it in time."""
+    timeout = config.printer_timeout_seconds()
+    try:
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(host, port)
+            try:
+                writer.write(data)
+                await writer.drain()
+            finally:
+                writer.close()
+                await writer.wait_closed()
+    except (OSError, TimeoutError) as e:
+        raise PrinterUnreachable(
+            f"The label printer at {host}:{port} can't be reached ({e.__class__.__name__}): "
+            "check it is on and on the network.",
+            host=host,
+            port=port,
+        ) from None

@@ -1,6 +1,6 @@
 """Errors of the material service."""
 
-from mes.platform.errors import Conflict, NotFound, Unprocessable
+from mes.platform.errors import Conflict, NotFound, ServiceUnavailable, Unprocessable
 
 
 class ItemNotFound(NotFound):
@@ -76,3 +76,17 @@ class FractionalQuantity(Unprocessable):
     `fractional_quantity`), or more decimals than the unit takes (`too_many_decimals`)."""
 
     code = "fractional_quantity"
+
+
+class InvalidItem(Unprocessable):
+    code = "invalid_item"
+
+
+class PrinterNotFound(NotFound):
+    code = "printer_not_found"
+
+
+class PrinterUnreachable(ServiceUnavailable):
+    """The label printer refused the connection or did not answer in time."""
+
+    code = "printer_unreachable"

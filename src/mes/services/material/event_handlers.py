@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.quality import IncomingInspectionChanged, LotHoldRequested, LotReleaseRequested
+from mes.contracts.work_orders import WorkOrderCompleted
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
 from mes.services.material import service
@@ -42,7 +43,12 @@ async def quality_incoming_inspection(session: AsyncSession, event: IncomingInsp
     )
 
 
+async def work_order_completed(session: AsyncSession, event: WorkOrderCompleted) -> None:
+    await service.finish_order(session, event)
+
+
 HANDLERS: dict[type[Event], EventHandler] = {
+    WorkOrderCompleted: work_order_completed,
     IncomingInspectionChanged: quality_incoming_inspection,
     LotHoldRequested: quality_hold_requested,
     LotReleaseRequested: quality_release_requested,

@@ -6,6 +6,7 @@ kept in the same transaction under the lot's row lock and never below zero.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
@@ -102,6 +103,9 @@ class Item(Base):
     tracking: Mapped[str] = mapped_column(String(8), server_default="lot")
     # set by quality while an incoming inspection plan is released: receipts start in quarantine
     inspect_on_receipt: Mapped[bool] = mapped_column(Boolean, server_default="false", default=False)
+    # how produced lots (serials) of the item are named; DEFAULT_LOT_PATTERN when None
+    lot_pattern: Mapped[str | None] = mapped_column(String(100))
+    gtin: Mapped[str | None] = mapped_column(String(14))  # GS1 trade item number, printed as AI (01)
 
 
 class Location(Base):
@@ -221,3 +225,72 @@ class LotInput(Base):
     quantity: Mapped[Decimal] = mapped_column(Qty)  # in the input item's unit
     work_order: Mapped[str | None] = mapped_column(String(64))
     operation: Mapped[str | None] = mapped_column(String(64))
+
+
+class LotSequence(Base):
+    """The last number `{seq}` took for an item within one rendering of its pattern (e.g. one day)."""
+
+    __tablename__ = "lot_sequence"
+
+    item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class LabelPrinter(Base):
+    """A network label printer that takes ZPL on a raw TCP port (9100 by convention)."""
+
+    __tablename__ = "label_printer"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(253))
+    port: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_by: Mapped[str] = mapped_column(String(200))
+
+
+DEFAULT_LOT_PATTERN = "{item}-{yyMMdd}-{seq}"
+_TOKEN = re.compile(r"\{([A-Za-z]+)(?::(\d))?\}")
+_DATE_TOKENS = {"yy": "%y", "yyyy": "%Y", "MM": "%m", "dd": "%d", "yyMMdd": "%y%m%d", "yyyyMMdd": "%Y%m%d"}
+TOKENS = (*_DATE_TOKENS, "item", "wo", "seq")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` can't name lots (unknown token, no {seq}, characters a lot code can't hold), or None."""
+    tokens = [m.group(1) for m in _TOKEN.finditer(pattern)]
+    unknown = [t for t in tokens if t not in TOKENS]
+    if unknown:
+        return f"unknown token {{{unknown[0]}}}; use {', '.join('{' + t + '}' for t in TOKENS)}"
+    if tokens.count("seq") != 1:
+        return "the pattern holds {seq} exactly once, so every lot gets its own code"
+    literal = _TOKEN.sub("", pattern)
+    if not re.fullmatch(r"[A-Za-z0-9./-]*", literal):
+        return "outside its tokens a pattern holds letters, digits and . / - only"
+    return None
+
+
+def render_lot_code(pattern: str, item: str, work_order: str | None, on: date, seq: int | None) -> str:
+    """The pattern with its tokens filled; `seq` None leaves `{seq}` as "#" (the counter's scope)."""
+
+    def fill(m: re.Match[str]) -> str:
+        name, width = m.group(1), int(m.group(2) or 4)
+        if name == "seq":
+            return "#" if seq is None else str(seq).zfill(width)
+        if name == "item":
+            return item
+        if name == "wo":
+            return work_order or "NOWO"
+        return on.strftime(_DATE_TOKENS[name])
+
+    return _TOKEN.sub(fill, pattern)
+
+
+def gtin_problem(gtin: str) -> str | None:
+    """A GTIN is 14 digits whose last is the GS1 check digit of the others."""
+    if not re.fullmatch(r"\d{14}", gtin):
+        return "a GTIN here is 14 digits (pad a GTIN-8, -12 or -13 with leading zeros)"
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(gtin[:-1])))
+    if (10 - total % 10) % 10 != int(gtin[-1]):
+        return f"the check digit of {gtin} is wrong"
+    return None

@@ -21,7 +21,7 @@ from mes.services.material.errors import (
     NoBom,
     UnknownUnit,
 )
-from mes.services.material.models import Bom, BomLine, Item, Location, Lot, Movement, Uom
+from mes.services.material.models import Bom, BomLine, Item, Location, Lot, LotInput, Movement, Uom
 from mes.services.material.schemas import (
     BomLineRead,
     BomRead,
@@ -31,6 +31,7 @@ from mes.services.material.schemas import (
     ExplosionTotal,
     ItemRead,
     LocationRead,
+    LotInputRead,
     LotRead,
     MovementRead,
     Suggestion,
@@ -240,8 +241,11 @@ async def list_lots(
     status: str | None,
     limit: int,
     offset: int,
+    work_order: str | None = None,
 ) -> tuple[list[LotRead], int]:
     query = select(Lot)
+    if work_order is not None:  # lots issued to the order, and lots it made
+        query = query.where(Lot.work_order == work_order)
     if item is not None:
         query = query.join(Item, Lot.item_id == Item.id).where(Item.code == item)
     if location is not None:
@@ -440,3 +444,29 @@ async def location_by_code(session: AsyncSession, code: str) -> Location:
     if location is None:
         raise LocationNotFound(f"No location with code {code}.")
     return location
+
+
+async def lot_inputs(session: AsyncSession, code: str) -> list[LotInputRead]:
+    """The lots that went into this one, with how much of each (one level of its genealogy)."""
+    lot = await session.scalar(select(Lot).where(Lot.code == code))
+    if lot is None:
+        raise LotNotFound(f"No lot with code {code}.")
+    source = aliased(Lot)
+    rows = await session.execute(
+        select(LotInput, source.code, Item.code, Item.uom)
+        .join(source, source.id == LotInput.input_lot_id)
+        .join(Item, Item.id == source.item_id)
+        .where(LotInput.output_lot_id == lot.id)
+        .order_by(source.code, LotInput.id)
+    )
+    return [
+        LotInputRead(
+            lot=lot_code,
+            item=item,
+            quantity=li.quantity,
+            uom=uom,
+            work_order=li.work_order,
+            operation=li.operation,
+        )
+        for li, lot_code, item, uom in rows
+    ]

@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, bearer_token, require
 from mes.platform.db import SessionDep
 from mes.platform.idempotency import IdempotencyDep, RequiredIdempotencyDep
+from mes.platform.schemas import CODE_PATTERN
 from mes.services.material import queries, service
 from mes.services.material.clients import WorkOrders
 from mes.services.material.schemas import (
@@ -31,6 +32,7 @@ from mes.services.material.schemas import (
     LocationKind,
     LocationPage,
     LocationRead,
+    LotInputRead,
     LotPage,
     LotRead,
     LotReceive,
@@ -38,6 +40,10 @@ from mes.services.material.schemas import (
     Merge,
     Move,
     MovementRead,
+    PrintedRead,
+    PrinterIn,
+    PrinterRead,
+    PrintLabel,
     Produce,
     Scrap,
     Split,
@@ -46,6 +52,7 @@ from mes.services.material.schemas import (
     Tracking,
     UnitRead,
 )
+from mes.services.material.service import labels
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
@@ -198,9 +205,18 @@ async def list_lots(
     status: LotStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    work_order: Annotated[
+        str | None, Query(max_length=64, description="Lots issued to or made by it")
+    ] = None,
 ) -> LotPage:
     items, total = await queries.list_lots(
-        session, item=item, location=location, status=status, limit=limit, offset=offset
+        session,
+        item=item,
+        location=location,
+        status=status,
+        limit=limit,
+        offset=offset,
+        work_order=work_order,
     )
     return LotPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -311,3 +327,65 @@ async def suggest(
     strategy: Literal["fefo", "fifo"] = "fefo",
 ) -> SuggestionRead:
     return await queries.suggest_lots(session, item, location, quantity, strategy, datetime.now(UTC).date())
+
+
+@router.get(
+    "/lots/{code}/inputs",
+    response_model=list[LotInputRead],
+    summary="The lots that went into this one (one level of its genealogy)",
+)
+async def lot_inputs(code: LotCode, session: SessionDep, _: CanRead) -> list[LotInputRead]:
+    return await queries.lot_inputs(session, code)
+
+
+@router.get(
+    "/lots/{code}/label",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The label: a PDF to print from the browser, or ZPL for a label printer",
+            "content": {"application/pdf": {}, "text/plain": {}},
+        }
+    },
+    summary="The lot's (serial's) label with a GS1 code: PDF, or ZPL (format=zpl)",
+)
+async def lot_label(
+    code: LotCode, session: SessionDep, _: CanRead, format: Literal["pdf", "zpl"] = "pdf"
+) -> Response:
+    data = await labels.label_data(session, code)
+    if format == "zpl":
+        return Response(labels.render_zpl(data), media_type="text/plain; charset=utf-8")
+    return Response(
+        labels.render_pdf(data),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="label-{code.replace("/", "-")}.pdf"'},
+    )
+
+
+@router.post(
+    "/lots/{code}/label/print",
+    response_model=PrintedRead,
+    summary="Send the lot's ZPL label to a network printer (raw TCP, 9100); 503 when unreachable",
+    responses={
+        503: {"description": "The printer can't be reached", "content": {"application/problem+json": {}}}
+    },
+)
+async def print_lot_label(
+    code: LotCode, body: PrintLabel, session: SessionDep, who: CanConsume
+) -> PrintedRead:
+    return await labels.print_label(session, code, body, who.subject)
+
+
+@router.get("/label-printers", response_model=list[PrinterRead], summary="Network label printers")
+async def list_printers(session: SessionDep, _: CanRead) -> list[PrinterRead]:
+    return await labels.list_printers(session)
+
+
+@router.put("/label-printers/{printer}", response_model=PrinterRead, summary="Register or change a printer")
+async def put_printer(
+    printer: Annotated[str, Path(pattern=CODE_PATTERN)],
+    body: PrinterIn,
+    session: SessionDep,
+    who: CanWriteMaster,
+) -> PrinterRead:
+    return await labels.put_printer(session, printer, body, who.subject)

@@ -34,6 +34,10 @@ class ItemCreate(Schema):
     shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
     # serial: every unit is its own lot of quantity 1, its code being the serial number
     tracking: Tracking = "lot"
+    # how produced lots (or serials) are named: {item} {wo} {yy} {yyyy} {MM} {dd} {yyMMdd} {seq} ({seq:6}
+    # for six digits); "{item}-{yyMMdd}-{seq}" when absent
+    lot_pattern: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    gtin: Annotated[str, Field(pattern=r"^\d{14}$")] | None = None  # printed as GS1 AI (01) on labels
 
 
 class UnitRead(Schema):
@@ -56,6 +60,8 @@ class ItemRead(Schema):
     uom_decimals: int | None = Field(
         None, description="How many decimals a quantity in the item's unit may have (0: whole units)"
     )
+    lot_pattern: str | None = None
+    gtin: str | None = None
 
 
 ItemPage = Page[ItemRead]
@@ -298,3 +304,41 @@ class SuggestionRead(Schema):
     requested: Quantity
     covered: Quantity
     lots: list[Suggestion]
+
+
+class LotInputRead(Schema):
+    """An input lot and how much of it went into an output lot (its genealogy, one level down)."""
+
+    lot: str
+    item: str
+    quantity: Quantity
+    uom: str
+    work_order: str | None
+    operation: str | None
+
+
+class PrinterIn(Schema):
+    name: Name
+    host: Annotated[str, Field(pattern=r"^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252})$", examples=["10.0.4.21"])]
+    port: Annotated[int, Field(ge=1, le=65535)] = 9100
+
+
+class PrinterRead(Schema):
+    code: str
+    name: str
+    host: str
+    port: int
+    updated_at: datetime
+    updated_by: str
+
+
+class PrintLabel(Schema):
+    printer: Code
+    copies: Annotated[int, Field(ge=1, le=50)] = 1
+
+
+class PrintedRead(Schema):
+    lot: str
+    printer: str
+    copies: int
+    bytes_sent: int

@@ -1,6 +1,6 @@
 """Errors of the work orders service; `code` is stable, clients branch on it."""
 
-from mes.platform.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, Unprocessable
+from mes.platform.errors import Conflict, DomainError, Forbidden, NotFound, ServiceUnavailable, Unprocessable
 
 
 class ProductNotFound(NotFound):
@@ -119,3 +119,35 @@ class PlanningUnavailable(ServiceUnavailable):
     """Resource could not give a work center's shift windows; the schedule stays as it was."""
 
     code = "planning_unavailable"
+
+
+class StepsIncomplete(Unprocessable):
+    """Required steps of the operation have no recorded value; `missing` names them."""
+
+    code = "steps_incomplete"
+
+
+class InvalidStepValue(Unprocessable):
+    code = "invalid_step_value"
+
+
+class ValueOutOfLimits(Unprocessable):
+    """A number outside its step's limits; nothing is stored."""
+
+    code = "value_out_of_limits"
+
+
+class StepNotFound(NotFound):
+    code = "step_not_found"
+
+
+class AttachmentNotFound(NotFound):
+    code = "attachment_not_found"
+
+
+class AttachmentTooLarge(DomainError):
+    status, code, title = 413, "attachment_too_large", "Content too large"
+
+
+class UnsupportedAttachment(DomainError):
+    status, code, title = 415, "unsupported_attachment", "Unsupported media type"

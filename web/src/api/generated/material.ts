@@ -189,6 +189,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/material/label-printers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Network label printers */
+        get: operations["list_printers_api_v1_material_label_printers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/material/label-printers/{printer}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Register or change a printer */
+        put: operations["put_printer_api_v1_material_label_printers__printer__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/material/locations": {
         parameters: {
             query?: never;
@@ -310,6 +344,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/material/lots/{code}/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lots that went into this one (one level of its genealogy) */
+        get: operations["lot_inputs_api_v1_material_lots__code__inputs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/material/lots/{code}/issue": {
         parameters: {
             query?: never;
@@ -321,6 +372,40 @@ export type paths = {
         put?: never;
         /** Issue stock to a work order at the line */
         post: operations["issue_lot_api_v1_material_lots__code__issue_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/material/lots/{code}/label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lot's (serial's) label with a GS1 code: PDF, or ZPL (format=zpl) */
+        get: operations["lot_label_api_v1_material_lots__code__label_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/material/lots/{code}/label/print": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the lot's ZPL label to a network printer (raw TCP, 9100); 503 when unreachable */
+        post: operations["print_lot_label_api_v1_material_lots__code__label_print_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -877,11 +962,15 @@ export type components = {
              * @example PP-RESIN
              */
             code: string;
+            /** Gtin */
+            gtin?: string | null;
             /**
              * Kind
              * @enum {string}
              */
             kind: "raw" | "intermediate" | "finished" | "packaging";
+            /** Lot Pattern */
+            lot_pattern?: string | null;
             /** Name */
             name: string;
             /** Shelf Life Days */
@@ -899,6 +988,8 @@ export type components = {
         ItemRead: {
             /** Code */
             code: string;
+            /** Gtin */
+            gtin?: string | null;
             /**
              * Inspect On Receipt
              * @default false
@@ -909,6 +1000,8 @@ export type components = {
              * @enum {string}
              */
             kind: "raw" | "intermediate" | "finished" | "packaging";
+            /** Lot Pattern */
+            lot_pattern?: string | null;
             /** Name */
             name: string;
             /** Shelf Life Days */
@@ -952,6 +1045,24 @@ export type components = {
             kind: "warehouse" | "line_side" | "wip" | "quarantine";
             /** Name */
             name: string;
+        };
+        /**
+         * LotInputRead
+         * @description An input lot and how much of it went into an output lot (its genealogy, one level down).
+         */
+        LotInputRead: {
+            /** Item */
+            item: string;
+            /** Lot */
+            lot: string;
+            /** Operation */
+            operation: string | null;
+            /** Quantity */
+            quantity: string;
+            /** Uom */
+            uom: string;
+            /** Work Order */
+            work_order: string | null;
         };
         /** LotRead */
         LotRead: {
@@ -1111,6 +1222,63 @@ export type components = {
             offset: number;
             /** Total */
             total: number;
+        };
+        /** PrintedRead */
+        PrintedRead: {
+            /** Bytes Sent */
+            bytes_sent: number;
+            /** Copies */
+            copies: number;
+            /** Lot */
+            lot: string;
+            /** Printer */
+            printer: string;
+        };
+        /** PrinterIn */
+        PrinterIn: {
+            /**
+             * Host
+             * @example 10.0.4.21
+             */
+            host: string;
+            /** Name */
+            name: string;
+            /**
+             * Port
+             * @default 9100
+             */
+            port: number;
+        };
+        /** PrinterRead */
+        PrinterRead: {
+            /** Code */
+            code: string;
+            /** Host */
+            host: string;
+            /** Name */
+            name: string;
+            /** Port */
+            port: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: string;
+        };
+        /** PrintLabel */
+        PrintLabel: {
+            /**
+             * Copies
+             * @default 1
+             */
+            copies: number;
+            /**
+             * Printer
+             * @example LOT-2026-0042
+             */
+            printer: string;
         };
         /** Produce */
         Produce: {
@@ -2449,6 +2617,214 @@ export interface operations {
             };
         };
     };
+    list_printers_api_v1_material_label_printers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrinterRead"][];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    put_printer_api_v1_material_label_printers__printer__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                printer: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrinterIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrinterRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     list_locations_api_v1_material_locations_get: {
         parameters: {
             query?: {
@@ -2776,6 +3152,8 @@ export interface operations {
                 location?: string | null;
                 offset?: number;
                 status?: ("available" | "quarantine" | "on_hold" | "consumed" | "expired" | "scrapped") | null;
+                /** @description Lots issued to or made by it */
+                work_order?: string | null;
             };
             header?: never;
             path?: never;
@@ -3422,6 +3800,110 @@ export interface operations {
             };
         };
     };
+    lot_inputs_api_v1_material_lots__code__inputs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The lot's code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotInputRead"][];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     issue_lot_api_v1_material_lots__code__issue_post: {
         parameters: {
             query?: never;
@@ -3523,6 +4005,221 @@ export interface operations {
                 };
             };
             /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    lot_label_api_v1_material_lots__code__label_get: {
+        parameters: {
+            query?: {
+                format?: "pdf" | "zpl";
+            };
+            header?: never;
+            path: {
+                /** @description The lot's code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The label: a PDF to print from the browser, or ZPL for a label printer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                    "text/plain": unknown;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    print_lot_label_api_v1_material_lots__code__label_print_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The lot's code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrintLabel"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintedRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The printer can't be reached */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -96,6 +96,7 @@ function NewRoutingDialog({
             skills: o.skills.map((s) => ({ code: s.code, min_level: Number(s.level) })),
             materials: o.materials.map((item) => ({ item })),
             output_item: o.outputItem.trim() || null,
+            steps: [], // work instructions are kept by the routing API; none from this form
           })),
         });
         notifications.show({

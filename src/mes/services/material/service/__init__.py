@@ -1,6 +1,7 @@
 """Use cases of the material service: master data, and stock changes (each books the ledger under the lot's lock)."""
 
 from mes.services.material.service.consumption import consume_lot, issue_lot
+from mes.services.material.service.finished import finish_order
 from mes.services.material.service.ledger import lot_for_update, new_lot_code, today
 from mes.services.material.service.lots import adjust_lot, merge_lots, move_lot, scrap_lot, split_lot
 from mes.services.material.service.master import (
@@ -20,6 +21,7 @@ __all__ = [
     "create_item",
     "create_location",
     "expire_lots",
+    "finish_order",
     "issue_lot",
     "lot_for_update",
     "merge_lots",

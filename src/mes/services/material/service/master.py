@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.platform.audit import append_audit
 from mes.platform.db import add_unique
 from mes.services.material import queries
-from mes.services.material.errors import DuplicateCode, InvalidBom
-from mes.services.material.models import Bom, BomLine, Item, Location
+from mes.services.material.errors import DuplicateCode, InvalidBom, InvalidItem
+from mes.services.material.models import Bom, BomLine, Item, Location, gtin_problem, pattern_problem
 from mes.services.material.schemas import (
     BomCreate,
     BomLineRead,
@@ -29,6 +29,11 @@ async def _insert(session: AsyncSession, row: Item | Location, what: str) -> Non
 
 async def create_item(session: AsyncSession, data: ItemCreate, actor: str) -> ItemRead:
     await queries.uom(session, data.uom)
+    problem = (pattern_problem(data.lot_pattern) if data.lot_pattern else None) or (
+        gtin_problem(data.gtin) if data.gtin else None
+    )
+    if problem:
+        raise InvalidItem(f"{data.code}: {problem}.")
     item = Item(
         code=data.code,
         name=data.name,
@@ -36,6 +41,8 @@ async def create_item(session: AsyncSession, data: ItemCreate, actor: str) -> It
         uom=data.uom,
         shelf_life_days=data.shelf_life_days,
         tracking=data.tracking,
+        lot_pattern=data.lot_pattern,
+        gtin=data.gtin,
     )
     await _insert(session, item, "Item")
     read = ItemRead.model_validate(item)

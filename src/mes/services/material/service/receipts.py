@@ -32,6 +32,7 @@ from mes.services.material.service.ledger import (
     take,
     today,
 )
+from mes.services.material.service.naming import next_lot_code
 
 
 async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> LotRead:
@@ -107,7 +108,7 @@ async def produce_lot(session: AsyncSession, data: Produce, actor: str, orders: 
         expires = date.fromordinal(today().toordinal() + item.shelf_life_days)
     lot = Lot(
         id=uuid.uuid4(),
-        code=data.code or new_lot_code(item),
+        code=data.code or await next_lot_code(session, item, data.work_order),
         item_id=item.id,
         location_id=location.id,
         quantity=Decimal(0),

@@ -19,8 +19,10 @@ from mes.services.work_orders.models.orders import (
     YieldRecord,
 )
 from mes.services.work_orders.models.plan import MachineRef, ScheduleChange, ScheduleRun
+from mes.services.work_orders.models.steps import Attachment, StepValue
 
 __all__ = [
+    "Attachment",
     "Base",
     "Consumption",
     "EquipmentState",
@@ -35,6 +37,7 @@ __all__ = [
     "RoutingOperation",
     "ScheduleChange",
     "ScheduleRun",
+    "StepValue",
     "WorkCenterRef",
     "WorkOrder",
     "YieldRecord",

@@ -82,3 +82,5 @@ class RoutingOperation(Base):
     # [{"item": "PP-RESIN", "quantity": "0.25", "uom": "kg"}] per unit of product, from the BOM
     materials: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     output_item: Mapped[str | None] = mapped_column(String(64))
+    # work instructions, in order: [{"code": "S1", "title": ..., "field": {"kind": "number", ...}}]
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list, server_default="[]")

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from mes.platform.schemas import Page, Quantity, Schema
 from mes.services.work_orders.schemas.common import Code, Minutes, Name, Positive, Version
+from mes.services.work_orders.schemas.steps import StepIn
 
 
 class ProductCreate(Schema):
@@ -53,6 +54,7 @@ class RoutingOperationIn(Schema):
     skills: Annotated[list[SkillRequirement], Field(max_length=20)] = []
     materials: Annotated[list[MaterialIn], Field(max_length=100)] = []
     output_item: Code | None = None  # the last operation makes the product when absent
+    steps: Annotated[list[StepIn], Field(max_length=50)] = []  # work instructions, in order
 
 
 class RoutingCreate(Schema):
@@ -69,6 +71,7 @@ class RoutingOperationRead(Schema):
     skills: list[SkillRequirement]
     materials: list[MaterialRead]
     output_item: str | None
+    steps: list[StepIn] = []
 
 
 class RoutingRead(Schema):

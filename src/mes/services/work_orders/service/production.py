@@ -42,7 +42,7 @@ from mes.services.work_orders.schemas.orders import (
     OperationRead,
     Yield,
 )
-from mes.services.work_orders.service import schedule
+from mes.services.work_orders.service import schedule, steps
 from mes.services.work_orders.service.common import (
     audit_op,
     clock_out,
@@ -224,6 +224,7 @@ async def complete_operation(
     order, ops, op = await load(session, number, key)
     executable(order)
     op.transition("complete")
+    await steps.require_done(session, order, op)  # work instructions: required steps recorded
     due = await clients.due_inspections(caller, order.number, op.key)
     if due:
         raise InspectionDue(
@@ -306,6 +307,11 @@ async def complete_operation(
     return await operation_read(session, order, op)
 
 
+def _last_completed(ops: list[Operation]) -> str | None:
+    done = [o for o in ops if o.completed_at is not None]
+    return max(done, key=lambda o: (o.completed_at, o.position)).key if done else None
+
+
 async def _complete_order(
     session: AsyncSession,
     order: WorkOrder,
@@ -334,6 +340,7 @@ async def _complete_order(
             process_loss=order.process_loss,
             short=order.short,
             reason=data.reason,
+            operation=_last_completed(ops),
         ),
     )
     await schedule.mark_stale(session, caller, f"complete {order.number}")

@@ -27,6 +27,7 @@ from mes.services.work_orders.schemas.master import (
     RoutingOperationRead,
     RoutingRead,
 )
+from mes.services.work_orders.service import steps
 
 
 async def product_by_code(session: AsyncSession, code: str) -> Product:
@@ -148,6 +149,7 @@ async def create_routing(
                 skills=[s.model_dump() for s in op.skills],
                 materials=materials,
                 output_item=op.output_item or (product.code if last else None),
+                steps=await steps.checked_steps(session, op.seq, op.steps),
             )
         )
     await session.flush()
@@ -199,6 +201,7 @@ async def get_routing(session: AsyncSession, product: str, version: str | None) 
                     "skills": o.skills,
                     "materials": o.materials,
                     "output_item": o.output_item,
+                    "steps": o.steps,
                 }
             )
             for o in ops

@@ -2,14 +2,14 @@
 request arriving late (redelivered, reordered) is superseded instead of undoing a newer one.
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0007_labels
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0007"
+down_revision = "0007_labels"
 branch_labels = None
 depends_on = None
 

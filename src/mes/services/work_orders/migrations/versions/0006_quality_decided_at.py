@@ -2,14 +2,14 @@
 older request arriving late (redelivered, reordered) is superseded instead of undoing a newer one.
 
 Revision ID: 0006
-Revises: 0004_unit_decimals
+Revises: 0004_steps
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004_unit_decimals"
+down_revision = "0004_steps"
 branch_labels = None
 depends_on = None
 
