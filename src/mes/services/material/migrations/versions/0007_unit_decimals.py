@@ -24,5 +24,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint("ck_uom_decimals", "uom", type_="check")
+    op.drop_constraint("decimals", "uom", type_="check")  # named by the convention, as created
     op.drop_column("uom", "decimals")
