@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from mes.platform.registry import SERVICES
 from mes.platform.settings import replace_database
-from mes.platform.testservers import free_port, server_url, tcp_open, wait_until, worker_suffix
+from mes.platform.testservers import KafkaServer, free_port, server_url, tcp_open, wait_until, worker_suffix
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -103,8 +103,12 @@ async def _drop(server: str, names: list[str]) -> None:
     await engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterator[Deployment]:
+@pytest.fixture(scope="module", params=["nats", "kafka"])
+def deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[Deployment]:
+    """The whole system on one host, once with NATS JetStream as the bus (started by the script
+    from the wheel) and once with Kafka (a Kafka-compatible broker started here)."""
     assert shutil.which("nginx") or Path("/usr/sbin/nginx").exists(), (
         "nginx is needed: apt-get install nginx (.ci/run installs it)"
     )
@@ -147,7 +151,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iter
         "MES_START_TIMEOUT": "420",
     }
     env.pop("MES_BUS_URL", None)
-    if os.environ.get("MES_TEST_DEPLOY_BUS_URL"):  # another running bus (kafka://...) instead of NATS
+    kafka = KafkaServer() if request.param == "kafka" else None
+    if kafka is not None:
+        kafka.start()
+        env["MES_BUS_URL"] = kafka.url
+    elif os.environ.get("MES_TEST_DEPLOY_BUS_URL"):  # another running bus instead of the script's NATS
         env["MES_BUS_URL"] = os.environ["MES_TEST_DEPLOY_BUS_URL"]
     for s in SERVICES:
         env.pop(f"MES_{s.env_key}_DATABASE_URL", None)
@@ -172,6 +180,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iter
                 os.kill(pid, signal.SIGKILL)
         names = [make_url(url).database or "" for url in dep.databases.values()]
         asyncio.run(_drop(server, names))
+        if kafka is not None:
+            kafka.stop()
 
 
 # ---------------------------------------------------------------- the API, through nginx
