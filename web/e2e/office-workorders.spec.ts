@@ -14,10 +14,15 @@ async function login(base: string, user: { username: string; password: string })
   return access_token;
 }
 
-/** The operator runs an operation of a released BRACKET order: start on its machine, then good. */
+// the demo's work instructions of BRACKET's packing (src/mes/demo.py DEMO_STEPS): required before it completes
+const PACKING_STEPS: [string, unknown][] = [["S1", null], ["S2", "5.1"], ["S3", true]];
+
+/** The operator runs an operation of a released BRACKET order: start on its machine, walk its
+ * instruction steps, then good. */
 async function run(base: string, token: string, order: string, key: string, machine: string, good: string, complete: boolean) {
   const op = `${API(base)}/workorders/orders/${order}/operations/${key}`;
   await post(`${op}/start`, token, { equipment: machine });
+  if (key === "20") for (const [code, value] of PACKING_STEPS) await post(`${op}/steps/${code}`, token, { value });
   if (complete) await post(`${op}/complete`, token, { good, scrap: [] });
   else await post(`${op}/yield`, token, { good, scrap: [] });
 }

@@ -34,7 +34,9 @@ export async function openLabel(code: string): Promise<void> {
 }
 
 function LotLabel({ code, quantity, uom, expires, printers }: { code: string; quantity: string; uom: string; expires: string | null; printers: { value: string; label: string }[] }) {
-  const [printer, setPrinter] = useState<string | null>(printers[0]?.value ?? null);
+  const [picked, setPrinter] = useState<string | null>(null);
+  // the first printer until the operator picks another (the list may arrive after the lot)
+  const printer = picked ?? printers[0]?.value ?? null;
   const open = useMutation({ mutationFn: () => openLabel(code) });
   const print = useMutation({
     mutationFn: (p: string) =>
