@@ -1,9 +1,10 @@
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from mes.platform.testing import Harness, wait_until
+from mes.services.integration.config import integration_settings
 from mes.services.integration.service.runners import Connectors
 
 API = "/api/v1/integration"
@@ -21,6 +22,16 @@ PLANT = (
 MQTT = ("127.0.0.1", 1883)
 
 Seed = Callable[[], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def _targets(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The test receivers listen on 127.0.0.1: allowed here, as an installation would allow its
+    own private ERP; the default (public targets only) is tested in test_targets.py."""
+    monkeypatch.setenv("MES_INTEGRATION_ALLOWED_TARGETS", "127.0.0.1/32")
+    integration_settings.cache_clear()
+    yield
+    integration_settings.cache_clear()
 
 
 @pytest.fixture

@@ -17,6 +17,10 @@ class IntegrationSettings(BaseSettings):
     # seals webhook secrets in the database (Fernet: AES-128-CBC + HMAC-SHA256)
     integration_seal_key: SecretStr = SecretStr(DEV_SEAL_KEY)
     integration_webhook_timeout_s: float = 5.0
+    # outbound targets (webhooks, ERP endpoints) must be public addresses unless allowed here
+    integration_allow_private_targets: bool = False
+    # comma-separated host names and CIDRs allowed although private, e.g. "erp.lan,10.20.0.0/16"
+    integration_allowed_targets: str = ""
 
 
 @lru_cache(maxsize=1)

@@ -28,9 +28,15 @@ from mes.platform.events import Event
 from mes.platform.workers import Periodic
 from mes.services.integration.clients import webhooks as http
 from mes.services.integration.config import integration_settings
-from mes.services.integration.errors import DuplicateName, LetterClosed
+from mes.services.integration.errors import (
+    DuplicateName,
+    LetterClosed,
+    OutboundTargetRefused,
+    OutboundTargetUnresolvable,
+)
 from mes.services.integration.models import DeadLetter, Delivery, OrderTrace, Subscription, b2mml
 from mes.services.integration.models import webhooks as wh
+from mes.services.integration.models.targets import TargetPolicy
 from mes.services.integration.schemas import SubscriptionCreate, SubscriptionCreated, SubscriptionRead
 from mes.services.integration.service.machines import Letter, dead_letter
 
@@ -43,11 +49,28 @@ def _key() -> str:
     return integration_settings().integration_seal_key.get_secret_value()
 
 
+def _policy() -> TargetPolicy:
+    s = integration_settings()
+    return TargetPolicy.parse(s.integration_allow_private_targets, s.integration_allowed_targets)
+
+
+async def check_target(url: str) -> None:
+    """422 unless `url` resolves only to addresses the target policy allows (checked again at
+    every delivery: DNS may change)."""
+    try:
+        await http.checked_address(url, _policy())
+    except http.TargetRefused as e:
+        if e.code == "target_unresolvable":
+            raise OutboundTargetUnresolvable(e.reason) from None
+        raise OutboundTargetRefused(e.reason) from None
+
+
 async def create_subscription(
     session: AsyncSession, body: SubscriptionCreate, actor: str
 ) -> SubscriptionCreated:
     if await session.scalar(select(Subscription.id).where(Subscription.name == body.name)):
         raise DuplicateName(f"A subscription named {body.name} exists already.")
+    await check_target(body.url)
     secret = wh.new_secret()
     sub = Subscription(
         id=uuid.uuid4(),
@@ -244,8 +267,9 @@ async def _send_round(db: Database, now: datetime, limit: int) -> int:
                 "user-agent": "mes-integration",
                 **wh.headers(wh.unseal(sub.sealed_secret, _key()), str(d.id), int(now.timestamp()), body),
             }
+            settings = integration_settings()
             status, error = await http.post(
-                sub.url, body, headers, integration_settings().integration_webhook_timeout_s
+                sub.url, body, headers, settings.integration_webhook_timeout_s, _policy()
             )
             d.attempts += 1
             d.last_status, d.last_error = status, error
