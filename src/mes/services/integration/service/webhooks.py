@@ -27,7 +27,7 @@ from mes.platform.db import Database
 from mes.platform.events import Event
 from mes.platform.workers import Periodic
 from mes.services.integration.clients import webhooks as http
-from mes.services.integration.config import integration_settings
+from mes.services.integration.config import integration_settings, seal_key
 from mes.services.integration.errors import (
     DuplicateName,
     LetterClosed,
@@ -46,7 +46,7 @@ def _now() -> datetime:
 
 
 def _key() -> str:
-    return integration_settings().integration_seal_key.get_secret_value()
+    return seal_key()
 
 
 def _policy() -> TargetPolicy:
@@ -262,15 +262,24 @@ async def _send_round(db: Database, now: datetime, limit: int) -> int:
             if sub is None or not sub.active:
                 continue
             body = d.body.encode()
-            headers = {
-                "content-type": d.content_type,
-                "user-agent": "mes-integration",
-                **wh.headers(wh.unseal(sub.sealed_secret, _key()), str(d.id), int(now.timestamp()), body),
-            }
-            settings = integration_settings()
-            status, error = await http.post(
-                sub.url, body, headers, settings.integration_webhook_timeout_s, _policy()
+            secret: str | None
+            try:
+                secret = wh.unseal(sub.sealed_secret, _key())
+            except Exception:  # sealed under another key: never sent unsigned
+                secret = None
+            status: int | None = None
+            error: str | None = (
+                "the subscription's secret can't be unsealed with this MES_INTEGRATION_SEAL_KEY"
             )
+            if secret is not None:
+                headers = {
+                    "content-type": d.content_type,
+                    "user-agent": "mes-integration",
+                    **wh.headers(secret, str(d.id), int(now.timestamp()), body),
+                }
+                status, error = await http.post(
+                    sub.url, body, headers, integration_settings().integration_webhook_timeout_s, _policy()
+                )
             d.attempts += 1
             d.last_status, d.last_error = status, error
             if error is None:
@@ -324,6 +333,7 @@ class Dispatcher(Periodic):
 
     def __init__(self, db: Database) -> None:
         super().__init__(db, interval_s=1.0)
+        seal_key()  # no usable key (distributed without MES_INTEGRATION_SEAL_KEY): no start
 
     async def step(self) -> int:
         return await send_due(self.db)
