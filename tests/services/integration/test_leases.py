@@ -1,11 +1,16 @@
 """Connectors run once across replicas: two `Connectors` workers (two replicas of the service, each
 with its own lock connection) against one database; only one runs a connector, the other takes
-over when the holder's database session dies or the holder stops, and no count is lost or doubled."""
+over when the holder's database session dies, the holder stops or its process is killed, and no
+count is lost or doubled."""
+
+import asyncio
+import sys
+import uuid
 
 from sqlalchemy import text
 
-from mes.platform.testing import Harness, free_port
-from mes.services.integration.service.runners import Connectors
+from mes.platform.testing import Harness, free_port, wait_until
+from mes.services.integration.service.runners import Connectors, lease_key
 from mes.simulate import OpcUaMachine
 
 from .conftest import Line, Seed, call
@@ -84,3 +89,62 @@ async def _good(line: Line, n: int) -> bool:
 
 async def _state(line: Line, state: str) -> bool:
     return await line.state("PRESS-4") == state
+
+
+HOLDER = """
+import asyncio, sys
+import asyncpg
+
+async def main() -> None:
+    conn = await asyncpg.connect(sys.argv[1])
+    assert await conn.fetchval("SELECT pg_try_advisory_lock($1)", int(sys.argv[2]))
+    print("holding", flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_replica_process_killed_hands_its_connector_over(
+    harness: Harness, plant: Seed, line: Line
+) -> None:
+    """Another replica's process holds the connector's lease; it is killed (SIGKILL): PostgreSQL
+    drops its session and lock, and this replica takes the connector over."""
+    await plant()
+    machine = OpcUaMachine(free_port(), ["PRESS-4", "PRESS-5"])
+    await machine.start()
+    engine = harness.db("integration").engine
+    dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    holder: asyncio.subprocess.Process | None = None
+    try:
+        c = await call(harness, "POST", "/connectors", opcua_connector(machine.endpoint))
+        holder = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            HOLDER,
+            dsn,
+            str(lease_key(uuid.UUID(c["id"]))),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert holder.stdout is not None
+        assert (await asyncio.wait_for(holder.stdout.readline(), 60)).strip() == b"holding"
+        await line.worker.reload()
+        assert not line.worker.runners and sessions(machine) == 0  # the other replica has it
+
+        holder.kill()
+        await holder.wait()
+
+        async def taken() -> bool:
+            await line.worker.reload()  # PostgreSQL notices the dead session within moments
+            return bool(line.worker.runners)
+
+        await wait_until(taken, timeout_s=60, interval_s=0.2)
+        await line.until(lambda: _state(line, "idle"))
+        await machine.set("PRESS-4", State="Executing", Parts=7)
+        await line.until(lambda: _good(line, 7))
+        assert sessions(machine) == 1
+    finally:
+        if holder is not None and holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+        await machine.stop()
