@@ -33,9 +33,27 @@ class CounterRule(Schema):
     modulus: int | None = Field(None, ge=2, le=2**63 - 1, description="The value at which it wraps to 0")
 
 
+class AlarmRule(Schema):
+    field: FieldName = Field(
+        description="The alarm node (OPC UA NodeId, JSON path, metric); may hold {address}"
+    )
+    reason_code: Code | None = Field(None, description="The downtime reason code while it is active")
+    values: dict[Annotated[str, Field(max_length=64)], Code] = Field(
+        default_factory=dict, max_length=64, description="Alarm value -> reason code (else reason_code)"
+    )
+    inactive: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=lambda: ["0", "false", ""], max_length=16, description="Values meaning no alarm"
+    )
+
+
 class MachineType(Schema):
     state: StateRule | None = None
     counters: list[CounterRule] = Field(default_factory=list, max_length=16)
+    alarms: list[AlarmRule] = Field(
+        default_factory=list,
+        max_length=16,
+        description="Active alarm: the machine is down with a reason code",
+    )
 
 
 class MachineBinding(Schema):

@@ -341,6 +341,31 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AlarmRule */
+        AlarmRule: {
+            /**
+             * Field
+             * @description The alarm node (OPC UA NodeId, JSON path, metric); may hold {address}
+             */
+            field: string;
+            /**
+             * Inactive
+             * @description Values meaning no alarm
+             */
+            inactive?: string[];
+            /**
+             * Reason Code
+             * @description The downtime reason code while it is active
+             */
+            reason_code?: string | null;
+            /**
+             * Values
+             * @description Alarm value -> reason code (else reason_code)
+             */
+            values?: {
+                [key: string]: string;
+            };
+        };
         /** ConnectorConfig */
         ConnectorConfig: {
             /** Endpoint */
@@ -592,6 +617,11 @@ export type components = {
         };
         /** MachineType */
         MachineType: {
+            /**
+             * Alarms
+             * @description Active alarm: the machine is down with a reason code
+             */
+            alarms?: components["schemas"]["AlarmRule"][];
             /** Counters */
             counters?: components["schemas"]["CounterRule"][];
             state?: components["schemas"]["StateRule"] | null;
