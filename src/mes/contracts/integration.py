@@ -24,6 +24,7 @@ class MachineStateReported(Event):
     state: MachineState
     at: datetime
     source_ref: str | None = None  # e.g. the OPC UA node or MQTT topic the report came from
+    reason_code: str | None = None  # why, when the machine says (an active alarm's reason code)
 
 
 class MachineCounterReported(Event):

@@ -1,9 +1,12 @@
-from collections.abc import AsyncIterator, Awaitable, Callable
+import base64
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
 
 from mes.platform.testing import Harness, wait_until
+from mes.services.integration.config import integration_settings, seal_key
 from mes.services.integration.service.runners import Connectors
 
 API = "/api/v1/integration"
@@ -19,8 +22,22 @@ PLANT = (
     ("PRESS-5", "equipment", "LINE-1"),
 )
 MQTT = ("127.0.0.1", 1883)
+TEST_SEAL_KEY = base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 Seed = Callable[[], Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The test receivers listen on 127.0.0.1: allowed here, as an installation would allow its
+    own private ERP; the default (public targets only) is tested in test_targets.py."""
+    monkeypatch.setenv("MES_INTEGRATION_ALLOWED_TARGETS", "127.0.0.1/32")
+    monkeypatch.setenv("MES_INTEGRATION_SEAL_KEY", TEST_SEAL_KEY)
+    integration_settings.cache_clear()
+    seal_key.cache_clear()
+    yield
+    integration_settings.cache_clear()
+    seal_key.cache_clear()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ class Receiver:
         self.received: list[tuple[dict[str, str], bytes]] = []
         self._server: ThreadingHTTPServer | None = None
         self.fail_next = 0  # answer 500 to this many requests
+        self.redirect_to: str | None = None  # answer 307 to this location
 
     @property
     def url(self) -> str:
@@ -24,6 +25,11 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                if outer.redirect_to is not None:
+                    self.send_response(307)
+                    self.send_header("location", outer.redirect_to)
+                    self.end_headers()
+                    return
                 if outer.fail_next > 0:
                     outer.fail_next -= 1
                     self.send_response(500)

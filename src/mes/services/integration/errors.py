@@ -19,6 +19,16 @@ class InvalidMapping(Unprocessable):
     code = "invalid_mapping"
 
 
+class OutboundTargetRefused(Unprocessable):
+    """A subscription's URL resolves to an address outbound HTTP may not reach (ADR 29)."""
+
+    code = "target_refused"
+
+
+class OutboundTargetUnresolvable(Unprocessable):
+    code = "target_unresolvable"
+
+
 class PayloadError(Exception):
     """A machine or ERP message that can't be read: it goes to the dead letters with `reason`."""
 

@@ -19,6 +19,7 @@ from mes.services.integration.schemas import (
     ConnectorRead,
     ConnectorUpdate,
     DeliveryPage,
+    MasterDataJson,
     MessageDeadLetterPage,
     MessageDeadLetterRead,
     ScheduleAnswer,
@@ -28,7 +29,7 @@ from mes.services.integration.schemas import (
     SubscriptionPage,
     SubscriptionRead,
 )
-from mes.services.integration.service import connectors, erp, letters, webhooks
+from mes.services.integration.service import connectors, erp, letters, masterdata, webhooks
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}
@@ -164,6 +165,39 @@ def _caller(request: Request, who: Principal) -> Caller:
 async def process_schedule_b2mml(request: Request, session: SessionDep, who: CanSend) -> Response:
     answer = await erp.take_schedule(session, _caller(request, who), await request.body(), "b2mml")
     return Response(answer.acknowledgement or "", media_type="application/xml")
+
+
+@router.post(
+    "/erp/b2mml/master-data",
+    response_model=ScheduleAnswer,
+    summary="ProcessMaterialDefinition, ProcessMaterialLot or ProcessEquipment (B2MML V0700) in",
+    description="Creates items and receives lots through the material service, creates equipment through "
+    "the resource service, as the caller. The same message (by ApplicationArea/BODID) again changes nothing.",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}
+    },
+    responses=_INVALID,
+)
+async def master_data_b2mml(request: Request, session: SessionDep, who: CanSend) -> ScheduleAnswer:
+    answer = await masterdata.take_master_data(session, _caller(request, who), await request.body(), "b2mml")
+    return ScheduleAnswer(**erp.json_answer(answer))
+
+
+@router.post(
+    "/erp/json/master-data",
+    response_model=ScheduleAnswer,
+    summary="The same master data as plain JSON (one of items, lots, equipment)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _inlined(MasterDataJson.model_json_schema())}},
+        }
+    },
+    responses=_INVALID,
+)
+async def master_data_json(request: Request, session: SessionDep, who: CanSend) -> ScheduleAnswer:
+    answer = await masterdata.take_master_data(session, _caller(request, who), await request.body(), "json")
+    return ScheduleAnswer(**erp.json_answer(answer))
 
 
 @router.post(

@@ -33,9 +33,27 @@ class CounterRule(Schema):
     modulus: int | None = Field(None, ge=2, le=2**63 - 1, description="The value at which it wraps to 0")
 
 
+class AlarmRule(Schema):
+    field: FieldName = Field(
+        description="The alarm node (OPC UA NodeId, JSON path, metric); may hold {address}"
+    )
+    reason_code: Code | None = Field(None, description="The downtime reason code while it is active")
+    values: dict[Annotated[str, Field(max_length=64)], Code] = Field(
+        default_factory=dict, max_length=64, description="Alarm value -> reason code (else reason_code)"
+    )
+    inactive: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=lambda: ["0", "false", ""], max_length=16, description="Values meaning no alarm"
+    )
+
+
 class MachineType(Schema):
     state: StateRule | None = None
     counters: list[CounterRule] = Field(default_factory=list, max_length=16)
+    alarms: list[AlarmRule] = Field(
+        default_factory=list,
+        max_length=16,
+        description="Active alarm: the machine is down with a reason code",
+    )
 
 
 class MachineBinding(Schema):
@@ -159,6 +177,48 @@ class ScheduleJson(Schema):
     sender: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     schedule_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     orders: list[OrderJson] = Field(min_length=1, max_length=500)
+
+
+class ItemJson(Schema):
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    kind: Literal["raw", "intermediate", "finished", "packaging"] = "raw"
+    uom: Annotated[str, Field(min_length=1, max_length=16)]
+    shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+
+
+class LotJson(Schema):
+    code: Code
+    item: Code
+    quantity: Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=24, decimal_places=6)]
+    uom: Annotated[str, Field(min_length=1, max_length=16)] | None = None
+    location: Code
+    status: Literal["available", "quarantine"] = "available"
+    supplier: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    supplier_lot: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class EquipmentJson(Schema):
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    level: Literal["enterprise", "site", "area", "work_center", "equipment"]
+    parent_code: Code | None = None
+
+
+class MasterDataJson(Schema):
+    """ProcessMaterialDefinition, ProcessMaterialLot and ProcessEquipment as plain JSON: exactly
+    one of items, lots and equipment."""
+
+    message_id: Annotated[str, Field(min_length=1, max_length=200)]
+    items: list[ItemJson] | None = Field(None, min_length=1, max_length=500)
+    lots: list[LotJson] | None = Field(None, min_length=1, max_length=500)
+    equipment: list[EquipmentJson] | None = Field(None, min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MasterDataJson:
+        if sum(x is not None for x in (self.items, self.lots, self.equipment)) != 1:
+            raise ValueError("give exactly one of items, lots and equipment")
+        return self
 
 
 class ScheduleAnswer(Schema):

@@ -113,6 +113,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integration/erp/b2mml/master-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ProcessMaterialDefinition, ProcessMaterialLot or ProcessEquipment (B2MML V0700) in
+         * @description Creates items and receives lots through the material service, creates equipment through the resource service, as the caller. The same message (by ApplicationArea/BODID) again changes nothing.
+         */
+        post: operations["master_data_b2mml_api_v1_integration_erp_b2mml_master_data_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integration/erp/b2mml/process-operations-schedule": {
         parameters: {
             query?: never;
@@ -127,6 +147,23 @@ export type paths = {
          * @description Creates one work order per OperationsRequest through the work orders service, as the caller. The same message (by ApplicationArea/BODID) again changes nothing and is acknowledged again.
          */
         post: operations["process_schedule_b2mml_api_v1_integration_erp_b2mml_process_operations_schedule_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integration/erp/json/master-data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The same master data as plain JSON (one of items, lots, equipment) */
+        post: operations["master_data_json_api_v1_integration_erp_json_master_data_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -345,6 +382,31 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AlarmRule */
+        AlarmRule: {
+            /**
+             * Field
+             * @description The alarm node (OPC UA NodeId, JSON path, metric); may hold {address}
+             */
+            field: string;
+            /**
+             * Inactive
+             * @description Values meaning no alarm
+             */
+            inactive?: string[];
+            /**
+             * Reason Code
+             * @description The downtime reason code while it is active
+             */
+            reason_code?: string | null;
+            /**
+             * Values
+             * @description Alarm value -> reason code (else reason_code)
+             */
+            values?: {
+                [key: string]: string;
+            };
+        };
         /** AuditEntryRead */
         AuditEntryRead: {
             /**
@@ -683,6 +745,11 @@ export type components = {
         };
         /** MachineType */
         MachineType: {
+            /**
+             * Alarms
+             * @description Active alarm: the machine is down with a reason code
+             */
+            alarms?: components["schemas"]["AlarmRule"][];
             /** Counters */
             counters?: components["schemas"]["CounterRule"][];
             state?: components["schemas"]["StateRule"] | null;
@@ -1843,6 +1910,111 @@ export interface operations {
             };
         };
     };
+    master_data_b2mml_api_v1_integration_erp_b2mml_master_data_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/xml": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleAnswer"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The message id was used before for other content */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Refused and dead-lettered: reason, line and path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     process_schedule_b2mml_api_v1_integration_erp_b2mml_process_operations_schedule_post: {
         parameters: {
             query?: never;
@@ -1863,6 +2035,168 @@ export interface operations {
                 };
                 content: {
                     "application/xml": unknown;
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description The message id was used before for other content */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Refused and dead-lettered: reason, line and path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    master_data_json_api_v1_integration_erp_json_master_data_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Equipment */
+                    equipment?: {
+                        /** Code */
+                        code: string;
+                        /**
+                         * Level
+                         * @enum {string}
+                         */
+                        level: "enterprise" | "site" | "area" | "work_center" | "equipment";
+                        /** Name */
+                        name?: string | null;
+                        /** Parent Code */
+                        parent_code?: string | null;
+                    }[] | null;
+                    /** Items */
+                    items?: {
+                        /** Code */
+                        code: string;
+                        /**
+                         * Kind
+                         * @default raw
+                         * @enum {string}
+                         */
+                        kind?: "raw" | "intermediate" | "finished" | "packaging";
+                        /** Name */
+                        name?: string | null;
+                        /** Shelf Life Days */
+                        shelf_life_days?: number | null;
+                        /** Uom */
+                        uom: string;
+                    }[] | null;
+                    /** Lots */
+                    lots?: {
+                        /** Code */
+                        code: string;
+                        /** Item */
+                        item: string;
+                        /** Location */
+                        location: string;
+                        /** Quantity */
+                        quantity: number | string;
+                        /**
+                         * Status
+                         * @default available
+                         * @enum {string}
+                         */
+                        status?: "available" | "quarantine";
+                        /** Supplier */
+                        supplier?: string | null;
+                        /** Supplier Lot */
+                        supplier_lot?: string | null;
+                        /** Uom */
+                        uom?: string | null;
+                    }[] | null;
+                    /** Message Id */
+                    message_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleAnswer"];
                 };
             };
             /** @description Malformed request */

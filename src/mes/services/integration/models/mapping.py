@@ -3,6 +3,7 @@ a counter reading), by a mapping per machine type; the same for MQTT JSON, Spark
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +47,24 @@ class Reading:
     value: int | None = None
     modulus: int | None = None
     historical: bool = False
+    reason_code: str | None = None  # with a state: why (an alarm's reason code)
+
+
+@dataclass(frozen=True)
+class AlarmRule:
+    """A node (field) whose value is an alarm: any value but the inactive ones puts the machine
+    `down` with a reason code (per value, else the rule's, else `alarm:<value>`)."""
+
+    field: str
+    reason_code: str | None = None
+    values: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    inactive: tuple[str, ...] = ("0", "false", "")
+
+    def reason(self, key: str) -> str | None:
+        """None when the alarm is not active, else its reason code."""
+        if key in self.inactive:
+            return None
+        return self.values.get(key) or self.reason_code or f"alarm:{key}"[:64]
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,7 @@ class TypeRule:
     state_field: str | None = None
     state_values: Mapping[str, str] = field(default_factory=dict)
     counters: tuple[CounterRule, ...] = ()
+    alarms: tuple[AlarmRule, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TypeRule:
@@ -74,6 +94,15 @@ class TypeRule:
             state_values=values,
             counters=tuple(
                 CounterRule(c["field"], c["counter"], c.get("modulus")) for c in d.get("counters") or ()
+            ),
+            alarms=tuple(
+                AlarmRule(
+                    a["field"],
+                    a.get("reason_code"),
+                    dict(a.get("values") or {}),
+                    tuple(a.get("inactive") or ("0", "false", "")),
+                )
+                for a in d.get("alarms") or ()
             ),
         )
 
@@ -89,6 +118,7 @@ class Machine:
 
     def fields(self) -> list[str]:
         out = [self.resolve(c.field) for c in self.rule.counters]
+        out += [self.resolve(a.field) for a in self.rule.alarms]
         if self.rule.state_field:
             out.insert(0, self.resolve(self.rule.state_field))
         return out
@@ -109,13 +139,37 @@ def state_key(value: Any) -> str:
 
 
 class MachineMap:
-    """The machines of one connector, found by their source address."""
+    """The machines of one connector, found by their source address. It remembers, per machine,
+    the state its state field last said and its active alarms: while an alarm is active the
+    machine is `down` (with the alarm's reason code); when the last one clears, it is back in the
+    state its state field says (idle when it has none)."""
 
     def __init__(self, machines: Iterable[Machine]) -> None:
         self.machines = list(machines)
         self.by_address: dict[str, list[Machine]] = {}
         for m in self.machines:
             self.by_address.setdefault(m.address, []).append(m)
+        self.told: dict[str, str] = {}  # equipment -> the state its state field last said
+        self.active: dict[str, dict[str, str]] = {}  # equipment -> alarm field -> reason code
+
+    def _alarm(self, m: Machine, a: AlarmRule, sample: Sample, ref: str) -> Reading | None:
+        reason = a.reason(state_key(sample.value).strip())
+        active = self.active.setdefault(m.equipment_code, {})
+        name = m.resolve(a.field)
+        was = dict(active)
+        if reason is None:
+            active.pop(name, None)
+        else:
+            active[name] = reason
+        if sample.historical or was == active:
+            return None
+        if reason is not None:
+            return Reading(m.equipment_code, sample.at, ref, state="down", reason_code=reason)
+        if active:  # another alarm is still active: down for that one
+            return Reading(
+                m.equipment_code, sample.at, ref, state="down", reason_code=next(iter(active.values()))
+            )
+        return Reading(m.equipment_code, sample.at, ref, state=self.told.get(m.equipment_code, "idle"))
 
     def under(self, prefix: str) -> list[Machine]:
         """Machines at `prefix` or below it (a Sparkplug node and its devices)."""
@@ -132,9 +186,17 @@ class MachineMap:
                 state = rule.state_values.get(key)
                 if state is None:
                     raise MappingProblem(f"state value {key!r} has no mapping for {m.equipment_code}", ref)
-                out.append(
-                    Reading(m.equipment_code, sample.at, ref, state=state, historical=sample.historical)
-                )
+                if not sample.historical:
+                    self.told[m.equipment_code] = state
+                if not self.active.get(m.equipment_code) or sample.historical:
+                    out.append(
+                        Reading(m.equipment_code, sample.at, ref, state=state, historical=sample.historical)
+                    )
+            for a in rule.alarms:
+                if m.resolve(a.field) == sample.field:
+                    reading = self._alarm(m, a, sample, ref)
+                    if reading is not None:
+                        out.append(reading)
             for c in rule.counters:
                 if m.resolve(c.field) != sample.field:
                     continue

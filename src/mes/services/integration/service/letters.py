@@ -11,7 +11,7 @@ from mes.platform.audit import append_audit
 from mes.services.integration.clients.work_orders import Caller
 from mes.services.integration.errors import DeadLetterNotFound, LetterClosed, NotReplayable
 from mes.services.integration.models import DeadLetter
-from mes.services.integration.service import erp, webhooks
+from mes.services.integration.service import erp, masterdata, webhooks
 from mes.services.integration.service.machines import now
 
 
@@ -49,7 +49,11 @@ async def replay(session: AsyncSession, letter_id: uuid.UUID, caller: Caller) ->
     if row.source != "erp":
         raise NotReplayable("A machine message can't be replayed; discard it once looked at.")
     raw = base64.b64decode(row.payload) if row.content_type.endswith(";base64") else row.payload.encode()
-    await erp.take_schedule(session, caller, raw, "b2mml" if "xml" in row.content_type else "json")
+    fmt = "b2mml" if "xml" in row.content_type else "json"
+    if masterdata.is_master_data(raw, fmt):
+        await masterdata.take_master_data(session, caller, raw, fmt)
+    else:
+        await erp.take_schedule(session, caller, raw, fmt)
     row.status, row.replayed_at = "replayed", now()
     await append_audit(
         session,

@@ -133,6 +133,7 @@ async def _state(session: AsyncSession, r: Reading) -> None:
             state=r.state,
             at=r.at,
             source_ref=r.source_ref[:400],
+            reason_code=r.reason_code,
         ),
     )
 

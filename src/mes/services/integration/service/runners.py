@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from mes.platform.db import Database
 from mes.platform.workers import Periodic
@@ -280,31 +281,148 @@ class OpcUaRunner(Runner):
 RUNNERS: dict[str, type[Runner]] = {"mqtt": MqttRunner, "opcua": OpcUaRunner}
 
 
+def lease_key(connector_id: uuid.UUID) -> int:
+    """The connector's advisory lock key: a signed 64-bit number taken from its id."""
+    k = connector_id.int >> 64
+    return k - (1 << 64) if k >= (1 << 63) else k
+
+
+class LeaseLost(Exception):
+    """The replica no longer holds a connector's lease: what it gathered is dropped."""
+
+
+class Leases:
+    """Session advisory locks on one dedicated connection (autocommit), one per connector run by
+    this replica. A replica that dies loses its connection and with it every lock: another replica
+    takes them at its next reload (ADR 29)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.conn: AsyncConnection | None = None
+        self.pid: int | None = None
+        self.held: set[int] = set()
+
+    async def _open(self) -> AsyncConnection:
+        if self.conn is None:
+            conn = await self.db.engine.connect()
+            try:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+                self.pid = int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+            except BaseException:
+                await conn.close()
+                raise
+            self.conn = conn
+        return self.conn
+
+    async def alive(self) -> bool:
+        """False (and every lease forgotten) when the lock connection is gone."""
+        if self.conn is None:
+            return not self.held
+        try:
+            await self.conn.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            await self.drop()
+            return False
+
+    async def acquire(self, connector_id: uuid.UUID) -> bool:
+        key = lease_key(connector_id)
+        if key in self.held:
+            return True
+        conn = await self._open()
+        try:
+            got = bool((await conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key})).scalar_one())
+        except Exception:
+            await self.drop()
+            raise
+        if got:
+            self.held.add(key)
+        return got
+
+    async def release(self, connector_id: uuid.UUID) -> None:
+        key = lease_key(connector_id)
+        if key not in self.held:
+            return
+        self.held.discard(key)
+        if self.conn is not None:
+            try:
+                await self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            except Exception:
+                await self.drop()
+
+    async def check(self, session: AsyncSession, connector_id: uuid.UUID) -> None:
+        """Inside a flush's transaction, after its rows are locked: raises LeaseLost unless this
+        replica's lock connection still holds the connector's lock. Checked last, so a replica
+        that takes over later waits on the same rows until this flush is committed."""
+        key = lease_key(connector_id)
+        if key not in self.held or self.pid is None:
+            raise LeaseLost(str(connector_id))
+        u = key & 0xFFFFFFFFFFFFFFFF
+        held = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                " AND pid = :pid AND classid = :hi AND objid = :lo AND objsubid = 1"
+            ),
+            {"pid": self.pid, "hi": u >> 32, "lo": u & 0xFFFFFFFF},
+        )
+        if not held:
+            raise LeaseLost(str(connector_id))
+
+    async def drop(self) -> None:
+        """Closes the lock connection: every lock it held is released."""
+        self.held.clear()
+        conn, self.conn, self.pid = self.conn, None, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+
 class Connectors(Periodic):
-    """Background worker: runs every enabled connector and flushes what they gathered."""
+    """Background worker: runs the enabled connectors whose lease this replica holds (each
+    connector runs in exactly one replica at a time) and flushes what they gathered."""
 
     name = "integration-connectors"
 
     def __init__(self, db: Database, interval_s: float = 0.25) -> None:
         super().__init__(db, interval_s=interval_s)
         self.runners: dict[uuid.UUID, Runner] = {}
+        self.leases = Leases(db)
         self._reload_every = 8  # rounds between configuration reloads
         self._round = 0
+
+    async def _drop(self, cid: uuid.UUID) -> None:
+        """Stops a runner whose lease is lost: its batch is dropped (the replica that now holds
+        the lease reads the machine's absolute values again, so no count is lost)."""
+        runner = self.runners.pop(cid, None)
+        if runner is not None:
+            await runner.stop()
+            log.warning("connector_lease_lost", connector=runner.name)
 
     async def reload(self) -> None:
         async with self.db.transaction() as session:
             rows = list(await session.scalars(select(Connector).where(Connector.enabled.is_(True))))
         wanted = {c.id: c for c in rows}
+        if not await self.leases.alive():
+            for cid in list(self.runners):
+                await self._drop(cid)
         for cid in list(self.runners):
             r = self.runners[cid]
             if cid not in wanted or wanted[cid].version != r.version:
                 await r.stop()
-                await self._flush(r)
-                async with self.db.transaction() as session:
-                    await record_batch(session, cid, Batch(connected=False))
+                try:
+                    await self._flush(r)
+                    async with self.db.transaction() as session:
+                        await self.leases.check(session, cid)
+                        await record_batch(session, cid, Batch(connected=False))
+                except LeaseLost:
+                    pass
                 del self.runners[cid]
+                if cid not in wanted:
+                    await self.leases.release(cid)
         for cid, c in wanted.items():
-            if cid not in self.runners:
+            if cid not in self.runners and await self.leases.acquire(cid):
                 runner = RUNNERS[c.kind](c.id, c.name, c.version, c.config)
                 self.runners[cid] = runner
                 runner.start()
@@ -316,13 +434,19 @@ class Connectors(Periodic):
         try:
             async with self.db.transaction() as session:
                 await record_batch(session, runner.connector_id, batch)
+                await self.leases.check(session, runner.connector_id)
+        except LeaseLost:
+            raise
         except Exception:
             runner.batch = batch.then(runner.batch)  # nothing lost: written with the next round
             raise
 
     async def flush(self) -> None:
-        for runner in list(self.runners.values()):
-            await self._flush(runner)
+        for cid, runner in list(self.runners.items()):
+            try:
+                await self._flush(runner)
+            except LeaseLost:
+                await self._drop(cid)
 
     async def step(self) -> None:
         if self._round % self._reload_every == 0:
@@ -334,4 +458,7 @@ class Connectors(Periodic):
         await super().stop()
         for r in list(self.runners.values()):
             await r.stop()
+            with contextlib.suppress(Exception):
+                await self._flush(r)
         self.runners.clear()
+        await self.leases.drop()

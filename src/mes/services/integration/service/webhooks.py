@@ -27,10 +27,16 @@ from mes.platform.db import Database
 from mes.platform.events import Event
 from mes.platform.workers import Periodic
 from mes.services.integration.clients import webhooks as http
-from mes.services.integration.config import integration_settings
-from mes.services.integration.errors import DuplicateName, LetterClosed
+from mes.services.integration.config import integration_settings, seal_key
+from mes.services.integration.errors import (
+    DuplicateName,
+    LetterClosed,
+    OutboundTargetRefused,
+    OutboundTargetUnresolvable,
+)
 from mes.services.integration.models import DeadLetter, Delivery, OrderTrace, Subscription, b2mml
 from mes.services.integration.models import webhooks as wh
+from mes.services.integration.models.targets import TargetPolicy
 from mes.services.integration.schemas import SubscriptionCreate, SubscriptionCreated, SubscriptionRead
 from mes.services.integration.service.machines import Letter, dead_letter
 
@@ -40,7 +46,23 @@ def _now() -> datetime:
 
 
 def _key() -> str:
-    return integration_settings().integration_seal_key.get_secret_value()
+    return seal_key()
+
+
+def _policy() -> TargetPolicy:
+    s = integration_settings()
+    return TargetPolicy.parse(s.integration_allow_private_targets, s.integration_allowed_targets)
+
+
+async def check_target(url: str) -> None:
+    """422 unless `url` resolves only to addresses the target policy allows (checked again at
+    every delivery: DNS may change)."""
+    try:
+        await http.checked_address(url, _policy())
+    except http.TargetRefused as e:
+        if e.code == "target_unresolvable":
+            raise OutboundTargetUnresolvable(e.reason) from None
+        raise OutboundTargetRefused(e.reason) from None
 
 
 async def create_subscription(
@@ -48,6 +70,7 @@ async def create_subscription(
 ) -> SubscriptionCreated:
     if await session.scalar(select(Subscription.id).where(Subscription.name == body.name)):
         raise DuplicateName(f"A subscription named {body.name} exists already.")
+    await check_target(body.url)
     secret = wh.new_secret()
     sub = Subscription(
         id=uuid.uuid4(),
@@ -239,14 +262,24 @@ async def _send_round(db: Database, now: datetime, limit: int) -> int:
             if sub is None or not sub.active:
                 continue
             body = d.body.encode()
-            headers = {
-                "content-type": d.content_type,
-                "user-agent": "mes-integration",
-                **wh.headers(wh.unseal(sub.sealed_secret, _key()), str(d.id), int(now.timestamp()), body),
-            }
-            status, error = await http.post(
-                sub.url, body, headers, integration_settings().integration_webhook_timeout_s
+            secret: str | None
+            try:
+                secret = wh.unseal(sub.sealed_secret, _key())
+            except Exception:  # sealed under another key: never sent unsigned
+                secret = None
+            status: int | None = None
+            error: str | None = (
+                "the subscription's secret can't be unsealed with this MES_INTEGRATION_SEAL_KEY"
             )
+            if secret is not None:
+                headers = {
+                    "content-type": d.content_type,
+                    "user-agent": "mes-integration",
+                    **wh.headers(secret, str(d.id), int(now.timestamp()), body),
+                }
+                status, error = await http.post(
+                    sub.url, body, headers, integration_settings().integration_webhook_timeout_s, _policy()
+                )
             d.attempts += 1
             d.last_status, d.last_error = status, error
             if error is None:
@@ -300,6 +333,7 @@ class Dispatcher(Periodic):
 
     def __init__(self, db: Database) -> None:
         super().__init__(db, interval_s=1.0)
+        seal_key()  # no usable key (distributed without MES_INTEGRATION_SEAL_KEY): no start
 
     async def step(self) -> int:
         return await send_due(self.db)

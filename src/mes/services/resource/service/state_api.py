@@ -78,6 +78,7 @@ async def machine_reported(session: AsyncSession, event: MachineStateReported) -
         source="machine",
         actor=f"machine:{eq.code}",
         source_ref=event.source_ref,
+        reason_code=event.reason_code,
     )
     try:
         await change_state(session, eq, change)
