@@ -15,7 +15,7 @@ from mes.platform.testing import Harness
 from mes.platform.testservers import free_port
 from mes.services.reporting import clients
 
-from .conftest import R, Plant, at
+from .conftest import Plant, R, at
 from .test_oee import DAY, EARLY, LATE, figures, monday
 
 
