@@ -108,7 +108,7 @@ async def test_a_caller_without_resource_read_is_not_served_from_the_cache(plant
         params={"scope": "PRESS-1", "grain": "shift", **DAY},
         headers=plant.h.auth("reporting:read", sub="viewer"),
     )
-    assert r.status_code != 200
+    assert r.status_code == 403 and r.json()["permission"] == "resource:read", r.text
     assert calls.take() != []  # resource was asked, and refused the caller as it always did
 
 
