@@ -78,6 +78,7 @@ bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run c
 	$(BIN)/python -m bench.event_pipeline
 	$(BIN)/python -m bench.startup
 	$(BIN)/python -m bench.reporting
+	$(BIN)/python -m bench.reporting_cache
 	$(BIN)/python -m bench.traceability
 
 clean: ## remove the virtualenvs and local data (keeps nothing under var/)

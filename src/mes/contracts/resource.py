@@ -125,3 +125,27 @@ class MaintenanceCompleted(_MaintenanceEvent):
     started_at: datetime
     completed_at: datetime
     completed_by: str
+
+
+class CalendarChanged(Event):
+    """The shift calendar held AT `equipment_code` changed (patterns set, an exception added).
+
+    Planned time of that equipment and of everything below it that inherits the calendar changes
+    with it; readers that cache calendars or planned windows drop them (ADR 30).
+    """
+
+    topic: ClassVar[str] = "resource.calendar_changed.v1"
+    aggregate_field: ClassVar[str] = "equipment_code"
+
+    equipment_code: str
+    change: Literal["patterns_set", "exception_added"]
+
+
+class EquipmentDetailsChanged(Event):
+    """An equipment's details changed: its attributes (time zone, capacity, thresholds) or a cycle time."""
+
+    topic: ClassVar[str] = "resource.equipment_details_changed.v1"
+    aggregate_field: ClassVar[str] = "equipment_code"
+
+    equipment_code: str
+    change: Literal["attributes", "cycle_time"]

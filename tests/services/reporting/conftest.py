@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 import pytest
 
 from mes.contracts.work_orders import ScrapReason, YieldReported
+from mes.platform.cache import MemoryCache
 from mes.platform.events import Envelope, Event, record_event
 from mes.platform.testing import Harness
+from mes.services.reporting import clients
 
 R = "/api/v1/resource"
 P = "/api/v1/reporting"
@@ -103,6 +106,17 @@ class Plant:
     async def oee(self, **params: Any) -> list[dict[str, Any]]:
         page = await self.get("/oee", **params)
         return list(page["items"])
+
+
+@pytest.fixture(autouse=True)
+def fresh_read_cache() -> Iterator[MemoryCache]:
+    """Each test starts with an empty read cache of resource's answers (tests share one process,
+    and each test's resource data is rolled back without the events that would invalidate it)."""
+    cache = MemoryCache("reporting")
+    old = clients.use_cache(cache)
+    yield cache
+    if old is not None:
+        clients.use_cache(old)
 
 
 @pytest.fixture

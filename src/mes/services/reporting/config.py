@@ -21,3 +21,17 @@ def planned_reason_prefixes() -> tuple[str, ...]:
 
 def is_planned_reason(code: str | None) -> bool:
     return code is not None and any(code == p or code.startswith(p + ".") for p in planned_reason_prefixes())
+
+
+DEFAULT_CACHE_TTL_S = 300.0
+
+
+def cache_ttl_s() -> float:
+    """How long resource's calendars, planned windows and cycle times stay cached across requests
+    (MES_REPORTING_CACHE_TTL_S, default 300 s; 0 turns the cache off). Events invalidate entries
+    at once (ADR 30); the time to live is the safety net for a missed invalidation."""
+    raw = os.environ.get("MES_REPORTING_CACHE_TTL_S", "")
+    try:
+        return max(0.0, float(raw)) if raw.strip() else DEFAULT_CACHE_TTL_S
+    except ValueError:
+        return DEFAULT_CACHE_TTL_S

@@ -6,14 +6,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.integration import MachineCounterReported
 from mes.contracts.resource import (
+    CalendarChanged,
     DowntimeClassified,
     DowntimeRecorded,
+    EquipmentDetailsChanged,
     EquipmentRegistered,
     EquipmentStateChanged,
 )
 from mes.contracts.work_orders import OperationCompleted, OperationStarted, YieldReported
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
+from mes.services.reporting import clients
 from mes.services.reporting.service import projection
 
 
@@ -49,6 +52,16 @@ async def integration_machine_counter(session: AsyncSession, event: MachineCount
     await projection.receive(session, event)
 
 
+async def resource_calendar_changed(session: AsyncSession, event: CalendarChanged) -> None:
+    """Cached calendars and planned windows are read afresh (planned time below that code depends
+    on it, and on which calendar is nearest, so all of them are dropped: calendar edits are rare)."""
+    await clients.invalidate(clients.CALENDARS)
+
+
+async def resource_details_changed(session: AsyncSession, event: EquipmentDetailsChanged) -> None:
+    await clients.invalidate(clients.DETAILS)
+
+
 HANDLERS: dict[type[Event], EventHandler] = {
     EquipmentRegistered: resource_equipment_registered,
     EquipmentStateChanged: resource_state_changed,
@@ -58,4 +71,6 @@ HANDLERS: dict[type[Event], EventHandler] = {
     OperationStarted: work_orders_operation_started,
     OperationCompleted: work_orders_operation_completed,
     MachineCounterReported: integration_machine_counter,
+    CalendarChanged: resource_calendar_changed,
+    EquipmentDetailsChanged: resource_details_changed,
 }

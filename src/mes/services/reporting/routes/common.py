@@ -36,7 +36,12 @@ CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
 
 def resource(request: Request) -> Resource:
     rid = getattr(request.state, "request_id", None)
-    return Resource(bearer_token(request), request.app.state.directory, rid if isinstance(rid, str) else None)
+    return Resource.for_caller(
+        bearer_token(request),
+        getattr(request.state, "principal", None),
+        request.app.state.directory,
+        rid if isinstance(rid, str) else None,
+    )
 
 
 def _cell(v: Any) -> Any:

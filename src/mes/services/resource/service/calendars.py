@@ -7,7 +7,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mes.contracts.resource import CalendarChanged
 from mes.platform.audit import append_audit
+from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import InvalidCalendar, NotFoundHere
 from mes.services.resource.models import CalendarException, Equipment, ShiftCalendar, ShiftPattern
@@ -112,6 +114,7 @@ async def set_calendar(session: AsyncSession, code: str, body: CalendarSet, acto
         old=old,
         new=read.model_dump(mode="json"),
     )
+    await record_event(session, CalendarChanged(equipment_code=code, change="patterns_set"))
     return read
 
 
@@ -143,6 +146,7 @@ async def add_exception(session: AsyncSession, code: str, body: ExceptionCreate,
         entity_id=code,
         new=read.model_dump(mode="json"),
     )
+    await record_event(session, CalendarChanged(equipment_code=code, change="exception_added"))
     return read
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from mes.contracts.resource import EquipmentRegistered
+from mes.contracts.resource import EquipmentDetailsChanged, EquipmentRegistered
 from mes.platform.audit import append_audit
 from mes.platform.auth import Principal
 from mes.platform.events import record_event
@@ -147,6 +147,7 @@ async def set_attributes(
         old={k: str(v) if v is not None else None for k, v in old.items()},
         new={k: str(v) if v is not None else None for k, v in changes.items()},
     )
+    await record_event(session, EquipmentDetailsChanged(equipment_code=code, change="attributes"))
     return await detail(session, code)
 
 
@@ -171,6 +172,7 @@ async def set_cycle_time(
         old={"product": product, "ideal_cycle_time_s": old},
         new={"product": product, "ideal_cycle_time_s": str(data.ideal_cycle_time_s)},
     )
+    await record_event(session, EquipmentDetailsChanged(equipment_code=code, change="cycle_time"))
     return CycleTimeRead(
         equipment_code=code, product_code=product, ideal_cycle_time_s=data.ideal_cycle_time_s
     )
