@@ -1,5 +1,5 @@
 import { expect as baseExpect, signIn, SHOTS, test } from "./fixtures";
-import { SUPERVISOR } from "./seed";
+import { adminToken, post, SUPERVISOR } from "./seed";
 
 // OEE over days of a whole plant takes a few seconds on a loaded build machine
 const expect = baseExpect.configure({ timeout: 45_000 });
@@ -32,7 +32,17 @@ test.describe("reporting", () => {
 
   test("the TV board shows counts this shift and a stopped machine's reason, without header or menu", async ({
     page,
+    baseURL,
   }) => {
+    // CNC-22 stands still now with an electrical fault, whatever the hour the test runs at (the
+    // demo's stop is placed in its shift history, which a later hour's states may follow)
+    const base = baseURL ?? "";
+    const token = await adminToken(base);
+    const now = await fetch(`${base}/api/v1/resource/equipment/CNC-22/state`, { headers: { authorization: `Bearer ${token}` } });
+    const current = (await now.json()) as { state: string | null; reason_code?: string | null };
+    if (current.state !== "down" || current.reason_code !== "ELEC") {
+      await post(`${base}/api/v1/resource/equipment/CNC-22/state`, token, { state: "down", reason_code: "ELEC" });
+    }
     await signIn(page, SUPERVISOR);
     await page.goto("/board?under=LINE-2");
     await page.getByRole("link", { name: "TV mode" }).click();
@@ -42,7 +52,9 @@ test.describe("reporting", () => {
     const stopped = page.getByTestId("machine-CNC-22");
     await expect(stopped.getByTestId("machine-state")).toHaveText("Down");
     await expect(stopped.getByTestId("machine-reason")).toHaveText("ELEC");
-    await expect(page.getByTestId("machine-CNC-21").getByTestId("machine-counts")).toHaveText(/^Good \d+ \/ \d+ · scrap \d+$/);
+    // the target ("/ n") is shown while a shift is planned; the demo's shifts don't cover the
+    // whole day, and the test runs at any hour
+    await expect(page.getByTestId("machine-CNC-21").getByTestId("machine-counts")).toHaveText(/^Good \d+( \/ \d+)? · scrap \d+$/);
     await page.screenshot({ path: `${SHOTS}board-tv.png`, fullPage: true });
   });
 });
