@@ -53,7 +53,12 @@ test.describe("a station you can trust", () => {
     const lotBefore = Number((await get<{ quantity: string }>(base, `/material/lots/${PLANT.resin}`)).quantity);
     await signIn(page, OPERATOR);
     await page.goto("/station");
-    // the service worker holds the UI from now on
+    // the service worker holds the UI from now on: wait until it is installed and active (it
+    // precaches the whole UI first), then, if it has not claimed this page yet, load the page again
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    if (!(await page.evaluate(() => navigator.serviceWorker.controller != null))) await page.reload();
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null, undefined, { timeout: 30_000 });
     await choose(page, "Work center", PLANT.workCenterLabel);
     await choose(page, "Equipment", "Injection press 3 (IMM-13)");
