@@ -28,6 +28,7 @@ from mes.services.resource.models import (
 )
 from mes.services.resource.schemas.maintenance import OrderCreate, OrderRead, PlanCreate, PlanRead
 from mes.services.resource.service.states import Change, change_state
+from mes.services.resource.vocabulary import MaintenanceStatus
 
 HOUR = Decimal(3600)
 
@@ -252,7 +253,7 @@ async def _order(session: AsyncSession, number: str) -> tuple[MaintenanceOrder, 
 async def advance(
     session: AsyncSession,
     number: str,
-    to: str,
+    to: MaintenanceStatus,
     actor: str,
     *,
     assignee: str | None = None,
