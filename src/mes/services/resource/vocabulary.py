@@ -18,6 +18,15 @@ PlanTrigger = Literal["calendar", "cycles", "operating_hours"]
 OrderTrigger = Literal["calendar", "cycles", "operating_hours", "manual"]
 MaintenanceStatus = Literal["open", "assigned", "in_progress", "completed"]
 ExceptionKind = Literal["holiday", "non_production"]
+# why an authorization check refuses (`AuthorizationResult.reasons[].code`, a string on the wire)
+RefusalReason = Literal[
+    "equipment_not_a_machine",
+    "equipment_not_in_work_center",
+    "person_unknown",
+    "skill_missing",
+    "certification_expired",
+    "equipment_unavailable",
+]
 
 LEVELS: tuple[Level, ...] = get_args(Level)
 STATES: tuple[State, ...] = get_args(State)
