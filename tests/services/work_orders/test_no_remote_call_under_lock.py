@@ -7,6 +7,11 @@ inspections of a completion all ran under the order's lock, and this test failed
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
 from mes.platform.http import ServiceDirectory
 from mes.platform.testing import RowLockWatch
 from mes.services.work_orders.clients import Caller, lot
@@ -81,3 +86,36 @@ async def test_the_watch_sees_a_call_made_under_the_orders_lock(
     assert len(locked.locks) == 1 and locked.locks[0].startswith("SELECT FOR UPDATE"), locked.locks
     assert after.locks == ()  # the lock ended with its transaction
     row_lock_watch.calls.clear()  # made on purpose: not a finding of the conftest's check
+
+
+async def test_a_machine_changed_while_resource_was_asked_is_asked_again(
+    plant: Plant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the authorization was given for is checked again under the lock: a start for a
+    machine the operation no longer runs on is refused (409 changed_meanwhile), nothing started."""
+    from mes.services.work_orders.service import common
+
+    await plant.order("WO-1", "10")
+    db = plant.h.db("work-orders")
+    move = text(
+        "UPDATE wo_operation SET equipment = :e WHERE key = '10' AND work_order_id ="
+        " (SELECT id FROM work_order WHERE number = 'WO-1')"
+    )
+    async with db.transaction() as s:
+        await s.execute(move, {"e": "IMM-1"})  # dispatched to press 1
+    ask = common.clients.authorize
+
+    async def meanwhile(*args: Any, **kw: Any) -> Any:
+        answer = await ask(*args, **kw)
+        async with db.transaction() as s:  # a dispatcher moves it to press 2 before the lock
+            await s.execute(move, {"e": "IMM-2"})
+        return answer
+
+    monkeypatch.setattr(common.clients, "authorize", meanwhile)
+    r = await plant.op("WO-1", "10", "start", {})
+    assert r.status_code == 409 and r.json()["code"] == "changed_meanwhile", r.text
+    order = await plant.get_order("WO-1")
+    first = order["operations"][0]
+    # (in the tests every session shares one connection: the refusal's rollback undoes the move too)
+    assert (first["key"], first["status"], first["labour"]) == ("10", "pending", [])
+    assert order["status"] == "released"
