@@ -69,6 +69,7 @@ _USER_SORT = {
     "display_name": User.display_name,
     "active": User.active,
     "created_at": User.created_at,
+    "password_changed_at": User.password_changed_at,
 }
 
 
