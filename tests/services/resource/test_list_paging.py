@@ -51,3 +51,35 @@ async def test_maintenance_orders_page_and_sort_with_a_total(harness: Harness, p
     assert (page["total"], page["limit"], page["offset"]) == (3, 2, 1)
     one = await call(harness, "GET", "/maintenance/orders?equipment=PRESS-5&sort=due_at")
     assert [o["equipment_code"] for o in one["items"]] == ["PRESS-5"] and one["total"] == 1
+
+
+async def test_reason_codes_are_filtered_on_the_server_by_parent_and_text(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    for code, name, parent in (
+        ("MECH", "Mechanical", None),
+        ("MECH.HYD", "Hydraulics", "MECH"),
+        ("MECH.HYD.LEAK", "Oil leak", "MECH.HYD"),
+        ("ELEC", "Electrical", None),
+        ("ELEC_50", "Fuse 50% blown", "ELEC"),
+    ):
+        await call(
+            harness, "POST", "/sites/LYON/reason-codes", {"code": code, "name": name, "parent_code": parent}
+        )
+    whole = await call(harness, "GET", "/sites/LYON/reason-codes")
+    assert [c["code"] for c in whole] == ["ELEC", "ELEC_50", "MECH", "MECH.HYD", "MECH.HYD.LEAK"]
+    below = await call(harness, "GET", "/sites/LYON/reason-codes?parent=MECH")
+    assert [(c["code"], c["parent_code"]) for c in below] == [
+        ("MECH.HYD", "MECH"),
+        ("MECH.HYD.LEAK", "MECH.HYD"),
+    ]
+    assert [c["code"] for c in await call(harness, "GET", "/sites/LYON/reason-codes?q=LEAK")] == [
+        "MECH.HYD.LEAK"
+    ]
+    assert [c["code"] for c in await call(harness, "GET", "/sites/LYON/reason-codes?q=50%25")] == ["ELEC_50"]
+    assert await call(harness, "GET", "/sites/LYON/reason-codes?q=hyd&parent=ELEC") == []
+    r = await harness.client.get(
+        f"{R}/sites/LYON/reason-codes", params={"parent": "NOPE"}, headers=harness.auth("resource:read")
+    )
+    assert r.status_code == 404 and r.json()["code"] == "reason_code_not_found"

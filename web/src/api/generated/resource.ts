@@ -613,7 +613,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Reason Codes */
+        /**
+         * Reason Codes
+         * @description The site's tree in path order, whole unless filtered on the server by `parent` and `q`.
+         */
         get: operations["reason_codes_api_v1_resource_sites__code__reason_codes_get"];
         put?: never;
         /** Add Reason Code */
@@ -5760,7 +5763,12 @@ export interface operations {
     };
     reason_codes_api_v1_resource_sites__code__reason_codes_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the codes below this one */
+                parent?: string | null;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+            };
             header?: never;
             path: {
                 /** @description The equipment's code, e.g. PRESS-4 */
