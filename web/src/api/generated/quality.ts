@@ -100,7 +100,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List Defect Codes */
+        /**
+         * List Defect Codes
+         * @description Every defect code by code, unless filtered on the server.
+         */
         get: operations["list_defect_codes_api_v1_quality_defect_codes_get"];
         put?: never;
         /** Create Defect Code */
@@ -1768,7 +1771,12 @@ export interface operations {
     };
     list_defect_codes_api_v1_quality_defect_codes_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+                /** @description This site's codes and the plant-wide ones */
+                site?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;

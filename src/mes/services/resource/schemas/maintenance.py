@@ -66,3 +66,6 @@ class OrderRead(Schema):
 
 class OrderList(Schema):
     items: list[OrderRead]
+    total: int | None = Field(default=None, description="Orders matching the filters, over all pages")
+    limit: int | None = None
+    offset: int | None = None
