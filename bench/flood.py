@@ -5,7 +5,8 @@ The server is the resource service as `mes serve` runs it, with its request rate
 22): reads per token, and the sign-in class (requests without credentials) per client address.
 The other users are paced clients, each with its own token, well under their rate; the flooders
 are closed-loop load generators (their own processes) as fast as the server answers them: one
-token's reads, and requests without credentials from one address. They get 429 problem+json;
+token's reads against resource, and wrong-password sign-ins from one address against the auth
+service (`mes serve auth`, on the same machine). They get 429 problem+json;
 what is measured is what the others see. Target: flood p99 within 2x of quiet p99.
 
     python -m bench.flood [--seconds 10] [--rounds 3] [--connections 8]
@@ -28,10 +29,11 @@ from mes.platform.testservers import recreate_database, server_url
 
 DB = "bench_mes_flood"
 PATH = "/api/v1/resource/equipment/ACME"
-USERS = 4  # other users, each one request every 50 ms (20/s, under the 100/s of their token)
-PACE_S = 0.05
-READS = "6000/60"  # 100 requests per second per token
-SIGNIN = "120/60"  # the default: 2 per second per address
+USERS = 8  # other users, each one request every 250 ms (4/s, under the 10/s of their token)
+PACE_S = 0.25
+READS = "600/60"  # a bucket of 600, refilled at 10 requests per second per token
+SIGNIN = "120/60"  # the default: a bucket of 120, refilled at 2 per second per address
+LOGIN = json.dumps({"username": "nobody", "password": "not-the-password-2026"})
 
 
 async def _user(base: str, token: str, seconds: float, latencies: list[float], statuses: list[int]) -> None:
@@ -56,20 +58,18 @@ async def _users(base: str, tokens: list[str], seconds: float) -> tuple[float, i
     return p99, len(latencies), statuses
 
 
-def _flooder(port: int, seconds: float, connections: int, *headers: str) -> subprocess.Popen[str]:
-    argv = [sys.executable, "-m", "bench.load", "127.0.0.1", str(port), PATH, str(seconds), str(connections)]
-    return subprocess.Popen([*argv, *headers], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+def _flooder(port: int, path: str, seconds: float, connections: int, *extra: str) -> subprocess.Popen[str]:
+    argv = [sys.executable, "-m", "bench.load", "127.0.0.1", str(port), path, str(seconds), str(connections)]
+    return subprocess.Popen([*argv, *extra], cwd=ROOT, stdout=subprocess.PIPE, text=True)
 
 
-def main() -> None:
-    args = options(__doc__)
-    keys = TestKeys()
-    url = asyncio.run(recreate_database(server_url(), DB))
-    server = Server(
-        [str(BIN / "mes"), "serve", "resource", "--port", "{port}"],
+def _serve(service: str, keys: TestKeys, database: str, jwks: str) -> Server:
+    url = asyncio.run(recreate_database(server_url(), database))
+    return Server(
+        [str(BIN / "mes"), "serve", service, "--port", "{port}"],
         env={
-            "MES_RESOURCE_DATABASE_URL": url,
-            "MES_JWKS_URL": serve_jwks(keys)[0],
+            f"MES_{service.upper()}_DATABASE_URL": url,
+            "MES_JWKS_URL": jwks,
             "MES_LOG_LEVEL": "INFO",
             "MES_LOG_JSON": "true",
             "MES_RATE_LIMITS_ENABLED": "true",
@@ -77,6 +77,14 @@ def main() -> None:
             "MES_RATE_LIMIT_SIGNIN": SIGNIN,
         },
     ).start("/health")
+
+
+def main() -> None:
+    args = options(__doc__)
+    keys = TestKeys()
+    jwks = serve_jwks(keys)[0]
+    server = _serve("resource", keys, DB, jwks)
+    auth = _serve("auth", keys, DB + "_auth", jwks)  # the sign-in flood's target, on the same machine
     quiet, flood, refused, sent, user_statuses = [], [], 0, 0, []
     try:
         base = f"http://127.0.0.1:{server.port}"
@@ -93,8 +101,17 @@ def main() -> None:
             quiet.append(p99)
             user_statuses += statuses
             floods = [
-                _flooder(server.port, args.seconds + 1, args.connections, flooder),
-                _flooder(server.port, args.seconds + 1, max(1, args.connections // 2)),  # no credentials
+                _flooder(server.port, PATH, args.seconds + 1, args.connections, flooder),
+                _flooder(
+                    auth.port,
+                    "/api/v1/auth/login",
+                    args.seconds + 1,
+                    max(1, args.connections // 2),
+                    "--method",
+                    "POST",
+                    "--body",
+                    LOGIN,
+                ),
             ]
             time.sleep(0.5)  # the flooders are at full speed before the users start
             p99, _, statuses = asyncio.run(_users(base, tokens, args.seconds))
@@ -107,13 +124,14 @@ def main() -> None:
                 sent += int(result["requests"])
     finally:
         server.stop()
+        auth.stop()
     q, f = statistics.median(quiet), statistics.median(flood)
     print(
         f"Floods: GET {PATH}, {USERS} users at {1 / PACE_S:.0f}/s each, {args.rounds} rounds x {args.seconds:g} s"
     )
     print(f"  flooders: one token with {args.connections} connections (reads {READS}),")
     print(
-        f"            no credentials from one address with {max(1, args.connections // 2)} (sign-in {SIGNIN})"
+        f"            wrong-password sign-ins from one address with {max(1, args.connections // 2)} (sign-in {SIGNIN})"
     )
     print(f"  flooders' requests: {sent}, answered 429: {refused} ({100 * refused / max(sent, 1):.1f} %)")
     print(
