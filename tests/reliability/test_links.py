@@ -5,8 +5,8 @@ its deadline (the client's own timeout is far longer than the service's deadline
 the test), the answers are 503 problem+json and never 500, and a command whose answer was lost,
 sent again with its Idempotency-Key, gets the original answer with one effect.
 
-The services run in this process (the proxy needs real sockets: resource behind uvicorn on a free
-port, its database behind the proxy); `make reliability` sends ten times the requests."""
+The services run in this process (the proxy needs real sockets: resource and material behind uvicorn on
+free ports, resource's database behind the proxy); `make reliability` sends ten times the requests."""
 
 from __future__ import annotations
 
