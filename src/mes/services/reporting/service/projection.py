@@ -56,6 +56,7 @@ async def receive(session: AsyncSession, event: Event) -> None:
             topic=event.topic,
             occurred_at=event.occurred_at,
             payload=event.model_dump(mode="json"),
+            received_at=func.clock_timestamp(),  # the instant, not the transaction's start: shift records
         )
         .on_conflict_do_nothing()
     )
