@@ -56,7 +56,7 @@ async def shift_record(
     codes = {m.code for m in await scope_equipment(session, scope)}
     cells = await compute(session, res, scope, start, end, "total", "scope")
     current = row(cells[0])
-    clock: datetime = await session.scalar(select(func.clock_timestamp()))
+    clock = (await session.execute(select(func.clock_timestamp()))).scalar_one()
     snap = await session.get(ShiftSnapshot, (scope, start, end))
     if snap is None and clock >= end:  # the first read after the end keeps the figures at the end
         await session.execute(
