@@ -90,10 +90,21 @@ test.describe("reporting", () => {
     expect(past).toBeTruthy();
     const at = new Date(new Date(past?.start ?? "").getTime() + 7 * 60_000).toISOString();
     await post(`${base}/api/v1/resource/equipment/ASM-12/state`, token, { state: "idle", at });
-    await expect(async () => {
-      await page.reload();
-      await expect(page.getByTestId("shift-change").first()).toContainText("late state", { timeout: 5_000 });
-    }).toPass({ timeout: 60_000 });
+    // the report reaches reporting through the event relay: wait until the record lists it, then look
+    const rq = new URLSearchParams({ scope: "LYON", start: past?.start ?? "", end: past?.end ?? "" });
+    await expect
+      .poll(
+        async () => {
+          const rec = await fetch(`${base}/api/v1/reporting/shift-record?${rq}`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const body = (await rec.json()) as { changes?: { kind: string; equipment_code: string | null }[] };
+          return (body.changes ?? []).some((c) => c.kind === "late_state" && c.equipment_code === "ASM-12");
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    await page.reload();
     await expect(page.getByTestId("shift-change").filter({ hasText: "ASM-12" }).first()).toBeVisible();
     await record.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}reporting-shift-record.png`, fullPage: true });
