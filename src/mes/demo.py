@@ -293,6 +293,7 @@ async def seed(
     *,
     settle: Callable[[], Awaitable[Any]] | None = None,
     say: Callable[[str], None] = print,
+    now: datetime | None = None,  # the history's "now" (tests compare against the same model)
 ) -> dict[str, str]:
     """Seeds the plant through `client` (base URL set); returns each demo order's status."""
 
@@ -316,6 +317,11 @@ async def seed(
     await demo_integration.seed(s.call, await s.login(username, password), say)  # a fresh token
     # `settle` is given when the plant is served in this process (the tests): one request at a time
     await seed_history(
-        s, lambda: s.login(username, password), say, settle or nothing, one_at_a_time=settle is not None
+        s,
+        lambda: s.login(username, password),
+        say,
+        settle or nothing,
+        one_at_a_time=settle is not None,
+        now=now,
     )
     return states

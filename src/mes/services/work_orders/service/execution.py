@@ -77,7 +77,13 @@ async def start_operation(
         )
     await audit_op(session, order, op, caller.subject, "start", new={"equipment": equipment})
     await record_event(
-        session, ev.OperationStarted(**op_fields(order, op, caller.subject), operator=caller.subject)
+        session,
+        ev.OperationStarted(
+            **op_fields(order, op, caller.subject),
+            operator=caller.subject,
+            planned_start=op.planned_start,
+            planned_end=op.planned_end,
+        ),
     )
     await session.flush()
     return await operation_read(session, order, op)

@@ -358,6 +358,7 @@ async def _complete_order(
             short=order.short,
             reason=data.reason,
             operation=_last_completed(ops),
+            due=order.due,
         ),
     )
     await schedule.mark_stale(session, caller, f"complete {order.number}")
