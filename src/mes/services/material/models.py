@@ -39,7 +39,7 @@ platform_tables(metadata)
 Qty = Numeric(18, 6)
 ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
 LOCATION_KINDS = ("warehouse", "line_side", "wip", "quarantine")
-LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped")
+LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped", "shipped")
 # hold, release and expire are booked with quantity 0: the lot's history shows them, balances stay
 MOVEMENT_KINDS = (
     "receive",
@@ -54,6 +54,7 @@ MOVEMENT_KINDS = (
     "hold",
     "release",
     "expire",
+    "ship",
 )
 TRACKING = ("lot", "serial")
 
@@ -204,6 +205,9 @@ class Movement(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(200))
     related_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
+    # a shipment: to whom and where the stock went
+    customer: Mapped[str | None] = mapped_column(String(200))
+    destination: Mapped[str | None] = mapped_column(String(200))
 
 
 class LotInput(Base):
