@@ -56,7 +56,15 @@ class Feed:
             )
         )
 
-    async def order(self, number: str, product: str, qty: str, ops: tuple[str, ...] = ("10", "20")) -> None:
+    async def order(
+        self,
+        number: str,
+        product: str,
+        qty: str,
+        ops: tuple[str, ...] = ("10", "20"),
+        started: tuple[str, ...] | None = None,
+    ) -> None:
+        """Create and release the order with `ops`, then start `started` (all of them by default)."""
         base = {"work_order": number, "product": product, "actor": "t"}
         await self.send(
             wo.WorkOrderCreated(
@@ -78,7 +86,7 @@ class Feed:
                 operations=[wo.ReleasedOperation(key=k, name=f"Op {k}", work_center="WC-1") for k in ops],
             )
         )
-        for k in ops:
+        for k in ops if started is None else started:
             await self.send(
                 wo.OperationStarted(
                     **base,
@@ -150,7 +158,15 @@ def feed(harness: Harness) -> Feed:
     return Feed(harness)
 
 
-PROJECTED = ("node", "edge", "lot_flow", "operation_completion", "step_value", "inspection")
+PROJECTED = (
+    "node",
+    "edge",
+    "lot_flow",
+    "operation_start",
+    "operation_completion",
+    "step_value",
+    "inspection",
+)
 
 
 async def graph(h: Harness) -> tuple[set[tuple[Any, ...]], ...]:

@@ -128,6 +128,20 @@ class LotFlow(Base):
     party: Mapped[str | None] = mapped_column(String(200))  # shipped: the customer (location: destination)
 
 
+class OperationStart(Base):
+    """A start of an operation (a restarted one has several): who, on which machine, when."""
+
+    __tablename__ = "operation_start"
+    __table_args__ = (Index("ix_operation_start_order", "work_order", "operation"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    work_order: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64))
+    equipment: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class OperationCompletion(Base):
     """An operation's completion as work orders announced it: the as-built's counts and operators."""
 

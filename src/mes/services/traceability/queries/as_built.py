@@ -63,12 +63,17 @@ async def as_built(session: AsyncSession, code: str) -> AsBuiltRead:
     ops = (
         await session.execute(
             text(
-                "SELECT operation, name, work_center, equipment, operator, at, ended_at, planned"
+                "SELECT operation, name, work_center, planned"
                 " FROM node WHERE kind = 'operation' AND work_order = :wo"
             ),
             params,
         )
     ).all()
+    starts: dict[str, list[Any]] = defaultdict(list)
+    for st in await session.execute(
+        text("SELECT * FROM operation_start WHERE work_order = :wo ORDER BY at, event_id"), params
+    ):
+        starts[st.operation].append(st)
     completions: dict[str, list[Any]] = defaultdict(list)
     for c in await session.execute(
         text("SELECT * FROM operation_completion WHERE work_order = :wo ORDER BY completed_at, event_id"),
@@ -102,7 +107,7 @@ async def as_built(session: AsyncSession, code: str) -> AsBuiltRead:
         else:
             qty, basis = r.quantity, "order"
         material[r.operation].append(
-            MaterialUsed(lot=r.code, item=r.item, uom=r.uom, quantity=qty, basis=basis)  # type: ignore[arg-type]
+            MaterialUsed(lot=r.code, item=r.item, uom=r.uom, quantity=qty, basis=basis)
         )
     steps: dict[str, list[StepValueRead]] = defaultdict(list)
     for s in await session.execute(
@@ -146,18 +151,21 @@ async def as_built(session: AsyncSession, code: str) -> AsBuiltRead:
     for op in sorted(ops, key=lambda o: _op_order(o.operation)):
         done = completions.get(op.operation, [])
         last = done[-1] if done else None
+        began = starts.get(op.operation, [])
         state: OperationState
         if last is not None:
             state = "done"
-        elif op.at is not None:
+        elif began:
             state = "in_progress"
         else:
             state = "skipped" if finished else "pending"
         rework_qty = sum((c.rework for c in done), Decimal(0)) if done else None
         scrap_qty = sum((c.scrap for c in done), Decimal(0)) if done else None
         is_rework = bool(re.search(r"-R\d+$", op.operation)) or bool(rework_qty)
-        operators = sorted({*(o for c in done for o in c.operators), *([op.operator] if op.operator else [])})
-        completed_on = last.equipment if last is not None and last.equipment != op.equipment else None
+        # as started: the first start's machine (events only, so arrival order does not matter)
+        equipment = began[0].equipment if began else (done[0].equipment if done else None)
+        operators = sorted({*(o for c in done for o in c.operators), *(st.operator for st in began)})
+        completed_on = last.equipment if last is not None and last.equipment != equipment else None
         reasons = [r for c in done for r in c.scrap_reasons]
         row = AsBuiltOperation(
             key=op.operation,
@@ -166,10 +174,10 @@ async def as_built(session: AsyncSession, code: str) -> AsBuiltRead:
             planned=bool(op.planned),
             rework=is_rework,
             state=state,
-            equipment=op.equipment,
+            equipment=equipment,
             completed_on=completed_on,
             operators=operators,
-            started_at=op.at,
+            started_at=began[0].at if began else (done[0].started_at if done else None),
             completed_at=last.completed_at if last is not None else None,
             good=sum((c.good for c in done), Decimal(0)) if done else None,
             scrap=scrap_qty,
@@ -181,9 +189,7 @@ async def as_built(session: AsyncSession, code: str) -> AsBuiltRead:
         )
         operations.append(row)
         deviations.extend(_deviations(row))
-    for i in own:
-        if i.verdict == "failed":
-            deviations.append(_failed(i))
+    deviations.extend(_failed(mine) for mine in own if mine.verdict == "failed")
     return AsBuiltRead(
         code=lot.code,
         kind=lot.kind,

@@ -440,6 +440,20 @@ async def operation_started(session: AsyncSession, e: wo.OperationStarted) -> No
         operator=e.operator,
         at=e.occurred_at,
     )
+    await session.execute(
+        text(
+            "INSERT INTO operation_start (event_id, work_order, operation, equipment, operator, at)"
+            " VALUES (:e, :wo, :op, :eq, :who, :at) ON CONFLICT DO NOTHING"
+        ),
+        {
+            "e": e.event_id,
+            "wo": e.work_order,
+            "op": e.operation,
+            "eq": e.equipment,
+            "who": e.operator,
+            "at": e.occurred_at,
+        },
+    )
 
 
 async def operation_completed(session: AsyncSession, e: wo.OperationCompleted) -> None:

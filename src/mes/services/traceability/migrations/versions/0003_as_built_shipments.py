@@ -22,6 +22,16 @@ def upgrade() -> None:
     op.add_column("node", sa.Column("planned", sa.Boolean(), nullable=True))
     op.add_column("lot_flow", sa.Column("party", sa.String(200), nullable=True))
     op.create_table(
+        "operation_start",
+        sa.Column("event_id", sa.Uuid(), primary_key=True),
+        sa.Column("work_order", sa.String(64), nullable=False),
+        sa.Column("operation", sa.String(64), nullable=False),
+        sa.Column("equipment", sa.String(64)),
+        sa.Column("operator", sa.String(200), nullable=False),
+        sa.Column("at", TZ, nullable=False),
+    )
+    op.create_index("ix_operation_start_order", "operation_start", ["work_order", "operation"])
+    op.create_table(
         "operation_completion",
         sa.Column("event_id", sa.Uuid(), primary_key=True),
         sa.Column("work_order", sa.String(64), nullable=False),
@@ -80,5 +90,6 @@ def downgrade() -> None:
     op.drop_table("inspection")
     op.drop_table("step_value")
     op.drop_table("operation_completion")
+    op.drop_table("operation_start")
     op.drop_column("lot_flow", "party")
     op.drop_column("node", "planned")
