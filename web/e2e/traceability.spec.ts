@@ -25,6 +25,12 @@ test.describe("traceability", () => {
     await expect(page.getByTestId("trace-summary")).toContainText(BAR);
     await expect(page.getByTestId("trace-summary")).toContainText(CARTON);
     await expect(graph).toContainText("kg"); // quantities on the edges, in the lot's unit
+    // the as-built record: both operations of the order, the bar at the first, the carton at the last
+    const asBuilt = page.getByTestId("as-built");
+    await expect(asBuilt).toContainText("As built: WO-1002-OUT by WO-1002");
+    await expect(asBuilt.getByTestId("as-built-op-10")).toContainText(BAR);
+    await expect(asBuilt.getByTestId("as-built-op-20")).toContainText(CARTON);
+    await expect(asBuilt.getByTestId("as-built-op-10")).toContainText("Planned");
     await page.screenshot({ path: `${SHOTS}trace-backward.png`, fullPage: true });
 
     await graph.getByTestId(`node-${BAR}`).click();

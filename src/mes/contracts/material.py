@@ -127,6 +127,20 @@ class LotScrapped(_LotEvent):
     reason: str
 
 
+class LotShipped(_LotEvent):
+    """Stock left the plant to a customer: the quantity is out of stock (the lot is `shipped` once
+    nothing is left)."""
+
+    topic: ClassVar[str] = "material.lot_shipped.v1"
+
+    quantity: Quantity
+    remaining: Quantity
+    from_location: str
+    customer: str
+    destination: str | None  # the delivery address or site, when known
+    reference: str | None  # the delivery note or shipment number
+
+
 class LotAdjusted(_LotEvent):
     topic: ClassVar[str] = "material.lot_adjusted.v1"
 

@@ -56,7 +56,15 @@ class Feed:
             )
         )
 
-    async def order(self, number: str, product: str, qty: str, ops: tuple[str, ...] = ("10", "20")) -> None:
+    async def order(
+        self,
+        number: str,
+        product: str,
+        qty: str,
+        ops: tuple[str, ...] = ("10", "20"),
+        started: tuple[str, ...] | None = None,
+    ) -> None:
+        """Create and release the order with `ops`, then start `started` (all of them by default)."""
         base = {"work_order": number, "product": product, "actor": "t"}
         await self.send(
             wo.WorkOrderCreated(
@@ -78,7 +86,7 @@ class Feed:
                 operations=[wo.ReleasedOperation(key=k, name=f"Op {k}", work_center="WC-1") for k in ops],
             )
         )
-        for k in ops:
+        for k in ops if started is None else started:
             await self.send(
                 wo.OperationStarted(
                     **base,
@@ -150,18 +158,29 @@ def feed(harness: Harness) -> Feed:
     return Feed(harness)
 
 
-async def graph(h: Harness) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]], set[tuple[Any, ...]]]:
-    """The whole projection as sets of rows: nodes, edges, lot flows."""
+PROJECTED = (
+    "node",
+    "edge",
+    "lot_flow",
+    "operation_start",
+    "operation_completion",
+    "step_value",
+    "inspection",
+)
+
+
+async def graph(h: Harness) -> tuple[set[tuple[Any, ...]], ...]:
+    """The whole projection as sets of rows: nodes, edges, lot flows and the as-built tables."""
     async with h.db("traceability").transaction() as s:
-        nodes = {tuple(r) for r in await s.execute(text("SELECT * FROM node"))}
-        edges = {tuple(r) for r in await s.execute(text("SELECT * FROM edge"))}
-        flows = {tuple(r) for r in await s.execute(text("SELECT * FROM lot_flow"))}
-    return nodes, edges, flows
+        tables = []
+        for t in PROJECTED:
+            tables.append({tuple(str(c) for c in r) for r in await s.execute(text(f"SELECT * FROM {t}"))})
+    return tuple(tables)
 
 
 async def empty_projection(h: Harness) -> None:
     async with h.db("traceability").transaction() as s:
-        for table in ("node", "edge", "edge_part", "lot_flow", "inbox"):
+        for table in (*PROJECTED, "edge_part", "inbox"):
             await s.execute(text(f"DELETE FROM {table}"))
 
 

@@ -255,3 +255,55 @@ def _json(payload: Any) -> str:
     import json
 
     return payload if isinstance(payload, str) else json.dumps(payload)
+
+
+async def test_shipped_stock_shows_where_it_went_and_the_balance_still_reconciles(harness: Harness) -> None:
+    h = harness
+    await build_plant(h)
+    ship = h.auth(*STOCK, sub="ship-sam")
+    body = {
+        "quantity": "150",
+        "customer": "Acme Retail",
+        "destination": "DC Nord, Hamburg",
+        "reference": "DN-9",
+    }
+    await ok(h.client.post(f"{M}/lots/FG-1/ship", json=body, headers={**ship, "Idempotency-Key": "s1"}))
+    body = {"quantity": "600", "customer": "Bottling Partner"}
+    await ok(h.client.post(f"{M}/lots/CAP-1/ship", json=body, headers={**ship, "Idempotency-Key": "s2"}))
+    await h.deliver()
+    quality = h.auth(*QUALITY, sub="qe-lea")
+    recall = await ok(
+        h.client.post(f"{T}/recalls", json={"lot": "R-1", "reason": "Resin contaminated"}, headers=quality),
+        201,
+    )
+    affected = {a["code"]: a for a in recall["affected"]}
+    fg, cap = affected["FG-1"], affected["CAP-1"]
+    assert (fg["where"], fg["balance"]["shipped"], fg["balance"]["on_hand"], fg["balance"]["difference"]) == (
+        "in_stock",
+        "150",
+        "250",
+        "0",
+    )
+    assert [(s["quantity"], s["customer"], s["destination"]) for s in fg["shipments"]] == [
+        ("150", "Acme Retail", "DC Nord, Hamburg")
+    ]
+    assert (cap["where"], cap["status"], cap["balance"]["shipped"], cap["balance"]["on_hand"]) == (
+        "shipped",
+        "shipped",
+        "600",
+        "0",
+    )
+    assert cap["balance"]["difference"] == "0" and recall["total_difference"] == "0"
+    held = await ok(h.client.post(f"{T}/recalls/{recall['id']}/hold-all", headers=quality))
+    assert "CAP-1" not in {o["lot"] for o in held["outcomes"]}  # nothing of it is left to hold
+    assert {o["lot"]: o["outcome"] for o in held["outcomes"]}["FG-1"] == "held"
+    r = await h.client.get(f"{T}/recalls/{recall['id']}/export", params={"format": "csv"}, headers=quality)
+    table = {
+        row["Traceability Lot Code"]: row
+        for row in csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")))
+    }
+    assert (table["FG-1"]["Shipped"], table["FG-1"]["Shipped To"]) == (
+        "150",
+        "Acme Retail / DC Nord, Hamburg (150)",
+    )
+    assert table["CAP-1"]["Where"] == "shipped"

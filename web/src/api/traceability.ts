@@ -10,12 +10,22 @@ export type TraceEdge = components["schemas"]["EdgeRead"];
 export type Recall = components["schemas"]["RecallRead"];
 export type AffectedLot = components["schemas"]["AffectedLot"];
 export type HoldAll = components["schemas"]["HoldAllRead"];
+export type AsBuilt = components["schemas"]["AsBuiltRead"];
 export type Direction = "backward" | "forward";
 
 export const traceKeys = {
   trace: (code: string, direction: Direction, depth: number) => ["traceability", "trace", code, direction, depth] as const,
   recall: (id: string) => ["traceability", "recall", id] as const,
+  asBuilt: (code: string) => ["traceability", "as-built", code] as const,
 };
+
+export function useAsBuilt(code: string, enabled: boolean) {
+  return useQuery({
+    queryKey: traceKeys.asBuilt(code),
+    enabled,
+    queryFn: () => call(api.GET("/api/v1/traceability/as-built/{code}", { params: { path: { code } } })),
+  });
+}
 
 export function useTrace(code: string | undefined, direction: Direction, depth: number) {
   return useQuery({

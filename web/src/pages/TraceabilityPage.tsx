@@ -9,6 +9,7 @@ import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
 import { ScanField } from "../components/ScanField";
 import { formatDate, formatDateTime, formatQuantity, humanize } from "../lib/format";
+import { AsBuiltSection } from "./TraceabilityAsBuilt";
 import { TraceGraph } from "./TraceabilityGraph";
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -138,6 +139,9 @@ function TraceView({ code, direction }: { code: string; direction: Direction }) 
       </Group>
       <TraceGraph trace={t} direction={direction} selected={selected?.key ?? null} onSelect={setSelected} />
       {selected ? <NodeDetails node={selected} direction={direction} /> : <Text c="gray.7">Click a node to see its details.</Text>}
+      {direction === "backward" && t.nodes.some((n) => n.key === t.root && n.origin === "produced") ? (
+        <AsBuiltSection code={code} />
+      ) : null}
       {recalling ? (
         <ReasonDialog
           title={`Recall lot ${code}`}

@@ -197,6 +197,9 @@ class Movement(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(200))
     related_lot_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lot.id"))
+    # a shipment: to whom and where the stock went
+    customer: Mapped[str | None] = mapped_column(String(200))
+    destination: Mapped[str | None] = mapped_column(String(200))
 
 
 class LotInput(Base):

@@ -283,6 +283,8 @@ async def lot_movements(session: AsyncSession, code: str) -> list[MovementRead]:
             reason=m.reason,
             actor=m.actor,
             related_lot=r,
+            customer=m.customer,
+            destination=m.destination,
         )
         for m, f, t, r in rows
     ]

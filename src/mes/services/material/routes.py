@@ -43,6 +43,7 @@ from mes.services.material.schemas import (
     PrintLabel,
     Produce,
     Scrap,
+    Ship,
     Split,
     StatusChange,
     SuggestionRead,
@@ -291,6 +292,17 @@ async def scrap_lot(
     code: LotCode, body: Scrap, session: SessionDep, who: CanAdjust, idem: IdempotencyDep
 ) -> LotRead:
     return await idem.run(service.scrap_lot(session, code, body, who.subject))
+
+
+@router.post(
+    "/lots/{code}/ship",
+    response_model=LotRead,
+    summary="Ship stock out of the plant to a customer (available stock only)",
+)
+async def ship_lot(
+    code: LotCode, body: Ship, session: SessionDep, who: CanMove, idem: IdempotencyDep
+) -> LotRead:
+    return await idem.run(service.ship_lot(session, code, body, who.subject))
 
 
 @router.post("/lots/{code}/adjust", response_model=LotRead, summary="Correct a lot's quantity, with a reason")

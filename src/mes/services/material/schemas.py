@@ -262,6 +262,15 @@ class Scrap(Schema):
     reason: Reason
 
 
+class Ship(Schema):
+    """Stock out of the plant to a customer."""
+
+    quantity: Positive
+    customer: Annotated[str, Field(min_length=1, max_length=200)]
+    destination: Annotated[str | None, Field(max_length=200)] = None
+    reference: Annotated[str | None, Field(max_length=64)] = None  # delivery note, shipment number
+
+
 class Adjust(Schema):
     delta: Annotated[Decimal, Field(max_digits=18, decimal_places=6)]
     reason: Reason
@@ -283,6 +292,8 @@ class MovementRead(Schema):
     reason: str | None
     actor: str
     related_lot: str | None
+    customer: str | None = None  # a shipment's
+    destination: str | None = None
 
 
 class Suggestion(Schema):

@@ -12,7 +12,7 @@ from typing import Literal, get_args
 ItemKind = Literal["raw", "intermediate", "finished", "packaging"]
 LocationKind = Literal["warehouse", "line_side", "wip", "quarantine"]
 Tracking = Literal["lot", "serial"]
-LotStatus = Literal["available", "quarantine", "on_hold", "consumed", "expired", "scrapped"]
+LotStatus = Literal["available", "quarantine", "on_hold", "consumed", "expired", "scrapped", "shipped"]
 # hold, release and expire are booked with quantity 0: the lot's history shows them, balances stay
 MovementKind = Literal[
     "receive",
@@ -27,6 +27,7 @@ MovementKind = Literal[
     "hold",
     "release",
     "expire",
+    "ship",
 ]
 # a status change asked by a person or by quality
 StatusAction = Literal["hold", "release"]

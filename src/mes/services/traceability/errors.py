@@ -21,3 +21,9 @@ class RecallTooLarge(Conflict):
     """More affected lots than one recall call asks material about."""
 
     code = "recall_too_large"
+
+
+class NotBuiltHere(NotFound):
+    """The lot or serial is known but was received, not made by a work order: no as-built record."""
+
+    code = "as_built_not_found"

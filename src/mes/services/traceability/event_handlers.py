@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as mat
+from mes.contracts import quality as qa
 from mes.contracts import work_orders as wo
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
@@ -38,6 +39,7 @@ HANDLERS: dict[type[Event], EventHandler] = {
     mat.LotStatusChanged: projection.lot_status_changed,
     mat.LotScrapped: projection.lot_scrapped,
     mat.LotAdjusted: projection.lot_adjusted,
+    mat.LotShipped: projection.lot_shipped,
     wo.WorkOrderCreated: projection.order_created,
     wo.WorkOrderReleased: projection.order_released,
     wo.WorkOrderStarted: work_order_started,
@@ -46,4 +48,7 @@ HANDLERS: dict[type[Event], EventHandler] = {
     wo.WorkOrderCancelled: work_order_cancelled,
     wo.OperationStarted: projection.operation_started,
     wo.OperationCompleted: projection.operation_completed,
+    wo.StepRecorded: projection.step_recorded,
+    qa.InspectionRecorded: projection.inspection_recorded,
+    qa.InspectionFailed: projection.inspection_failed,
 }

@@ -19,7 +19,8 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Numeric, String, Text, func
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, Numeric, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
@@ -45,6 +46,7 @@ FLOW_KINDS = (
     "adjusted",
     "moved",
     "status",
+    "shipped",
 )
 INFLOWS = ("received", "produced", "split_in", "merged_in")
 TRANSFERS_OUT = ("split_out", "merged_out")
@@ -79,6 +81,7 @@ class Node(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str | None] = mapped_column(String(16))  # work orders: the latest one announced
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    planned: Mapped[bool | None] = mapped_column(Boolean)  # an operation the release named
 
 
 class Edge(Base):
@@ -122,6 +125,88 @@ class LotFlow(Base):
     location: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str | None] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    party: Mapped[str | None] = mapped_column(String(200))  # shipped: the customer (location: destination)
+
+
+class OperationStart(Base):
+    """A start of an operation (a restarted one has several): who, on which machine, when."""
+
+    __tablename__ = "operation_start"
+    __table_args__ = (Index("ix_operation_start_order", "work_order", "operation"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    work_order: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64))
+    equipment: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OperationCompletion(Base):
+    """An operation's completion as work orders announced it: the as-built's counts and operators."""
+
+    __tablename__ = "operation_completion"
+    __table_args__ = (Index("ix_operation_completion_order", "work_order", "operation"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    work_order: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64))
+    equipment: Mapped[str | None] = mapped_column(String(64))
+    good: Mapped[Decimal] = mapped_column(Qty)
+    scrap: Mapped[Decimal] = mapped_column(Qty)
+    rework: Mapped[Decimal] = mapped_column(Qty)
+    scrap_reasons: Mapped[list[dict[str, str]]] = mapped_column(JSONB)
+    operators: Mapped[list[str]] = mapped_column(JSONB)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StepValue(Base):
+    """A value recorded at a step of an operation's work instruction (one row per event)."""
+
+    __tablename__ = "step_value"
+    __table_args__ = (Index("ix_step_value_order", "work_order", "operation"),)
+
+    event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    work_order: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64))
+    step: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(16))
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    required: Mapped[bool] = mapped_column(Boolean)
+    corrected: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Inspection(Base):
+    """An inspection quality recorded (task, verdict) and, when it failed, what failed."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (
+        Index("ix_inspection_work_order", "work_order"),
+        Index("ix_inspection_lot_code", "lot_code"),
+        Index("ix_inspection_serial", "serial"),
+    )
+
+    task: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan: Mapped[str | None] = mapped_column(String(64))
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    item: Mapped[str | None] = mapped_column(String(64))
+    lot_code: Mapped[str | None] = mapped_column(String(64))
+    serial: Mapped[str | None] = mapped_column(String(64))
+    work_order: Mapped[str | None] = mapped_column(String(64))
+    operation: Mapped[str | None] = mapped_column(String(64))
+    equipment: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str | None] = mapped_column(String(200))
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    failed: Mapped[list[dict[str, object]] | None] = mapped_column(JSONB)
+    ncr: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Recall(Base):

@@ -14,6 +14,7 @@ from mes.platform.db import SessionDep
 from mes.services.traceability import queries
 from mes.services.traceability.clients import Material
 from mes.services.traceability.schemas import (
+    AsBuiltRead,
     HoldAllRead,
     RecallCreate,
     RecallRead,
@@ -87,6 +88,15 @@ async def forward(
 )
 async def where_used(code: LotCode, session: SessionDep, _: CanRead) -> WhereUsedRead:
     return await queries.where_used(session, code)
+
+
+@router.get(
+    "/as-built/{code}",
+    response_model=AsBuiltRead,
+    summary="How a serial or produced lot was built: operations planned and as built, material, steps, inspections",
+)
+async def as_built(code: LotCode, session: SessionDep, _: CanRead) -> AsBuiltRead:
+    return await queries.as_built(session, code)
 
 
 @router.post(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -85,7 +86,8 @@ class RecallCreate(Schema):
 
 
 class MassBalance(Schema):
-    """received + adjusted = consumed + transferred + on_hand + scrapped, and what doesn't add up."""
+    """received + adjusted = consumed + transferred + on_hand + scrapped + shipped, and what doesn't
+    add up."""
 
     received: Quantity  # received, produced, split off into it, merged into it
     consumed: Quantity  # into work orders
@@ -93,7 +95,15 @@ class MassBalance(Schema):
     scrapped: Quantity
     adjusted: Quantity  # signed: counts found (+) or lost (-)
     on_hand: Quantity  # material's figure now
+    shipped: Quantity = Decimal(0)  # out of the plant to customers
     difference: Quantity
+
+
+class Shipment(Schema):
+    quantity: Quantity
+    customer: str | None
+    destination: str | None  # the delivery address or site, when material was told
+    at: datetime
 
 
 class AffectedLot(Schema):
@@ -110,9 +120,10 @@ class AffectedLot(Schema):
     made_at: datetime | None
     status: str  # material's status now
     location: str | None  # material's location now
-    where: Literal["in_stock", "consumed", "scrapped", "unknown"]
+    where: Literal["in_stock", "consumed", "scrapped", "shipped", "unknown"]
     balance: MassBalance
     hold: str | None  # what hold-all did: held, already_held, refused
+    shipments: list[Shipment] = []  # what of it left the plant, to whom and where
 
 
 class RecallRead(Schema):
@@ -138,3 +149,93 @@ class HoldAllRead(Schema):
     recall: uuid.UUID
     held: int
     outcomes: list[HoldOutcome]
+
+
+# ---------------------------------------------------------------- as-built
+
+OperationState = Literal["done", "in_progress", "pending", "skipped"]
+
+
+class MaterialUsed(Schema):
+    lot: str
+    item: str | None
+    uom: str | None
+    quantity: Quantity | None
+    # per_unit: this serial took exactly this much (the order's serials name their components);
+    # order: the order consumed it at this operation for all its outputs
+    basis: Literal["per_unit", "order"]
+
+
+class StepValueRead(Schema):
+    step: str
+    title: str
+    kind: str
+    value: str | None
+    unit: str | None
+    passed: bool | None
+    corrected: bool
+    by: str
+    at: datetime
+
+
+class InspectionRead(Schema):
+    task: str
+    plan: str | None
+    plan_version: int | None
+    kind: str | None
+    operation: str | None
+    equipment: str | None
+    operator: str | None
+    verdict: str | None
+    failed: list[dict[str, Any]]
+    ncr: str | None
+    at: datetime | None
+
+
+class AsBuiltOperation(Schema):
+    key: str
+    name: str | None
+    work_center: str | None  # as planned at release
+    planned: bool  # the release named it; False: inserted while running (e.g. a rework operation)
+    rework: bool  # a rework operation, or rework reported at it
+    state: OperationState
+    equipment: str | None  # as started
+    completed_on: str | None  # the equipment named at completion, when it differs or no start named one
+    operators: list[str]
+    started_at: datetime | None
+    completed_at: datetime | None
+    good: Quantity | None
+    scrap: Quantity | None
+    rework_quantity: Quantity | None
+    scrap_reasons: list[dict[str, str]]
+    material: list[MaterialUsed]
+    steps: list[StepValueRead]
+    inspections: list[InspectionRead]
+
+
+class Deviation(Schema):
+    kind: Literal[
+        "operation_inserted",
+        "operation_skipped",
+        "rework",
+        "scrap",
+        "equipment_changed",
+        "step_failed",
+        "step_corrected",
+        "inspection_failed",
+    ]
+    operation: str | None
+    detail: str
+
+
+class AsBuiltRead(Schema):
+    code: str
+    kind: NodeKind
+    item: str | None
+    work_order: str
+    order_status: str | None
+    produced_at: datetime | None
+    produced_at_operation: str | None
+    operations: list[AsBuiltOperation]
+    inspections: list[InspectionRead]  # of this lot or serial itself, or of the order at no operation
+    deviations: list[Deviation]

@@ -497,6 +497,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/material/lots/{code}/ship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ship stock out of the plant to a customer (available stock only) */
+        post: operations["ship_lot_api_v1_material_lots__code__ship_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/material/lots/{code}/split": {
         parameters: {
             query?: never;
@@ -1093,7 +1110,7 @@ export type components = {
              * Status
              * @enum {string}
              */
-            status: "available" | "quarantine" | "on_hold" | "consumed" | "expired" | "scrapped";
+            status: "available" | "quarantine" | "on_hold" | "consumed" | "expired" | "scrapped" | "shipped";
             /** Supplier */
             supplier: string | null;
             /** Supplier Lot */
@@ -1160,6 +1177,10 @@ export type components = {
              * Format: date-time
              */
             at: string;
+            /** Customer */
+            customer?: string | null;
+            /** Destination */
+            destination?: string | null;
             /** From Location */
             from_location: string | null;
             /** Id */
@@ -1329,6 +1350,20 @@ export type components = {
             quantity: number | string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * Ship
+         * @description Stock out of the plant to a customer.
+         */
+        Ship: {
+            /** Customer */
+            customer: string;
+            /** Destination */
+            destination?: string | null;
+            /** Quantity */
+            quantity: number | string;
+            /** Reference */
+            reference?: string | null;
         };
         /** Split */
         Split: {
@@ -3151,7 +3186,7 @@ export interface operations {
                 limit?: number;
                 location?: string | null;
                 offset?: number;
-                status?: ("available" | "quarantine" | "on_hold" | "consumed" | "expired" | "scrapped") | null;
+                status?: ("available" | "quarantine" | "on_hold" | "consumed" | "expired" | "scrapped" | "shipped") | null;
                 /** @description Lots issued to or made by it */
                 work_order?: string | null;
             };
@@ -4683,6 +4718,117 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Scrap"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    ship_lot_api_v1_material_lots__code__ship_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description The lot's code, as scanned from its label */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ship"];
             };
         };
         responses: {

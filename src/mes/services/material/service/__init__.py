@@ -3,7 +3,14 @@
 from mes.services.material.service.consumption import consume_lot, issue_lot
 from mes.services.material.service.finished import finish_order
 from mes.services.material.service.ledger import lot_for_update, new_lot_code, today
-from mes.services.material.service.lots import adjust_lot, merge_lots, move_lot, scrap_lot, split_lot
+from mes.services.material.service.lots import (
+    adjust_lot,
+    merge_lots,
+    move_lot,
+    scrap_lot,
+    ship_lot,
+    split_lot,
+)
 from mes.services.material.service.master import (
     create_bom,
     create_item,
@@ -31,6 +38,7 @@ __all__ = [
     "receive_lot",
     "scrap_lot",
     "set_inspect_on_receipt",
+    "ship_lot",
     "split_lot",
     "today",
 ]

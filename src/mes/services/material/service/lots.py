@@ -12,6 +12,7 @@ from mes.platform.events import record_event
 from mes.services.material import queries
 from mes.services.material.errors import (
     InvalidMerge,
+    InvalidStatusChange,
     SerialQuantity,
 )
 from mes.services.material.models import Item, Location
@@ -22,6 +23,7 @@ from mes.services.material.schemas import (
     Merge,
     Move,
     Scrap,
+    Ship,
     Split,
 )
 from mes.services.material.service.ledger import (
@@ -29,6 +31,7 @@ from mes.services.material.service.ledger import (
     child_lot,
     lot_for_update,
     movable,
+    today,
 )
 
 
@@ -182,3 +185,66 @@ async def merge_lots(session: AsyncSession, code: str, data: Merge, actor: str) 
         ),
     )
     return await lot_read(session, target)
+
+
+async def ship_lot(session: AsyncSession, code: str, data: Ship, actor: str) -> LotRead:
+    """Stock out of the plant to a customer: only available stock ships (a lot on hold, in
+    quarantine or expired stays); the lot is `shipped` once nothing is left of it."""
+    lot = await lot_for_update(session, code)
+    movable(lot)
+    if lot.status != "available":
+        raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; only available stock ships.")
+    refusal = lot.refusal_to_consume(today())
+    if refusal is not None:
+        raise InvalidStatusChange(refusal)
+    item = await session.get(Item, lot.item_id)
+    source = await session.get(Location, lot.location_id)
+    assert item is not None
+    assert source is not None
+    if item.tracking == "serial" and data.quantity != lot.quantity:
+        raise SerialQuantity(f"A serial of {item.code} ships whole.")
+    reason = f"Shipped to {data.customer}" + (f" ({data.reference})" if data.reference else "")
+    await book(
+        session,
+        lot,
+        "ship",
+        -data.quantity,
+        actor,
+        from_location_id=lot.location_id,
+        reason=reason,
+        customer=data.customer,
+        destination=data.destination,
+    )
+    if lot.quantity == 0:
+        lot.status = "shipped"
+    await append_audit(
+        session,
+        actor=actor,
+        action="lot.shipped",
+        entity_type="lot",
+        entity_id=lot.code,
+        new={
+            "quantity": str(data.quantity),
+            "remaining": str(lot.quantity),
+            "customer": data.customer,
+            "destination": data.destination,
+            "reference": data.reference,
+        },
+        reason=reason,
+    )
+    await record_event(
+        session,
+        ev.LotShipped(
+            lot_code=lot.code,
+            item_code=item.code,
+            uom=item.uom,
+            actor=actor,
+            quantity=data.quantity,
+            remaining=lot.quantity,
+            from_location=source.code,
+            customer=data.customer,
+            destination=data.destination,
+            reference=data.reference,
+        ),
+    )
+    return await lot_read(session, lot)

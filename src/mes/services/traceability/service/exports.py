@@ -27,6 +27,8 @@ COLUMNS = (
     "On Hand",
     "Mass Balance Difference",
     "Recall Hold",
+    "Shipped",
+    "Shipped To",
 )
 _EVENT = {"received": "Receiving", "produced": "Transformation", "split": "Transformation"}
 
@@ -54,6 +56,11 @@ def _row(lot: AffectedLot) -> list[str]:
         format_decimal(lot.balance.on_hand),
         format_decimal(lot.balance.difference),
         lot.hold or "",
+        format_decimal(lot.balance.shipped),
+        "; ".join(
+            " / ".join(p for p in (s.customer, s.destination) if p) + f" ({format_decimal(s.quantity)})"
+            for s in lot.shipments
+        ),
     ]
 
 

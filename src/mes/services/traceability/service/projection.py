@@ -8,6 +8,7 @@ empty database, leave the same rows.
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as mat
+from mes.contracts import quality as qa
 from mes.contracts import work_orders as wo
 
 NODE_FIELDS = (
@@ -36,6 +38,7 @@ NODE_FIELDS = (
     "expires_on",
     "at",
     "ended_at",
+    "planned",
 )
 
 
@@ -146,13 +149,23 @@ async def _flow(
     *,
     location: str | None = None,
     status: str | None = None,
+    party: str | None = None,
 ) -> None:
     await session.execute(
         text(
-            "INSERT INTO lot_flow (event_id, lot, kind, quantity, location, status, at)"
-            " VALUES (:e, :lot, :k, :q, :loc, :st, :at) ON CONFLICT DO NOTHING"
+            "INSERT INTO lot_flow (event_id, lot, kind, quantity, location, status, at, party)"
+            " VALUES (:e, :lot, :k, :q, :loc, :st, :at, :party) ON CONFLICT DO NOTHING"
         ),
-        {"e": event_id, "lot": lot, "k": kind, "q": quantity, "loc": location, "st": status, "at": at},
+        {
+            "e": event_id,
+            "lot": lot,
+            "k": kind,
+            "q": quantity,
+            "loc": location,
+            "st": status,
+            "at": at,
+            "party": party,
+        },
     )
 
 
@@ -360,6 +373,23 @@ async def lot_scrapped(session: AsyncSession, e: mat.LotScrapped) -> None:
     await _flow(session, e.event_id, e.lot_code, "scrapped", e.quantity, e.occurred_at, status=status)
 
 
+async def lot_shipped(session: AsyncSession, e: mat.LotShipped) -> None:
+    """Stock out to a customer: a flow with the customer as party and the destination as location."""
+    await _lot(session, e.lot_code, e.item_code, e.uom)
+    status = "shipped" if e.remaining == 0 else None
+    await _flow(
+        session,
+        e.event_id,
+        e.lot_code,
+        "shipped",
+        e.quantity,
+        e.occurred_at,
+        location=e.destination,
+        status=status,
+        party=e.customer,
+    )
+
+
 async def lot_adjusted(session: AsyncSession, e: mat.LotAdjusted) -> None:
     await _lot(session, e.lot_code, e.item_code, e.uom)
     await _flow(session, e.event_id, e.lot_code, "adjusted", e.delta, e.occurred_at)
@@ -388,7 +418,9 @@ async def order_created(session: AsyncSession, e: wo.WorkOrderCreated) -> None:
 async def order_released(session: AsyncSession, e: wo.WorkOrderReleased) -> None:
     await _order(session, e.work_order, item=e.product)
     for op in e.operations:
-        await _operation(session, e.event_id, e.work_order, op.key, name=op.name, work_center=op.work_center)
+        await _operation(
+            session, e.event_id, e.work_order, op.key, name=op.name, work_center=op.work_center, planned=True
+        )
     await _status(session, e.work_order, "released", e.occurred_at)
 
 
@@ -408,6 +440,20 @@ async def operation_started(session: AsyncSession, e: wo.OperationStarted) -> No
         operator=e.operator,
         at=e.occurred_at,
     )
+    await session.execute(
+        text(
+            "INSERT INTO operation_start (event_id, work_order, operation, equipment, operator, at)"
+            " VALUES (:e, :wo, :op, :eq, :who, :at) ON CONFLICT DO NOTHING"
+        ),
+        {
+            "e": e.event_id,
+            "wo": e.work_order,
+            "op": e.operation,
+            "eq": e.equipment,
+            "who": e.operator,
+            "at": e.occurred_at,
+        },
+    )
 
 
 async def operation_completed(session: AsyncSession, e: wo.OperationCompleted) -> None:
@@ -421,4 +467,117 @@ async def operation_completed(session: AsyncSession, e: wo.OperationCompleted) -
         equipment=e.equipment,  # the operator is the start's: one writer per attribute
         at=e.started_at,
         ended_at=e.completed_at,
+    )
+    await session.execute(
+        text(
+            "INSERT INTO operation_completion (event_id, work_order, operation, equipment, good, scrap,"
+            " rework, scrap_reasons, operators, started_at, completed_at) VALUES (:e, :wo, :op, :eq,"
+            " :good, :scrap, :rework, CAST(:reasons AS jsonb), CAST(:operators AS jsonb), :s, :c)"
+            " ON CONFLICT DO NOTHING"
+        ),
+        {
+            "e": e.event_id,
+            "wo": e.work_order,
+            "op": e.operation,
+            "eq": e.equipment,
+            "good": e.good,
+            "scrap": e.scrap,
+            "rework": e.rework,
+            "reasons": json.dumps(
+                [{"reason": r.reason, "quantity": str(r.quantity)} for r in e.scrap_reasons]
+            ),
+            "operators": json.dumps(sorted(set(e.operators))),
+            "s": e.started_at,
+            "c": e.completed_at,
+        },
+    )
+
+
+async def step_recorded(session: AsyncSession, e: wo.StepRecorded) -> None:
+    await _operation(session, e.event_id, e.work_order, e.operation, name=e.name, work_center=e.work_center)
+    await session.execute(
+        text(
+            "INSERT INTO step_value (event_id, work_order, operation, step, title, kind, value, unit,"
+            " passed, required, corrected, actor, at) VALUES (:e, :wo, :op, :step, :title, :kind,"
+            " :value, :unit, :passed, :required, :corrected, :actor, :at) ON CONFLICT DO NOTHING"
+        ),
+        {
+            "e": e.event_id,
+            "wo": e.work_order,
+            "op": e.operation,
+            "step": e.step,
+            "title": e.title,
+            "kind": e.kind,
+            "value": e.value,
+            "unit": e.unit,
+            "passed": e.passed,
+            "required": e.required,
+            "corrected": e.corrected,
+            "actor": e.actor,
+            "at": e.at,
+        },
+    )
+
+
+# ---------------------------------------------------------------- quality
+
+
+async def _inspection(session: AsyncSession, task: str, **fields: Any) -> None:
+    """One row per task: the recording owns its attributes, the failure adds what failed; either
+    may come first, and a second delivery changes nothing."""
+    cols = ["task", *fields]
+    values = [f"CAST(:{c} AS jsonb)" if c == "failed" else f":{c}" for c in cols]
+    updates = [f"{c} = COALESCE(inspection.{c}, EXCLUDED.{c})" for c in fields]
+    await session.execute(
+        text(
+            f"INSERT INTO inspection ({', '.join(cols)}) VALUES ({', '.join(values)})"
+            f" ON CONFLICT (task) DO UPDATE SET {', '.join(updates)}"
+        ),
+        {"task": task, **fields},
+    )
+
+
+async def inspection_recorded(session: AsyncSession, e: qa.InspectionRecorded) -> None:
+    await _inspection(
+        session,
+        e.task,
+        plan=e.plan,
+        plan_version=e.plan_version,
+        kind=e.kind,
+        item=e.item,
+        lot_code=e.lot_code,
+        serial=e.serial,
+        work_order=e.work_order,
+        operation=e.operation,
+        equipment=e.equipment,
+        operator=e.operator,
+        verdict=e.verdict,
+        at=e.occurred_at,
+    )
+
+
+async def inspection_failed(session: AsyncSession, e: qa.InspectionFailed) -> None:
+    failed = [
+        {
+            "characteristic": f.characteristic,
+            "values": f.values,
+            "lsl": f.lsl,
+            "usl": f.usl,
+            "defects": f.defects,
+        }
+        for f in e.failed
+    ]
+    await _inspection(
+        session,
+        e.task,
+        item=e.item,
+        lot_code=e.lot_code,
+        work_order=e.work_order,
+        operation=e.operation,
+        equipment=e.equipment,
+        operator=e.operator,
+        verdict="failed",
+        failed=json.dumps(failed),
+        ncr=e.ncr,
+        at=e.occurred_at,
     )

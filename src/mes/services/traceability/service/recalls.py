@@ -73,7 +73,9 @@ def _where(now: LotNow | None) -> str:
         return "unknown"
     if now.status in IN_STOCK and now.quantity > 0:
         return "in_stock"
-    return "scrapped" if now.status == "scrapped" else "consumed"
+    if now.status in ("scrapped", "shipped"):
+        return now.status
+    return "consumed"
 
 
 async def recall_report(session: AsyncSession, recall_id: uuid.UUID, material: Material) -> RecallRead:
@@ -87,6 +89,7 @@ async def recall_report(session: AsyncSession, recall_id: uuid.UUID, material: M
             f"The recall reaches {len(lots)} lots; at most {MAX_AFFECTED} are reported at once."
         )
     flows = await queries.flows(session, [n.code for n in lots])
+    shipments = await queries.shipments(session, [n.code for n in lots])
     holds = {
         h.lot: h.outcome
         for h in await session.scalars(select(RecallHold).where(RecallHold.recall_id == recall.id))
@@ -97,8 +100,8 @@ async def recall_report(session: AsyncSession, recall_id: uuid.UUID, material: M
         f = flows.get(n.code, {})
         on_hand = now.quantity if now is not None else Decimal(0)
         received, adjusted = f.get("received", Decimal(0)), f.get("adjusted", Decimal(0))
-        consumed, transferred, scrapped = (
-            f.get(k, Decimal(0)) for k in ("consumed", "transferred", "scrapped")
+        consumed, transferred, scrapped, shipped = (
+            f.get(k, Decimal(0)) for k in ("consumed", "transferred", "scrapped", "shipped")
         )
         affected.append(
             AffectedLot(
@@ -123,9 +126,11 @@ async def recall_report(session: AsyncSession, recall_id: uuid.UUID, material: M
                     scrapped=scrapped,
                     adjusted=adjusted,
                     on_hand=on_hand,
-                    difference=received + adjusted - consumed - transferred - scrapped - on_hand,
+                    shipped=shipped,
+                    difference=received + adjusted - consumed - transferred - scrapped - shipped - on_hand,
                 ),
                 hold=holds.get(n.code),
+                shipments=shipments.get(n.code, []),
             )
         )
     return RecallRead(

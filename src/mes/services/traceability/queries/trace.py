@@ -23,6 +23,7 @@ from mes.services.traceability.schemas import (
     Direction,
     EdgeRead,
     NodeRead,
+    Shipment,
     TraceRead,
     WhereUsedLine,
     WhereUsedRead,
@@ -195,6 +196,21 @@ async def flows(session: AsyncSession, lots: list[str]) -> dict[str, dict[str, D
             out[lot]["received"] += q
         elif kind in TRANSFERS_OUT:
             out[lot]["transferred"] += q
-        elif kind in ("consumed", "scrapped", "adjusted"):
+        elif kind in ("consumed", "scrapped", "adjusted", "shipped"):
             out[lot][kind] += q
+    return out
+
+
+async def shipments(session: AsyncSession, lots: list[str]) -> dict[str, list[Shipment]]:
+    """Per lot, what left the plant: quantity, customer and destination, oldest first."""
+    rows = await session.execute(
+        text(
+            "SELECT lot, quantity, party, location, at FROM lot_flow WHERE lot = ANY(:lots)"
+            " AND kind = 'shipped' ORDER BY lot, at, event_id"
+        ),
+        {"lots": lots},
+    )
+    out: dict[str, list[Shipment]] = defaultdict(list)
+    for lot, quantity, party, location, at in rows:
+        out[lot].append(Shipment(quantity=quantity, customer=party, destination=location, at=at))
     return out
