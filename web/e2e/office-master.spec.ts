@@ -206,6 +206,49 @@ test.describe("master data and warehouse actions", () => {
     await page.screenshot({ path: `${SHOTS}master-products.png`, fullPage: true });
   });
 
+  test("an engineer edits an item; a stale edit and a bad unit are refused with the API's detail", async ({
+    page,
+    baseURL,
+  }) => {
+    await signIn(page, ENGINEER);
+    await page.goto("/master/items/LID-S");
+    await page.getByRole("button", { name: "Edit item" }).click();
+    const dialog = page.getByRole("dialog");
+    // prefilled with what was read; the code is shown, not editable
+    await expect(dialog.getByLabel("Code")).toHaveValue("LID-S");
+    await expect(dialog.getByLabel("Code")).toBeDisabled();
+    await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Lid S");
+    await expect(dialog.getByLabel("Shelf life (days)")).toHaveValue("730");
+    await dialog.getByLabel("Name", { exact: true }).fill("Lid S, natural");
+    await dialog.getByLabel("Shelf life (days)").fill("365");
+    await dialog.getByRole("button", { name: "Save item" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("item-name")).toHaveText("Lid S, natural");
+    await expect(page.getByTestId("item-shelf-life")).toHaveText("365 days");
+
+    // someone else saves while the form is open: the older edit is refused, nothing of it is kept
+    await page.getByRole("button", { name: "Edit item" }).click();
+    await dialog.getByLabel("Shelf life (days)").fill("400");
+    const token = await adminToken(baseURL ?? "");
+    await post(`${baseURL}/api/v1/material/items/LID-S`, token, { version: 2, name: "Lid S (ERP name)" }, "PATCH");
+    await dialog.getByRole("button", { name: "Save item" }).click();
+    await expect(dialog.getByTestId("problem")).toContainText("LID-S was changed meanwhile");
+    await page.screenshot({ path: `${SHOTS}master-item-edit.png`, fullPage: true });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await page.reload();
+    await expect(page.getByTestId("item-name")).toHaveText("Lid S (ERP name)");
+    await expect(page.getByTestId("item-shelf-life")).toHaveText("365 days");
+
+    // a unit the API does not know: its 422 detail is shown, the item keeps its unit
+    await page.getByRole("button", { name: "Edit item" }).click();
+    await expect(dialog.getByLabel("Name", { exact: true })).toHaveValue("Lid S (ERP name)");
+    await dialog.getByLabel("Unit").fill("furlong");
+    await dialog.getByRole("button", { name: "Save item" }).click();
+    await expect(dialog.getByTestId("problem")).toContainText("Unknown unit of measure 'furlong'");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(page.getByTestId("item-uom")).toHaveText("pcs");
+  });
+
   test("an engineer adds a location, a reason code and a defect code", async ({ page }) => {
     await signIn(page, ENGINEER);
     await page.goto("/master/locations");
@@ -219,6 +262,13 @@ test.describe("master data and warehouse actions", () => {
     await page.getByTestId("sort-kind").click();
     await expect(page).toHaveURL(/sort=kind/);
     await expect(page.getByTestId("locations-table")).toContainText("Lid cell WIP");
+    // and renames it: the form is filled with the stored name
+    await page.getByRole("button", { name: "Edit WIP-LID" }).click();
+    await expect(dialog.getByLabel("Name")).toHaveValue("Lid cell WIP");
+    await dialog.getByLabel("Name").fill("Lid cell work in progress");
+    await dialog.getByRole("button", { name: "Save location" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("locations-table")).toContainText("Lid cell work in progress");
     await page.screenshot({ path: `${SHOTS}master-locations.png`, fullPage: true });
 
     await page.goto("/master/reason-codes");

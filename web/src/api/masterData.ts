@@ -7,10 +7,12 @@ import type { components as W, operations as WO } from "./generated/work-orders"
 
 export type Item = M["schemas"]["ItemRead"];
 export type ItemCreate = M["schemas"]["ItemCreate"];
+export type ItemUpdate = M["schemas"]["ItemUpdate"];
 export type ItemKind = Item["kind"];
 export type Tracking = Item["tracking"];
 export type Location = M["schemas"]["LocationRead"];
 export type LocationCreate = M["schemas"]["LocationCreate"];
+export type LocationUpdate = M["schemas"]["LocationUpdate"];
 export type LocationKind = Location["kind"];
 export type Bom = M["schemas"]["BomRead"];
 export type BomCreate = M["schemas"]["BomCreate"];
@@ -89,6 +91,19 @@ export function useCreateItem() {
   });
 }
 
+/** An edit of the item: only the fields sent change; `version` is the one the form was filled from. */
+export function useUpdateItem(code: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ItemUpdate) =>
+      call(api.PATCH("/api/v1/material/items/{code}", { params: { path: { code } }, body })),
+    onSuccess: (item) => {
+      client.setQueryData(masterKeys.item(code), item);
+      void client.invalidateQueries({ queryKey: ["material", "items"] });
+    },
+  });
+}
+
 export function useItemBoms(code: string) {
   return useQuery({
     queryKey: masterKeys.boms(code),
@@ -133,6 +148,15 @@ export function useLocationsPage(query: ListQuery & { kind?: LocationKind }) {
           params: { query: { ...query, sort, q: query.q || undefined } },
         }),
       ),
+  });
+}
+
+export function useUpdateLocation(code: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: LocationUpdate) =>
+      call(api.PATCH("/api/v1/material/locations/{code}", { params: { path: { code } }, body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["material", "locations"] }),
   });
 }
 

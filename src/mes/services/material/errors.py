@@ -82,6 +82,19 @@ class InvalidItem(Unprocessable):
     code = "invalid_item"
 
 
+class StaleVersion(Conflict):
+    """The edit was made on an older version of the row than the stored one: someone changed it
+    meanwhile. The problem carries `current_version`; the caller reloads and edits again."""
+
+    code = "stale_version"
+
+
+class ItemInUse(Conflict):
+    """The unit or the tracking of an item that already has lots (or BOMs) is not changed."""
+
+    code = "item_in_use"
+
+
 class PrinterNotFound(NotFound):
     code = "printer_not_found"
 

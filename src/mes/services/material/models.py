@@ -99,6 +99,8 @@ class Item(Base):
     # how produced lots (serials) of the item are named; DEFAULT_LOT_PATTERN when None
     lot_pattern: Mapped[str | None] = mapped_column(String(100))
     gtin: Mapped[str | None] = mapped_column(String(14))  # GS1 trade item number, printed as AI (01)
+    # counted up by every edit; an edit made on an older version is refused (ADR 39)
+    version: Mapped[int] = mapped_column(Integer, server_default="1", default=1)
 
 
 class Location(Base):
@@ -109,6 +111,7 @@ class Location(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[LocationKind] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, server_default="1", default=1)  # as the item's
 
 
 class Bom(Base):

@@ -27,9 +27,11 @@ from mes.services.material.schemas import (
     ItemCreate,
     ItemPage,
     ItemRead,
+    ItemUpdate,
     LocationCreate,
     LocationPage,
     LocationRead,
+    LocationUpdate,
     LotInputRead,
     LotPage,
     LotRead,
@@ -161,9 +163,25 @@ async def get_item(code: ItemCode, session: SessionDep, _: CanRead) -> ItemRead:
     return await queries.get_item(session, code)
 
 
+@router.patch("/items/{code}", response_model=ItemRead, summary="Edit an item")
+async def update_item(code: ItemCode, body: ItemUpdate, session: SessionDep, who: CanWriteMaster) -> ItemRead:
+    """Changes only the fields sent; `version` is the one the edit was made on (409 `stale_version`
+    when the item changed meanwhile). The unit and the tracking change only while the item has no
+    lots (409 `item_in_use`), the unit also only while no BOM uses it; the code never."""
+    return await service.update_item(session, code, body, who.subject)
+
+
 @router.post("/locations", status_code=201, response_model=LocationRead)
 async def create_location(body: LocationCreate, session: SessionDep, who: CanWriteMaster) -> LocationRead:
     return await service.create_location(session, body, who.subject)
+
+
+@router.patch("/locations/{code}", response_model=LocationRead, summary="Edit a location")
+async def update_location(
+    code: Annotated[str, Path(max_length=64)], body: LocationUpdate, session: SessionDep, who: CanWriteMaster
+) -> LocationRead:
+    """Changes its name or kind; `version` as for an item (409 `stale_version`)."""
+    return await service.update_location(session, code, body, who.subject)
 
 
 @router.post("/items/{code}/boms", status_code=201, response_model=BomRead)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from mes.platform.schemas import CODE_PATTERN, KEY_PATTERN, Page, Quantity, Schema
 from mes.services.material.vocabulary import ItemKind, LocationKind, LotStatus, Tracking
@@ -59,9 +59,36 @@ class ItemRead(Schema):
     )
     lot_pattern: str | None = None
     gtin: str | None = None
+    version: int = Field(1, description="Counted up by every edit; an edit sends the version it was made on")
 
 
 ItemPage = Page[ItemRead]
+
+
+class ItemUpdate(Schema):
+    """An edit of an item: only the fields sent change (null clears an optional one). The code is
+    never changed; the unit and the tracking only while no lot (and, for the unit, no BOM) uses the item."""
+
+    version: Annotated[int, Field(ge=1, description="The version the edit was made on (from the read)")]
+    name: Name | None = None
+    kind: ItemKind | None = None
+    uom: UomCode | None = None
+    shelf_life_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    tracking: Tracking | None = None
+    lot_pattern: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    gtin: Annotated[str, Field(pattern=r"^\d{14}$")] | None = None
+
+    @model_validator(mode="after")
+    def _required_not_cleared(self) -> ItemUpdate:
+        _not_cleared(self, "name", "kind", "uom", "tracking")
+        return self
+
+
+def _not_cleared(update: Schema, *fields: str) -> None:
+    """A PATCH sends null to clear an optional field; a required one sent as null is refused (422)."""
+    cleared = [f for f in fields if f in update.model_fields_set and getattr(update, f) is None]
+    if cleared:
+        raise ValueError(f"{', '.join(cleared)} can't be cleared: leave it out to keep it")
 
 
 class LocationCreate(Schema):
@@ -74,6 +101,20 @@ class LocationRead(Schema):
     code: str
     name: str
     kind: LocationKind
+    version: int = Field(1, description="Counted up by every edit; an edit sends the version it was made on")
+
+
+class LocationUpdate(Schema):
+    """An edit of a location: its name or its kind; the code is never changed."""
+
+    version: Annotated[int, Field(ge=1, description="The version the edit was made on (from the read)")]
+    name: Name | None = None
+    kind: LocationKind | None = None
+
+    @model_validator(mode="after")
+    def _required_not_cleared(self) -> LocationUpdate:
+        _not_cleared(self, "name", "kind")
+        return self
 
 
 LocationPage = Page[LocationRead]

@@ -148,7 +148,13 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit an item
+         * @description Changes only the fields sent; `version` is the one the edit was made on (409 `stale_version`
+         *     when the item changed meanwhile). The unit and the tracking change only while the item has no
+         *     lots (409 `item_in_use`), the unit also only while no BOM uses it; the code never.
+         */
+        patch: operations["update_item_api_v1_material_items__code__patch"];
         trace?: never;
     };
     "/api/v1/material/items/{code}/boms": {
@@ -255,7 +261,11 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit a location
+         * @description Changes its name or kind; `version` as for an item (409 `stale_version`).
+         */
+        patch: operations["update_location_api_v1_material_locations__code__patch"];
         trace?: never;
     };
     "/api/v1/material/lots": {
@@ -1035,6 +1045,38 @@ export type components = {
              * @description How many decimals a quantity in the item's unit may have (0: whole units)
              */
             uom_decimals?: number | null;
+            /**
+             * Version
+             * @description Counted up by every edit; an edit sends the version it was made on
+             * @default 1
+             */
+            version: number;
+        };
+        /**
+         * ItemUpdate
+         * @description An edit of an item: only the fields sent change (null clears an optional one). The code is
+         *     never changed; the unit and the tracking only while no lot (and, for the unit, no BOM) uses the item.
+         */
+        ItemUpdate: {
+            /** Gtin */
+            gtin?: string | null;
+            /** Kind */
+            kind?: ("raw" | "intermediate" | "finished" | "packaging") | null;
+            /** Lot Pattern */
+            lot_pattern?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Shelf Life Days */
+            shelf_life_days?: number | null;
+            /** Tracking */
+            tracking?: ("lot" | "serial") | null;
+            /** Uom */
+            uom?: string | null;
+            /**
+             * Version
+             * @description The version the edit was made on (from the read)
+             */
+            version: number;
         };
         /** LocationCreate */
         LocationCreate: {
@@ -1062,6 +1104,27 @@ export type components = {
             kind: "warehouse" | "line_side" | "wip" | "quarantine";
             /** Name */
             name: string;
+            /**
+             * Version
+             * @description Counted up by every edit; an edit sends the version it was made on
+             * @default 1
+             */
+            version: number;
+        };
+        /**
+         * LocationUpdate
+         * @description An edit of a location: its name or its kind; the code is never changed.
+         */
+        LocationUpdate: {
+            /** Kind */
+            kind?: ("warehouse" | "line_side" | "wip" | "quarantine") | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Version
+             * @description The version the edit was made on (from the read)
+             */
+            version: number;
         };
         /**
          * LotInputRead
@@ -2335,6 +2398,113 @@ export interface operations {
             };
         };
     };
+    update_item_api_v1_material_items__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
     item_boms_api_v1_material_items__code__boms_get: {
         parameters: {
             query?: never;
@@ -3086,6 +3256,113 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationRead"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not possible in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    update_location_api_v1_material_locations__code__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -17,20 +17,26 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import {
+  ITEM_KINDS,
+  TRACKINGS,
   useCreateBom,
   useExplosion,
   useItem,
   useItemBoms,
   useItemsPage,
+  useUpdateItem,
   type Bom,
   type Item,
+  type ItemKind,
+  type ItemUpdate,
+  type Tracking,
 } from "../../api/masterData";
 import { PERM } from "../../auth/permissions";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDate, formatQuantity, humanize } from "../../lib/format";
 import { ActionButton, FormModal, KindBadge } from "./common";
-import { validateBom, type BomForm, type BomLineForm } from "./validation";
+import { validateBom, validateItem, type BomForm, type BomLineForm, type Errors, type ItemForm } from "./validation";
 
 function today(): string {
   const d = new Date();
@@ -214,6 +220,78 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
   );
 }
 
+/**
+ * The item's edit form, filled with the values read (and their version): only what was changed is
+ * sent. The API refuses an edit made on an older version (someone saved meanwhile) and a unit or
+ * tracking change once the item has lots; its problem detail is shown above the form.
+ */
+function EditItemDialog({ item, onClose }: { item: Item; onClose: () => void }) {
+  const update = useUpdateItem(item.code);
+  const [form, setForm] = useState<ItemForm>({
+    code: item.code,
+    name: item.name,
+    kind: item.kind,
+    uom: item.uom,
+    tracking: item.tracking,
+    shelfLife: item.shelf_life_days ? String(item.shelf_life_days) : "",
+  });
+  const [errors, setErrors] = useState<Errors<keyof ItemForm>>({});
+  const field = (k: keyof ItemForm) => ({
+    value: form[k],
+    error: errors[k],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }),
+  });
+  return (
+    <FormModal
+      title={`Edit item ${item.code}`}
+      submitLabel="Save item"
+      onClose={onClose}
+      validate={() => {
+        const e = validateItem(form);
+        setErrors(e);
+        return Object.keys(e).length === 0;
+      }}
+      submit={async () => {
+        const body: ItemUpdate = { version: item.version ?? 1 };
+        const shelfLife = form.shelfLife.trim() ? Number(form.shelfLife) : null;
+        if (form.name.trim() !== item.name) body.name = form.name.trim();
+        if (form.kind !== item.kind) body.kind = form.kind as ItemKind;
+        if (form.uom.trim() !== item.uom) body.uom = form.uom.trim();
+        if (form.tracking !== item.tracking) body.tracking = form.tracking as Tracking;
+        if (shelfLife !== (item.shelf_life_days ?? null)) body.shelf_life_days = shelfLife;
+        const saved = await update.mutateAsync(body);
+        notifications.show({ color: "green.9", title: "Item saved", message: `${saved.code} ${saved.name}` });
+      }}
+    >
+      <TextInput label="Code" description="Never changes" value={item.code} disabled />
+      <TextInput label="Name" data-autofocus {...field("name")} />
+      <Group grow>
+        <Select
+          label="Kind"
+          data={ITEM_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+          value={form.kind}
+          error={errors.kind}
+          onChange={(v) => setForm({ ...form, kind: v ?? "" })}
+          allowDeselect={false}
+        />
+        <TextInput label="Unit" description="Only while the item has no lots and no BOM" {...field("uom")} />
+      </Group>
+      <Group grow>
+        <Select
+          label="Tracking"
+          description="Only while the item has no lots"
+          data={TRACKINGS.map((t) => ({ value: t, label: humanize(t) }))}
+          value={form.tracking}
+          error={errors.tracking}
+          onChange={(v) => setForm({ ...form, tracking: v ?? "" })}
+          allowDeselect={false}
+        />
+        <TextInput label="Shelf life (days)" description="Empty: does not expire. Lots received from now on" {...field("shelfLife")} />
+      </Group>
+    </FormModal>
+  );
+}
+
 function BomCard({ bom, current }: { bom: Bom; current: boolean }) {
   return (
     <Card withBorder data-testid={`bom-${bom.version}`}>
@@ -340,6 +418,7 @@ export function ItemPage() {
   const item = useItem(code);
   const boms = useItemBoms(code);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState(false);
   if (item.isPending) return <Loading label={`Looking up ${code}…`} />;
   if (item.isError) return <ProblemAlert error={item.error} onRetry={() => void item.refetch()} />;
   const i = item.data;
@@ -359,9 +438,16 @@ export function ItemPage() {
             <Title order={2} data-testid="item-code">
               {i.code}
             </Title>
-            <Text size="lg">{i.name}</Text>
+            <Text size="lg" data-testid="item-name">
+              {i.name}
+            </Text>
           </div>
-          <KindBadge value={i.kind} />
+          <Group>
+            <KindBadge value={i.kind} />
+            <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setEditing(true)}>
+              Edit item
+            </ActionButton>
+          </Group>
         </Group>
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
           <div>
@@ -393,6 +479,7 @@ export function ItemPage() {
       {boms.data && boms.data.length === 0 ? <Text c="gray.7">{i.code} has no BOM: it is bought, not made.</Text> : null}
       {boms.data?.map((b) => <BomCard key={b.version} bom={b} current={b === effective} />)}
       {boms.data && boms.data.length > 0 ? <ExplosionView item={i} /> : null}
+      {editing ? <EditItemDialog item={i} onClose={() => setEditing(false)} /> : null}
       {creating ? <NewBomDialog item={i} versions={boms.data ?? []} onClose={() => setCreating(false)} /> : null}
     </Stack>
   );

@@ -1,9 +1,18 @@
-import { Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Button, Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { Link } from "react-router";
-import { LOCATION_KINDS, useCreateLocation, useLocationsPage, type LocationKind } from "../../api/masterData";
+import {
+  LOCATION_KINDS,
+  useCreateLocation,
+  useLocationsPage,
+  useUpdateLocation,
+  type Location,
+  type LocationKind,
+  type LocationUpdate,
+} from "../../api/masterData";
 import { PERM } from "../../auth/permissions";
+import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { humanize } from "../../lib/format";
@@ -66,11 +75,57 @@ function NewLocationDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
+/** A location's edit form, filled with the values read and their version (ADR 39); the code stays. */
+function EditLocationDialog({ location, onClose }: { location: Location; onClose: () => void }) {
+  const update = useUpdateLocation(location.code);
+  const [form, setForm] = useState<Form>({ code: location.code, name: location.name, kind: location.kind });
+  const [errors, setErrors] = useState<Errors<keyof Form>>({});
+  return (
+    <FormModal
+      title={`Edit location ${location.code}`}
+      submitLabel="Save location"
+      onClose={onClose}
+      validate={() => {
+        const e = clean<keyof Form>({ name: name(form.name), kind: form.kind ? undefined : "Kind: choose one." });
+        setErrors(e);
+        return Object.keys(e).length === 0;
+      }}
+      submit={async () => {
+        const body: LocationUpdate = { version: location.version ?? 1 };
+        if (form.name.trim() !== location.name) body.name = form.name.trim();
+        if (form.kind !== location.kind) body.kind = form.kind as LocationKind;
+        const saved = await update.mutateAsync(body);
+        notifications.show({ color: "green.9", title: "Location saved", message: `${saved.code} ${saved.name}` });
+      }}
+    >
+      <TextInput label="Code" description="Never changes" value={location.code} disabled />
+      <TextInput
+        label="Name"
+        data-autofocus
+        value={form.name}
+        error={errors.name}
+        onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+      />
+      <Select
+        label="Kind"
+        data={LOCATION_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+        value={form.kind}
+        error={errors.kind}
+        allowDeselect={false}
+        onChange={(v) => setForm({ ...form, kind: v ?? "" })}
+      />
+    </FormModal>
+  );
+}
+
 export function LocationsPage() {
   const list = useListParams("code");
   const kind = list.get("kind") as LocationKind | "";
   const locations = useLocationsPage({ ...list.query, kind: kind || undefined });
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Location | null>(null);
+  const { can } = useSession();
+  const mayEdit = can(PERM.materialMasterWrite);
   const sortProps = { sort: list.sort, onSort: list.toggleSort };
   return (
     <Stack gap="lg" maw={1000}>
@@ -117,6 +172,7 @@ export function LocationsPage() {
                   Kind
                 </SortTh>
                 <Table.Th>Stock</Table.Th>
+                {mayEdit ? <Table.Th /> : null}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -130,6 +186,13 @@ export function LocationsPage() {
                   <Table.Td>
                     <Link to={`/material/lots?location=${encodeURIComponent(l.code)}`}>Lots here</Link>
                   </Table.Td>
+                  {mayEdit ? (
+                    <Table.Td>
+                      <Button variant="subtle" aria-label={`Edit ${l.code}`} onClick={() => setEditing(l)}>
+                        Edit
+                      </Button>
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -139,6 +202,7 @@ export function LocationsPage() {
         </>
       ) : null}
       {creating ? <NewLocationDialog onClose={() => setCreating(false)} /> : null}
+      {editing ? <EditLocationDialog location={editing} onClose={() => setEditing(null)} /> : null}
     </Stack>
   );
 }

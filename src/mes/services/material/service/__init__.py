@@ -16,6 +16,8 @@ from mes.services.material.service.master import (
     create_item,
     create_location,
     set_inspect_on_receipt,
+    update_item,
+    update_location,
 )
 from mes.services.material.service.receipts import produce_lot, receive_lot
 from mes.services.material.service.status import change_status, expire_lots
@@ -41,4 +43,6 @@ __all__ = [
     "ship_lot",
     "split_lot",
     "today",
+    "update_item",
+    "update_location",
 ]
