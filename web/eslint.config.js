@@ -1,0 +1,29 @@
+// Lint of the translated screens (docs/adr/0031-languages.md): the app shell, the operator station
+// and the supervisor board may show no literal text; every string goes through i18next (t()).
+import i18next from "eslint-plugin-i18next";
+import tseslint from "typescript-eslint";
+
+export const TRANSLATED = [
+  "src/components/AppLayout.tsx",
+  "src/pages/HomePage.tsx",
+  "src/pages/BoardPage.tsx",
+];
+
+export default [
+  {
+    files: TRANSLATED,
+    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
+    plugins: { i18next },
+    rules: {
+      "i18next/no-literal-string": [
+        "error",
+        {
+          mode: "jsx-only",
+          "jsx-attributes": {
+            include: ["label", "title", "placeholder", "aria-label", "description", "confirmLabel", "alt"],
+          },
+        },
+      ],
+    },
+  },
+];
