@@ -7,6 +7,8 @@ export const TRANSLATED = [
   "src/components/AppLayout.tsx",
   "src/pages/HomePage.tsx",
   "src/pages/BoardPage.tsx",
+  "src/pages/StationPage.tsx",
+  "src/components/ReasonDialog.tsx",
 ];
 
 export default [
