@@ -9,6 +9,11 @@ export const TRANSLATED = [
   "src/pages/BoardPage.tsx",
   "src/pages/StationPage.tsx",
   "src/components/ReasonDialog.tsx",
+  "src/components/station/NetworkBadge.tsx",
+  "src/components/station/DispatchCard.tsx",
+  "src/components/station/LabourBox.tsx",
+  "src/components/station/MachineBox.tsx",
+  "src/components/station/YieldForm.tsx",
 ];
 
 export default [
