@@ -13,9 +13,11 @@ function flatten(tree: unknown, prefix = ""): Record<string, string> {
 const ENGLISH_ONLY = (() => {
   const english = flatten(en);
   const german = flatten(de);
+  // (a text that is also German, e.g. "Start" for Home, is not English)
+  const germanTexts = new Set(Object.values(german));
   return new Set(
     Object.entries(english)
-      .filter(([key, text]) => !text.includes("{{") && german[key] !== text)
+      .filter(([key, text]) => !text.includes("{{") && german[key] !== text && !germanTexts.has(text))
       .map(([, text]) => text),
   );
 })();
