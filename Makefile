@@ -69,8 +69,9 @@ web-test: setup ## UI tests: vitest, the generated API client's staleness check,
 	web/scripts/ensure-chromium.sh
 	cd web && npx playwright test
 
-reliability: setup ## the fault suite's long runs: tests/reliability and tests/deploy with ten times the workload
-	MES_RELIABILITY_SCALE=10 $(BIN)/pytest -n 1 tests/reliability tests/deploy
+reliability: setup ## the fault suite's long runs: tests/reliability, tests/deploy and the bus outage with ten times the workload
+	MES_RELIABILITY_SCALE=10 $(BIN)/pytest -n 1 tests/reliability tests/deploy \
+		"tests/platform/test_bus.py::test_broker_down_for_30s_while_writes_go_on_loses_nothing"
 
 bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run ceiling): B1, B2, B4, B9
 	$(BIN)/python -m bench.http_overhead
@@ -80,6 +81,7 @@ bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run c
 	$(BIN)/python -m bench.reporting
 	$(BIN)/python -m bench.reporting_cache
 	$(BIN)/python -m bench.traceability
+	$(BIN)/python -m bench.flood
 
 clean: ## remove the virtualenvs and local data (keeps nothing under var/)
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

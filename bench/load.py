@@ -75,7 +75,9 @@ async def run(port: int, shape: Shape, seconds: float, connections: int) -> dict
     await asyncio.gather(
         *(_connection(port, shape, n, tag, until, latencies, errors) for n in range(connections))
     )
-    return summary(latencies, len(errors), time.perf_counter() - started)
+    result = summary(latencies, len(errors), time.perf_counter() - started)
+    result["refused_429"] = errors.count(429)
+    return result
 
 
 def summary(latencies: list[float], errors: int, elapsed: float) -> dict[str, float]:

@@ -103,6 +103,11 @@ class Seeder:
         """One API call; 409 on creating something that exists means a re-run and is fine."""
         headers = who | ({"Idempotency-Key": key} if key else {})
         r = await self.client.request(method, path, json=body, headers=headers)
+        for _ in range(5):  # 503: the database was busy (a deadlock rolled back, say): wait, try again
+            if r.status_code != 503:
+                break
+            await asyncio.sleep(min(float(r.headers.get("Retry-After", "1") or 1), 5.0))
+            r = await self.client.request(method, path, json=body, headers=headers)
         creds = self._signed_in.get(who.get("Authorization", ""))
         if r.status_code == 401 and creds is not None:  # the access token ran out: sign in again, once
             headers |= await self.login(*creds)
@@ -293,6 +298,7 @@ async def seed(
     *,
     settle: Callable[[], Awaitable[Any]] | None = None,
     say: Callable[[str], None] = print,
+    now: datetime | None = None,  # the history's "now" (tests compare against the same model)
 ) -> dict[str, str]:
     """Seeds the plant through `client` (base URL set); returns each demo order's status."""
 
@@ -316,6 +322,11 @@ async def seed(
     await demo_integration.seed(s.call, await s.login(username, password), say)  # a fresh token
     # `settle` is given when the plant is served in this process (the tests): one request at a time
     await seed_history(
-        s, lambda: s.login(username, password), say, settle or nothing, one_at_a_time=settle is not None
+        s,
+        lambda: s.login(username, password),
+        say,
+        settle or nothing,
+        one_at_a_time=settle is not None,
+        now=now,
     )
     return states

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import monotonic
 from typing import Any, Protocol
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 R, P = "/api/v1/resource", "/api/v1/reporting"
@@ -113,6 +115,96 @@ def _running_seconds(events: list[tuple[datetime, str, str | None]], end: dateti
     return total
 
 
+@dataclass
+class MachinePlan:
+    states: list[list[tuple[datetime, str, str | None]]]  # per shift, the state reports to make
+    lines: list[dict[str, Any]]  # hourly yield reports to import
+
+
+def plan_machine(
+    machine: str, shifts: list[tuple[str, datetime, datetime]], now: datetime, live: Decimal = Decimal(0)
+) -> MachinePlan:
+    """One machine's history (deterministic: seeded by its code). In the shift running now, `live`
+    (what the demo's orders reported there already) is taken off the modelled production, latest
+    hour first, so the shift counts what the machine made once, not the history and the orders twice."""
+    product, op, wc, ict, scrap_reasons = MACHINES[machine]
+    rng = random.Random(f"demo:{machine}")
+    out = MachinePlan([], [])
+    for key, start, end in shifts:
+        until = min(end, now - timedelta(minutes=1))
+        events = [e for e in timeline(rng, start, end) if e[0] < until]
+        if end > now:  # the shift running now: every machine available, but the stopped one
+            while events and events[-1][1] != "running":
+                events.pop()
+            if machine == STOPPED[0]:
+                events = [e for e in events if e[0] < now - STOPPED[2]]
+                events.append((now - STOPPED[2], "down", STOPPED[1]))
+        reports = list(events)
+        if end <= now and key.endswith("late"):  # the plant closes for the night
+            reports.append((end, "idle", None))  # no shift at night: outside planned time
+        out.states.append(reports)
+        hour = start
+        speed = Decimal(str(round(rng.uniform(0.82, 0.97), 3)))
+        hours: list[tuple[datetime, int, int, str]] = []
+        while hour < until:
+            run_s = _running_seconds(events, until, hour)
+            produced = int(Decimal(run_s) * speed / Decimal(ict))
+            if produced > 0:
+                scrap = int(produced * rng.uniform(0.005, 0.04))
+                hours.append((hour, produced, scrap, rng.choice(scrap_reasons)))
+            hour += timedelta(hours=1)
+        if end > now:
+            hours = _less_live(hours, int(live))
+        for hour, produced, scrap, reason in hours:
+            if produced <= 0:
+                continue
+            out.lines.append(
+                {
+                    "report_id": f"demo-{machine}-{hour:%Y%m%d%H}",
+                    "work_order": f"HIST-{product}-{key[:10].replace('-', '')}",
+                    "product": product,
+                    "operation": op,
+                    "work_center": wc,
+                    "equipment": machine,
+                    "at": min(hour + timedelta(minutes=59), until - timedelta(seconds=1)).isoformat(),
+                    "good": str(produced - scrap),
+                    "scrap": [{"reason": reason, "quantity": str(scrap)}] if scrap else [],
+                }
+            )
+    return out
+
+
+def _less_live(
+    hours: list[tuple[datetime, int, int, str]], live: int
+) -> list[tuple[datetime, int, int, str]]:
+    out = []
+    for hour, produced, scrap, reason in reversed(hours):
+        take = min(live, produced)
+        live -= take
+        produced -= take
+        out.append((hour, produced, min(scrap, produced), reason))
+    return list(reversed(out))
+
+
+async def live_quantity(
+    s: Caller, who: dict[str, str], machine: str, shift: tuple[str, datetime, datetime], now: datetime
+) -> Decimal:
+    """Good + scrap + rework reporting counted on `machine` in `shift` up to now (the orders' yields)."""
+    _, start, end = shift
+    if end <= now:
+        return Decimal(0)
+    q = f"?scope={machine}&start={quote(start.isoformat())}&end={quote((now + timedelta(hours=1)).isoformat())}"
+    page = await s.call("GET", f"{P}/production{q}&limit=1000", None, who)
+    return sum(
+        (
+            Decimal(str(r["good"])) + Decimal(str(r["scrap"])) + Decimal(str(r["rework"]))
+            for r in page["items"]
+            if r["source"] == "operator"
+        ),
+        Decimal(0),
+    )
+
+
 async def seed_history(
     s: Caller,
     login: Callable[[], Awaitable[dict[str, str]]],
@@ -120,12 +212,13 @@ async def seed_history(
     settle: Callable[[], Awaitable[Any]],
     *,
     one_at_a_time: bool = False,
+    now: datetime | None = None,
 ) -> None:
     """Seeds the history; `login` signs the administrator in (again: the run outlasts a token).
     `one_at_a_time` for a plant served in this process by the tests, whose services share one
     test transaction per database and so take one request at a time."""
     fresh = Admin(login)
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = now or datetime.now(UTC).replace(microsecond=0)
     for code, name, parent in REASONS:
         await s.call(
             "POST",
@@ -142,20 +235,15 @@ async def seed_history(
         )
     shifts = shifts_until(now, PAST_SHIFTS)
     say(f"  history of {len(MACHINES)} machines over {len(shifts)} shifts ...")
+    # what the demo's work orders already reported this shift (their yields are live events): the
+    # history fills the current shift up to the modelled production, it doesn't add to them
+    await settle()
+    live = {m: await live_quantity(s, await fresh(), m, shifts[-1], now) for m in MACHINES}
     lines: list[dict[str, Any]] = []
 
     async def one(machine: str) -> None:
-        product, op, wc, ict, scrap_reasons = MACHINES[machine]
-        rng = random.Random(f"demo:{machine}")
-        for key, start, end in shifts:
-            until = min(end, now - timedelta(minutes=1))
-            events = [e for e in timeline(rng, start, end) if e[0] < until]
-            if end > now:  # the shift running now: every machine available, but the stopped one
-                while events and events[-1][1] != "running":
-                    events.pop()
-                if machine == STOPPED[0]:
-                    events = [e for e in events if e[0] < now - STOPPED[2]]
-                    events.append((now - STOPPED[2], "down", STOPPED[1]))
+        plan = plan_machine(machine, shifts, now, live[machine])
+        for events in plan.states:
             for t, state, reason in events:
                 await s.call(
                     "POST",
@@ -163,35 +251,7 @@ async def seed_history(
                     {"state": state, "at": t.isoformat(), "reason_code": reason},
                     await fresh(),
                 )
-            if end <= now and key.endswith("late"):  # the plant closes for the night
-                await s.call(
-                    "POST",
-                    f"{R}/equipment/{machine}/state",
-                    {"state": "idle", "at": end.isoformat()},  # no shift at night: outside planned time
-                    await fresh(),
-                )
-            hour = start
-            speed = Decimal(str(round(rng.uniform(0.82, 0.97), 3)))
-            while hour < until:
-                run_s = _running_seconds(events, until, hour)
-                produced = int(Decimal(run_s) * speed / Decimal(ict))
-                if produced > 0:
-                    scrap = int(produced * rng.uniform(0.005, 0.04))
-                    reason = rng.choice(scrap_reasons)
-                    lines.append(
-                        {
-                            "report_id": f"demo-{machine}-{hour:%Y%m%d%H}",
-                            "work_order": f"HIST-{product}-{key[:10].replace('-', '')}",
-                            "product": product,
-                            "operation": op,
-                            "work_center": wc,
-                            "equipment": machine,
-                            "at": min(hour + timedelta(minutes=59), until - timedelta(seconds=1)).isoformat(),
-                            "good": str(produced - scrap),
-                            "scrap": [{"reason": reason, "quantity": str(scrap)}] if scrap else [],
-                        }
-                    )
-                hour += timedelta(hours=1)
+        lines.extend(plan.lines)
 
     # machines one after the other would outlast a demo's patience: each machine is its own history
     if one_at_a_time:

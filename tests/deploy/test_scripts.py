@@ -39,6 +39,7 @@ DEPLOY = ROOT / "deploy"
 ADMIN, ADMIN_PASSWORD = "chief", "Deploy-Check-2026!"
 OPERATOR, OPERATOR_PASSWORD = "olga.berg", "Shopfloor-2026!"
 REPLICAS = {"work-orders": 2, "material": 2}
+SCALE = int(os.environ.get("MES_RELIABILITY_SCALE", "1"))  # `make reliability` runs ten times longer
 W, M, R, A, T = (f"/api/v1/{p}" for p in ("workorders", "material", "resource", "auth", "traceability"))
 
 
@@ -381,14 +382,16 @@ async def test_a_production_order_runs_through_nginx_and_every_service_reports_r
     assert check.stdout.count(" ready ") == len(processes) + len(SERVICES)  # each process, each route
 
 
-async def _consume_until_acknowledged(api: Api, op: str, key: str, quantity: str) -> dict[str, Any]:
+async def _consume_until_acknowledged(
+    api: Api, op: str, key: str, quantity: str, lot: str = "RES-2"
+) -> dict[str, Any]:
     """A client that retries a consumption with the same Idempotency-Key until it is answered:
     a replica killed under the request gives nginx's 502 or a service's 502/503 in between."""
     for _ in range(200):
         try:
             r = await api.http.post(
                 f"{op}/consume",
-                json={"lot": "RES-2", "quantity": quantity},
+                json={"lot": lot, "quantity": quantity},
                 headers=api.tokens[OPERATOR] | {"Idempotency-Key": key},
             )
         except httpx.TransportError:
@@ -414,8 +417,7 @@ async def test_a_replica_killed_with_sigkill_mid_stream_loses_nothing_and_books_
     deployment: Deployment, api: Api
 ) -> None:
     op = await _started_order(api, "DPL-WO-2", "100")
-    scale = int(os.environ.get("MES_RELIABILITY_SCALE", "1"))  # `make reliability` runs it longer
-    n, qty = 40 * scale, Decimal("1.5")
+    n, qty = 40 * SCALE, Decimal("1.5")
     keys = [f"dpl-wo-2-c{i:03d}" for i in range(n)]
     acknowledged: dict[str, dict[str, Any]] = {}
     victims = {n // 4: "work-orders-2", n // 2: "material-2"}  # after that many acknowledgements
@@ -496,6 +498,146 @@ async def test_a_replica_killed_with_sigkill_mid_stream_loses_nothing_and_books_
     assert check.returncode == 1, check.stdout
     not_ready = [line.split()[0] for line in check.stdout.splitlines() if "NOT READY" in line]
     assert sorted(not_ready) == ["material-2", "work-orders-2"]
+
+
+def _restart(deployment: Deployment, instance: str, sibling: str) -> int:
+    """Starts a killed replica again as the start script did: the command line and environment of
+    its living sibling (the same service), on the replica's own port; its pid file updated so the
+    stop script stops it."""
+    port = next(p for i, _, _, p in deployment.instances() if i == instance)
+    proc = Path(f"/proc/{deployment.pid(sibling)}")
+    argv = proc.joinpath("cmdline").read_bytes().decode().split("\0")[:-1]
+    argv[argv.index("--port") + 1] = str(port)
+    env = dict(
+        kv.split("=", 1)
+        for kv in proc.joinpath("environ").read_bytes().decode(errors="replace").split("\0")
+        if "=" in kv
+    )
+    log = (deployment.run_dir / "logs" / f"{instance}.log").open("ab")
+    child = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             start_new_session=True)  # fmt: skip
+    log.close()
+    (deployment.run_dir / "pids" / f"{instance}.pid").write_text(f"{child.pid}\n")
+    deployment.started.append(child.pid)
+    return port
+
+
+async def _ready(port: int) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2) as c:
+            return (await c.get(f"http://127.0.0.1:{port}/ready")).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+async def test_replicas_killed_again_and_again_under_retrying_clients_lose_nothing_and_double_nothing(
+    deployment: Deployment, api: Api
+) -> None:
+    """The kill loop: the second replicas of work orders and of material are started, then killed
+    with SIGKILL a few seconds later, round after round, while four clients book consumptions and
+    create orders with Idempotency-Keys and retry until answered. `make reliability` runs ten
+    rounds (minutes); `make test` one."""
+    rounds = max(1, SCALE)
+    lot = {"code": "RES-3", "item": "RESIN", "quantity": "100000", "location": "DPL-SIDE", "supplier": "Acme"}
+    await api.call("POST", f"{M}/lots", lot, ok=201)
+    op = await _started_order(api, "DPL-WO-3", "1000")
+    qty = Decimal("0.5")
+    acknowledged: dict[str, dict[str, Any]] = {}
+    orders: dict[str, int] = {}
+    stop = asyncio.Event()
+    kills = 0
+
+    async def create_order(number: str) -> int:
+        body = {"number": number, "product": "CUP", "quantity": "5", "due": "2030-01-01T00:00:00Z"}
+        for _ in range(200):
+            try:
+                r = await api.http.post(
+                    f"{W}/orders", json=body, headers=api.tokens[ADMIN] | {"Idempotency-Key": f"k-{number}"}
+                )
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+                continue
+            if r.status_code == 201:
+                return r.status_code
+            assert r.status_code in (502, 503, 504), f"{number}: {r.status_code} {r.text}"
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"{number} never acknowledged")
+
+    async def client(c: int) -> None:
+        i = 0
+        while not stop.is_set():
+            key = f"dpl-wo-3-k{c}-{i:04d}"
+            if i % 4 == 3:
+                orders[key] = await create_order(f"DPL-K-{c}-{i:04d}")
+            else:
+                acknowledged[key] = await _consume_until_acknowledged(api, op, key, str(qty), "RES-3")
+            i += 1
+
+    clients = [asyncio.create_task(client(c)) for c in range(4)]
+    try:
+        for _ in range(rounds):
+            ports = [
+                _restart(deployment, "work-orders-2", "work-orders"),
+                _restart(deployment, "material-2", "material"),
+            ]
+            for port in ports:
+                await wait_until(lambda port=port: _ready(port), timeout_s=180, interval_s=0.25)
+            await asyncio.sleep(3 + random.random() * 3)  # nginx sends them work again
+            for victim in ("work-orders-2", "material-2"):
+                os.kill(deployment.pid(victim), signal.SIGKILL)
+                kills += 1
+            await asyncio.sleep(1)
+    finally:
+        stop.set()
+        await asyncio.gather(*clients)
+    n = len(acknowledged)
+    assert n > 0 and len(orders) > 0
+    ledger = await _scalar(
+        deployment.databases["material"],
+        "SELECT count(*), coalesce(-sum(m.quantity), 0) FROM movement m JOIN lot l ON l.id = m.lot_id"
+        " WHERE l.code = 'RES-3' AND m.kind = 'consume' AND m.work_order = 'DPL-WO-3'",
+    )
+    assert tuple(ledger) == (n, n * qty)  # every acknowledged booking once, none doubled
+    records = await _scalar(
+        deployment.databases["work-orders"],
+        "SELECT count(*), count(DISTINCT movement_id) FROM consumption WHERE lot = 'RES-3'",
+    )
+    assert tuple(records) == (n, n)
+    made = await _scalar(
+        deployment.databases["work-orders"],
+        "SELECT count(*), count(DISTINCT number) FROM work_order WHERE number LIKE 'DPL-K-%'",
+    )
+    assert tuple(made) == (len(orders), len(orders))
+
+    async def all_traced() -> bool:
+        row = await _scalar(
+            deployment.databases["traceability"],
+            "SELECT count(*) FROM lot_flow WHERE lot = 'RES-3' AND kind = 'consumed'",
+        )
+        return bool(row[0] >= n)
+
+    await wait_until(all_traced, timeout_s=180, interval_s=0.25)
+    published = await _scalar(
+        deployment.databases["material"],
+        "SELECT count(*), array_agg(event_id::text ORDER BY id) FROM outbox"
+        " WHERE topic = 'material.lot_consumed.v1' AND payload->>'lot_code' = 'RES-3'",
+    )
+    flows = await _scalar(
+        deployment.databases["traceability"],
+        "SELECT count(*), count(DISTINCT event_id) FROM lot_flow WHERE lot = 'RES-3' AND kind = 'consumed'",
+    )
+    assert published[0] == n  # one event per booking
+    assert tuple(flows) == (n, n)  # each applied once (inbox)
+    inbox = await _scalar(
+        deployment.databases["traceability"],
+        "SELECT count(*) FROM inbox WHERE event_id = ANY(CAST(:ids AS uuid[]))",
+        ids=published[1],
+    )
+    assert inbox[0] == n
+    print(
+        f"\n[kill loop {deployment.env.get('MES_BUS_URL', 'nats')[:5]}] rounds={rounds} kills={kills}"
+        f" consumptions={n} orders={len(orders)} lost=0 duplicated=0"
+    )
 
 
 def test_stop_stops_every_process(deployment: Deployment) -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 import buskit
 import pytest
 from buskit import TOPIC, Counted
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -34,6 +36,7 @@ from mes.platform.testing import (
 )
 
 WORKER = str(Path(__file__).parent / "bus_worker.py")
+SCALE = int(os.environ.get("MES_RELIABILITY_SCALE", "1"))  # `make reliability` runs outages longer
 
 
 @pytest.fixture
@@ -248,13 +251,21 @@ async def test_broker_down_for_30s_while_writes_go_on_loses_nothing(
             await asyncio.sleep(0.05)
 
     task = asyncio.create_task(writer())
+    outage_s = 30 * SCALE  # `make reliability`: five minutes
+    lagged_before = _lag_count(over_s=10)
     try:
         await asyncio.sleep(1)
         await asyncio.to_thread(outage.down)
         before_outage = written
-        await asyncio.sleep(30)
+        await asyncio.sleep(outage_s / 2)
+        halfway = _metric("mes_outbox_pending"), _metric("mes_outbox_oldest_age_seconds")
+        await asyncio.sleep(outage_s / 2)
         during_outage = written - before_outage
         assert await pending(db) > 0, "events written while the broker is away wait in the outbox"
+        # what /metrics shows meanwhile: the outbox growing and its oldest row ageing
+        late = _metric("mes_outbox_pending"), _metric("mes_outbox_oldest_age_seconds")
+        assert late[0] > halfway[0] > 0, (halfway, late)
+        assert late[1] > halfway[1] > 0, (halfway, late)
         await asyncio.to_thread(outage.up)
         await asyncio.sleep(2)
         stop_writing.set()
@@ -269,6 +280,37 @@ async def test_broker_down_for_30s_while_writes_go_on_loses_nothing(
     async with db.transaction() as s:
         seqs = (await s.execute(text("SELECT seq FROM effect ORDER BY id"))).scalars().all()
     assert seqs == list(range(1, written + 1))
+    # the consumer's lag: the events of the outage were handled more than 10 s after they occurred
+    assert _lag_count(over_s=10) - lagged_before > 0
+    assert _metric("mes_outbox_pending") == 0
+    print(
+        f"\n[bus outage] events={written} during-outage={during_outage} outage_s={outage_s}"
+        f" outbox-at-most={late[0]:.0f} oldest-age-at-most={late[1]:.0f}s lost=0 duplicated=0"
+    )
+
+
+def _metric(name: str, service: str = "bus-test") -> float:
+    """A gauge as /metrics serves it (the same registry, rendered and parsed)."""
+    for family in text_string_to_metric_families(generate_latest().decode()):
+        for sample in family.samples:
+            if sample.name == name and sample.labels.get("service") == service:
+                return float(sample.value)
+    return 0.0
+
+
+def _lag_count(over_s: float, service: str = "bus-test") -> float:
+    """How many events the consumer handled more than `over_s` after they occurred."""
+    total = below = 0.0
+    for family in text_string_to_metric_families(generate_latest().decode()):
+        for sample in family.samples:
+            if sample.name != "mes_event_lag_seconds_bucket" or sample.labels.get("service") != service:
+                continue
+            le = sample.labels["le"]
+            if le == "+Inf":
+                total += sample.value
+            elif float(le) == over_s:
+                below += sample.value
+    return total - below
 
 
 @pytest.mark.parametrize("broker", ["nats", "kafka"])

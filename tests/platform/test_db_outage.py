@@ -214,3 +214,35 @@ def test_a_timeout_that_is_not_the_databases_is_not_taken_for_an_outage() -> Non
     with pytest.raises(TimeoutError) as caught:
         connector()
     assert not database_unavailable(caught.value)
+
+
+async def test_a_deadlock_is_a_retryable_503_not_a_500(outage: Outage) -> None:
+    """Two transactions that lock two rows in opposite orders: PostgreSQL aborts one of them, whole.
+    That one is answered 503 with Retry-After (the client's retry with its key is safe), not 500."""
+    db = Database.from_url(
+        outage.dbs["resource"].engine.url.render_as_string(hide_password=False), service="resource"
+    )
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("CREATE TABLE IF NOT EXISTS deadlock_probe (id int PRIMARY KEY)"))
+            await session.execute(text("INSERT INTO deadlock_probe VALUES (1), (2) ON CONFLICT DO NOTHING"))
+        both_locked_one = asyncio.Barrier(2)
+
+        async def cross(first: int, second: int) -> None:
+            async with db.transaction() as session:
+                await session.execute(
+                    text("SELECT 1 FROM deadlock_probe WHERE id = :i FOR UPDATE"), {"i": first}
+                )
+                await both_locked_one.wait()
+                await session.execute(
+                    text("SELECT 1 FROM deadlock_probe WHERE id = :i FOR UPDATE"), {"i": second}
+                )
+
+        outcomes = await asyncio.gather(cross(1, 2), cross(2, 1), return_exceptions=True)
+        failed = [o for o in outcomes if isinstance(o, BaseException)]
+        assert len(failed) == 1, outcomes  # one aborted by the deadlock detector, the other committed
+        assert database_unavailable(failed[0]), repr(failed[0])
+        async with db.transaction() as session:
+            await session.execute(text("DROP TABLE deadlock_probe"))
+    finally:
+        await db.dispose()

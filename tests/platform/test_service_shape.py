@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SERVICES_DIR = ROOT / "src" / "mes" / "services"
 # each layer may be a module (x.py) or a package (x/) of the same name
 REQUIRED = {"app", "routes", "event_handlers", "service", "schemas", "models", "errors", "migrations"}
-OPTIONAL = {"queries", "clients", "config"}
-MODULE_ONLY = {"app", "errors", "config"}
+OPTIONAL = {"queries", "clients", "config", "vocabulary"}
+MODULE_ONLY = {"app", "errors", "config", "vocabulary"}
 
 
 def _top_level(service_dir: Path) -> dict[str, Path]:

@@ -260,4 +260,56 @@ test.describe("resource and administration screens", () => {
     await expect(page.getByTestId("signatures")).toBeVisible();
     await page.screenshot({ path: `${SHOTS}admin-signatures.png` });
   });
+
+  test("resource and user lists sort and page on the server, and keep it in the URL", async ({ page }) => {
+    await signIn(page, ADMIN);
+    /** the next list request to the API whose query has all of `parts` */
+    const asked = (path: string, ...parts: string[]) =>
+      page.waitForRequest((r) => {
+        const url = new URL(r.url());
+        return url.pathname === path && parts.every((p) => url.search.includes(p));
+      });
+
+    const equipment = "/api/v1/resource/equipment";
+    let request = asked(equipment, "level=equipment", "sort=path", "limit=4", "offset=0");
+    await page.goto("/resource/equipment?view=list&level=equipment&size=4");
+    await request;
+    const rows = page.getByTestId("equipment-list").getByRole("row");
+    await expect(rows).toHaveCount(5); // the header and one page of four machines (the demo has ten)
+    request = asked(equipment, "sort=code");
+    await page.getByTestId("sort-code").click();
+    await request;
+    await expect(page).toHaveURL(/sort=code/);
+    request = asked(equipment, "sort=-code");
+    await page.getByTestId("sort-code").click(); // again: descending, asked of the server
+    await request;
+    await expect(page).toHaveURL(/dir=desc/);
+    const firstDescending = (await rows.nth(1).getByRole("cell").first().textContent()) ?? "";
+    request = asked(equipment, "sort=-code", "offset=4");
+    await page.getByRole("button", { name: "2", exact: true }).click();
+    await request;
+    await expect(page).toHaveURL(/page=2/);
+    await expect(rows.nth(1)).not.toContainText(firstDescending);
+    request = asked(equipment, "sort=-code", "offset=4", "limit=4");
+    await page.reload(); // a reload (or a shared link) shows the same page in the same order
+    await request;
+    await expect(page.getByTestId("sort-code")).toContainText("▼");
+
+    const users = "/api/v1/auth/users";
+    request = asked(users, "sort=-display_name");
+    await page.goto("/admin/users?sort=display_name&dir=desc");
+    await request;
+    await expect(page.getByTestId("users").getByRole("row").nth(1)).toBeVisible();
+    await expect(page.getByTestId("sort-display_name")).toContainText("▼");
+
+    request = asked("/api/v1/resource/maintenance/orders", "sort=-due_at", "limit=25");
+    await page.goto("/resource/maintenance?sort=due_at&dir=desc");
+    await request;
+    await expect(page.getByTestId("maintenance-orders")).toBeVisible();
+
+    request = asked("/api/v1/resource/persons", "sort=-name");
+    await page.goto("/resource/people?sort=name&dir=desc");
+    await request;
+    await expect(page.getByTestId("sort-name")).toContainText("▼");
+  });
 });

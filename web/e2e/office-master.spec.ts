@@ -233,6 +233,16 @@ test.describe("master data and warehouse actions", () => {
     await expect(reason).toBeHidden();
     await expect(page.getByTestId("reason-MECH").getByTestId("reason-MECH.EJECTOR")).toContainText("Ejector pin broken");
     await page.screenshot({ path: `${SHOTS}master-reason-codes.png`, fullPage: true });
+    // searching asks the resource service, and the search stays in the URL
+    const searched = page.waitForRequest((r) => /\/reason-codes\?.*q=ejector/.test(r.url()));
+    await page.getByLabel("Search").fill("ejector");
+    await searched;
+    await expect(page).toHaveURL(/q=ejector/);
+    await expect(page.getByTestId("reason-matches").getByRole("row")).toHaveCount(2); // header and the match
+    await expect(page.getByTestId("reason-matches")).toContainText("MECH/MECH.EJECTOR");
+    await page.reload();
+    await expect(page.getByLabel("Search")).toHaveValue("ejector");
+    await expect(page.getByTestId("reason-matches")).toContainText("Ejector pin broken");
 
     await page.goto("/master/defect-codes");
     await page.getByRole("button", { name: "New defect code" }).click();
@@ -246,6 +256,11 @@ test.describe("master data and warehouse actions", () => {
     await expect(defect).toBeHidden();
     await expect(page.getByTestId("defect-codes")).toContainText("Warped lid");
     await page.screenshot({ path: `${SHOTS}master-defect-codes.png`, fullPage: true });
+    const filtered = page.waitForRequest((r) => /\/quality\/defect-codes\?.*q=warp/.test(r.url()));
+    await page.getByLabel("Search").fill("warp");
+    await filtered; // the quality service searches, not the browser
+    await expect(page.getByTestId("defect-codes").getByRole("row")).toHaveCount(2);
+    await expect(page.getByTestId("defect-codes")).toContainText("LID-WARP");
   });
 
   test("a storekeeper receives a lot, moves, splits, scraps and issues it, and the lot page shows the result", async ({

@@ -16,6 +16,7 @@ import { SignInPage } from "./pages/SignInPage";
 import { StationPage } from "./pages/StationPage";
 import { StationsAdminPage } from "./pages/StationsAdminPage";
 import { TakeoverPage } from "./pages/TakeoverPage";
+import { QualityCapaListPage, QualityCapaPage } from "./pages/QualityCapaPages";
 import { QualityNcrPage } from "./pages/QualityNcrPage";
 import { QualitySpcPage } from "./pages/QualitySpcPage";
 import { QualityWorkbenchPage } from "./pages/QualityWorkbenchPage";
@@ -168,6 +169,22 @@ const router = createBrowserRouter([
             element: (
               <RequirePerms needs={needs("/quality")}>
                 <QualityNcrPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "quality/capas",
+            element: (
+              <RequirePerms needs={needs("/quality")}>
+                <QualityCapaListPage />
+              </RequirePerms>
+            ),
+          },
+          {
+            path: "quality/capas/:number",
+            element: (
+              <RequirePerms needs={needs("/quality")}>
+                <QualityCapaPage />
               </RequirePerms>
             ),
           },

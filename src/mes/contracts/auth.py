@@ -50,6 +50,11 @@ class UserRolesChanged(_UserEvent):
     reason: str | None
 
 
+# the words of these events, named so the auth service types its code with the same ones (ADR 35)
+Channel = Literal["password", "pin", "api_key", "signature"]
+LockScope = Literal["account", "client", "badge"]
+
+
 class _SecurityEvent(Event):
     """For a SIEM or a security dashboard: a refused sign-in, a lockout. `subject` is the account
     (a known user name) or the client address when the name is unknown, never a typed secret."""
@@ -57,7 +62,7 @@ class _SecurityEvent(Event):
     aggregate_field: ClassVar[str] = "subject"
 
     subject: str
-    channel: Literal["password", "pin", "api_key", "signature"]
+    channel: Channel
     username: str | None = Field(description="Only when the name belongs to an account")
     client: str | None = Field(description="Network address the attempt came from")
 
@@ -74,7 +79,7 @@ class SignInLocked(_SecurityEvent):
 
     topic: ClassVar[str] = "auth.sign_in_locked.v1"
 
-    scope: Literal["account", "client", "badge"]
+    scope: LockScope
     locked_until: datetime
 
 

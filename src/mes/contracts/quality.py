@@ -162,3 +162,30 @@ class NcrClosed(Event):
 
     ncr: str
     closed_by: str
+
+
+class CapaOpened(Event):
+    """A corrective and preventive action was opened for one or more NCRs."""
+
+    topic: ClassVar[str] = "quality.capa_opened.v1"
+    aggregate_field: ClassVar[str] = "capa"
+
+    capa: str
+    title: str
+    ncrs: list[str]
+    owner: str
+    due_on: str  # ISO date
+    opened_by: str
+
+
+class CapaClosed(Event):
+    """A CAPA was closed after its actions were done and its effectiveness was confirmed."""
+
+    topic: ClassVar[str] = "quality.capa_closed.v1"
+    aggregate_field: ClassVar[str] = "capa"
+
+    capa: str
+    ncrs: list[str]
+    effective: bool
+    signature_id: str
+    closed_by: str

@@ -80,6 +80,8 @@ class WorkOrderCompleted(_OrderEvent):
     reason: str | None
     # added for the finished lot (absent from earlier events): the last operation completed
     operation: str | None = None
+    # added for on-time completion in reporting (absent from earlier events): the order's due date
+    due: datetime | None = None
 
 
 class WorkOrderClosed(_OrderEvent):
@@ -106,6 +108,10 @@ class OperationStarted(_OperationEvent):
     topic: ClassVar[str] = "work_orders.operation_started.v1"
 
     operator: str
+    # added for schedule adherence in reporting (absent from earlier events): the schedule's
+    # planned start and end of this operation when it was started, None when it was not scheduled
+    planned_start: datetime | None = None
+    planned_end: datetime | None = None
 
 
 class OperationPaused(_OperationEvent):

@@ -63,8 +63,11 @@ EVENT_LAG = Histogram(
 log = structlog.get_logger("mes.consumer")
 
 
-def on(event: type[E], handler: Callable[[AsyncSession, E], Awaitable[None]]) -> tuple[type[E], EventHandler]:
-    """One entry of a service's handler registry, type-checked: the handler takes that event class."""
+def on(
+    event: type[E], handler: Callable[[AsyncSession, E], Awaitable[None]]
+) -> tuple[type[Event], EventHandler]:
+    """One entry of a service's handler registry, type-checked: the handler takes that event class
+    (or a base of it). The result names no E, so mypy infers E from the two arguments only."""
     return event, handler
 
 

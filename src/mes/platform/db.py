@@ -68,7 +68,9 @@ def make_engine(url: str, *, pool_size: int = 10, deadlines: Deadlines | None = 
 
 
 # SQLSTATE classes and codes that say "the database is away or overloaded", not "the request is wrong"
-_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300", "57014")
+# and, retryable as they are, a deadlock or a serialization failure: the transaction was rolled
+# back whole, so the client's retry (with its Idempotency-Key) is safe
+_UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03", "53300", "57014", "40P01", "40001")
 
 
 def database_unavailable(exc: BaseException) -> bool:

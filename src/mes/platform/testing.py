@@ -17,14 +17,16 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from mes.platform.app import PrefixDispatcher, ServiceRuntime, ServiceSpec, attach, build_service_app
 from mes.platform.auth import JwtVerifier
 from mes.platform.bus import InProcessBus
 from mes.platform.db import Database
 from mes.platform.events import Event, record_event
-from mes.platform.http import ServiceDirectory
+from mes.platform.http import ServiceClient, ServiceDirectory
 from mes.platform.migrations import migrate
 from mes.platform.settings import Settings
 from mes.platform.testservers import (
@@ -49,6 +51,8 @@ __all__ = [
     "Harness",
     "KafkaServer",
     "NatsServer",
+    "RemoteCall",
+    "RowLockWatch",
     "ServeProcess",
     "TestKeys",
     "auth_harness",
@@ -61,6 +65,7 @@ __all__ = [
     "nats_server",
     "recreate_database",
     "redis_url",
+    "row_lock_watch",
     "scratch_databases",
     "server_url",
     "service_databases",
@@ -325,3 +330,101 @@ async def _not_found_app(scope: Any, receive: Any, send: Any) -> None:
     from mes.platform.errors import problem
 
     await problem(404, "not_found", f"No such resource: {scope.get('path')}")(scope, receive, send)
+
+
+# ---------------------------------------------------------------- no remote call under a row lock
+
+
+@dataclass(frozen=True)
+class RemoteCall:
+    """One call to another service, with the row locks the transactions in flight held then."""
+
+    target: str
+    method: str
+    path: str
+    locks: tuple[str, ...]
+
+
+_LOCKING_CLAUSES = ("FOR UPDATE", "FOR NO KEY UPDATE", "FOR SHARE", "FOR KEY SHARE")
+
+
+def _locking_sql(sql: str) -> str | None:
+    """What a textual statement locks rows with, if it does."""
+    upper = " ".join(sql.split()).upper()
+    if upper.startswith(("UPDATE ", "DELETE ")):
+        return upper.split(" ", 1)[0]
+    return next((c for c in _LOCKING_CLAUSES if c in upper), None)
+
+
+class RowLockWatch:
+    """Test hook (ADR 35): which sessions hold row locks now, and every `ServiceClient` call made
+    while one did. A session holds a row lock from a `SELECT ... FOR UPDATE` (or `FOR SHARE`),
+    an `UPDATE` or `DELETE` statement, or a flush that changed or deleted a row, until its
+    transaction ends. In process every service's sessions are watched, so a call made anywhere in
+    a chain of in-flight requests sees the locks of the whole chain."""
+
+    def __init__(self) -> None:
+        self.held: dict[int, list[str]] = {}
+        self.calls: list[RemoteCall] = []
+
+    def _mark(self, session: Session, what: str) -> None:
+        self.held.setdefault(id(session), []).append(what)
+
+    def _on_execute(self, state: ORMExecuteState) -> None:
+        stmt = state.statement
+        if state.is_select and getattr(stmt, "_for_update_arg", None) is not None:
+            froms: list[Any] = getattr(stmt, "get_final_froms", list)()
+            self._mark(
+                state.session, "SELECT FOR UPDATE " + ", ".join(getattr(f, "name", "?") for f in froms)
+            )
+        elif state.is_update or state.is_delete:
+            self._mark(state.session, str(stmt).split("\n", 1)[0][:80])
+        elif not state.is_select:
+            found = _locking_sql(str(stmt))
+            if found:
+                self._mark(state.session, f"{found}: {str(stmt)[:80]}")
+
+    def _after_flush(self, session: Session, _: UOWTransaction) -> None:
+        changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+        if changed:
+            self._mark(session, f"flushed {type(changed[0]).__name__}")
+
+    def _after_end(self, session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            self.held.pop(id(session), None)
+
+    @property
+    def under_lock(self) -> list[RemoteCall]:
+        return [c for c in self.calls if c.locks]
+
+    @asynccontextmanager
+    async def watching(self) -> AsyncIterator[RowLockWatch]:
+        original = ServiceClient.request
+        watch = self
+
+        async def request(client: ServiceClient, method: str, path: str, **kw: Any) -> httpx.Response:
+            locks = tuple(lock for held in watch.held.values() for lock in held)
+            watch.calls.append(RemoteCall(client.target, method, path, locks))
+            return await original(client, method, path, **kw)
+
+        listeners = (
+            ("do_orm_execute", self._on_execute),
+            ("after_flush", self._after_flush),
+            ("after_transaction_end", self._after_end),
+        )
+        for name, fn in listeners:
+            event.listen(Session, name, fn)
+        ServiceClient.request = request  # type: ignore[method-assign,assignment]
+        try:
+            yield self
+        finally:
+            ServiceClient.request = original  # type: ignore[method-assign]
+            for name, fn in listeners:
+                event.remove(Session, name, fn)
+
+
+@pytest.fixture
+async def row_lock_watch() -> AsyncIterator[RowLockWatch]:
+    """Records every call to another service and the row locks held while it was made."""
+    async with RowLockWatch().watching() as watch:
+        yield watch

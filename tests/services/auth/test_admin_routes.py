@@ -242,3 +242,21 @@ async def test_permissions_are_checked(
         assert r.status_code == 403 and r.json()["code"] == "permission_denied", path
     r = await auth_harness.client.get(f"{A}/permissions", headers=sue)
     assert {"name": "auth:key:rotate", "description": "See and rotate the token signing keys"} in r.json()
+
+
+async def test_users_are_sorted_and_paged_on_the_server(
+    auth_harness: AuthHarness, admin: dict[str, str]
+) -> None:
+    for username, name in (("ben", "Zed Ben"), ("cara", "Ann Cara"), ("dan", "Mo Dan")):
+        body = {"username": username, "display_name": name, "password": USER_PASSWORD, "roles": ["quality"]}
+        r = await auth_harness.client.post(f"{A}/users", headers=admin, json=body)
+        assert r.status_code == 201, r.text
+    query = {"role": "quality", "sort": "-display_name", "limit": 2}
+    page = (await auth_harness.client.get(f"{A}/users", headers=admin, params=query)).json()
+    assert [u["display_name"] for u in page["items"]] == ["Zed Ben", "Mo Dan"]
+    assert (page["total"], page["limit"], page["offset"]) == (3, 2, 0)
+    query = {"role": "quality", "sort": "display_name", "offset": 1}
+    page = (await auth_harness.client.get(f"{A}/users", headers=admin, params=query)).json()
+    assert [u["username"] for u in page["items"]] == ["dan", "ben"]
+    r = await auth_harness.client.get(f"{A}/users", headers=admin, params={"sort": "password_hash"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")

@@ -198,3 +198,18 @@ async def test_edge_input_is_a_4xx_never_a_5xx(qp: QualityPlant) -> None:
     await qp.h.deliver()
     assert raised["held_lots"] == ["R-001"]
     assert (await qp.lot("R-001"))["status"] == "on_hold"
+
+
+async def test_defect_codes_are_filtered_on_the_server(qp: QualityPlant) -> None:
+    ok(await qp.q("POST", "/defect-codes", {"code": "SINK_MARK", "name": "Sink mark", "site": "LYON"}), 201)
+    ok(await qp.q("POST", "/defect-codes", {"code": "BURR", "name": "Burr 100%", "site": "OSLO"}), 201)
+
+    async def codes(query: str) -> list[str]:
+        return [d["code"] for d in ok(await qp.q("GET", f"/defect-codes{query}"))]
+
+    assert await codes("") == ["BURR", "FLASH", "SCRATCH", "SINK_MARK"]
+    assert await codes("?q=parting") == ["FLASH"]  # the name, any case
+    assert await codes("?q=k_m") == ["SINK_MARK"]  # _ taken literally: not "SINK MARK" only by luck
+    assert await codes("?q=0%25") == ["BURR"]
+    assert await codes("?site=LYON") == ["FLASH", "SCRATCH", "SINK_MARK"]  # its own and the plant-wide
+    assert await codes("?site=LYON&q=burr") == []

@@ -18,6 +18,7 @@ def test_the_read_models_follow_these_topics() -> None:
         "work_orders.yield_reported.v1",
         "work_orders.operation_started.v1",
         "work_orders.operation_completed.v1",
+        "work_orders.work_order_completed.v1",
         "integration.machine_counter_reported.v1",
         # not kept: they only tell the read cache of resource's answers to read afresh (ADR 30)
         "resource.calendar_changed.v1",

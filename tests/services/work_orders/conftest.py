@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from mes.platform.testing import Harness
+from mes.platform.testing import Harness, RowLockWatch
 
 W = "/api/v1/workorders"
 M = "/api/v1/material"
@@ -213,3 +213,10 @@ async def seed(h: Harness) -> Plant:
 @pytest.fixture
 async def plant(harness: Harness) -> Plant:
     return await seed(harness)
+
+
+@pytest.fixture(autouse=True)
+async def _no_remote_call_under_a_row_lock(row_lock_watch: RowLockWatch) -> Any:
+    """Every work orders test checks ADR 35: no call to another service while a row is locked."""
+    yield
+    assert [(c.method, c.path, c.locks) for c in row_lock_watch.under_lock] == []

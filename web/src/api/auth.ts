@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "./client";
-import type { components } from "./generated/auth";
+import type { components, operations } from "./generated/auth";
 
 export type Station = components["schemas"]["StationRead"];
 export type StationCreated = components["schemas"]["StationCreated"];
@@ -94,9 +94,13 @@ const adminKeys = {
   signatures: ["auth", "signatures"] as const,
 };
 
+export type UserSort = NonNullable<NonNullable<operations["list_users_api_v1_auth_users_get"]["parameters"]["query"]>["sort"]>;
+
 export interface UserQuery {
   active?: boolean;
   role?: string;
+  /** a column the API sorts by, `-` first for descending */
+  sort?: UserSort;
   limit: number;
   offset: number;
 }

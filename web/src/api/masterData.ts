@@ -204,12 +204,15 @@ export function useCreateRouting(code: string) {
 
 // ------------------------------------------------------------------ reason codes and defect codes
 
-export function useReasonCodes(site: string | null) {
+/** A site's reason codes: the whole tree, or what the server finds below `parent` and matching `q`. */
+export function useReasonCodes(site: string | null, filter: { parent?: string; q?: string } = {}) {
+  const query = { parent: filter.parent || undefined, q: filter.q || undefined };
   return useQuery({
-    queryKey: masterKeys.reasonCodes(site ?? ""),
+    queryKey: [...masterKeys.reasonCodes(site ?? ""), query],
     enabled: !!site,
+    placeholderData: (previous) => previous,
     queryFn: () =>
-      call(api.GET("/api/v1/resource/sites/{code}/reason-codes", { params: { path: { code: site ?? "" } } })),
+      call(api.GET("/api/v1/resource/sites/{code}/reason-codes", { params: { path: { code: site ?? "" }, query } })),
   });
 }
 
@@ -222,10 +225,13 @@ export function useAddReasonCode(site: string) {
   });
 }
 
-export function useDefectCodes() {
+/** Defect codes by code, filtered by the quality service (`q`: code or name). */
+export function useDefectCodes(filter: { q?: string } = {}) {
+  const query = { q: filter.q || undefined };
   return useQuery({
-    queryKey: masterKeys.defectCodes(),
-    queryFn: () => call(api.GET("/api/v1/quality/defect-codes")),
+    queryKey: [...masterKeys.defectCodes(), query],
+    placeholderData: (previous) => previous,
+    queryFn: () => call(api.GET("/api/v1/quality/defect-codes", { params: { query } })),
   });
 }
 

@@ -113,3 +113,105 @@ export function useChart(plan: string | undefined, characteristic: string | unde
       ),
   });
 }
+
+export type Capa = components["schemas"]["CapaRead"];
+export type CapaCreate = components["schemas"]["CapaCreate"];
+
+export const capaKeys = {
+  list: (filter: Record<string, string | boolean | undefined>) => ["quality", "capas", filter] as const,
+  one: (number: string) => ["quality", "capa", number] as const,
+};
+
+export function useCapas(filter: { status?: "open" | "closed"; ncr?: string; overdue?: boolean }) {
+  return useQuery({
+    queryKey: capaKeys.list(filter),
+    queryFn: () => call(api.GET("/api/v1/quality/capas", { params: { query: { limit: 100, ...filter } } })),
+  });
+}
+
+export function useCapa(number: string | undefined) {
+  return useQuery({
+    queryKey: capaKeys.one(number ?? ""),
+    enabled: !!number,
+    queryFn: () => call(api.GET("/api/v1/quality/capas/{number}", { params: { path: { number: number ?? "" } } })),
+  });
+}
+
+export function useOpenCapa() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CapaCreate) => call(api.POST("/api/v1/quality/capas", { body })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ["quality", "capas"] }),
+  });
+}
+
+/** Every change of a CAPA answers with the CAPA; the page shows it at once. */
+export function useCapaChange(number: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (
+      change:
+        | { kind: "action"; description: string; owner: string; due_on: string }
+        | { kind: "done"; position: number; note: string }
+        | { kind: "effectiveness"; effective: boolean; note: string },
+    ) => {
+      const path = { number };
+      if (change.kind === "action")
+        return call(
+          api.POST("/api/v1/quality/capas/{number}/actions", {
+            params: { path },
+            body: { description: change.description, owner: change.owner, due_on: change.due_on },
+          }),
+        );
+      if (change.kind === "done")
+        return call(
+          api.POST("/api/v1/quality/capas/{number}/actions/{position}/done", {
+            params: { path: { number, position: change.position } },
+            body: { note: change.note },
+          }),
+        );
+      return call(
+        api.POST("/api/v1/quality/capas/{number}/effectiveness", {
+          params: { path },
+          body: { effective: change.effective, note: change.note },
+        }),
+      );
+    },
+    onSuccess: (updated) => {
+      client.setQueryData(capaKeys.one(number), updated);
+      void client.invalidateQueries({ queryKey: ["quality", "capas"] });
+    },
+  });
+}
+
+/** Sign the CAPA's content with auth, then close it with that signature. */
+export function useSignedCapaClosure(capa: Capa) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (d: { reason: string; username: string; password: string }) => {
+      const signature = await call(
+        api.POST("/api/v1/auth/signatures", {
+          body: {
+            record_type: "quality.capa",
+            record_id: capa.number,
+            content: capa.content,
+            meaning: "approved",
+            username: d.username,
+            password: d.password,
+            comment: "CAPA closure",
+          },
+        }),
+      );
+      return call(
+        api.POST("/api/v1/quality/capas/{number}/close", {
+          params: { path: { number: capa.number } },
+          body: { signature_id: signature.id, reason: d.reason },
+        }),
+      );
+    },
+    onSuccess: (updated) => {
+      client.setQueryData(capaKeys.one(capa.number), updated);
+      void client.invalidateQueries({ queryKey: ["quality", "capas"] });
+    },
+  });
+}

@@ -112,3 +112,29 @@ export function waterfall(losses: Record<string, number>): { name: string; base:
   }
   return out;
 }
+
+export type ScheduleReport = components["schemas"]["ScheduleReport"];
+export type ShiftRecord = components["schemas"]["ShiftRecord"];
+
+/** On-time completion and schedule start adherence over an interval (all work centers). */
+export function useSchedule(iv: Interval, toleranceMin = 15) {
+  return useQuery({
+    queryKey: ["reporting", "schedule", iv, toleranceMin],
+    queryFn: () =>
+      call(api.GET("/api/v1/reporting/schedule", { params: { query: { ...iv, tolerance_min: toleranceMin } } })),
+  });
+}
+
+/** A past shift replayed: figures now, at its end, and the late data that changed them. */
+export function useShiftRecord(scope: string | null, shift: Interval | null) {
+  return useQuery({
+    queryKey: ["reporting", "shift-record", scope, shift],
+    enabled: !!scope && !!shift,
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/reporting/shift-record", {
+          params: { query: { scope: scope ?? "", start: shift?.start ?? "", end: shift?.end ?? "" } },
+        }),
+      ),
+  });
+}

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "./client";
-import type { components } from "./generated/resource";
+import type { components, operations } from "./generated/resource";
 
 export type Equipment = components["schemas"]["EquipmentRead"];
 export type Level = Equipment["level"];
@@ -74,7 +74,14 @@ function useResourceMutation<V, T>(fn: (v: V) => Promise<T>, ...keys: string[]) 
 }
 
 /** A page of the plant model, one level or all (the API pages and keeps the hierarchy's order). */
-export function useEquipmentPage(q: { level?: Level; limit: number; offset: number }) {
+type SortOf<Op extends keyof operations> = NonNullable<
+  NonNullable<operations[Op]["parameters"]["query"]> extends { sort?: infer S } ? S : never
+>;
+export type EquipmentSort = SortOf<"list_equipment_api_v1_resource_equipment_get">;
+export type PersonSort = SortOf<"list_persons_api_v1_resource_persons_get">;
+export type MaintenanceOrderSort = SortOf<"list_orders_api_v1_resource_maintenance_orders_get">;
+
+export function useEquipmentPage(q: { level?: Level; sort?: EquipmentSort; limit: number; offset: number }) {
   return useQuery({
     queryKey: [...R, "equipment", "page", q],
     placeholderData: (previous) => previous,
@@ -189,6 +196,7 @@ export interface PersonQuery {
   active?: boolean;
   skill?: string;
   expiring_by?: string;
+  sort?: PersonSort;
   limit: number;
   offset: number;
 }
@@ -249,9 +257,16 @@ export function useCreatePlan() {
   );
 }
 
-export function useMaintenanceOrders(q: { equipment?: string; status?: MaintenanceStatus }) {
+export function useMaintenanceOrders(q: {
+  equipment?: string;
+  status?: MaintenanceStatus;
+  sort?: MaintenanceOrderSort;
+  limit?: number;
+  offset?: number;
+}) {
   return useQuery({
     queryKey: [...R, "maintenance", "orders", q],
+    placeholderData: (previous) => previous,
     queryFn: () => call(api.GET("/api/v1/resource/maintenance/orders", { params: { query: q } })),
   });
 }

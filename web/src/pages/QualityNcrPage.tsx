@@ -2,7 +2,7 @@ import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, NumberInput, Pa
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { session } from "../auth/session";
-import { useNcr, useSignedDisposition, type Disposition, type Ncr } from "../api/quality";
+import { useCapas, useNcr, useSignedDisposition, type Disposition, type Ncr } from "../api/quality";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { formatDateTime, humanize } from "../lib/format";
@@ -63,6 +63,30 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
         </Group>
       </Stack>
     </Modal>
+  );
+}
+
+/** The CAPAs opened for this NCR, and the way to open one. */
+function NcrCapas({ ncr }: { ncr: string }) {
+  const capas = useCapas({ ncr });
+  return (
+    <Card withBorder data-testid="ncr-capas">
+      <Group justify="space-between">
+        <Title order={3}>Corrective and preventive actions</Title>
+        <Button component={Link} to={`/quality/capas?ncr=${ncr}`} variant="light">
+          Open a CAPA…
+        </Button>
+      </Group>
+      {capas.isError ? <ProblemAlert error={capas.error} /> : null}
+      <Group mt="sm">
+        {(capas.data?.items ?? []).map((c) => (
+          <Anchor key={c.number} component={Link} to={`/quality/capas/${c.number}`} fw={700}>
+            {c.number} · {c.title} ({humanize(c.status)})
+          </Anchor>
+        ))}
+        {capas.data && capas.data.items.length === 0 ? <Text c="dimmed">None yet.</Text> : null}
+      </Group>
+    </Card>
   );
 }
 
@@ -149,6 +173,7 @@ export function QualityNcrPage() {
         </Button>
       )}
       {signing ? <SignDialog ncr={n} onClose={() => setSigning(false)} /> : null}
+      <NcrCapas ncr={n.number} />
     </Stack>
   );
 }

@@ -69,7 +69,12 @@ export function QualityWorkbenchPage() {
   const dueTasks = due.data.items;
   return (
     <Stack gap="lg">
-      <Title order={1}>Quality workbench</Title>
+      <Group justify="space-between">
+        <Title order={1}>Quality workbench</Title>
+        <Anchor component={Link} to="/quality/capas" fw={700} data-testid="nav-capas">
+          CAPAs (corrective and preventive actions)
+        </Anchor>
+      </Group>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <TaskTable title="Due and overdue" tasks={dueTasks.filter((t) => t.kind !== "incoming")} testId="tasks-due" />
         <TaskTable title="Incoming lots waiting" tasks={dueTasks.filter((t) => t.kind === "incoming")} testId="tasks-incoming" />

@@ -19,7 +19,9 @@ import {
   pct,
   useDowntimePareto,
   useOee,
+  useSchedule,
   useScrapPareto,
+  useShiftRecord,
   useStops,
   waterfall,
   type OeeRow,
@@ -140,6 +142,12 @@ export function ReportingPage() {
   const downtime = useDowntimePareto(scope, iv, "reason");
   const byMachine = useDowntimePareto(scope, iv, "equipment");
   const stops = useStops(scope, iv);
+  const schedule = useSchedule(iv);
+  // the latest shift of the trend that is over: its record, kept at its end, and what changed since
+  const shifts = grain === "shift" ? (trend.data?.items ?? []) : [];
+  const past = [...shifts].reverse().find((r) => new Date(r.end).getTime() <= Date.now()) ?? null;
+  const shiftIv = useMemo(() => (past ? { start: past.start, end: past.end } : null), [past?.start, past?.end]);
+  const record = useShiftRecord(scope, shiftIv);
   const t = total.data?.items[0];
   const kids = (children.data?.items ?? []).filter((r) => r.group !== scope);
   const set = (next: Record<string, string>) => setParams({ trail: trail.join(","), hours, grain, ...next });
@@ -190,6 +198,22 @@ export function ReportingPage() {
           {t.down_min.toFixed(0)} min · {t.failures} failures · MTBF {t.mtbf_min?.toFixed(0) ?? "—"} min · MTTR{" "}
           {t.mttr_min?.toFixed(0) ?? "—"} min
         </Text>
+      ) : null}
+      {schedule.data ? (
+        <SimpleGrid cols={{ base: 2, md: 4 }}>
+          <Kpi
+            label="On-time completion"
+            value={schedule.data.total.on_time_completion}
+            testId="kpi-on-time"
+            hint={`orders completed by their due date / orders completed (${schedule.data.total.orders_on_time} of ${schedule.data.total.orders_completed})`}
+          />
+          <Kpi
+            label="Start adherence"
+            value={schedule.data.total.start_adherence}
+            testId="kpi-start-adherence"
+            hint={`operations started within ±${schedule.data.tolerance_min} min of plan / scheduled (${schedule.data.total.operations_on_time} of ${schedule.data.total.operations_scheduled})`}
+          />
+        </SimpleGrid>
       ) : null}
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder padding="md" radius="md">
@@ -244,6 +268,54 @@ export function ReportingPage() {
         <Pareto title="Downtime by reason" rows={downtime.data?.items} unit=" min" testId="downtime-pareto" />
         <Pareto title="Downtime by machine" rows={byMachine.data?.items} unit=" min" testId="machine-pareto" />
       </SimpleGrid>
+      {record.data ? (
+        <Card withBorder padding="md" radius="md" data-testid="shift-record">
+          <Title order={4}>
+            Shift {past?.period}: changed since shift end
+          </Title>
+          <Text c="gray.8" data-testid="shift-record-summary">
+            OEE at shift end {pct(record.data.at_end?.oee)} · now {pct(record.data.now.oee)} · figures kept{" "}
+            {record.data.snapshot_taken_at ? formatDateTime(record.data.snapshot_taken_at) : "—"}
+          </Text>
+          {record.data.changes.length === 0 && record.data.changed.length === 0 ? (
+            <Text data-testid="shift-record-unchanged">No late or corrected data since the shift ended.</Text>
+          ) : (
+            <Table verticalSpacing="xs" fz="md" data-testid="shift-record-changes">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Received</Table.Th>
+                  <Table.Th>What</Table.Th>
+                  <Table.Th>Machine</Table.Th>
+                  <Table.Th>About</Table.Th>
+                  <Table.Th>Detail</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {record.data.changed.map((c) => (
+                  <Table.Tr key={c.figure} data-testid="shift-figure-changed">
+                    <Table.Td>—</Table.Td>
+                    <Table.Td fw={700}>{c.figure}</Table.Td>
+                    <Table.Td />
+                    <Table.Td />
+                    <Table.Td>
+                      {c.at_end ?? "—"} → {c.now ?? "—"}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+                {record.data.changes.slice(0, 50).map((c, i) => (
+                  <Table.Tr key={`${c.received_at}-${i}`} data-testid="shift-change">
+                    <Table.Td>{formatDateTime(c.received_at)}</Table.Td>
+                    <Table.Td fw={700}>{c.kind.replace("_", " ")}</Table.Td>
+                    <Table.Td>{c.equipment_code ?? ""}</Table.Td>
+                    <Table.Td>{c.at ? formatDateTime(c.at) : ""}</Table.Td>
+                    <Table.Td>{c.detail}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Card>
+      ) : null}
       <Card withBorder padding="md" radius="md">
         <Title order={4}>Stops</Title>
         <Table verticalSpacing="xs" fz="md" data-testid="stops">

@@ -1,6 +1,5 @@
 """Reactions of the auth service to other services' events."""
 
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers
 
-HANDLERS: dict[type[Event], EventHandler] = {}
+HANDLERS = handlers()

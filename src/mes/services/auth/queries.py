@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,16 +64,38 @@ def user_read(user: User, roles: list[str]) -> UserRead:
     )
 
 
+_USER_SORT = {
+    "username": User.username,
+    "display_name": User.display_name,
+    "active": User.active,
+    "created_at": User.created_at,
+    "password_changed_at": User.password_changed_at,
+}
+
+
+def _user_order(sort: str) -> list[Any]:
+    column = _USER_SORT[sort.lstrip("-")]
+    first = column.desc() if sort.startswith("-") else column.asc()
+    return [first] if column is User.username else [first, User.username.asc()]
+
+
 async def list_users(
-    session: AsyncSession, *, active: bool | None, role: str | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    active: bool | None,
+    role: str | None,
+    limit: int,
+    offset: int,
+    sort: str = "username",
 ) -> tuple[list[UserRead], int]:
+    """One page of users; `sort` is a column of `_USER_SORT`, `-` first descending, ties by user name."""
     query = select(User)
     if active is not None:
         query = query.where(User.active.is_(active))
     if role is not None:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = list(await session.scalars(query.order_by(User.username).limit(limit).offset(offset)))
+    users = list(await session.scalars(query.order_by(*_user_order(sort)).limit(limit).offset(offset)))
     roles = await roles_of(session, (u.id for u in users))
     return [user_read(u, roles[u.id]) for u in users], total
 

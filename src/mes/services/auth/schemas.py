@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, SecretStr, WithJsonSchema
 
 from mes.platform.schemas import Page, Schema
+from mes.services.auth.vocabulary import KeyStatus, Meaning
 
 
 def _lower(value: Any) -> Any:
@@ -158,7 +159,7 @@ class KeyRotate(Schema):
 class SigningKeyRead(Schema):
     kid: str
     algorithm: str
-    status: Literal["active", "retired"]
+    status: KeyStatus
     published: bool = Field(description="In the JWKS: tokens it signed still verify")
     sealed: bool = Field(description="Private half encrypted at rest (MES_AUTH_KEY_SECRET)")
     created_at: datetime
@@ -247,7 +248,6 @@ class BadgeSet(Schema):
     reason: Reason = None
 
 
-Meaning = Literal["approved", "reviewed", "released", "rejected"]
 RecordContent = Annotated[
     dict[str, Any], Field(description="The record as the signer sees it; its canonical JSON is hashed")
 ]

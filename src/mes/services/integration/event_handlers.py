@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import material as mat
 from mes.contracts import work_orders as wo
-from mes.platform.app import EventHandler
+from mes.platform.app import handlers, on
 from mes.platform.events import Event
 from mes.services.integration.service import webhooks
 
@@ -15,19 +15,21 @@ async def deliver_event(session: AsyncSession, event: Event) -> None:
     await webhooks.take_event(session, event)
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    cls: deliver_event
-    for cls in (
-        wo.WorkOrderCreated,
-        wo.WorkOrderReleased,
-        wo.WorkOrderStarted,
-        wo.WorkOrderPutOnHold,
-        wo.WorkOrderResumed,
-        wo.WorkOrderCompleted,
-        wo.WorkOrderClosed,
-        wo.WorkOrderCancelled,
-        wo.OperationCompleted,
-        mat.LotConsumed,
-        mat.LotProduced,
+HANDLERS = handlers(
+    *(
+        on(cls, deliver_event)
+        for cls in (
+            wo.WorkOrderCreated,
+            wo.WorkOrderReleased,
+            wo.WorkOrderStarted,
+            wo.WorkOrderPutOnHold,
+            wo.WorkOrderResumed,
+            wo.WorkOrderCompleted,
+            wo.WorkOrderClosed,
+            wo.WorkOrderCancelled,
+            wo.OperationCompleted,
+            mat.LotConsumed,
+            mat.LotProduced,
+        )
     )
-}
+)

@@ -6,8 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.quality import IncomingInspectionChanged, LotHoldRequested, LotReleaseRequested
 from mes.contracts.work_orders import WorkOrderCompleted
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers, on
 from mes.services.material import service
 
 
@@ -47,9 +46,9 @@ async def work_order_completed(session: AsyncSession, event: WorkOrderCompleted)
     await service.finish_order(session, event)
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    WorkOrderCompleted: work_order_completed,
-    IncomingInspectionChanged: quality_incoming_inspection,
-    LotHoldRequested: quality_hold_requested,
-    LotReleaseRequested: quality_release_requested,
-}
+HANDLERS = handlers(
+    on(WorkOrderCompleted, work_order_completed),
+    on(IncomingInspectionChanged, quality_incoming_inspection),
+    on(LotHoldRequested, quality_hold_requested),
+    on(LotReleaseRequested, quality_release_requested),
+)

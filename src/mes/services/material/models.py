@@ -32,30 +32,23 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables
+from mes.services.material.vocabulary import (
+    ITEM_KINDS,
+    LOCATION_KINDS,
+    LOT_STATUSES,
+    MOVEMENT_KINDS,
+    TRACKING,
+    ItemKind,
+    LocationKind,
+    LotStatus,
+    MovementKind,
+    Tracking,
+)
 
 metadata = new_metadata()
 platform_tables(metadata)
 
 Qty = Numeric(18, 6)
-ITEM_KINDS = ("raw", "intermediate", "finished", "packaging")
-LOCATION_KINDS = ("warehouse", "line_side", "wip", "quarantine")
-LOT_STATUSES = ("available", "quarantine", "on_hold", "consumed", "expired", "scrapped")
-# hold, release and expire are booked with quantity 0: the lot's history shows them, balances stay
-MOVEMENT_KINDS = (
-    "receive",
-    "move",
-    "issue",
-    "consume",
-    "produce",
-    "split",
-    "merge",
-    "scrap",
-    "adjust",
-    "hold",
-    "release",
-    "expire",
-)
-TRACKING = ("lot", "serial")
 
 
 class Base(DeclarativeBase):
@@ -97,10 +90,10 @@ class Item(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[ItemKind] = mapped_column(String(16))
     uom: Mapped[str] = mapped_column(ForeignKey("uom.code"))
     shelf_life_days: Mapped[int | None] = mapped_column(Integer)
-    tracking: Mapped[str] = mapped_column(String(8), server_default="lot")
+    tracking: Mapped[Tracking] = mapped_column(String(8), server_default="lot")
     # set by quality while an incoming inspection plan is released: receipts start in quarantine
     inspect_on_receipt: Mapped[bool] = mapped_column(Boolean, server_default="false", default=False)
     # how produced lots (serials) of the item are named; DEFAULT_LOT_PATTERN when None
@@ -115,7 +108,7 @@ class Location(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[LocationKind] = mapped_column(String(16))
 
 
 class Bom(Base):
@@ -159,7 +152,7 @@ class Lot(Base):
     item_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("item.id"), index=True)
     location_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("location.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Qty)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[LotStatus] = mapped_column(String(16))
     supplier: Mapped[str | None] = mapped_column(String(200))
     supplier_lot: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -194,7 +187,7 @@ class Movement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[MovementKind] = mapped_column(String(16))
     lot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("lot.id"))
     quantity: Mapped[Decimal] = mapped_column(Qty)  # signed, in the item's unit
     from_location_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("location.id"))

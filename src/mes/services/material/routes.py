@@ -25,18 +25,15 @@ from mes.services.material.schemas import (
     ExplosionRead,
     Issue,
     ItemCreate,
-    ItemKind,
     ItemPage,
     ItemRead,
     LocationCreate,
-    LocationKind,
     LocationPage,
     LocationRead,
     LotInputRead,
     LotPage,
     LotRead,
     LotReceive,
-    LotStatus,
     Merge,
     Move,
     MovementRead,
@@ -49,10 +46,10 @@ from mes.services.material.schemas import (
     Split,
     StatusChange,
     SuggestionRead,
-    Tracking,
     UnitRead,
 )
 from mes.services.material.service import labels
+from mes.services.material.vocabulary import ItemKind, LocationKind, LotStatus, Tracking
 
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not possible in the current state", "content": {"application/problem+json": {}}}

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from mes.platform.schemas import CODE_PATTERN, KEY_PATTERN, Page, Quantity, Schema
+from mes.services.material.vocabulary import ItemKind, LocationKind, LotStatus, Tracking
 
 Code = Annotated[str, Field(pattern=CODE_PATTERN, examples=["LOT-2026-0042"])]
 LotCode = Code
@@ -20,10 +21,6 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Positive = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
 UomCode = Annotated[str, Field(min_length=1, max_length=16)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
-ItemKind = Literal["raw", "intermediate", "finished", "packaging"]
-LocationKind = Literal["warehouse", "line_side", "wip", "quarantine"]
-Tracking = Literal["lot", "serial"]
-LotStatus = Literal["available", "quarantine", "on_hold", "consumed", "expired", "scrapped"]
 
 
 class ItemCreate(Schema):

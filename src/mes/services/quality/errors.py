@@ -61,3 +61,11 @@ class InvalidDisposition(Unprocessable):
 
 class SpcNotComputable(Unprocessable):
     code = "spc_not_computable"
+
+
+class CapaNotFound(NotFound):
+    code = "capa_not_found"
+
+
+class InvalidCapa(Unprocessable):
+    code = "invalid_capa"

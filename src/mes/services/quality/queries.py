@@ -8,9 +8,12 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.services.quality.errors import NcrNotFound, PlanNotFound, TaskNotFound
-from mes.services.quality.models import Characteristic, Gauge, Ncr, Plan, Result, Task
+from mes.services.quality.errors import CapaNotFound, NcrNotFound, PlanNotFound, TaskNotFound
+from mes.services.quality.models import Capa, CapaAction, Characteristic, Gauge, Ncr, Plan, Result, Task
 from mes.services.quality.schemas import (
+    CapaActionRead,
+    CapaPage,
+    CapaRead,
     CharacteristicRead,
     GaugeRead,
     NcrPage,
@@ -221,3 +224,92 @@ def gauge_read(g: Gauge) -> GaugeRead:
         due_on=g.due_on,
         overdue=g.due_on < today(),
     )
+
+
+def capa_read(c: Capa, actions: list[CapaAction], on: date | None = None) -> CapaRead:
+    day = on or today()
+    open_ = c.status == "open"
+    rows = [
+        CapaActionRead(
+            position=a.position,
+            description=a.description,
+            owner=a.owner,
+            due_on=a.due_on,
+            done_at=a.done_at,
+            done_by=a.done_by,
+            done_note=a.done_note,
+            overdue=open_ and a.done_at is None and a.due_on < day,
+        )
+        for a in sorted(actions, key=lambda a: a.position)
+    ]
+    return CapaRead(
+        number=c.number,
+        status=c.status,
+        title=c.title,
+        problem=c.problem,
+        ncrs=c.ncrs,
+        owner=c.owner,
+        due_on=c.due_on,
+        overdue=open_ and (c.due_on < day or any(a.overdue for a in rows)),
+        actions=rows,
+        effectiveness=c.effectiveness,
+        signature_id=c.signature_id,
+        opened_by=c.opened_by,
+        opened_at=c.opened_at,
+        closed_by=c.closed_by,
+        closed_at=c.closed_at,
+        closure_reason=c.closure_reason,
+        content=c.content(actions),
+    )
+
+
+async def capa_actions(session: AsyncSession, capa: Capa) -> list[CapaAction]:
+    rows = await session.scalars(
+        select(CapaAction).where(CapaAction.capa_id == capa.id).order_by(CapaAction.position)
+    )
+    return list(rows)
+
+
+async def capa_by_number(session: AsyncSession, number: str, *, lock: bool = False) -> Capa:
+    query = select(Capa).where(Capa.number == number)
+    if lock:
+        query = query.with_for_update()
+    capa = await session.scalar(query)
+    if capa is None:
+        raise CapaNotFound(f"No CAPA {number}.")
+    return capa
+
+
+async def list_capas(
+    session: AsyncSession,
+    *,
+    status: str | None,
+    ncr: str | None,
+    overdue: bool,
+    on: date | None,
+    limit: int,
+    offset: int,
+) -> CapaPage:
+    """`overdue`: open CAPAs past their due date or with an open action past its own."""
+    day = on or today()
+    query = select(Capa)
+    if status is not None:
+        query = query.where(Capa.status == status)
+    if ncr is not None:
+        query = query.where(Capa.ncrs.contains([ncr]))
+    if overdue:
+        late_action = (
+            select(CapaAction.id)
+            .where(CapaAction.capa_id == Capa.id, CapaAction.done_at.is_(None), CapaAction.due_on < day)
+            .exists()
+        )
+        query = query.where(Capa.status == "open", (Capa.due_on < day) | late_action)
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (Capa.due_on, Capa.number) if overdue else (Capa.opened_at.desc(), Capa.number.desc())
+    capas = list(await session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+    by_capa: dict[uuid.UUID, list[CapaAction]] = {c.id: [] for c in capas}
+    if capas:
+        for a in await session.scalars(select(CapaAction).where(CapaAction.capa_id.in_(list(by_capa)))):
+            by_capa[a.capa_id].append(a)
+    items = [capa_read(c, by_capa[c.id], day) for c in capas]
+    return CapaPage(items=items, total=total, limit=limit, offset=offset)

@@ -390,3 +390,71 @@ class SamplingPlanRead(Schema):
     ac: int
     re: int
     hundred_percent: bool
+
+
+# ------------------------------------------------------------------------------------------- CAPA
+Text4k = Annotated[str, Field(min_length=1, max_length=4000)]
+Person = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CapaActionIn(Schema):
+    description: Text4k
+    owner: Person
+    due_on: Day
+
+
+class CapaCreate(Schema):
+    title: Name
+    problem: Annotated[str, Field(max_length=4000)] = ""
+    ncrs: Annotated[list[Code], Field(min_length=1, max_length=50)]
+    owner: Person
+    due_on: Day
+    actions: Annotated[list[CapaActionIn], Field(max_length=50)] = Field(default_factory=list)
+
+
+class CapaActionDone(Schema):
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class EffectivenessIn(Schema):
+    effective: bool
+    note: Reason
+
+
+class CapaCloseIn(Schema):
+    signature_id: uuid.UUID
+    reason: Reason
+
+
+class CapaActionRead(Schema):
+    position: int
+    description: str
+    owner: str
+    due_on: date
+    done_at: datetime | None
+    done_by: str | None
+    done_note: str | None
+    overdue: bool
+
+
+class CapaRead(Schema):
+    number: str
+    status: str
+    title: str
+    problem: str
+    ncrs: list[str]
+    owner: str
+    due_on: date
+    overdue: bool
+    actions: list[CapaActionRead]
+    effectiveness: dict[str, Any] | None
+    signature_id: uuid.UUID | None
+    opened_by: str
+    opened_at: datetime
+    closed_by: str | None
+    closed_at: datetime | None
+    closure_reason: str | None
+    content: dict[str, Any] = Field(description="What the closing signature must be made over")
+
+
+CapaPage = Page[CapaRead]

@@ -13,7 +13,12 @@ from mes.contracts.resource import (
     EquipmentRegistered,
     EquipmentStateChanged,
 )
-from mes.contracts.work_orders import OperationCompleted, OperationStarted, YieldReported
+from mes.contracts.work_orders import (
+    OperationCompleted,
+    OperationStarted,
+    WorkOrderCompleted,
+    YieldReported,
+)
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
 from mes.services.reporting import clients
@@ -48,6 +53,10 @@ async def work_orders_operation_completed(session: AsyncSession, event: Operatio
     await projection.receive(session, event)
 
 
+async def work_orders_order_completed(session: AsyncSession, event: WorkOrderCompleted) -> None:
+    await projection.receive(session, event)
+
+
 async def integration_machine_counter(session: AsyncSession, event: MachineCounterReported) -> None:
     await projection.receive(session, event)
 
@@ -70,6 +79,7 @@ HANDLERS: dict[type[Event], EventHandler] = {
     YieldReported: work_orders_yield_reported,
     OperationStarted: work_orders_operation_started,
     OperationCompleted: work_orders_operation_completed,
+    WorkOrderCompleted: work_orders_order_completed,
     MachineCounterReported: integration_machine_counter,
     CalendarChanged: resource_calendar_changed,
     EquipmentDetailsChanged: resource_details_changed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -15,16 +15,19 @@ from mes.services.reporting.models import (
     DowntimeRecord,
     OperationResult,
     OperationRun,
+    OrderCompletion,
     ProductionHour,
     StateHour,
     YieldReport,
 )
-from mes.services.reporting.models.kpis import final_yield, fpy, pareto, rty
+from mes.services.reporting.models.kpis import final_yield, fpy, pareto, rty, schedule_figures
 from mes.services.reporting.schemas import (
     OperationYield,
     ParetoRow,
     ProductionRow,
     ProductYield,
+    ScheduleReport,
+    ScheduleRow,
     StateHourRow,
     StopRow,
     WipRow,
@@ -222,3 +225,67 @@ async def state_hours(
         )
         for r in rows
     ]
+
+
+async def schedule(
+    session: AsyncSession, start: datetime, end: datetime, tolerance: timedelta, work_center: str | None
+) -> ScheduleReport:
+    """On-time completion of orders completed in [start, end); start adherence of operations
+    whose planned start lies in [start, end)."""
+    done_q = select(OrderCompletion).where(
+        OrderCompletion.completed_at >= start,
+        OrderCompletion.completed_at < end,
+        OrderCompletion.due.is_not(None),
+    )
+    completions = list(await session.scalars(done_q))
+    # an order's work centers: where its operations ran (on-time completion per work center)
+    order_wcs: dict[str, set[str]] = defaultdict(set)
+    if completions:
+        for wo, wc in await session.execute(
+            select(OperationRun.work_order, OperationRun.work_center).where(
+                OperationRun.work_order.in_([c.work_order for c in completions])
+            )
+        ):
+            order_wcs[wo].add(wc)
+    runs_q = select(OperationRun).where(OperationRun.planned_start >= start, OperationRun.planned_start < end)
+    if work_center is not None:
+        runs_q = runs_q.where(OperationRun.work_center == work_center)
+        completions = [c for c in completions if work_center in order_wcs[c.work_order]]
+    runs = list(await session.scalars(runs_q))
+
+    def row(wc: str, cs: Sequence[OrderCompletion], rs: Sequence[OperationRun]) -> ScheduleRow:
+        f = schedule_figures(
+            [(c.completed_at, c.due) for c in cs if c.due is not None],
+            [(r.started_at, r.planned_start) for r in rs if r.planned_start is not None],
+            tolerance,
+        )
+        return ScheduleRow(
+            work_center=wc,
+            orders_completed=f.orders_completed,
+            orders_on_time=f.orders_on_time,
+            on_time_completion=_pct(f.on_time_completion),
+            operations_scheduled=f.operations_scheduled,
+            operations_on_time=f.operations_on_time,
+            operations_early=f.operations_early,
+            operations_late=f.operations_late,
+            start_adherence=_pct(f.start_adherence),
+        )
+
+    wcs = sorted({r.work_center for r in runs} | {wc for c in completions for wc in order_wcs[c.work_order]})
+    if work_center is not None:
+        wcs = [work_center]
+    items = [
+        row(
+            wc,
+            [c for c in completions if wc in order_wcs[c.work_order]],
+            [r for r in runs if r.work_center == wc],
+        )
+        for wc in wcs
+    ]
+    return ScheduleReport(
+        start=start,
+        end=end,
+        tolerance_min=int(tolerance.total_seconds() // 60),
+        total=row(work_center or "*", completions, runs),
+        items=items,
+    )

@@ -231,3 +231,71 @@ class YieldImport(Schema):
 
 class Imported(Schema):
     lines: int
+
+
+class ScheduleRow(Schema):
+    """On-time completion and schedule start adherence of one work center (or `*`: all)."""
+
+    work_center: str
+    orders_completed: int = Field(description="Orders completed in the interval with a known due date")
+    orders_on_time: int = Field(description="Of those, completed at or before their due date")
+    on_time_completion: Percent = Field(
+        description="On-time completion = orders completed by their due date / orders completed "
+        "(no ISO 22400-2 KPI; the delivery-side counterpart of its throughput KPIs)"
+    )
+    operations_scheduled: int = Field(
+        description="Operations started whose schedule's planned start lies in the interval"
+    )
+    operations_on_time: int = Field(description="Of those, started within ±tolerance of the planned start")
+    operations_early: int
+    operations_late: int
+    start_adherence: Percent = Field(
+        description="Schedule start adherence = operations started within ±tolerance of their planned start "
+        "/ operations scheduled to start in the interval (no ISO 22400-2 KPI by that name)"
+    )
+
+
+class ScheduleReport(Schema):
+    start: datetime
+    end: datetime
+    tolerance_min: int
+    total: ScheduleRow
+    items: list[ScheduleRow]
+
+
+class ShiftChange(Schema):
+    """An event received after the shift's snapshot that changed facts inside the shift."""
+
+    received_at: datetime
+    topic: str
+    kind: str = Field(
+        description="late_state (a machine report placed in the past), downtime_reclassified, "
+        "downtime_corrected, late_yield, corrected_yield, late_counter"
+    )
+    equipment_code: str | None
+    at: datetime | None = Field(description="the time inside the shift the event is about")
+    detail: str
+
+
+class FigureChange(Schema):
+    figure: str
+    at_end: float | None
+    now: float | None
+
+
+class ShiftRecord(Schema):
+    """A past shift replayed: its figures now, as they stood at its end, and what changed since."""
+
+    scope: str
+    start: datetime
+    end: datetime
+    snapshot_taken_at: datetime | None = Field(
+        description="When the figures at shift end were kept (at the first read after the end, or by the "
+        "snapshot worker); null while the shift is not over"
+    )
+    now: OeeRow
+    at_end: OeeRow | None
+    changed: list[FigureChange] = Field(description="Figures that differ between the snapshot and now")
+    changes: list[ShiftChange] = Field(
+        description="Late and corrected events received after the snapshot, touching this shift"
+    )

@@ -6,8 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.auth import UserCreated, UserDeactivated, UserReactivated
 from mes.contracts.integration import MachineCounterReported, MachineStateReported
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers, on
 from mes.services.resource.service import personnel, state_api
 
 
@@ -33,10 +32,10 @@ async def auth_user_reactivated(session: AsyncSession, event: UserReactivated) -
     await personnel.follow_user(session, event.username, active=True, actor=f"auth:{event.actor}")
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    MachineStateReported: machine_state_reported,
-    MachineCounterReported: machine_counter_reported,
-    UserCreated: auth_user_created,
-    UserDeactivated: auth_user_deactivated,
-    UserReactivated: auth_user_reactivated,
-}
+HANDLERS = handlers(
+    on(MachineStateReported, machine_state_reported),
+    on(MachineCounterReported, machine_counter_reported),
+    on(UserCreated, auth_user_created),
+    on(UserDeactivated, auth_user_deactivated),
+    on(UserReactivated, auth_user_reactivated),
+)

@@ -33,6 +33,13 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
+class ChangedMeanwhile(Conflict):
+    """What another service was asked about changed before the order's lock was taken (ADR 35):
+    the caller asks again."""
+
+    code = "changed_meanwhile"
+
+
 class QualityHold(Conflict):
     code = "quality_hold"
 

@@ -6,8 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.quality import WorkOrderHoldRequested, WorkOrderReleaseRequested
 from mes.contracts.resource import EquipmentRegistered, EquipmentStateChanged
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers, on
 from mes.services.work_orders.service import reactions
 
 
@@ -35,9 +34,9 @@ async def quality_release_requested(session: AsyncSession, event: WorkOrderRelea
     await reactions.quality_hold(session, event, hold=False)
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    EquipmentRegistered: equipment_registered,
-    EquipmentStateChanged: equipment_state_changed,
-    WorkOrderHoldRequested: quality_hold_requested,
-    WorkOrderReleaseRequested: quality_release_requested,
-}
+HANDLERS = handlers(
+    on(EquipmentRegistered, equipment_registered),
+    on(EquipmentStateChanged, equipment_state_changed),
+    on(WorkOrderHoldRequested, quality_hold_requested),
+    on(WorkOrderReleaseRequested, quality_release_requested),
+)

@@ -4483,6 +4483,8 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 role?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "username" | "-username" | "display_name" | "-display_name" | "active" | "-active" | "created_at" | "-created_at";
             };
             header?: never;
             path?: never;

@@ -269,6 +269,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reporting/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * On-time completion and schedule start adherence, in total and per work center
+         * @description On-time completion = orders completed by their due date / orders completed in [start, end). Schedule start adherence = operations started within ±tolerance_min of the schedule's planned start / operations (started) whose planned start lies in [start, end). ISO 22400-2 defines neither KPI; the names are ours. Due dates and planned starts come from work orders' events.
+         */
+        get: operations["schedule_api_v1_reporting_schedule_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reporting/shift-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A past shift replayed: its OEE figures now, as they stood at its end, and what changed since
+         * @description The figures of [start, end) for the scope (as /oee, grain total). The first read after `end` keeps them as the shift's figures at its end; later reads list the figures that differ now and the late and corrected events received since (a machine report placed in the past, a reclassified or corrected stop, a late or corrected yield, a late machine counter) that are about the shift.
+         */
+        get: operations["shift_record__api_v1_reporting_shift_record_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reporting/state-hours": {
         parameters: {
             query?: never;
@@ -522,6 +562,15 @@ export type components = {
             replayed_by?: string | null;
             /** Topic */
             topic: string;
+        };
+        /** FigureChange */
+        FigureChange: {
+            /** At End */
+            at_end: number | null;
+            /** Figure */
+            figure: string;
+            /** Now */
+            now: number | null;
         };
         /** HistoricScrap */
         HistoricScrap: {
@@ -834,6 +883,128 @@ export type components = {
         Rebuilt: {
             /** Events */
             events: number;
+        };
+        /** ScheduleReport */
+        ScheduleReport: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Items */
+            items: components["schemas"]["ScheduleRow"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Tolerance Min */
+            tolerance_min: number;
+            total: components["schemas"]["ScheduleRow"];
+        };
+        /**
+         * ScheduleRow
+         * @description On-time completion and schedule start adherence of one work center (or `*`: all).
+         */
+        ScheduleRow: {
+            /**
+             * On Time Completion
+             * @description On-time completion = orders completed by their due date / orders completed (no ISO 22400-2 KPI; the delivery-side counterpart of its throughput KPIs)
+             */
+            on_time_completion: number | null;
+            /** Operations Early */
+            operations_early: number;
+            /** Operations Late */
+            operations_late: number;
+            /**
+             * Operations On Time
+             * @description Of those, started within ±tolerance of the planned start
+             */
+            operations_on_time: number;
+            /**
+             * Operations Scheduled
+             * @description Operations started whose schedule's planned start lies in the interval
+             */
+            operations_scheduled: number;
+            /**
+             * Orders Completed
+             * @description Orders completed in the interval with a known due date
+             */
+            orders_completed: number;
+            /**
+             * Orders On Time
+             * @description Of those, completed at or before their due date
+             */
+            orders_on_time: number;
+            /**
+             * Start Adherence
+             * @description Schedule start adherence = operations started within ±tolerance of their planned start / operations scheduled to start in the interval (no ISO 22400-2 KPI by that name)
+             */
+            start_adherence: number | null;
+            /** Work Center */
+            work_center: string;
+        };
+        /**
+         * ShiftChange
+         * @description An event received after the shift's snapshot that changed facts inside the shift.
+         */
+        ShiftChange: {
+            /**
+             * At
+             * @description the time inside the shift the event is about
+             */
+            at: string | null;
+            /** Detail */
+            detail: string;
+            /** Equipment Code */
+            equipment_code: string | null;
+            /**
+             * Kind
+             * @description late_state (a machine report placed in the past), downtime_reclassified, downtime_corrected, late_yield, corrected_yield, late_counter
+             */
+            kind: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Topic */
+            topic: string;
+        };
+        /**
+         * ShiftRecord
+         * @description A past shift replayed: its figures now, as they stood at its end, and what changed since.
+         */
+        ShiftRecord: {
+            at_end: components["schemas"]["OeeRow"] | null;
+            /**
+             * Changed
+             * @description Figures that differ between the snapshot and now
+             */
+            changed: components["schemas"]["FigureChange"][];
+            /**
+             * Changes
+             * @description Late and corrected events received after the snapshot, touching this shift
+             */
+            changes: components["schemas"]["ShiftChange"][];
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            now: components["schemas"]["OeeRow"];
+            /** Scope */
+            scope: string;
+            /**
+             * Snapshot Taken At
+             * @description When the figures at shift end were kept (at the first read after the end, or by the snapshot worker); null while the shift is not over
+             */
+            snapshot_taken_at: string | null;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
         };
         /** StateHourPage */
         StateHourPage: {
@@ -2275,6 +2446,205 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rebuilt"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    schedule_api_v1_reporting_schedule_get: {
+        parameters: {
+            query: {
+                /** @description End of the interval (exclusive), at most 400 days after start */
+                end: string;
+                /** @description Start of the interval (inclusive) */
+                start: string;
+                /** @description minutes either side of the planned start */
+                tolerance_min?: number;
+                work_center?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleReport"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    shift_record__api_v1_reporting_shift_record_get: {
+        parameters: {
+            query: {
+                /** @description End of the interval (exclusive), at most 400 days after start */
+                end: string;
+                /** @description An equipment, work center, line or site code */
+                scope: string;
+                /** @description Start of the interval (inclusive) */
+                start: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftRecord"];
                 };
             };
             /** @description Malformed request */

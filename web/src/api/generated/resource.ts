@@ -363,7 +363,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List Orders */
+        /**
+         * List Orders
+         * @description A page of orders with `total`; without `limit` the first 1000, as before paging existed.
+         */
         get: operations["list_orders_api_v1_resource_maintenance_orders_get"];
         put?: never;
         /** A corrective order */
@@ -610,7 +613,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Reason Codes */
+        /**
+         * Reason Codes
+         * @description The site's tree in path order, whole unless filtered on the server by `parent` and `q`.
+         */
         get: operations["reason_codes_api_v1_resource_sites__code__reason_codes_get"];
         put?: never;
         /** Add Reason Code */
@@ -1103,6 +1109,15 @@ export type components = {
         OrderList: {
             /** Items */
             items: components["schemas"]["OrderRead"][];
+            /** Limit */
+            limit?: number | null;
+            /** Offset */
+            offset?: number | null;
+            /**
+             * Total
+             * @description Orders matching the filters, over all pages
+             */
+            total?: number | null;
         };
         /** OrderRead */
         OrderRead: {
@@ -2279,6 +2294,8 @@ export interface operations {
                 level?: ("enterprise" | "site" | "area" | "work_center" | "equipment") | null;
                 limit?: number;
                 offset?: number;
+                /** @description Sort column; a leading - sorts descending (default: the hierarchy's order) */
+                sort?: "path" | "-path" | "code" | "-code" | "name" | "-name" | "level" | "-level";
             };
             header?: never;
             path?: never;
@@ -3918,6 +3935,10 @@ export interface operations {
         parameters: {
             query?: {
                 equipment?: string | null;
+                limit?: number;
+                offset?: number;
+                /** @description Sort column; a leading - sorts descending (default: oldest first) */
+                sort?: "created_at" | "-created_at" | "due_at" | "-due_at" | "number" | "-number" | "status" | "-status" | "assigned_to" | "-assigned_to" | "completed_at" | "-completed_at";
                 status?: ("open" | "assigned" | "in_progress" | "completed") | null;
             };
             header?: never;
@@ -4799,6 +4820,8 @@ export interface operations {
                 offset?: number;
                 /** @description Only who holds this skill */
                 skill?: string | null;
+                /** @description Sort column; a leading - sorts descending */
+                sort?: "username" | "-username" | "name" | "-name" | "active" | "-active";
             };
             header?: never;
             path?: never;
@@ -5740,7 +5763,12 @@ export interface operations {
     };
     reason_codes_api_v1_resource_sites__code__reason_codes_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the codes below this one */
+                parent?: string | null;
+                /** @description Code or name containing this, any case */
+                q?: string | null;
+            };
             header?: never;
             path: {
                 /** @description The equipment's code, e.g. PRESS-4 */

@@ -22,13 +22,14 @@ import {
   useUpdateUser,
   useUsers,
   type User,
+  type UserSort,
 } from "../../api/auth";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ReasonDialog } from "../../components/ReasonDialog";
 import { formatDateTime } from "../../lib/format";
-import { Pager, SortTh, sortRows, useUrlState, type SortDir } from "./listing";
+import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "./listing";
 
 const WRITE = "auth:user:write";
 
@@ -163,6 +164,7 @@ export function UsersPage() {
   const users = useUsers({
     active: active === "all" ? undefined : active === "active",
     role: url.get("role") || undefined,
+    sort: apiSort(url.get("sort"), url.get("dir") as SortDir) as UserSort,
     limit: size,
     offset: (url.page - 1) * size,
   });
@@ -172,7 +174,7 @@ export function UsersPage() {
   const sort = url.get("sort");
   const dir = url.get("dir") as SortDir;
   const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
-  const rows = sortRows(users.data?.items ?? [], sort, dir);
+  const rows = users.data?.items ?? []; // sorted and paged by the API
 
   return (
     <Stack>

@@ -53,6 +53,11 @@ export function SortTh({
   );
 }
 
+/** The API's `sort` parameter for a column and a direction: `name` or `-name`. */
+export function apiSort(column: string, dir: SortDir): string {
+  return dir === "desc" ? `-${column}` : column;
+}
+
 /** Rows sorted by one member (strings by locale, numbers and booleans by value, nulls last). */
 export function sortRows<T>(rows: readonly T[], key: keyof T | string, dir: SortDir): T[] {
   const sign = dir === "asc" ? 1 : -1;

@@ -92,7 +92,23 @@ export function ReasonCodesPage() {
   const [params, setParams] = useSearchParams();
   const sites = useEquipment("site");
   const site = params.get("site") ?? sites.data?.items[0]?.code ?? null;
-  const codes = useReasonCodes(site);
+  const q = params.get("q") ?? "";
+  const parent = params.get("parent") ?? "";
+  const codes = useReasonCodes(site); // the whole tree: the picker of a new code's parent
+  const found = useReasonCodes(site, { q, parent }); // the same tree, or what the server finds
+  const filtered = !!(q || parent);
+  const setFilter = (changes: Record<string, string | null>) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(changes)) {
+          if (v) next.set(k, v);
+          else next.delete(k);
+        }
+        return next;
+      },
+      { replace: true },
+    );
   const [adding, setAdding] = useState(false);
   return (
     <Stack gap="lg" maw={900}>
@@ -116,9 +132,50 @@ export function ReasonCodesPage() {
         allowDeselect={false}
         onChange={(v) => setParams(v ? { site: v } : {}, { replace: true })}
       />
+      <Group align="flex-end">
+        <TextInput
+          label="Search"
+          placeholder="Code or name"
+          w={280}
+          value={q}
+          onChange={(e) => setFilter({ q: e.currentTarget.value })}
+        />
+        <Select
+          label="Below"
+          placeholder="Anywhere in the tree"
+          w={280}
+          data={(codes.data ?? []).map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }))}
+          value={parent || null}
+          onChange={(v) => setFilter({ parent: v })}
+          searchable
+          clearable
+        />
+      </Group>
       {codes.isPending && site ? <Loading /> : null}
       {codes.isError ? <ProblemAlert error={codes.error} onRetry={() => void codes.refetch()} /> : null}
-      {codes.data ? (
+      {found.isError ? <ProblemAlert error={found.error} onRetry={() => void found.refetch()} /> : null}
+      {filtered && found.data ? (
+        <Table fz="md" verticalSpacing="sm" data-testid="reason-matches">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Code</Table.Th>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Path</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {found.data.map((c) => (
+              <Table.Tr key={c.code}>
+                <Table.Td fw={700}>{c.code}</Table.Td>
+                <Table.Td>{c.name}</Table.Td>
+                <Table.Td>{c.path}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+      {filtered && found.data?.length === 0 ? <Text c="gray.7">No reason code matches.</Text> : null}
+      {!filtered && codes.data ? (
         codes.data.length === 0 ? (
           <Text c="gray.7">No reason codes at {site} yet.</Text>
         ) : (
@@ -172,15 +229,13 @@ function AddDefectDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** The quality service lists every defect code at once (it has no paging): searched and sorted here. */
+/** Defect codes, searched on the server (the quality service lists them by code; a plant has tens). */
 export function DefectCodesPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
-  const codes = useDefectCodes();
+  const codes = useDefectCodes({ q });
   const [adding, setAdding] = useState(false);
-  const shown = (codes.data ?? [])
-    .filter((d) => !q || `${d.code} ${d.name}`.toLowerCase().includes(q.toLowerCase()))
-    .sort((a, b) => a.code.localeCompare(b.code));
+  const shown = codes.data ?? []; // searched and sorted by the quality service
   return (
     <Stack gap="lg" maw={900}>
       <PageHeader

@@ -26,13 +26,14 @@ import {
   useSetAttributes,
   type Equipment,
   type EquipmentDetail,
+  type EquipmentSort,
   type Level,
 } from "../../api/resource";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
-import { Pager, SortTh, sortRows, useUrlState, type SortDir } from "../admin/listing";
+import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
 
 const WRITE = "resource:equipment:write";
 const LEVELS: Level[] = ["enterprise", "site", "area", "work_center", "equipment"];
@@ -255,6 +256,7 @@ function ListView() {
   const size = Number(url.get("size"));
   const page = useEquipmentPage({
     level: (url.get("level") || undefined) as Level | undefined,
+    sort: apiSort(url.get("sort"), url.get("dir") as SortDir) as EquipmentSort,
     limit: size,
     offset: (url.page - 1) * size,
   });
@@ -273,7 +275,7 @@ function ListView() {
         clearable
       />
       {page.isError ? <ProblemAlert error={page.error} /> : null}
-      <Table striped highlightOnHover>
+      <Table striped highlightOnHover data-testid="equipment-list">
         <Table.Thead>
           <Table.Tr>
             <SortTh column="code" sort={sort} dir={dir} onSort={onSort}>
@@ -291,7 +293,7 @@ function ListView() {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {sortRows(page.data?.items ?? [], sort, dir).map((e) => (
+          {(page.data?.items ?? []).map((e) => (
             <Table.Tr key={e.code} onClick={() => url.set({ code: e.code, view: "tree" })} style={{ cursor: "pointer" }}>
               <Table.Td fw={700}>{e.code}</Table.Td>
               <Table.Td>{e.name}</Table.Td>

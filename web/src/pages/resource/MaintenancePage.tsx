@@ -23,6 +23,7 @@ import {
   useMaintenanceOrders,
   useMaintenancePlans,
   type MaintenanceOrder,
+  type MaintenanceOrderSort,
   type MaintenanceStatus,
   type PlanCreate,
 } from "../../api/resource";
@@ -30,7 +31,7 @@ import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
-import { Pager, pageOf, SortTh, sortRows, useUrlState, type SortDir } from "../admin/listing";
+import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
 
 const WRITE = "resource:maintenance:write";
 const DAY_MS = 24 * 3600_000;
@@ -152,9 +153,13 @@ function NewOrder({ onClose }: { onClose: () => void }) {
 function Orders() {
   const { can } = useSession();
   const url = useUrlState({ status: "", equipment: "", sort: "due_at", dir: "asc", size: "25" });
+  const size = Number(url.get("size"));
   const orders = useMaintenanceOrders({
     status: (url.get("status") || undefined) as MaintenanceStatus | undefined,
     equipment: url.get("equipment") || undefined,
+    sort: apiSort(url.get("sort"), url.get("dir") as SortDir) as MaintenanceOrderSort,
+    limit: size,
+    offset: (url.page - 1) * size,
   });
   const machines = useMachineOptions();
   const advance = useAdvanceOrder();
@@ -163,9 +168,8 @@ function Orders() {
   const [touched, setTouched] = useState<string | null>(null);
   const sort = url.get("sort");
   const dir = url.get("dir") as SortDir;
-  const size = Number(url.get("size"));
   const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
-  const rows = sortRows(orders.data?.items ?? [], sort, dir);
+  const rows = orders.data?.items ?? []; // one page, sorted by the API
   const writable = can(WRITE);
   return (
     <Stack>
@@ -205,9 +209,7 @@ function Orders() {
               <SortTh column="number" sort={sort} dir={dir} onSort={onSort}>
                 Order
               </SortTh>
-              <SortTh column="equipment_code" sort={sort} dir={dir} onSort={onSort}>
-                Machine
-              </SortTh>
+              <Table.Th>Machine</Table.Th>
               <Table.Th>What</Table.Th>
               <SortTh column="due_at" sort={sort} dir={dir} onSort={onSort}>
                 Due
@@ -222,7 +224,7 @@ function Orders() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {pageOf(rows, url.page, size).map((o) => {
+            {rows.map((o) => {
               const due = dueness(o);
               return (
                 <Table.Tr key={o.number} data-testid={`mo-${o.number}`}>
@@ -294,7 +296,7 @@ function Orders() {
         </Table>
       )}
       {orders.data ? (
-        <Pager total={rows.length} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
+        <Pager total={orders.data?.total ?? rows.length} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
       ) : null}
       {step ? (
         <StepDialog

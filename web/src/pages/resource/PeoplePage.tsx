@@ -1,11 +1,11 @@
 import { Badge, Button, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState, type FormEvent } from "react";
-import { useGrantQualification, usePersons, useSkills, type Person, type Qualification } from "../../api/resource";
+import { useGrantQualification, usePersons, useSkills, type Person, type PersonSort, type Qualification } from "../../api/resource";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDate } from "../../lib/format";
-import { Pager, SortTh, sortRows, useUrlState, type SortDir } from "../admin/listing";
+import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
 
 const WRITE = "resource:personnel:write";
 export const SOON_DAYS = 30;
@@ -92,6 +92,7 @@ export function PeoplePage() {
     skill: url.get("skill") || undefined,
     active: active === "all" ? undefined : active === "active",
     expiring_by: expiringDays ? isoDay(new Date(Date.now() + Number(expiringDays) * 86400_000)) : undefined,
+    sort: apiSort(url.get("sort"), url.get("dir") as SortDir) as PersonSort,
     limit: size,
     offset: (url.page - 1) * size,
   });
@@ -99,7 +100,7 @@ export function PeoplePage() {
   const sort = url.get("sort");
   const dir = url.get("dir") as SortDir;
   const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
-  const rows = sortRows(persons.data?.items ?? [], sort, dir);
+  const rows = persons.data?.items ?? []; // one page, sorted by the API
   return (
     <Stack>
       <Title order={2}>People and skills</Title>

@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, str] = {
     "quality:capa:write": "Manage corrective and preventive actions",
     "quality:inspection:waive": "Waive a due inspection, with a reason and an e-signature",
     "quality:gauge:write": "Register gauges and record their calibration",
+    "quality:capa:close": "Close a corrective and preventive action under an e-signature",
     # traceability
     "traceability:read": "Trace lots and serials, see as-built records",
     "traceability:recall": "Run recall queries and export their results",
@@ -149,6 +150,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "quality:nc:write",
             "quality:nc:disposition",
             "quality:capa:write",
+            "quality:capa:close",
             "quality:inspection:waive",
             "quality:gauge:write",
             "material:lot:hold",

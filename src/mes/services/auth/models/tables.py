@@ -11,6 +11,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables
+from mes.services.auth.vocabulary import Meaning
 
 metadata = new_metadata()
 platform_tables(metadata)
@@ -236,7 +237,7 @@ class Signature(Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     username: Mapped[str] = mapped_column(String(64))
     printed_name: Mapped[str] = mapped_column(String(200))
-    meaning: Mapped[str] = mapped_column(String(20))
+    meaning: Mapped[Meaning] = mapped_column(String(20))
     record_type: Mapped[str] = mapped_column(String(100))
     record_id: Mapped[str] = mapped_column(String(200))
     record_hash: Mapped[str] = mapped_column(String(64))

@@ -4,7 +4,7 @@ Its audit trail is served by the platform, as every service's is (src/mes/platfo
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
@@ -41,6 +41,19 @@ CanWriteRoles = Annotated[Principal, require("auth:role:write")]
 CanRotateKeys = Annotated[Principal, require("auth:key:rotate")]
 UsernamePath = Annotated[str, Path(max_length=64)]
 RolePath = Annotated[str, Path(max_length=64)]
+UserSort = Annotated[
+    Literal[
+        "username",
+        "-username",
+        "display_name",
+        "-display_name",
+        "active",
+        "-active",
+        "created_at",
+        "-created_at",
+    ],
+    Query(description="Sort column; a leading - sorts descending"),
+]
 
 
 @router.get("/users", response_model=UserPage)
@@ -49,10 +62,13 @@ async def list_users(
     session: SessionDep,
     active: bool | None = None,
     role: Annotated[str | None, Query(max_length=64)] = None,
+    sort: UserSort = "username",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> UserPage:
-    items, total = await queries.list_users(session, active=active, role=role, limit=limit, offset=offset)
+    items, total = await queries.list_users(
+        session, active=active, role=role, limit=limit, offset=offset, sort=sort
+    )
     return UserPage(items=items, total=total, limit=limit, offset=offset)
 
 

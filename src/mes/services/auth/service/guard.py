@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,11 +22,11 @@ from mes.platform.events import record_event
 from mes.platform.limits import Policy, Strike, Strikes
 from mes.services.auth import errors
 from mes.services.auth.config import auth_settings
+from mes.services.auth.vocabulary import Channel, LockScope
 
 log = structlog.get_logger("mes.auth")
 E = TypeVar("E", SignInFailed, SignInLocked)
 
-Channel = Literal["password", "pin", "api_key", "signature"]
 # password and signature failures count against the same account: a signature form must not be
 # a way around the login lockout
 _SCOPE = {"password": "account", "signature": "account", "pin": "badge", "api_key": "api_key"}
@@ -112,7 +112,7 @@ async def failed(session: AsyncSession, strikes: Strikes, attempt: Attempt, reas
     strike = Strike(0, 0)
     if attempt.name:  # nameless (e.g. an unregistered terminal): only the client is counted
         strike = await strikes.strike(scope, attempt.name.lower(), badge if scope == "badge" else account)
-    locked_scope: Literal["account", "client", "badge"] = "badge" if scope == "badge" else "account"
+    locked_scope: LockScope = "badge" if scope == "badge" else "account"
     locked_s = strike.locked_s
     by_client = Strike(0, 0)
     if attempt.client:

@@ -5,10 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 from urllib.parse import quote
 
+from pydantic import BaseModel, ConfigDict
+
 from mes.platform.http import RemoteError, ServiceDirectory
+
+
+class OrderInfo(BaseModel):
+    """What integration reads of a work order (work orders' `WorkOrderRead`, the rest ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    number: str
+    product: str
+    quantity: Decimal
+    status: str
+    erp_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,7 +43,7 @@ async def product_exists(caller: Caller, code: str) -> bool:
     return True
 
 
-async def get_order(caller: Caller, number: str) -> dict[str, Any] | None:
+async def get_order(caller: Caller, number: str) -> OrderInfo | None:
     try:
         resp = await caller.directory.client("work_orders").request(
             "GET", f"/api/v1/workorders/orders/{quote(number, safe='')}", token=caller.token
@@ -39,8 +52,7 @@ async def get_order(caller: Caller, number: str) -> dict[str, Any] | None:
         if e.status == 404:
             return None
         raise
-    data: dict[str, Any] = resp.json()
-    return data
+    return OrderInfo.model_validate_json(resp.content)
 
 
 async def create_order(
@@ -52,8 +64,8 @@ async def create_order(
     due: datetime,
     priority: int,
     erp_ref: str | None,
-) -> dict[str, Any]:
-    body = {
+) -> OrderInfo:
+    body: dict[str, str | int] = {
         "number": number,
         "product": product,
         "quantity": format(quantity.normalize(), "f"),
@@ -65,5 +77,4 @@ async def create_order(
     resp = await caller.directory.client("work_orders").request(
         "POST", "/api/v1/workorders/orders", json=body, token=caller.token
     )
-    data: dict[str, Any] = resp.json()
-    return data
+    return OrderInfo.model_validate_json(resp.content)

@@ -1,8 +1,6 @@
 """Tables, mapping rules and message codecs of the integration service."""
 
 from mes.services.integration.models.mapping import (
-    COUNTERS,
-    STATES,
     Machine,
     MachineMap,
     MappingProblem,
@@ -12,7 +10,6 @@ from mes.services.integration.models.mapping import (
     counter_increment,
 )
 from mes.services.integration.models.tables import (
-    CONNECTOR_KINDS,
     Base,
     Connector,
     ConnectorStatus,
@@ -25,6 +22,9 @@ from mes.services.integration.models.tables import (
     Subscription,
     metadata,
 )
+from mes.services.integration.vocabulary import CONNECTOR_KINDS
+from mes.services.integration.vocabulary import MACHINE_COUNTERS as COUNTERS
+from mes.services.integration.vocabulary import MACHINE_STATES as STATES
 
 __all__ = [
     "CONNECTOR_KINDS",

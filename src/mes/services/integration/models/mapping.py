@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-COUNTERS = ("cycles", "good", "scrap")
-STATES = ("running", "idle", "setup", "planned_stop", "down", "maintenance", "offline")
+from mes.contracts.integration import MachineState
 
 # OPC 40001-1 MachineryItemState_StateMachineType: its four states, by name and by number
-MACHINERY_ITEM_STATE: dict[str, str] = {
+MACHINERY_ITEM_STATE: dict[str, MachineState] = {
     "NotAvailable": "offline",
     "OutOfService": "down",
     "NotExecuting": "idle",
@@ -42,7 +41,7 @@ class Reading:
     equipment_code: str
     at: datetime
     source_ref: str
-    state: str | None = None  # a state reading
+    state: MachineState | None = None  # a state reading
     counter: str | None = None  # or a counter reading: its raw value and the counter's modulus
     value: int | None = None
     modulus: int | None = None
@@ -79,7 +78,7 @@ class TypeRule:
     """How one kind of machine reports: field names may hold `{address}`."""
 
     state_field: str | None = None
-    state_values: Mapping[str, str] = field(default_factory=dict)
+    state_values: Mapping[str, MachineState] = field(default_factory=dict)
     counters: tuple[CounterRule, ...] = ()
     alarms: tuple[AlarmRule, ...] = ()
 
@@ -149,7 +148,7 @@ class MachineMap:
         self.by_address: dict[str, list[Machine]] = {}
         for m in self.machines:
             self.by_address.setdefault(m.address, []).append(m)
-        self.told: dict[str, str] = {}  # equipment -> the state its state field last said
+        self.told: dict[str, MachineState] = {}  # equipment -> the state its state field last said
         self.active: dict[str, dict[str, str]] = {}  # equipment -> alarm field -> reason code
 
     def _alarm(self, m: Machine, a: AlarmRule, sample: Sample, ref: str) -> Reading | None:

@@ -10,14 +10,24 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, Index, In
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from mes.contracts.integration import MachineState
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables
+from mes.services.integration.vocabulary import (
+    CONNECTOR_KINDS,
+    DEAD_LETTER_SOURCES,
+    DEAD_LETTER_STATUSES,
+    DELIVERY_STATUSES,
+    MESSAGE_FORMATS,
+    ConnectorKind,
+    DeadLetterSource,
+    DeadLetterStatus,
+    DeliveryStatus,
+    MessageFormat,
+)
 
 metadata = new_metadata()
 platform_tables(metadata)
-
-CONNECTOR_KINDS = ("mqtt", "opcua")
-DEAD_LETTER_SOURCES = ("mqtt", "opcua", "erp", "webhook")
 
 
 class Base(DeclarativeBase):
@@ -36,7 +46,7 @@ class Connector(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(64), unique=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[ConnectorKind] = mapped_column(String(16))
     config: Mapped[dict[str, Any]] = mapped_column(JSONB)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)  # bumped on each change: runners restart
@@ -80,7 +90,7 @@ class LiveState(Base):
     __tablename__ = "live_state"
 
     equipment_code: Mapped[str] = mapped_column(String(64), primary_key=True)
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[MachineState] = mapped_column(String(16))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source_ref: Mapped[str | None] = mapped_column(String(400))
 
@@ -91,12 +101,12 @@ class DeadLetter(Base):
     __tablename__ = "message_dead_letter"
     __table_args__ = (
         CheckConstraint(f"source IN {DEAD_LETTER_SOURCES}", name="source"),
-        CheckConstraint("status IN ('open', 'replayed', 'discarded')", name="status"),
+        CheckConstraint(f"status IN {DEAD_LETTER_STATUSES}", name="status"),
         Index("ix_message_dead_letter_open", "status", "received_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    source: Mapped[str] = mapped_column(String(16))
+    source: Mapped[DeadLetterSource] = mapped_column(String(16))
     connector_id: Mapped[uuid.UUID | None] = mapped_column()
     ref: Mapped[str | None] = mapped_column(String(400))  # topic, node, message id, subscription
     content_type: Mapped[str] = mapped_column(String(64))
@@ -104,7 +114,7 @@ class DeadLetter(Base):
     reason: Mapped[str] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(String(400))
     line: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[DeadLetterStatus] = mapped_column(String(16), default="open")
     received_at: Mapped[datetime] = _now()
     replayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -129,12 +139,12 @@ class Subscription(Base):
     takes ProcessOperationsPerformance (B2MML); the events it wants; its secret, sealed."""
 
     __tablename__ = "subscription"
-    __table_args__ = (CheckConstraint("format IN ('json', 'b2mml')", name="format"),)
+    __table_args__ = (CheckConstraint(f"format IN {MESSAGE_FORMATS}", name="format"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     url: Mapped[str] = mapped_column(String(500))
-    format: Mapped[str] = mapped_column(String(8))
+    format: Mapped[MessageFormat] = mapped_column(String(8))
     event_types: Mapped[list[str]] = mapped_column(JSONB)
     filters: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)  # payload field -> allowed values
     sealed_secret: Mapped[str] = mapped_column(Text)
@@ -151,7 +161,7 @@ class Delivery(Base):
 
     __tablename__ = "delivery"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'delivered', 'dead')", name="status"),
+        CheckConstraint(f"status IN {DELIVERY_STATUSES}", name="status"),
         Index("ix_delivery_pending", "status", "next_attempt_at"),
         Index("ix_delivery_aggregate", "subscription_id", "aggregate_id", "seq"),
     )
@@ -164,7 +174,7 @@ class Delivery(Base):
     aggregate_id: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[DeliveryStatus] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = _now()
     last_status: Mapped[int | None] = mapped_column(Integer)

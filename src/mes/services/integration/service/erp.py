@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -104,9 +103,9 @@ async def _check(caller: Caller, s: Schedule) -> tuple[list[OrderRequest], list[
         if existing is None:
             todo.append(o)
         elif (
-            existing.get("erp_ref") == (o.erp_ref[:64] if o.erp_ref else None)
-            and existing.get("product") == o.product
-            and Decimal(str(existing.get("quantity"))) == o.quantity
+            existing.erp_ref == (o.erp_ref[:64] if o.erp_ref else None)
+            and existing.product == o.product
+            and existing.quantity == o.quantity
         ):
             done.append(o.number)  # created by an earlier, interrupted delivery of this schedule
         else:

@@ -23,6 +23,7 @@ from mes.services.material.errors import (
     SerialQuantity,
 )
 from mes.services.material.models import Item, Location, Lot, Movement
+from mes.services.material.vocabulary import MovementKind
 
 
 def today() -> date:
@@ -49,7 +50,7 @@ async def lot_for_update(session: AsyncSession, code: str) -> Lot:
 
 
 async def book(
-    session: AsyncSession, lot: Lot, kind: str, delta: Decimal, actor: str, **fields: object
+    session: AsyncSession, lot: Lot, kind: MovementKind, delta: Decimal, actor: str, **fields: object
 ) -> Movement:
     if lot.quantity + delta < 0:
         raise InsufficientQuantity(

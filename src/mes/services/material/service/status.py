@@ -19,17 +19,24 @@ from mes.services.material.models import Item, Lot
 from mes.services.material.queries import lot_read
 from mes.services.material.schemas import LotRead
 from mes.services.material.service.ledger import book, lot_for_update, today
+from mes.services.material.vocabulary import LotStatus, MovementKind, StatusAction
 
-_TRANSITIONS = {
-    "hold": ({"available", "quarantine"}, "on_hold"),
-    "release": ({"on_hold", "quarantine"}, "available"),
+_TRANSITIONS: dict[StatusAction, tuple[frozenset[LotStatus], LotStatus]] = {
+    "hold": (frozenset({"available", "quarantine"}), "on_hold"),
+    "release": (frozenset({"on_hold", "quarantine"}), "available"),
 }
 
 log = structlog.get_logger("mes.material")
 
 
 async def _set_status(
-    session: AsyncSession, lot: Lot, target: str, kind: str, audit_action: str, actor: str, reason: str
+    session: AsyncSession,
+    lot: Lot,
+    target: LotStatus,
+    kind: MovementKind,
+    audit_action: str,
+    actor: str,
+    reason: str,
 ) -> None:
     """One status change, the same way for people, quality events and expiry: a ledger line of
     quantity 0 (the lot's history), the audit trail, and `lot_status_changed` for the others."""
@@ -64,7 +71,7 @@ async def _set_status(
 async def change_status(
     session: AsyncSession,
     code: str,
-    action: str,
+    action: StatusAction,
     reason: str,
     actor: str,
     *,

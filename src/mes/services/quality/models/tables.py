@@ -33,6 +33,7 @@ CHAR_KINDS = ("variable", "attribute", "defects")
 TASK_STATUSES = ("due", "passed", "failed", "waived")
 NCR_STATUSES = ("open", "dispositioned", "closed")
 DISPOSITIONS = ("use_as_is", "rework", "scrap", "return_to_supplier", "partial")
+CAPA_STATUSES = ("open", "closed")
 
 
 class DefectCode(Base):
@@ -228,6 +229,70 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+class Capa(Base):
+    """A corrective and preventive action linked to NCRs; closed under a signature over `content`."""
+
+    __tablename__ = "capa"
+    __table_args__ = (
+        CheckConstraint(f"status IN {CAPA_STATUSES}", name="status"),
+        Index("ix_capa_status_due_on", "status", "due_on"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    title: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(Text, default="")
+    ncrs: Mapped[list[str]] = mapped_column(JSONB, default=list)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    effectiveness: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    signature_id: Mapped[uuid.UUID | None] = mapped_column()
+    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closure_reason: Mapped[str | None] = mapped_column(Text)
+
+    def content(self, actions: list[CapaAction]) -> dict[str, Any]:
+        """What the closing signature binds to: the CAPA with its actions and effectiveness check."""
+        return {
+            "number": self.number,
+            "title": self.title,
+            "problem": self.problem,
+            "ncrs": sorted(self.ncrs),
+            "owner": self.owner,
+            "due_on": self.due_on.isoformat(),
+            "actions": [
+                {
+                    "position": a.position,
+                    "description": a.description,
+                    "owner": a.owner,
+                    "due_on": a.due_on.isoformat(),
+                    "done": a.done_at is not None,
+                    "done_by": a.done_by,
+                }
+                for a in sorted(actions, key=lambda a: a.position)
+            ],
+            "effectiveness": self.effectiveness,
+        }
+
+
+class CapaAction(Base):
+    __tablename__ = "capa_action"
+    __table_args__ = (UniqueConstraint("capa_id", "position", name="uq_capa_action_capa_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    capa_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("capa.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[str | None] = mapped_column(String(200))
+    done_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ProducedLot(Base):

@@ -15,6 +15,8 @@ CanRecord = Annotated[Principal, require("quality:inspection:record")]
 CanWaive = Annotated[Principal, require("quality:inspection:waive")]
 CanNcr = Annotated[Principal, require("quality:nc:write")]
 CanDisposition = Annotated[Principal, require("quality:nc:disposition")]
+CanCapa = Annotated[Principal, require("quality:capa:write")]
+CanCapaClose = Annotated[Principal, require("quality:capa:close")]
 CanGauge = Annotated[Principal, require("quality:gauge:write")]
 CodePath = Annotated[str, Path(min_length=1, max_length=64)]
 

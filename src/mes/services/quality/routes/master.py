@@ -32,8 +32,18 @@ async def create_defect_code(body: DefectCodeCreate, session: SessionDep, who: C
 
 
 @router.get("/defect-codes", response_model=list[DefectCodeRead])
-async def list_defect_codes(session: SessionDep, _: CanRead) -> list[DefectCodeRead]:
-    return await master.list_defect_codes(session)
+async def list_defect_codes(
+    session: SessionDep,
+    _: CanRead,
+    q: Annotated[
+        str | None, Query(max_length=64, description="Code or name containing this, any case")
+    ] = None,
+    site: Annotated[
+        str | None, Query(max_length=64, description="This site's codes and the plant-wide ones")
+    ] = None,
+) -> list[DefectCodeRead]:
+    """Every defect code by code, unless filtered on the server."""
+    return await master.list_defect_codes(session, q=q, site=site)
 
 
 @router.post("/gauges", status_code=201, response_model=GaugeRead, responses=problems(409))

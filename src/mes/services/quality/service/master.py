@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.services.quality.errors import DuplicateCode, GaugeNotFound
@@ -29,8 +29,20 @@ async def create_defect_code(session: AsyncSession, data: DefectCodeCreate, acto
     return DefectCodeRead.model_validate(row)
 
 
-async def list_defect_codes(session: AsyncSession) -> list[DefectCodeRead]:
-    rows = await session.scalars(select(DefectCode).order_by(DefectCode.code))
+async def list_defect_codes(
+    session: AsyncSession, *, q: str | None = None, site: str | None = None
+) -> list[DefectCodeRead]:
+    """By code; `q`: code or name containing it, any case, LIKE wildcards literal; `site`: that
+    site's codes and the plant-wide ones (no site)."""
+    query = select(DefectCode).order_by(DefectCode.code)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(DefectCode.code.ilike(pattern, escape="\\"), DefectCode.name.ilike(pattern, escape="\\"))
+        )
+    if site is not None:
+        query = query.where(or_(DefectCode.site == site, DefectCode.site.is_(None)))
+    rows = await session.scalars(query)
     return [DefectCodeRead.model_validate(r) for r in rows]
 
 

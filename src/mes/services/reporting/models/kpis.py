@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 ZERO = Decimal(0)
@@ -78,3 +79,49 @@ def pareto(values: Mapping[str, float | Decimal]) -> list[ParetoRow]:
         run += v
         out.append(ParetoRow(k, v, v / total if total else 0.0, run / total if total else 0.0))
     return out
+
+
+# ------------------------------------------------------------------ schedule (no ISO 22400-2 KPI)
+
+
+@dataclass(frozen=True)
+class ScheduleFigures:
+    """On-time completion and start adherence of one group (ISO 22400-2 defines neither)."""
+
+    orders_completed: int  # with a known due date
+    orders_on_time: int
+    operations_scheduled: int  # started, with a planned start in the interval
+    operations_on_time: int  # started within the tolerance of their planned start
+    operations_early: int
+    operations_late: int
+
+    @property
+    def on_time_completion(self) -> Decimal | None:
+        """Orders completed by their due date / orders completed."""
+        return Decimal(self.orders_on_time) / self.orders_completed if self.orders_completed else None
+
+    @property
+    def start_adherence(self) -> Decimal | None:
+        """Operations started within ±tolerance of their planned start / operations scheduled."""
+        n = self.operations_scheduled
+        return Decimal(self.operations_on_time) / n if n else None
+
+
+def schedule_figures(
+    completions: Iterable[tuple[datetime, datetime]],
+    starts: Iterable[tuple[datetime, datetime]],
+    tolerance: timedelta,
+) -> ScheduleFigures:
+    """`completions`: (completed at, due); `starts`: (started at, planned start)."""
+    done = list(completions)
+    on_time = sum(1 for c, due in done if c <= due)
+    early = late = ok = 0
+    runs = list(starts)
+    for s, planned in runs:
+        if s < planned - tolerance:
+            early += 1
+        elif s > planned + tolerance:
+            late += 1
+        else:
+            ok += 1
+    return ScheduleFigures(len(done), on_time, len(runs), ok, early, late)

@@ -191,3 +191,29 @@ class OperationRun(Base):
     operator: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the schedule's times when it was started (schedule adherence); None: not scheduled
+    planned_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    planned_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OrderCompletion(Base):
+    """A completed work order against its due date (on-time completion)."""
+
+    __tablename__ = "order_completion"
+
+    work_order: Mapped[str] = mapped_column(Code, primary_key=True)
+    product: Mapped[str] = mapped_column(Code)
+    due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: an event from before `due`
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ShiftSnapshot(Base):
+    """A shift's figures as they stood when it ended (or at the first read after its end)."""
+
+    __tablename__ = "shift_snapshot"
+
+    scope: Mapped[str] = mapped_column(Code, primary_key=True)
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    end: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    figures: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -20,8 +20,8 @@ from mes.services.reporting.routes.common import (
     csv_response,
     resource,
 )
-from mes.services.reporting.schemas import Board, Grain, Group, OeePage, OeeRow
-from mes.services.reporting.service import reports
+from mes.services.reporting.schemas import Board, Grain, Group, OeePage, OeeRow, ShiftRecord
+from mes.services.reporting.service import reports, shift_record
 
 router = APIRouter()
 
@@ -71,3 +71,20 @@ async def board(
     scope: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> Board:
     return await reports.board(session, resource(request), scope)
+
+
+@router.get(
+    "/shift-record",
+    response_model=ShiftRecord,
+    summary="A past shift replayed: its OEE figures now, as they stood at its end, and what changed since",
+    description=(
+        "The figures of [start, end) for the scope (as /oee, grain total). The first read after `end` keeps "
+        "them as the shift's figures at its end; later reads list the figures that differ now and the late "
+        "and corrected events received since (a machine report placed in the past, a reclassified or "
+        "corrected stop, a late or corrected yield, a late machine counter) that are about the shift."
+    ),
+)
+async def shift_record_(
+    request: Request, session: SessionDep, _: CanRead, scope: Scope, start: Start, end: End
+) -> ShiftRecord:
+    return await shift_record.shift_record(session, resource(request), scope, start, end)

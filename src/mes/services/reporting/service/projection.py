@@ -23,7 +23,7 @@ from mes.contracts.resource import (
     EquipmentRegistered,
     EquipmentStateChanged,
 )
-from mes.contracts.work_orders import OperationCompleted, OperationStarted, YieldReported
+from mes.contracts.work_orders import OperationCompleted, OperationStarted, WorkOrderCompleted, YieldReported
 from mes.platform.events import Event
 from mes.services.reporting.models import (
     DowntimeRecord,
@@ -31,6 +31,7 @@ from mes.services.reporting.models import (
     MachineCount,
     OperationResult,
     OperationRun,
+    OrderCompletion,
     ProductionHour,
     ReceivedEvent,
     StateInterval,
@@ -55,6 +56,7 @@ async def receive(session: AsyncSession, event: Event) -> None:
             topic=event.topic,
             occurred_at=event.occurred_at,
             payload=event.model_dump(mode="json"),
+            received_at=func.clock_timestamp(),  # the instant, not the transaction's start: shift records
         )
         .on_conflict_do_nothing()
     )
@@ -81,6 +83,8 @@ async def project(session: AsyncSession, event: Event) -> None:
             await _run_started(session, event)
         case OperationCompleted():
             await _operation_completed(session, event)
+        case WorkOrderCompleted():
+            await _order_completed(session, event)
 
 
 async def _node(
@@ -390,8 +394,22 @@ async def _run_started(session: AsyncSession, e: OperationStarted) -> None:
             equipment_code=e.equipment,
             operator=e.operator,
             started_at=e.occurred_at,
+            planned_start=e.planned_start,
+            planned_end=e.planned_end,
         )
-        .on_conflict_do_nothing()
+        .on_conflict_do_update(  # the completion came first: it knows no schedule
+            index_elements=["work_order", "operation"],
+            set_={"planned_start": e.planned_start, "planned_end": e.planned_end},
+        )
+    )
+
+
+async def _order_completed(session: AsyncSession, e: WorkOrderCompleted) -> None:
+    values = {"product": e.product, "due": e.due, "completed_at": e.occurred_at}
+    await session.execute(
+        insert(OrderCompletion)
+        .values(work_order=e.work_order, **values)
+        .on_conflict_do_update(index_elements=["work_order"], set_=values)
     )
 
 

@@ -2,10 +2,11 @@
 
 from mes.services.resource.models.base import Base, metadata
 from mes.services.resource.models.calendars import CalendarException, ShiftCalendar, ShiftPattern
-from mes.services.resource.models.equipment import LEVELS, CycleTime, Equipment, UsageCounter
+from mes.services.resource.models.equipment import CycleTime, Equipment, UsageCounter
 from mes.services.resource.models.maintenance import MaintenanceOrder, MaintenancePlan
 from mes.services.resource.models.people import Person, Qualification, Skill, SkillRequirement
 from mes.services.resource.models.states import Downtime, EquipmentState, ReasonCode, StateReport
+from mes.services.resource.vocabulary import LEVELS
 
 __all__ = [
     "LEVELS",

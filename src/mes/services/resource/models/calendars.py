@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import Integer
 
 from mes.services.resource.models.base import Base
+from mes.services.resource.vocabulary import ExceptionKind
 
 
 class ShiftCalendar(Base):
@@ -62,7 +63,7 @@ class CalendarException(Base):
     calendar_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("shift_calendar.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[ExceptionKind] = mapped_column(String(16))
     day: Mapped[date | None] = mapped_column(Date)
     starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

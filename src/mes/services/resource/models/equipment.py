@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mes.platform.errors import a_an
 from mes.services.resource.models.base import Base
+from mes.services.resource.vocabulary import LEVELS, Level
 
 # ISA-95 role-based equipment hierarchy, top to bottom
-LEVELS = ("enterprise", "site", "area", "work_center", "equipment")
 DEFAULT_MICRO_STOP_S = 120
 DEFAULT_NO_SIGNAL_S = 300
 
@@ -24,7 +24,7 @@ class Equipment(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[str] = mapped_column(String(20))
+    level: Mapped[Level] = mapped_column(String(20))
     parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("equipment.id"), index=True)
     path: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -43,7 +43,7 @@ class Equipment(Base):
 
     @classmethod
     def place(
-        cls, *, code: str, name: str, level: str, parent: Equipment | None, created_by: str
+        cls, *, code: str, name: str, level: Level, parent: Equipment | None, created_by: str
     ) -> Equipment:
         """A new node under `parent`; ValueError when the ISA-95 hierarchy forbids it."""
         depth = LEVELS.index(level)

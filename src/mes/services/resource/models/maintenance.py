@@ -11,9 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mes.platform.errors import a_an
 from mes.services.resource.models.base import Base
-
-TRIGGERS = ("calendar", "cycles", "operating_hours")
-ORDER_STATUSES = ("open", "assigned", "in_progress", "completed")
+from mes.services.resource.vocabulary import (
+    MAINTENANCE_STATUSES,
+    PLAN_TRIGGERS,
+    MaintenanceStatus,
+    OrderTrigger,
+    PlanTrigger,
+)
 
 
 class MaintenancePlan(Base):
@@ -21,7 +25,7 @@ class MaintenancePlan(Base):
 
     __tablename__ = "maintenance_plan"
     __table_args__ = (
-        CheckConstraint(f"trigger IN {TRIGGERS}", name="trigger"),
+        CheckConstraint(f"trigger IN {PLAN_TRIGGERS}", name="trigger"),
         CheckConstraint("interval > 0", name="interval"),
     )
 
@@ -31,7 +35,7 @@ class MaintenancePlan(Base):
     equipment_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("equipment.id", ondelete="CASCADE"), index=True
     )
-    trigger: Mapped[str] = mapped_column(String(16))
+    trigger: Mapped[PlanTrigger] = mapped_column(String(16))
     interval: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     # counter value (cycles or hours) or, for calendar plans, unused: last_done_at counts
     baseline: Mapped[Decimal] = mapped_column(Numeric(18, 6), default=Decimal(0))
@@ -42,7 +46,7 @@ class MaintenancePlan(Base):
 
 class MaintenanceOrder(Base):
     __tablename__ = "maintenance_order"
-    __table_args__ = (CheckConstraint(f"status IN {ORDER_STATUSES}", name="status"),)
+    __table_args__ = (CheckConstraint(f"status IN {MAINTENANCE_STATUSES}", name="status"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     number: Mapped[str] = mapped_column(String(64), unique=True)
@@ -50,8 +54,8 @@ class MaintenanceOrder(Base):
     equipment_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("equipment.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16))
-    trigger: Mapped[str] = mapped_column(String(16))
+    status: Mapped[MaintenanceStatus] = mapped_column(String(16))
+    trigger: Mapped[OrderTrigger] = mapped_column(String(16))
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     counter_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     description: Mapped[str | None] = mapped_column(Text)
@@ -62,10 +66,13 @@ class MaintenanceOrder(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    def advance(self, to: str) -> None:
+    def advance(self, to: MaintenanceStatus) -> None:
         """ValueError unless open -> assigned -> in_progress -> completed (assigning is optional)."""
-        allowed = {"open": {"assigned", "in_progress"}, "assigned": {"assigned", "in_progress"}}
-        allowed["in_progress"] = {"completed"}
+        allowed: dict[MaintenanceStatus, set[MaintenanceStatus]] = {
+            "open": {"assigned", "in_progress"},
+            "assigned": {"assigned", "in_progress"},
+            "in_progress": {"completed"},
+        }
         if to not in allowed.get(self.status, set()):
             raise ValueError(f"{a_an(self.status)} order can't become {to.replace('_', ' ')}")
         self.status = to

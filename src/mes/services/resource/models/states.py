@@ -28,10 +28,9 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mes.services.resource.models.base import Base
+from mes.services.resource.vocabulary import SOURCES, STATES, Source, State
 
-STATES = ("running", "idle", "setup", "planned_stop", "down", "maintenance", "offline")
-SOURCES = ("operator", "machine", "system")
-UNAVAILABLE = frozenset({"down", "maintenance", "offline"})
+UNAVAILABLE: frozenset[State] = frozenset({"down", "maintenance", "offline"})
 NO_SIGNAL_REASON = "no_signal"
 
 
@@ -72,10 +71,10 @@ class EquipmentState(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     equipment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("equipment.id", ondelete="CASCADE"))
-    state: Mapped[str] = mapped_column(String(20))
+    state: Mapped[State] = mapped_column(String(20))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    source: Mapped[str] = mapped_column(String(16))
+    source: Mapped[Source] = mapped_column(String(16))
     reason_code: Mapped[str | None] = mapped_column(String(64))
     source_ref: Mapped[str | None] = mapped_column(String(200))
     actor: Mapped[str] = mapped_column(String(200))
@@ -126,5 +125,5 @@ class StateReport(Base):
         ForeignKey("equipment.id", ondelete="CASCADE"), primary_key=True
     )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
-    state: Mapped[str] = mapped_column(String(20))
-    source: Mapped[str] = mapped_column(String(16))
+    state: Mapped[State] = mapped_column(String(20))
+    source: Mapped[Source] = mapped_column(String(16))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,8 +40,17 @@ async def add_reason_code(
 
 
 @router.get("/sites/{code}/reason-codes", response_model=list[ReasonCodeRead])
-async def reason_codes(code: EquipmentCode, session: SessionDep, _: CanRead) -> list[ReasonCodeRead]:
-    return await service.reason_tree(session, code)
+async def reason_codes(
+    code: EquipmentCode,
+    session: SessionDep,
+    _: CanRead,
+    parent: Annotated[str | None, Query(max_length=64, description="Only the codes below this one")] = None,
+    q: Annotated[
+        str | None, Query(max_length=64, description="Code or name containing this, any case")
+    ] = None,
+) -> list[ReasonCodeRead]:
+    """The site's tree in path order, whole unless filtered on the server by `parent` and `q`."""
+    return await service.reason_tree(session, code, parent=parent, q=q)
 
 
 @router.get("/equipment/{code}/downtimes", response_model=DowntimeList)

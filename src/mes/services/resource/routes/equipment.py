@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -22,6 +22,11 @@ from mes.services.resource.service import equipment as service
 
 router = APIRouter()
 
+EquipmentSort = Annotated[
+    Literal["path", "-path", "code", "-code", "name", "-name", "level", "-level"],
+    Query(description="Sort column; a leading - sorts descending (default: the hierarchy's order)"),
+]
+
 
 @router.post("/equipment", status_code=201, response_model=EquipmentRead, responses=CONFLICT)
 async def register_equipment(
@@ -35,10 +40,11 @@ async def list_equipment(
     session: SessionDep,
     _: CanRead,
     level: Level | None = None,
+    sort: EquipmentSort = "path",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> EquipmentPage:
-    items, total = await service.list_equipment(session, level=level, limit=limit, offset=offset)
+    items, total = await service.list_equipment(session, level=level, limit=limit, offset=offset, sort=sort)
     return EquipmentPage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -50,8 +50,31 @@ async def list_orders(
     _: CanRead,
     equipment: Annotated[str | None, Query(max_length=64)] = None,
     status: Literal["open", "assigned", "in_progress", "completed"] | None = None,
+    sort: Annotated[
+        Literal[
+            "created_at",
+            "-created_at",
+            "due_at",
+            "-due_at",
+            "number",
+            "-number",
+            "status",
+            "-status",
+            "assigned_to",
+            "-assigned_to",
+            "completed_at",
+            "-completed_at",
+        ],
+        Query(description="Sort column; a leading - sorts descending (default: oldest first)"),
+    ] = "created_at",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> OrderList:
-    return OrderList(items=await service.list_orders(session, equipment, status))
+    """A page of orders with `total`; without `limit` the first 1000, as before paging existed."""
+    items, total = await service.list_orders(
+        session, equipment, status, sort=sort, limit=limit, offset=offset
+    )
+    return OrderList(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/maintenance/orders/{number}/assign", response_model=OrderRead, responses=CONFLICT)

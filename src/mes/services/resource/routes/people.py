@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -30,6 +30,11 @@ from mes.services.resource.service import authorization
 from mes.services.resource.service import personnel as service
 
 router = APIRouter()
+
+PersonSort = Annotated[
+    Literal["username", "-username", "name", "-name", "active", "-active"],
+    Query(description="Sort column; a leading - sorts descending"),
+]
 
 
 @router.post(
@@ -66,11 +71,12 @@ async def list_persons(
     expiring_by: Annotated[
         date | None, Query(description="Only who has a certification that expires on or before this day")
     ] = None,
+    sort: PersonSort = "username",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PersonPage:
     items, total = await service.list_persons(
-        session, active=active, skill=skill, expiring_by=expiring_by, limit=limit, offset=offset
+        session, active=active, skill=skill, expiring_by=expiring_by, limit=limit, offset=offset, sort=sort
     )
     return PersonPage(items=items, total=total, limit=limit, offset=offset)
 

@@ -9,8 +9,8 @@ from mes.services.resource.schemas.equipment import (
     EquipmentDetail,
     EquipmentPage,
     EquipmentRead,
-    Level,
 )
+from mes.services.resource.vocabulary import Level
 
 __all__ = [
     "Code",

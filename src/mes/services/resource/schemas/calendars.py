@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
 
 from mes.platform.schemas import Schema
+from mes.services.resource.vocabulary import ExceptionKind
 
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday, 1 = Monday")]
 
@@ -76,7 +77,7 @@ class CalendarRead(Schema):
 
 
 class ExceptionCreate(Schema):
-    kind: Literal["holiday", "non_production"]
+    kind: ExceptionKind
     name: Annotated[str, Field(min_length=1, max_length=200)]
     day: date | None = None
     starts_at: AwareDatetime | None = None

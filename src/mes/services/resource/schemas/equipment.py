@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
 from mes.platform.schemas import Page, Quantity, Schema
+from mes.services.resource.vocabulary import Level
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", examples=["LINE-1"])]
-Level = Literal["enterprise", "site", "area", "work_center", "equipment"]
 
 
 class EquipmentCreate(Schema):

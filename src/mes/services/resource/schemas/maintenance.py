@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
 from mes.platform.schemas import Quantity, Schema
 from mes.services.resource.schemas.equipment import Code
+from mes.services.resource.vocabulary import PlanTrigger
 
 
 class PlanCreate(Schema):
     code: Code
     name: Annotated[str, Field(min_length=1, max_length=200)]
     equipment_code: Code
-    trigger: Literal["calendar", "cycles", "operating_hours"]
+    trigger: PlanTrigger
     interval: Annotated[
         Decimal, Field(gt=0, max_digits=18, decimal_places=6, description="Days, cycles or operating hours")
     ]
@@ -65,3 +66,6 @@ class OrderRead(Schema):
 
 class OrderList(Schema):
     items: list[OrderRead]
+    total: int | None = Field(default=None, description="Orders matching the filters, over all pages")
+    limit: int | None = None
+    offset: int | None = None

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
 from mes.platform.schemas import Schema
 from mes.services.resource.schemas.equipment import Code
-
-State = Literal["running", "idle", "setup", "planned_stop", "down", "maintenance", "offline"]
-Source = Literal["operator", "machine", "system"]
+from mes.services.resource.vocabulary import Source, State
 
 
 class StateChange(Schema):

@@ -14,6 +14,12 @@ from mes.services.resource import queries
 from mes.services.resource.models import Equipment, Person, Qualification, Skill, SkillRequirement
 from mes.services.resource.models.states import UNAVAILABLE
 from mes.services.resource.schemas.people import AuthorizationCheck, AuthorizationResult, Reason
+from mes.services.resource.vocabulary import RefusalReason
+
+
+def _refused(*, code: RefusalReason, detail: str) -> Reason:
+    """One reason a check refuses, by its code (a string on the wire, typed here: ADR 35)."""
+    return Reason(code=code, detail=detail)
 
 
 async def _placement(session: AsyncSession, eq: Equipment, work_center: str | None) -> list[Reason]:
@@ -21,7 +27,7 @@ async def _placement(session: AsyncSession, eq: Equipment, work_center: str | No
     to: otherwise the requirements of that work center would not apply (issue 10, ADR 15)."""
     if eq.level not in ("work_center", "equipment"):
         return [
-            Reason(
+            _refused(
                 code="equipment_not_a_machine",
                 detail=f"{eq.code} is a node at the {eq.level} level of the plant, not a machine: "
                 "name the machine the work runs on.",
@@ -36,14 +42,14 @@ async def _placement(session: AsyncSession, eq: Equipment, work_center: str | No
         )
         if machine is not None:
             return [
-                Reason(
+                _refused(
                     code="equipment_not_a_machine",
                     detail=f"Work center {eq.code} has machines ({machine}, ...): name the one the work runs on.",
                 )
             ]
     if work_center is not None and work_center not in eq.ancestor_codes():
         return [
-            Reason(
+            _refused(
                 code="equipment_not_in_work_center",
                 detail=f"{eq.code} is not part of work center {work_center}.",
             )
@@ -74,7 +80,7 @@ async def check(session: AsyncSession, body: AuthorizationCheck) -> Authorizatio
     person = await session.scalar(select(Person).where(Person.username == body.username))
     if person is None or not person.active:
         what = "is not active" if person else "is not known to the resource service"
-        reasons.append(Reason(code="person_unknown", detail=f"{body.username} {what}."))
+        reasons.append(_refused(code="person_unknown", detail=f"{body.username} {what}."))
     else:
         held = {
             code: q
@@ -87,21 +93,21 @@ async def check(session: AsyncSession, body: AuthorizationCheck) -> Authorizatio
             if q is None or q.level < level:
                 has = f"has level {q.level}" if q else "doesn't have it"
                 reasons.append(
-                    Reason(
+                    _refused(
                         code="skill_missing",
                         detail=f"Skill {code} at level {level} is required; {body.username} {has}.",
                     )
                 )
             elif q.expires_on is not None and q.expires_on < today:
                 reasons.append(
-                    Reason(
+                    _refused(
                         code="certification_expired",
                         detail=f"The certification for skill {code} expired on {q.expires_on.isoformat()}.",
                     )
                 )
     if eq.state in UNAVAILABLE:
         reasons.append(
-            Reason(code="equipment_unavailable", detail=f"{eq.code} is {eq.state}{_since(eq.state_since)}.")
+            _refused(code="equipment_unavailable", detail=f"{eq.code} is {eq.state}{_since(eq.state_since)}.")
         )
     return AuthorizationResult(allowed=not reasons, reasons=reasons)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import DowntimeClassified
@@ -72,10 +72,27 @@ async def add_reason(
     return read
 
 
-async def reason_tree(session: AsyncSession, site_code: str) -> list[ReasonCodeRead]:
+async def reason_tree(
+    session: AsyncSession, site_code: str, *, parent: str | None = None, q: str | None = None
+) -> list[ReasonCodeRead]:
+    """The site's reason codes in tree order; `parent`: only the codes below that one (at any
+    depth); `q`: only codes whose code or name contains it, any case, LIKE wildcards literal."""
     site = await queries.equipment(session, site_code)
     rows = (await session.scalars(select(ReasonCode).where(ReasonCode.site_id == site.id))).all()
     by_id = {r.id: r.code for r in rows}
+    query = select(ReasonCode).where(ReasonCode.site_id == site.id)
+    if parent is not None:
+        root = next((r for r in rows if r.code == parent), None)
+        if root is None:
+            raise NotFoundHere(f"No reason code {parent} at {site_code}.", code="reason_code_not_found")
+        query = query.where(ReasonCode.path.startswith(root.path + "/", autoescape=True))
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(ReasonCode.code.ilike(pattern, escape="\\"), ReasonCode.name.ilike(pattern, escape="\\"))
+        )
+    if parent is not None or q:
+        rows = (await session.scalars(query)).all()
     return [
         ReasonCodeRead(
             site_code=site_code,

@@ -23,6 +23,12 @@ from mes.services.resource.schemas import (
 )
 
 Parent = aliased(Equipment)
+_EQUIPMENT_SORT = {
+    "path": Equipment.path,
+    "code": Equipment.code,
+    "name": Equipment.name,
+    "level": Equipment.level,
+}
 
 
 def _read(eq: Equipment, parent_code: str | None) -> EquipmentRead:
@@ -87,14 +93,20 @@ async def get_equipment(session: AsyncSession, code: str) -> EquipmentRead:
 
 
 async def list_equipment(
-    session: AsyncSession, *, level: str | None, limit: int, offset: int
+    session: AsyncSession, *, level: str | None, limit: int, offset: int, sort: str = "path"
 ) -> tuple[list[EquipmentRead], int]:
     query = select(Equipment, Parent.code).outerjoin(Parent, Equipment.parent_id == Parent.id)
     count = select(func.count()).select_from(Equipment)
     if level is not None:
         query = query.where(Equipment.level == level)
         count = count.where(Equipment.level == level)
-    rows = (await session.execute(query.order_by(Equipment.path).limit(limit).offset(offset))).all()
+    rows = (
+        await session.execute(
+            query.order_by(*queries.ordered(sort, _EQUIPMENT_SORT, Equipment.path))
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
     total = await session.scalar(count) or 0
     return [_read(r[0], r[1]) for r in rows], total
 

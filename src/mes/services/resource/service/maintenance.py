@@ -28,6 +28,7 @@ from mes.services.resource.models import (
 )
 from mes.services.resource.schemas.maintenance import OrderCreate, OrderRead, PlanCreate, PlanRead
 from mes.services.resource.service.states import Change, change_state
+from mes.services.resource.vocabulary import MaintenanceStatus
 
 HOUR = Decimal(3600)
 
@@ -225,19 +226,37 @@ async def create_order(session: AsyncSession, body: OrderCreate, actor: str) -> 
     return await _order_read(session, order)
 
 
+_ORDER_SORT = {
+    "created_at": MaintenanceOrder.created_at,
+    "due_at": MaintenanceOrder.due_at,
+    "number": MaintenanceOrder.number,
+    "status": MaintenanceOrder.status,
+    "assigned_to": MaintenanceOrder.assigned_to,
+    "completed_at": MaintenanceOrder.completed_at,
+}
+
+
 async def list_orders(
-    session: AsyncSession, equipment_code: str | None, status: str | None
-) -> list[OrderRead]:
-    query = (
-        select(MaintenanceOrder).order_by(MaintenanceOrder.created_at, MaintenanceOrder.number).limit(1000)
-    )
+    session: AsyncSession,
+    equipment_code: str | None,
+    status: str | None,
+    *,
+    sort: str = "created_at",
+    limit: int = 1000,
+    offset: int = 0,
+) -> tuple[list[OrderRead], int]:
+    """One page of orders and how many match; `sort` is a column of `_ORDER_SORT`, `-` descending."""
+    query = select(MaintenanceOrder)
     if equipment_code is not None:
         query = query.where(
             MaintenanceOrder.equipment_id == (await queries.equipment(session, equipment_code)).id
         )
     if status is not None:
         query = query.where(MaintenanceOrder.status == status)
-    return [await _order_read(session, o) for o in await session.scalars(query)]
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(*queries.ordered(sort, _ORDER_SORT, MaintenanceOrder.number))
+    rows = await session.scalars(query.limit(limit).offset(offset))
+    return [await _order_read(session, o) for o in rows], total
 
 
 async def _order(session: AsyncSession, number: str) -> tuple[MaintenanceOrder, Equipment]:
@@ -252,7 +271,7 @@ async def _order(session: AsyncSession, number: str) -> tuple[MaintenanceOrder, 
 async def advance(
     session: AsyncSession,
     number: str,
-    to: str,
+    to: MaintenanceStatus,
     actor: str,
     *,
     assignee: str | None = None,

@@ -26,6 +26,8 @@ from mes.services.resource.schemas.people import (
     SkillRead,
 )
 
+_PERSON_SORT = {"username": Person.username, "name": Person.name, "active": Person.active}
+
 
 async def _person(session: AsyncSession, username: str) -> Person:
     p = await session.scalar(select(Person).where(Person.username == username))
@@ -82,6 +84,7 @@ async def list_persons(
     expiring_by: date | None,
     limit: int,
     offset: int,
+    sort: str = "username",
 ) -> tuple[list[PersonRead], int]:
     """People by user name; `skill`: who holds it, `expiring_by`: whose certification runs out by then."""
     query = select(Person)
@@ -95,7 +98,11 @@ async def list_persons(
             held = held.where(Qualification.expires_on <= expiring_by)
         query = query.where(Person.id.in_(held))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    persons = list(await session.scalars(query.order_by(Person.username).limit(limit).offset(offset)))
+    persons = list(
+        await session.scalars(
+            query.order_by(*queries.ordered(sort, _PERSON_SORT, Person.username)).limit(limit).offset(offset)
+        )
+    )
     return await _reads(session, persons), total
 
 

@@ -22,6 +22,7 @@ from mes.services.resource import queries
 from mes.services.resource.errors import InvalidStateChange
 from mes.services.resource.models import Downtime, Equipment, EquipmentState, StateReport
 from mes.services.resource.models.states import MEANING, UNAVAILABLE
+from mes.services.resource.vocabulary import Source, State
 
 NOTIFY_CHANNEL = "mes_resource_state"
 MAX_CLOCK_SKEW = timedelta(minutes=2)
@@ -29,9 +30,9 @@ MAX_CLOCK_SKEW = timedelta(minutes=2)
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    state: str
+    state: State
     at: datetime
-    source: str  # operator | machine | system
+    source: Source
     actor: str
     reason_code: str | None = None
     source_ref: str | None = None

@@ -13,10 +13,23 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mes.services.work_orders.errors import InvalidTransition
 from mes.services.work_orders.models.base import Base, Minutes, Qty
+from mes.services.work_orders.vocabulary import (
+    FLOOR_CHANGE_KINDS,
+    OP_STATUSES,
+    ORDER_STATUSES,
+    ORIGINS,
+    YIELD_KINDS,
+    FloorChangeKind,
+    OpAction,
+    OpStatus,
+    OrderAction,
+    OrderStatus,
+    Origin,
+    YieldKind,
+)
 
-ORDER_STATUSES = ("planned", "released", "in_progress", "on_hold", "completed", "closed", "cancelled")
 # action: (statuses it is allowed from, status it leads to; None = back to the status before the hold)
-ORDER_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+ORDER_TRANSITIONS: dict[OrderAction, tuple[frozenset[OrderStatus], OrderStatus | None]] = {
     "release": (frozenset({"planned"}), "released"),
     "start": (frozenset({"released"}), "in_progress"),
     "hold": (frozenset({"planned", "released", "in_progress"}), "on_hold"),
@@ -25,21 +38,22 @@ ORDER_TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "close": (frozenset({"completed"}), "closed"),
     "cancel": (frozenset({"planned", "released", "on_hold"}), "cancelled"),
 }
-OP_STATUSES = ("pending", "in_progress", "paused", "completed", "skipped", "split")
-OP_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+# action: (statuses it is allowed from, status it leads to; None = stays)
+OP_TRANSITIONS: dict[OpAction, tuple[frozenset[OpStatus], OpStatus | None]] = {
     "start": (frozenset({"pending"}), "in_progress"),
     "pause": (frozenset({"in_progress"}), "paused"),
     "resume": (frozenset({"paused"}), "in_progress"),
     "complete": (frozenset({"in_progress"}), "completed"),
     "skip": (frozenset({"pending"}), "skipped"),
     "split": (frozenset({"pending"}), "split"),
-    "rework_from": (frozenset({"in_progress", "paused", "completed"}), ""),
+    "rework_from": (frozenset({"in_progress", "paused", "completed"}), None),
 }
-ORIGINS = ("planned", "inserted", "rework", "split")
-EXECUTABLE = frozenset({"released", "in_progress"})
+EXECUTABLE: frozenset[OrderStatus] = frozenset({"released", "in_progress"})
 
 
-def order_next_status(status: str, action: str, before_hold: str | None = None) -> str:
+def order_next_status(
+    status: OrderStatus, action: OrderAction, before_hold: OrderStatus | None = None
+) -> OrderStatus:
     """The status `action` leads to from `status`; InvalidTransition (409) when not allowed."""
     allowed, target = ORDER_TRANSITIONS[action]
     if status not in allowed or (action == "cancel" and before_hold == "in_progress"):
@@ -56,7 +70,7 @@ def order_next_status(status: str, action: str, before_hold: str | None = None) 
     return target
 
 
-def op_next_status(status: str, action: str, key: str) -> str:
+def op_next_status(status: OpStatus, action: OpAction, key: str) -> OpStatus:
     allowed, target = OP_TRANSITIONS[action]
     if status not in allowed:
         raise InvalidTransition(
@@ -84,8 +98,8 @@ class WorkOrder(Base):
     priority: Mapped[int] = mapped_column(Integer)  # 1 most urgent
     erp_ref: Mapped[str | None] = mapped_column(String(64))
     routing_version: Mapped[str | None] = mapped_column(String(16))  # chosen at release when None
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    status_before_hold: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[OrderStatus] = mapped_column(String(16), index=True)
+    status_before_hold: Mapped[OrderStatus | None] = mapped_column(String(16))
     hold_reason: Mapped[str | None] = mapped_column(Text)
     quality_hold: Mapped[str | None] = mapped_column(Text)  # the reason, while quality holds it
     # when quality's latest applied hold or release was asked for; older requests are superseded
@@ -107,7 +121,7 @@ class WorkOrder(Base):
     planned_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     late: Mapped[bool] = mapped_column(default=False)
 
-    def transition(self, action: str) -> str:
+    def transition(self, action: OrderAction) -> OrderStatus:
         """Moves the order along its state machine; returns the old status."""
         old = self.status
         self.status = order_next_status(self.status, action, self.status_before_hold)
@@ -140,8 +154,8 @@ class Operation(Base):
     materials: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     output_item: Mapped[str | None] = mapped_column(String(64))
     quantity: Mapped[Decimal] = mapped_column(Qty)  # to make at this operation
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    origin: Mapped[str] = mapped_column(String(16), default="planned")
+    status: Mapped[OpStatus] = mapped_column(String(16), default="pending")
+    origin: Mapped[Origin] = mapped_column(String(16), default="planned")
     parent_key: Mapped[str | None] = mapped_column(String(32))  # reworked from / split from
     reason: Mapped[str | None] = mapped_column(Text)  # why it was inserted, skipped, reworked, split
     good: Mapped[Decimal] = mapped_column(Qty, default=Decimal(0))
@@ -155,7 +169,7 @@ class Operation(Base):
     planned_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     planned_equipment: Mapped[str | None] = mapped_column(String(64))  # the machine the schedule chose
 
-    def transition(self, action: str) -> str:
+    def transition(self, action: OpAction) -> OpStatus:
         old = self.status
         self.status = op_next_status(self.status, action, self.key)
         return old
@@ -190,11 +204,11 @@ class YieldRecord(Base):
     """Good, scrap (with its reason) or rework quantity reported at an operation."""
 
     __tablename__ = "yield_record"
-    __table_args__ = (CheckConstraint("kind IN ('good', 'scrap', 'rework')", name="kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN {YIELD_KINDS}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     operation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("wo_operation.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[YieldKind] = mapped_column(String(8))
     quantity: Mapped[Decimal] = mapped_column(Qty)
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(200))
@@ -238,11 +252,11 @@ class FloorChange(Base):
     """A change to the plan made on the floor: rework, insert, skip, split."""
 
     __tablename__ = "floor_change"
-    __table_args__ = (CheckConstraint("kind IN ('rework', 'insert', 'skip', 'split')", name="kind"),)
+    __table_args__ = (CheckConstraint(f"kind IN {FLOOR_CHANGE_KINDS}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     work_order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("work_order.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[FloorChangeKind] = mapped_column(String(8))
     operation: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)

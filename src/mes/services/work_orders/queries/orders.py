@@ -57,20 +57,24 @@ def tolerances(order: WorkOrder) -> tuple[Decimal, Decimal]:
 async def order_by_number(session: AsyncSession, number: str, *, lock: bool = False) -> WorkOrder:
     query = select(WorkOrder).where(WorkOrder.number == number)
     if lock:  # commands on one order queue here, so two operators can't race its state
-        query = query.with_for_update()
+        # and what was read of it before the lock (ADR 35) is read again, not kept
+        query = query.with_for_update().execution_options(populate_existing=True)
     order = await session.scalar(query)
     if order is None:
         raise WorkOrderNotFound(f"No work order {number}.")
     return order
 
 
-async def operations(session: AsyncSession, order: WorkOrder) -> list[Operation]:
-    rows = await session.scalars(
+async def operations(session: AsyncSession, order: WorkOrder, *, fresh: bool = False) -> list[Operation]:
+    """`fresh`: read again what the session holds already (under the order's lock, ADR 35)."""
+    query = (
         select(Operation)
         .where(Operation.work_order_id == order.id)
         .order_by(Operation.position, Operation.branch, Operation.key)
     )
-    return list(rows)
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return list(await session.scalars(query))
 
 
 async def operation_by_key(session: AsyncSession, order: WorkOrder, key: str) -> Operation:

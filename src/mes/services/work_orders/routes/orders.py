@@ -23,7 +23,6 @@ from mes.services.work_orders.schemas.orders import (
     AsBuiltRead,
     HistoryEntry,
     OrderSort,
-    OrderStatus,
     ReasonRequired,
     Transition,
     WorkOrderCreate,
@@ -32,6 +31,7 @@ from mes.services.work_orders.schemas.orders import (
     WorkOrderUpdate,
 )
 from mes.services.work_orders.service import orders
+from mes.services.work_orders.vocabulary import OrderStatus
 
 router = APIRouter(tags=["work-orders: orders"], responses={**PROTECTED_RESPONSES, **CONFLICT})
 

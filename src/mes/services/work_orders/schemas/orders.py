@@ -18,9 +18,7 @@ from mes.services.work_orders.schemas.common import (
     Version,
 )
 from mes.services.work_orders.schemas.master import MaterialRead, SkillRequirement
-
-OrderStatus = Literal["planned", "released", "in_progress", "on_hold", "completed", "closed", "cancelled"]
-OpStatus = Literal["pending", "in_progress", "paused", "completed", "skipped", "split"]
+from mes.services.work_orders.vocabulary import FloorChangeKind, OpStatus, OrderStatus, Origin
 
 
 class WorkOrderCreate(Schema):
@@ -103,7 +101,7 @@ class OperationRead(Schema):
     equipment: str | None
     quantity: Quantity
     status: OpStatus
-    origin: Literal["planned", "inserted", "rework", "split"]
+    origin: Origin
     parent_key: str | None
     reason: str | None
     setup_minutes: Quantity
@@ -234,7 +232,7 @@ class OutputRead(Schema):
 
 
 class FloorChangeRead(Schema):
-    kind: Literal["rework", "insert", "skip", "split"]
+    kind: FloorChangeKind
     operation: str
     reason: str
     detail: dict[str, Any]

@@ -33,16 +33,35 @@ def minutes_between(start: datetime, end: datetime) -> Decimal:
 
 
 async def load(session: AsyncSession, number: str, key: str) -> tuple[WorkOrder, list[Operation], Operation]:
-    """The order (locked: commands on one order queue), its operations, and the one named."""
-    order = await order_by_number(session, number, lock=True)
+    """The order (locked: commands on one order queue), its operations, and the one named.
+
+    No call to another service after this (ADR 35): the lock is held until the transaction ends,
+    and every command on the order would wait for the other service's answer. A use case that
+    asks another service does so after `peek`, then loads, checks again what matters and applies."""
+    return await _read(session, number, key, lock=True)
+
+
+async def peek(session: AsyncSession, number: str, key: str) -> tuple[WorkOrder, list[Operation], Operation]:
+    """The order, its operations and the one named, read without a lock: what a use case checks
+    before it asks another service anything; `load` reads them again, locked (ADR 35)."""
+    return await _read(session, number, key, lock=False)
+
+
+async def _read(
+    session: AsyncSession, number: str, key: str, *, lock: bool
+) -> tuple[WorkOrder, list[Operation], Operation]:
+    order = await order_by_number(session, number, lock=lock)
     if order.status == "planned":
         raise InvalidTransition(
             f"Work order {order.number} is planned: release it before working on its operations.",
             current_status=order.status,
             action="execute",
         )
-    op = await operation_by_key(session, order, key)
-    return order, await operations(session, order), op
+    ops = await operations(session, order, fresh=lock)
+    op = next((o for o in ops if o.key == key), None)
+    if op is None:
+        op = await operation_by_key(session, order, key)  # raises OperationNotFound
+    return order, ops, op
 
 
 def executable(order: WorkOrder) -> None:

@@ -8,8 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts import work_orders as ev
 from mes.platform.events import record_event, utcnow
 from mes.services.work_orders.clients import Caller
-from mes.services.work_orders.errors import InvalidTransition, NotClockedIn, PreviousOperationOpen
-from mes.services.work_orders.models import Labour, Pause
+from mes.services.work_orders.errors import (
+    ChangedMeanwhile,
+    InvalidTransition,
+    NotClockedIn,
+    PreviousOperationOpen,
+)
+from mes.services.work_orders.models import Labour, Operation, Pause, WorkOrder
 from mes.services.work_orders.models.orders import op_next_status
 from mes.services.work_orders.queries.orders import operation_read, predecessors
 from mes.services.work_orders.schemas.orders import OperationRead, Start
@@ -22,14 +27,12 @@ from mes.services.work_orders.service.common import (
     minutes_between,
     op_fields,
     open_clocks,
+    peek,
 )
 from mes.services.work_orders.service.orders import audit_transition
 
 
-async def start_operation(
-    session: AsyncSession, number: str, key: str, data: Start, caller: Caller
-) -> OperationRead:
-    order, ops, op = await load(session, number, key)
+def _may_start(order: WorkOrder, ops: list[Operation], op: Operation) -> None:
     executable(order)
     op_next_status(op.status, "start", op.key)  # checked now, changed once authorized
     waiting = [p.key for p in predecessors(ops, op) if p.status != "completed"]
@@ -37,8 +40,26 @@ async def start_operation(
         raise PreviousOperationOpen(
             f"Operation {op.key} can't start before {', '.join(waiting)} is completed.", waiting_for=waiting
         )
+
+
+def _same_equipment(op: Operation, authorized: str, now: str | None) -> None:
+    if now != authorized:
+        raise ChangedMeanwhile(
+            f"{op.key} moved to {now} while {authorized} was being checked; try again.",
+            equipment=now,
+        )
+
+
+async def start_operation(
+    session: AsyncSession, number: str, key: str, data: Start, caller: Caller
+) -> OperationRead:
+    order, ops, op = await peek(session, number, key)
+    _may_start(order, ops, op)
     equipment = data.equipment or op.equipment or op.work_center
     await authorize(session, caller, order, op, equipment, "start")  # nothing changed before this
+    order, ops, op = await load(session, number, key)  # locked now: checked again, then changed
+    _may_start(order, ops, op)
+    _same_equipment(op, equipment, data.equipment or op.equipment or op.work_center)
     op.transition("start")
     now = utcnow()
     op.equipment = equipment
@@ -56,7 +77,13 @@ async def start_operation(
         )
     await audit_op(session, order, op, caller.subject, "start", new={"equipment": equipment})
     await record_event(
-        session, ev.OperationStarted(**op_fields(order, op, caller.subject), operator=caller.subject)
+        session,
+        ev.OperationStarted(
+            **op_fields(order, op, caller.subject),
+            operator=caller.subject,
+            planned_start=op.planned_start,
+            planned_end=op.planned_end,
+        ),
     )
     await session.flush()
     return await operation_read(session, order, op)
@@ -64,7 +91,21 @@ async def start_operation(
 
 async def join_operation(session: AsyncSession, number: str, key: str, caller: Caller) -> OperationRead:
     """Another operator starts their own clock on a running operation."""
-    order, _, op = await load(session, number, key)
+    order, _, op = await peek(session, number, key)
+    await _may_join(session, order, op, caller)
+    assert op.equipment is not None
+    equipment = op.equipment
+    await authorize(session, caller, order, op, equipment, "join")  # nothing changed before this
+    order, _, op = await load(session, number, key)  # locked now: checked again, then changed
+    await _may_join(session, order, op, caller)
+    _same_equipment(op, equipment, op.equipment)
+    session.add(Labour(operation_id=op.id, operator=caller.subject, clock_in=utcnow()))
+    await audit_op(session, order, op, caller.subject, "join")
+    await session.flush()
+    return await operation_read(session, order, op)
+
+
+async def _may_join(session: AsyncSession, order: WorkOrder, op: Operation, caller: Caller) -> None:
     executable(order)
     if op.status not in ("in_progress", "paused"):
         raise InvalidTransition(
@@ -74,12 +115,6 @@ async def join_operation(session: AsyncSession, number: str, key: str, caller: C
         )
     if any(c.operator == caller.subject for c in await open_clocks(session, op)):
         raise InvalidTransition(f"{caller.subject} is already clocked in on {op.key}.", action="join")
-    assert op.equipment is not None
-    await authorize(session, caller, order, op, op.equipment, "join")  # nothing changed before this
-    session.add(Labour(operation_id=op.id, operator=caller.subject, clock_in=utcnow()))
-    await audit_op(session, order, op, caller.subject, "join")
-    await session.flush()
-    return await operation_read(session, order, op)
 
 
 async def leave_operation(session: AsyncSession, number: str, key: str, caller: Caller) -> OperationRead:

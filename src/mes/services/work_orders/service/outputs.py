@@ -14,15 +14,18 @@ from mes.services.work_orders.errors import ComponentAlreadyUsed, InputNotConsum
 from mes.services.work_orders.models import Consumption, OutputUnit
 from mes.services.work_orders.queries.orders import outputs
 from mes.services.work_orders.schemas.orders import OutputRead, Produce
-from mes.services.work_orders.service.common import audit_op, executable, load
+from mes.services.work_orders.service.common import audit_op, executable, load, peek
 from mes.services.work_orders.service.production import check_material, running
 
 
 async def produce(
     session: AsyncSession, number: str, key: str, data: Produce, idem_key: str, caller: Caller
 ) -> OutputRead:
-    """Make the output lot or serial; it records exactly the consumptions that went into it."""
-    order, ops, op = await load(session, number, key)
+    """Make the output lot or serial; it records exactly the consumptions that went into it.
+
+    Material makes it first, with nothing locked here (ADR 35); what it made is then recorded
+    under the order's lock, with the consumptions no output names yet."""
+    order, ops, op = await peek(session, number, key)
     executable(order)
     running(op, "produce")
     if op.output_item is None:
@@ -66,6 +69,19 @@ async def produce(
     if data.code is not None:
         body["code"] = data.code
     made = await clients.produce(caller, body, idem_key)
+    order, ops, op = await load(session, number, key)
+    earlier = [  # read again under the lock: what another output took meanwhile is its own
+        c
+        for c in await session.scalars(
+            select(Consumption)
+            .where(
+                Consumption.operation_id == op.id,
+                Consumption.lot.in_([g.lot for g in data.inputs if g.quantity is None]),
+                Consumption.output_code.is_(None),
+            )
+            .execution_options(populate_existing=True)
+        )
+    ]
     at = utcnow()
     session.add(
         OutputUnit(

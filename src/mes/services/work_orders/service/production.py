@@ -26,6 +26,7 @@ from mes.services.work_orders.errors import (
     WrongMaterial,
 )
 from mes.services.work_orders.models import Consumption, Labour, Operation, Product, WorkOrder, YieldRecord
+from mes.services.work_orders.models.orders import op_next_status
 from mes.services.work_orders.queries.orders import (
     delivered_to,
     final_step,
@@ -51,6 +52,7 @@ from mes.services.work_orders.service.common import (
     minutes_between,
     op_fields,
     open_clocks,
+    peek,
 )
 from mes.services.work_orders.service.orders import audit_transition
 
@@ -67,7 +69,10 @@ def running(op: Operation, action: str) -> None:
 
 
 async def unit_decimals(session: AsyncSession, order: WorkOrder, caller: Caller) -> int:
-    """How many decimals the order's unit takes (0: whole pieces), asked of material once per product."""
+    """How many decimals the order's unit takes (0: whole pieces), asked of material once per product.
+
+    Call it before the order's lock, and as the last call to another service (ADR 35): the first
+    answer is kept on the product, and that row stays locked once written."""
     product = await session.get(Product, order.product)
     if product is None:
         return 6
@@ -109,13 +114,13 @@ def check_delivered(ops: list[Operation], op: Operation, adding: Decimal) -> Non
 
 
 async def _book_yield(
-    session: AsyncSession, order: WorkOrder, op: Operation, data: Yield, caller: Caller
+    session: AsyncSession, order: WorkOrder, op: Operation, data: Yield, caller: Caller, decimals: int
 ) -> None:
+    """`decimals`: the unit's, asked of material before the order was locked (`unit_decimals`)."""
     actor = caller.subject
     over, _ = tolerances(order)
     limit = op.quantity * (1 + over / HUNDRED)
     scrap = sum((s.quantity for s in data.scrap), Decimal(0))
-    decimals = await unit_decimals(session, order, caller)
     check_precision([data.good, *(s.quantity for s in data.scrap)], decimals, order.uom)
     check_delivered(await operations(session, order), op, data.good + scrap)
     if op.good + op.scrap + op.rework + data.good + scrap > limit:
@@ -159,10 +164,14 @@ async def _book_yield(
 async def record_yield(
     session: AsyncSession, number: str, key: str, data: Yield, caller: Caller
 ) -> OperationRead:
-    order, _, op = await load(session, number, key)
+    order, _, op = await peek(session, number, key)
     executable(order)
     running(op, "report quantities")
-    await _book_yield(session, order, op, data, caller)
+    decimals = await unit_decimals(session, order, caller)
+    order, _, op = await load(session, number, key)  # locked now: checked again, then changed
+    executable(order)
+    running(op, "report quantities")
+    await _book_yield(session, order, op, data, caller, decimals)
     await audit_op(session, order, op, caller.subject, "yield", new=data.model_dump(mode="json"))
     await session.flush()
     return await operation_read(session, order, op)
@@ -181,7 +190,9 @@ def check_material(op: Operation, lot: clients.LotInfo) -> None:
 async def consume(
     session: AsyncSession, number: str, key: str, data: Consume, idem_key: str, caller: Caller
 ) -> ConsumptionRead:
-    order, _, op = await load(session, number, key)
+    """Material books the consumption first, with nothing locked here (ADR 35); what it booked is
+    then recorded under the order's lock whatever the order did meanwhile: the stock moved."""
+    order, _, op = await peek(session, number, key)
     executable(order)
     running(op, "consume material")
     lot = await clients.lot(caller, data.lot)
@@ -190,6 +201,7 @@ async def consume(
     if data.uom is not None:
         body["uom"] = data.uom
     done = await clients.consume(caller, data.lot, body, idem_key)  # material's 409 reaches the user as is
+    order, _, op = await load(session, number, key)
     session.add(
         Consumption(
             operation_id=op.id,
@@ -221,9 +233,9 @@ async def complete_operation(
     session: AsyncSession, number: str, key: str, data: Complete, caller: Caller, *, supervisor: bool = False
 ) -> OperationRead:
     """`supervisor`: the caller may complete the order short (under its tolerance, with a reason)."""
-    order, ops, op = await load(session, number, key)
+    order, ops, op = await peek(session, number, key)
     executable(order)
-    op.transition("complete")
+    op_next_status(op.status, "complete", op.key)
     await steps.require_done(session, order, op)  # work instructions: required steps recorded
     due = await clients.due_inspections(caller, order.number, op.key)
     if due:
@@ -231,7 +243,12 @@ async def complete_operation(
             f"{order.number}/{op.key} can't complete: inspection {', '.join(due)} is due; record it or have quality waive it.",
             inspections=due,
         )
-    await _book_yield(session, order, op, data, caller)
+    decimals = await unit_decimals(session, order, caller)
+    order, ops, op = await load(session, number, key)  # locked now: checked again, then changed
+    executable(order)
+    op.transition("complete")
+    await steps.require_done(session, order, op)
+    await _book_yield(session, order, op, data, caller, decimals)
     last = all(o.status in ("completed", "skipped", "split") for o in ops)
     step = final_step(ops)
     good = sum((o.good for o in ops if o.step == step and o.status not in ("skipped", "split")), Decimal(0))
@@ -341,6 +358,7 @@ async def _complete_order(
             short=order.short,
             reason=data.reason,
             operation=_last_completed(ops),
+            due=order.due,
         ),
     )
     await schedule.mark_stale(session, caller, f"complete {order.number}")

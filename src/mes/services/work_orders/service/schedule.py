@@ -213,6 +213,15 @@ async def recompute(
         for o in orders
     ]
     plan = schedule(jobs, windows, origin, end, units=by_center, down=down)
+    # Lock the planned orders in one order (by id) before writing their plan: a request locks its
+    # order and then its operations, so the worker, which writes orders before operations, can
+    # wait for a request but never hold an operation a request waits for (no deadlock cycle).
+    await session.execute(
+        select(WorkOrder.id)
+        .where(WorkOrder.id.in_([o.id for o in orders]))
+        .order_by(WorkOrder.id)
+        .with_for_update()
+    )
     await session.execute(  # held or cancelled orders leave the plan
         update(WorkOrder)
         .where(WorkOrder.status.in_(("on_hold", "cancelled")), WorkOrder.planned_start.is_not(None))
