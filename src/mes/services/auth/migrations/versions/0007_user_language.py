@@ -1,15 +1,15 @@
 """Each user's own language for the UI (NULL: follow the browser), and the permission every
 signed-in person holds to read and set their own preferences (docs/adr/0031-languages.md).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
