@@ -14,6 +14,17 @@ export const TRANSLATED = [
   "src/components/station/LabourBox.tsx",
   "src/components/station/MachineBox.tsx",
   "src/components/station/YieldForm.tsx",
+  "src/components/station/ConsumeBox.tsx",
+  "src/components/station/StepsPanel.tsx",
+  "src/components/station/StepsField.tsx",
+  "src/components/station/LabelPanel.tsx",
+  "src/components/station/PendingCommands.tsx",
+  "src/components/quality/DueInspections.tsx",
+  "src/components/PinKeypad.tsx",
+  "src/components/ScanField.tsx",
+  "src/components/ProblemAlert.tsx",
+  "src/pages/SignInPage.tsx",
+  "src/pages/TakeoverPage.tsx",
 ];
 
 export default [
