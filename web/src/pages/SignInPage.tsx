@@ -71,6 +71,7 @@ export function SignInPage() {
               value={username}
               onChange={(e) => setUsername(e.currentTarget.value)}
               error={errors.username}
+              data-testid="signin-username"
             />
             <PasswordInput
               label={t("signin.password")}
@@ -79,8 +80,9 @@ export function SignInPage() {
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
               error={errors.password}
+              data-testid="signin-password"
             />
-            <Button type="submit" size="lg" loading={busy} fullWidth>
+            <Button type="submit" size="lg" loading={busy} fullWidth data-testid="signin-submit">
               {t("signin.submit")}
             </Button>
             {terminal ? (
