@@ -13,9 +13,10 @@ export { expect };
 
 export async function signIn(page: Page, user: { username: string; password: string }): Promise<void> {
   await page.goto("/signin");
-  await page.getByLabel("User name").fill(user.username);
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // by test id: the sign-in page speaks the browser's language (the German e2e signs in in German)
+  await page.getByTestId("signin-username").fill(user.username);
+  await page.getByTestId("signin-password").fill(user.password);
+  await page.getByTestId("signin-submit").click();
   await expect(page.getByTestId("signed-in-user")).toBeVisible();
 }
 

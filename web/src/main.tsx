@@ -8,6 +8,7 @@ import { createRoot } from "react-dom/client";
 import { ApiError } from "./api/problem";
 import { App } from "./App";
 import { theme } from "./theme";
+import "./i18n";
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,15 +1,59 @@
-import { AppShell, Badge, Burger, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
+import { AppShell, Badge, Burger, Button, Group, Menu, NavLink, Stack, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, NavLink as RouterNavLink, Outlet, useLocation } from "react-router";
+import { usePreferences, useSetPreferences } from "../api/preferences";
 import { session } from "../auth/session";
 import { useSession } from "../auth/useSession";
 import { STATION_IDLE_MS, useIdleSignOut } from "../lib/useIdleSignOut";
 import { useTerminal } from "../lib/useTerminal";
+import { applyLanguage, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../i18n";
 import { menuItemFor, menuSections, visibleMenu } from "../nav/menu";
 import { NetworkBadge } from "./station/NetworkBadge";
 
+/** The header's language menu: the choice is the user's own, kept on the server (ADR 0031). */
+function LanguageMenu({ subject, big }: { subject: string | undefined; big: boolean }) {
+  const { t, i18n } = useTranslation();
+  const prefs = usePreferences(subject);
+  const save = useSetPreferences(subject);
+  const saved = prefs.data?.language;
+  useEffect(() => {
+    if (prefs.isSuccess) applyLanguage(isLanguage(saved) ? saved : null);
+  }, [prefs.isSuccess, saved]);
+  const current = isLanguage(i18n.language) ? i18n.language : "en";
+  const choose = (lng: Language) => {
+    applyLanguage(lng);
+    save.mutate({ language: lng });
+  };
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <Button
+          variant="outline"
+          color="gray.0"
+          size={big ? "lg" : "md"}
+          h={big ? 64 : 48}
+          aria-label={t("shell.language")}
+          data-testid="language-menu"
+        >
+          {LANGUAGE_NAMES[current]}
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        {LANGUAGES.map((lng) => (
+          <Menu.Item key={lng} mih={48} fz="lg" onClick={() => choose(lng)} data-testid={`language-${lng}`}>
+            {LANGUAGE_NAMES[lng]}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
 /** Header with who is signed in, a menu of what the user may use, and the page. */
 export function AppLayout() {
+  const { t } = useTranslation();
   const { claims, perms } = useSession();
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
@@ -29,14 +73,14 @@ export function AppLayout() {
       <AppShell.Header bg="dark.8" c="white">
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="md" color="white" size="md" aria-label="Menu" />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" color="white" size="md" aria-label={t("shell.menu")} />
             <Title order={3} c="white">
               MES
             </Title>
             <NetworkBadge />
             {active ? (
               <Text c="gray.3" fw={600} visibleFrom="sm">
-                {active.label}
+                {t(`menu.items.${active.path}.label`)}
               </Text>
             ) : null}
           </Group>
@@ -47,16 +91,17 @@ export function AppLayout() {
                   {claims?.name}
                 </Text>
                 <Text c="gray.3" fw={600} data-testid="signed-in-how">
-                  Badge sign-in at {claims?.station}
+                  {t("shell.badgeSignInAt", { station: claims?.station })}
                 </Text>
               </Stack>
+              <LanguageMenu subject={claims?.sub} big />
               {terminal ? (
                 <Button component={Link} to="/takeover" size="lg" h={64} variant="white" color="dark">
-                  Take over
+                  {t("shell.takeOver")}
                 </Button>
               ) : null}
               <Button size="lg" h={64} px={32} color="red.9" fz={22} onClick={() => void session.signOut()}>
-                Sign out
+                {t("shell.signOut")}
               </Button>
             </Group>
           ) : (
@@ -73,25 +118,26 @@ export function AppLayout() {
                   ))}
                 </Group>
               </Stack>
+              <LanguageMenu subject={claims?.sub} big={false} />
               {terminal ? (
-                <Button component={Link} to="/takeover" variant="outline" color="gray.0">
-                  Take over
+                <Button component={Link} to="/takeover" variant="outline" color="gray.0" h={48}>
+                  {t("shell.takeOver")}
                 </Button>
               ) : null}
-              <Button variant="white" color="dark" onClick={() => void session.signOut()}>
-                Sign out
+              <Button variant="white" color="dark" h={48} onClick={() => void session.signOut()}>
+                {t("shell.signOut")}
               </Button>
             </Group>
           )}
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="sm" aria-label="Main menu">
-        <NavLink component={RouterNavLink} to="/" label="Home" end onClick={close} py="md" />
+      <AppShell.Navbar p="sm" aria-label={t("shell.mainMenu")}>
+        <NavLink component={RouterNavLink} to="/" label={t("shell.home")} end onClick={close} py="md" />
         {menuSections(items).map(([group, entries]) => (
           <Stack key={group ?? ""} gap={0}>
             {group ? (
               <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
-                {group}
+                {t(`menu.groups.${group}`)}
               </Text>
             ) : null}
             {entries.map((item) => (
@@ -99,7 +145,7 @@ export function AppLayout() {
                 key={item.path}
                 component={RouterNavLink}
                 to={item.path}
-                label={item.label}
+                label={t(`menu.items.${item.path}.label`)}
                 onClick={close}
                 py={group ? "xs" : "md"}
                 fw={600}

@@ -1,4 +1,5 @@
 import { Alert, Button, Group, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage } from "../api/problem";
 
 /** An API error as a person should read it: the problem's `detail`, in red, never a blank screen. */
@@ -13,13 +14,14 @@ export function ProblemAlert({
   onRetry?: () => void;
   size?: "md" | "xl";
 }) {
+  const { t } = useTranslation();
   const heading =
     title ??
     (error instanceof ApiError && error.status === 404
-      ? "Not found"
+      ? t("problem.notFound")
       : error instanceof ApiError && error.status === 403
-        ? "Not allowed"
-        : "That did not work");
+        ? t("problem.notAllowed")
+        : t("problem.failed"));
   return (
     <Alert color="red.9" variant="filled" title={heading} role="alert" data-testid="problem">
       <Group justify="space-between" align="center" wrap="nowrap">
@@ -28,7 +30,7 @@ export function ProblemAlert({
         </Text>
         {onRetry ? (
           <Button variant="white" color="red.9" onClick={onRetry}>
-            Try again
+            {t("problem.retry")}
           </Button>
         ) : null}
       </Group>

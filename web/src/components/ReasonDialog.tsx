@@ -1,5 +1,6 @@
 import { Button, Group, Modal, Stack, Textarea } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { validateReason } from "../lib/forms";
 import { ProblemAlert } from "./ProblemAlert";
 
@@ -21,6 +22,7 @@ export function ReasonDialog({
   onConfirm: (reason: string) => Promise<unknown>;
   onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
@@ -58,8 +60,8 @@ export function ReasonDialog({
             </Group>
           ) : null}
           <Textarea
-            label={required ? "Reason" : "Reason (optional)"}
-            description="Kept in the audit trail"
+            label={required ? t("dialog.reason") : t("dialog.reasonOptional")}
+            description={t("dialog.keptInAudit")}
             size="lg"
             autosize
             minRows={3}
@@ -74,7 +76,7 @@ export function ReasonDialog({
           />
           <Group justify="flex-end">
             <Button variant="default" size="lg" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" size="lg" color={color} loading={busy}>
               {confirmLabel}

@@ -1,4 +1,6 @@
 import { Button, Group, Text, TextInput } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import i18n from "../i18n";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { normalizeScan, validateCode } from "../lib/forms";
 import { Gs1Error, parseGs1, type Gs1Data } from "../lib/gs1";
@@ -9,7 +11,7 @@ export function scannedCode(raw: string): { code: string; gs1: Gs1Data | null; p
   try {
     gs1 = parseGs1(raw);
   } catch (e) {
-    return { code: "", gs1: null, problem: `Not a valid GS1 code: ${e instanceof Gs1Error ? e.message : String(e)}` };
+    return { code: "", gs1: null, problem: i18n.t("scan.gs1Invalid", { reason: e instanceof Gs1Error ? e.message : String(e) }) };
   }
   if (!gs1) return { code: normalizeScan(raw), gs1: null, problem: null };
   const code = gs1.lot ?? gs1.serial;
@@ -43,10 +45,10 @@ function isEditable(el: Element | null): boolean {
 export function ScanField({
   label,
   onScan,
-  placeholder = "Scan or type, then Enter",
+  placeholder,
   busy = false,
   captureKeys = true,
-  submitLabel = "Find",
+  submitLabel,
 }: {
   label: string;
   onScan: (code: string, gs1: Gs1Data | null) => void;
@@ -56,6 +58,7 @@ export function ScanField({
   /** what the button does with the code ("Use lot") */
   submitLabel?: string;
 }) {
+  const { t } = useTranslation();
   const [value, setValue] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [gs1, setGs1] = useState<Gs1Data | null>(null);
@@ -109,12 +112,12 @@ export function ScanField({
           data-testid="scan-input"
         />
         <Button type="submit" size="xl" loading={busy} miw={140}>
-          {submitLabel}
+          {submitLabel ?? t("scan.find")}
         </Button>
       </Group>
       {gs1 ? (
         <Text size="md" fw={600} c="gray.8" mt={4} data-testid="scan-gs1">
-          GS1: {gs1Summary(gs1)}
+          {t("scan.gs1", { summary: gs1Summary(gs1) })}
         </Text>
       ) : null}
     </form>

@@ -1,14 +1,16 @@
 /** Validation of the UI's forms; the API validates again and its problem detail wins. */
 
+import i18n from "../i18n";
+
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
 export const REASON_MIN = 3;
 export const REASON_MAX = 500;
 
 export function validateReason(reason: string): string | null {
   const text = reason.trim();
-  if (!text) return "Give a reason: it goes into the audit trail.";
-  if (text.length < REASON_MIN) return `A reason needs at least ${REASON_MIN} characters.`;
-  if (text.length > REASON_MAX) return `A reason has at most ${REASON_MAX} characters.`;
+  if (!text) return i18n.t("forms.reasonMissing");
+  if (text.length < REASON_MIN) return i18n.t("forms.reasonShort", { n: REASON_MIN });
+  if (text.length > REASON_MAX) return i18n.t("forms.reasonLong", { n: REASON_MAX });
   return null;
 }
 
@@ -17,8 +19,8 @@ export function validateSignIn(values: { username: string; password: string }): 
   password: string | null;
 } {
   return {
-    username: values.username.trim() ? null : "Enter your user name.",
-    password: values.password ? null : "Enter your password.",
+    username: values.username.trim() ? null : i18n.t("forms.username"),
+    password: values.password ? null : i18n.t("forms.password"),
   };
 }
 
@@ -35,9 +37,9 @@ export function normalizeScan(raw: string): string {
 
 /** null when the code can be looked up, else why not. */
 export function validateCode(code: string): string | null {
-  if (!code) return "Scan or type a code.";
-  if (code.length > 64) return "A code has at most 64 characters.";
-  if (!CODE_PATTERN.test(code)) return `"${code}" is not a valid code (letters, digits, . _ / - only).`;
+  if (!code) return i18n.t("forms.codeMissing");
+  if (code.length > 64) return i18n.t("forms.codeLong");
+  if (!CODE_PATTERN.test(code)) return i18n.t("forms.codeInvalid", { code });
   return null;
 }
 
@@ -77,15 +79,15 @@ const fail = (error: string): Parsed => ({ value: null, error });
 export function parseQuantity(text: string, opts: { decimals?: number; uom?: string; locale?: string } = {}): Parsed {
   const decimals = opts.decimals ?? 6;
   const raw = text.trim();
-  if (!raw) return fail("Enter a quantity.");
-  if (raw.startsWith("-") || raw.startsWith("\u2212")) return fail("Enter a quantity of 0 or more.");
+  if (!raw) return fail(i18n.t("forms.quantityMissing"));
+  if (raw.startsWith("-") || raw.startsWith("\u2212")) return fail(i18n.t("forms.quantityNegative"));
   const { decimal, group } = separators(opts.locale);
   let t = raw;
   if (SPACES.test(t)) {
     SPACES.lastIndex = 0;
     // blanks only ever group thousands: "1 500" or "1 500,5"
     const [whole, ...rest] = t.split(/[.,]/);
-    if (rest.length > 1 || !/^\d{1,3}([\s\u00a0\u202f]\d{3})+$/.test(whole ?? "")) return fail(`"${raw}" is not a number.`);
+    if (rest.length > 1 || !/^\d{1,3}([\s\u00a0\u202f]\d{3})+$/.test(whole ?? "")) return fail(i18n.t("forms.notNumber", { raw }));
     t = t.replace(SPACES, "");
   }
   SPACES.lastIndex = 0;
@@ -100,32 +102,40 @@ export function parseQuantity(text: string, opts: { decimals?: number; uom?: str
     const frac = t.slice(point + 1);
     const grouped = new RegExp(`^\\d{1,3}(\\${group}\\d{3})+$`);
     if (point < 0 || !grouped.test(whole) || !/^\d+$/.test(frac)) {
-      return fail(`"${raw}" doesn't read as a number here: write it like ${(1500.5).toLocaleString(opts.locale ?? LOCALE)}.`);
+      return fail(i18n.t("forms.writeLike", { raw, example: (1500.5).toLocaleString(opts.locale ?? LOCALE) }));
     }
     canonical = `${whole.split(group).join("")}.${frac}`;
   } else if (marks.length > 1) {
     // one kind, several times: thousands groups only ("1,500,000"); never the decimal point
     const mark = marks[0] ?? ",";
-    if (mark === decimal || !new RegExp(`^\\d{1,3}(\\${mark}\\d{3})+$`).test(t)) return fail(`"${raw}" is not a number.`);
+    if (mark === decimal || !new RegExp(`^\\d{1,3}(\\${mark}\\d{3})+$`).test(t)) return fail(i18n.t("forms.notNumber", { raw }));
     canonical = t.split(mark).join("");
   } else {
     const mark = marks[0] ?? ".";
     const [whole = "", frac = ""] = t.split(mark);
     if (mark !== decimal && /^\d{1,3}$/.test(whole) && /^\d{3}$/.test(frac)) {
-      return fail(`"${raw}" is ambiguous: type ${whole}${frac} for ${whole} thousand ${frac}, or ${whole}${decimal}${frac.replace(/0+$/, "") || "0"} with the decimal sign.`);
+      return fail(
+        i18n.t("forms.ambiguous", {
+          raw,
+          thousands: `${whole}${frac}`,
+          whole,
+          frac,
+          decimal: `${whole}${decimal}${frac.replace(/0+$/, "") || "0"}`,
+        }),
+      );
     }
     canonical = `${whole}.${frac}`;
   }
   const m = /^(\d{1,12})(?:\.(\d{1,6}))?$/.exec(canonical);
-  if (!m) return fail(`"${raw}" is not a number.`);
+  if (!m) return fail(i18n.t("forms.notNumber", { raw }));
   const whole = (m[1] ?? "0").replace(/^0+(?=\d)/, "");
   const frac = (m[2] ?? "").replace(/0+$/, "");
   if (frac.length > decimals) {
     const unit = opts.uom ? ` ${opts.uom}` : "";
     return fail(
       decimals === 0
-        ? `${whole}${decimal}${frac}${unit}: ${opts.uom ?? "this unit"} is counted in whole units.`
-        : `${whole}${decimal}${frac}${unit}: at most ${decimals} decimals.`,
+        ? i18n.t("forms.wholeUnits", { value: `${whole}${decimal}${frac}${unit}`, uom: opts.uom ?? i18n.t("forms.thisUnit") })
+        : i18n.t("forms.maxDecimals", { value: `${whole}${decimal}${frac}${unit}`, decimals }),
     );
   }
   return { value: frac ? `${whole}.${frac}` : whole, error: null };
@@ -143,14 +153,14 @@ export function validateYield(
   opts: { decimals?: number; uom?: string; locale?: string } = {},
 ): string | null {
   const g = good.trim() === "" ? { value: "0", error: null } : parseQuantity(good, opts);
-  if (g.error !== null) return `Good: ${g.error}`;
+  if (g.error !== null) return i18n.t("forms.good", { error: g.error });
   for (const [i, line] of scrap.entries()) {
     const q = parseQuantity(line.quantity, opts);
-    if (q.error !== null) return `Scrap line ${i + 1}: ${q.error}`;
-    if (Number(q.value) <= 0) return `Scrap line ${i + 1}: enter a quantity above 0.`;
-    if (!line.reason.trim()) return `Scrap line ${i + 1}: choose or type a reason.`;
-    if (line.reason.trim().length > REASON_MAX) return `Scrap line ${i + 1}: the reason is too long.`;
+    if (q.error !== null) return i18n.t("forms.scrapLine", { n: i + 1, error: q.error });
+    if (Number(q.value) <= 0) return i18n.t("forms.scrapAboveZero", { n: i + 1 });
+    if (!line.reason.trim()) return i18n.t("forms.scrapReason", { n: i + 1 });
+    if (line.reason.trim().length > REASON_MAX) return i18n.t("forms.scrapReasonLong", { n: i + 1 });
   }
-  if (Number(g.value) === 0 && scrap.length === 0) return "Enter good parts, scrap, or both.";
+  if (Number(g.value) === 0 && scrap.length === 0) return i18n.t("forms.goodOrScrap");
   return null;
 }

@@ -1,6 +1,7 @@
 // Taking over a shared terminal: badge first (scanned by a keyboard wedge or typed), then the PIN
 // on an on-screen keypad. Pure state, so that the steps and the keypad are tested without a DOM.
 import { normalizeScan } from "./forms";
+import i18n from "../i18n";
 
 export const PIN_MIN = 4;
 export const PIN_MAX = 8;
@@ -25,8 +26,8 @@ export const TAKEOVER_START: TakeoverState = { step: "badge", badge: "", error: 
 
 /** null when `badge` can be sent, else why not. */
 export function validateBadge(badge: string): string | null {
-  if (!badge) return "Scan or type your badge.";
-  if (!BADGE.test(badge)) return "That is not a badge number (3 to 64 letters, digits or -).";
+  if (!badge) return i18n.t("takeover.badgeMissing");
+  if (!BADGE.test(badge)) return i18n.t("takeover.badgeInvalid");
   return null;
 }
 

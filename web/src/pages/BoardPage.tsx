@@ -13,6 +13,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useReducer, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useBoardCounts, type BoardTile } from "../api/reporting";
 import { useEquipment, type BoardEntry, type StateEvent } from "../api/resource";
@@ -24,7 +25,8 @@ import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
 import { boardReducer, EMPTY_BOARD, machines } from "../lib/board";
-import { formatDateTime, formatDuration, formatQuantity, humanize } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDateTime, formatDuration, formatQuantity } from "../lib/format";
 import {
   canCancelOrder,
   canCloseOrder,
@@ -72,6 +74,7 @@ function useLiveBoard(under: string | null) {
 
 /** Good and scrap this shift against target, and why a stopped machine stands (from reporting). */
 function ShiftCounts({ c, down }: { c: BoardTile | undefined; down: boolean }) {
+  const { t } = useTranslation();
   if (!c) return null;
   return (
     <Stack gap={0} mt="xs">
@@ -81,8 +84,9 @@ function ShiftCounts({ c, down }: { c: BoardTile | undefined; down: boolean }) {
         </Text>
       ) : null}
       <Text fw={700} size="lg" data-testid="machine-counts">
-        Good {c.good.toFixed(0)}
-        {c.target !== null && c.target !== undefined ? ` / ${c.target.toFixed(0)}` : ""} · scrap {c.scrap.toFixed(0)}
+        {c.target !== null && c.target !== undefined
+          ? t("board.countsWithTarget", { good: c.good.toFixed(0), target: c.target.toFixed(0), scrap: c.scrap.toFixed(0) })
+          : t("board.counts", { good: c.good.toFixed(0), scrap: c.scrap.toFixed(0) })}
       </Text>
       {c.work_order ? (
         <Text size="sm" fw={600} opacity={0.9}>
@@ -95,7 +99,9 @@ function ShiftCounts({ c, down }: { c: BoardTile | undefined; down: boolean }) {
 }
 
 function MachineTile({ m, now, counts }: { m: BoardEntry; now: number; counts?: BoardTile }) {
+  const { t } = useTranslation();
   const since = m.since ? Date.parse(m.since) : null;
+  const state = m.state ? codeLabel("equipmentState", m.state) : null;
   return (
     <Card
       padding="md"
@@ -103,7 +109,7 @@ function MachineTile({ m, now, counts }: { m: BoardEntry; now: number; counts?: 
       bg={equipmentStateColor(m.state)}
       c="white"
       data-testid={`machine-${m.equipment_code}`}
-      aria-label={`${m.name}: ${m.state ? humanize(m.state) : "no state yet"}`}
+      aria-label={`${m.name}: ${state ?? t("board.noStateYet")}`}
     >
       <Text fw={800} size="xl" lh={1.2}>
         {m.name}
@@ -112,15 +118,15 @@ function MachineTile({ m, now, counts }: { m: BoardEntry; now: number; counts?: 
         {m.equipment_code}
       </Text>
       <Text fw={900} fz={34} mt="sm" lh={1.1} tt="uppercase" data-testid="machine-state">
-        {m.state ? humanize(m.state) : "No state"}
+        {state ?? t("board.noState")}
       </Text>
       <Group justify="space-between" gap="xs">
         <Text fw={700} size="lg" data-testid="machine-since">
-          {since ? `for ${formatDuration(now - since)}` : "—"}
+          {since ? t("board.for", { duration: formatDuration(now - since) }) : "—"}
         </Text>
         {!m.available ? (
           <Badge color="white" c="dark" variant="filled" size="md">
-            Unavailable
+            {t("board.unavailable")}
           </Badge>
         ) : null}
       </Group>
@@ -130,15 +136,17 @@ function MachineTile({ m, now, counts }: { m: BoardEntry; now: number; counts?: 
 }
 
 function OrderRow({ order, mayRelease, mayChange }: { order: WorkOrder; mayRelease: boolean; mayChange: boolean }) {
+  const { t } = useTranslation();
   const action = useOrderAction();
   const [asking, setAsking] = useState<"hold" | "cancel" | null>(null);
   const pct = progressPct(order.good, order.quantity);
+  const statusLabel = codeLabel("orderStatus", order.status);
   const run = (act: "release" | "resume" | "close") =>
     action.mutate(
       { number: order.number, action: act },
       {
         onError: (err) =>
-          notifications.show({ color: "red.9", title: `Work order ${order.number}`, message: (err as Error).message }),
+          notifications.show({ color: "red.9", title: t("board.workOrder", { number: order.number }), message: (err as Error).message }),
       },
     );
   return (
@@ -147,7 +155,7 @@ function OrderRow({ order, mayRelease, mayChange }: { order: WorkOrder; mayRelea
       <Table.Td>{order.product}</Table.Td>
       <Table.Td>
         <Badge color={ORDER_STATUS_COLOR[order.status] ?? "gray.7"} variant="filled" size="lg" data-testid="order-status">
-          {humanize(order.status)}
+          {statusLabel}
         </Badge>
         {order.hold_reason ? (
           <Text size="sm" c="red.9" fw={600}>
@@ -156,50 +164,50 @@ function OrderRow({ order, mayRelease, mayChange }: { order: WorkOrder; mayRelea
         ) : null}
       </Table.Td>
       <Table.Td miw={180}>
-        <Progress value={pct} size="lg" color={order.late ? "red.9" : "green.9"} aria-label={`${Math.round(pct)} % done`} />
+        <Progress value={pct} size="lg" color={order.late ? "red.9" : "green.9"} aria-label={t("board.pctDone", { pct: Math.round(pct) })} />
         <Text size="sm">
           {formatQuantity(order.good, null)} / {formatQuantity(order.quantity, order.uom)}
-          {order.scrap !== "0" ? ` · scrap ${formatQuantity(order.scrap, null)}` : ""}
+          {order.scrap !== "0" ? ` · ${t("board.scrap", { qty: formatQuantity(order.scrap, null) })}` : ""}
         </Text>
       </Table.Td>
       <Table.Td>
         <Text size="sm" c={order.late ? "red.9" : undefined} fw={order.late ? 700 : 400}>
           {formatDateTime(order.due)}
-          {order.late ? " · late" : ""}
+          {order.late ? ` · ${t("board.late")}` : ""}
         </Text>
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
           {mayRelease && canRelease(order.status) ? (
             <Button size="md" onClick={() => run("release")} loading={action.isPending}>
-              Release
+              {t("board.release")}
             </Button>
           ) : null}
           {mayRelease && canHoldOrder(order.status) ? (
             <Button size="md" color="red.9" onClick={() => setAsking("hold")}>
-              Hold
+              {t("board.hold")}
             </Button>
           ) : null}
           {mayRelease && canResumeOrder(order.status) ? (
             <Button size="md" color="green.9" onClick={() => run("resume")} loading={action.isPending}>
-              Resume
+              {t("board.resume")}
             </Button>
           ) : null}
           {mayChange && canCloseOrder(order.status) ? (
             <Button size="md" color="dark.6" onClick={() => run("close")} loading={action.isPending}>
-              Close
+              {t("board.close")}
             </Button>
           ) : null}
           {mayChange && canCancelOrder(order.status) ? (
             <Button size="md" variant="outline" color="red.9" onClick={() => setAsking("cancel")}>
-              Cancel order
+              {t("board.cancelOrder")}
             </Button>
           ) : null}
         </Group>
         {asking ? (
           <ReasonDialog
-            title={`${asking === "hold" ? "Hold" : "Cancel"} work order ${order.number}`}
-            confirmLabel={asking === "hold" ? "Hold work order" : "Cancel work order"}
+            title={t(asking === "hold" ? "board.holdTitle" : "board.cancelTitle", { number: order.number })}
+            confirmLabel={t(asking === "hold" ? "board.holdConfirm" : "board.cancelConfirm")}
             color="red.9"
             onConfirm={(reason) => action.mutateAsync({ number: order.number, action: asking, reason })}
             onClose={() => setAsking(null)}
@@ -211,25 +219,26 @@ function OrderRow({ order, mayRelease, mayChange }: { order: WorkOrder; mayRelea
 }
 
 function WorkOrdersPanel() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const orders = useWorkOrders();
   const open = orders.data?.items.filter((o) => !["closed", "cancelled"].includes(o.status)) ?? [];
   return (
     <Stack>
-      <Title order={3}>Work orders</Title>
+      <Title order={3}>{t("board.workOrders")}</Title>
       {orders.isPending ? <Loading /> : null}
       {orders.isError ? <ProblemAlert error={orders.error} onRetry={() => void orders.refetch()} /> : null}
-      {orders.data && open.length === 0 ? <Text c="gray.7">No open work orders.</Text> : null}
+      {orders.data && open.length === 0 ? <Text c="gray.7">{t("board.noOpenOrders")}</Text> : null}
       {open.length ? (
         <Table.ScrollContainer minWidth={860}>
           <Table verticalSpacing="sm" fz="md" data-testid="work-orders">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Order</Table.Th>
-                <Table.Th>Product</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Progress</Table.Th>
-                <Table.Th>Due</Table.Th>
+                <Table.Th>{t("board.colOrder")}</Table.Th>
+                <Table.Th>{t("board.colProduct")}</Table.Th>
+                <Table.Th>{t("board.colStatus")}</Table.Th>
+                <Table.Th>{t("board.colProgress")}</Table.Th>
+                <Table.Th>{t("board.colDue")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -252,13 +261,14 @@ function WorkOrdersPanel() {
 
 const PLANT = "__plant";
 
-const STATUS_TEXT: Record<StreamStatus, string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
+const STATUS_KEY: Record<StreamStatus, string> = {
+  connecting: "board.stream.connecting",
+  live: "board.stream.live",
+  reconnecting: "board.stream.reconnecting",
 };
 
 export function BoardPage({ tv = false }: { tv?: boolean }) {
+  const { t } = useTranslation();
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
   const under = params.get("under");
@@ -272,10 +282,10 @@ export function BoardPage({ tv = false }: { tv?: boolean }) {
   const byCode = new Map((counts.data?.items ?? []).map((c) => [c.equipment_code, c]));
 
   const options = [
-    { group: "Plant", items: [{ value: PLANT, label: "Whole plant" }] },
-    { group: "Areas", items: (areas.data?.items ?? []).map((e) => ({ value: e.code, label: `${e.name} (${e.code})` })) },
+    { group: t("board.groupPlant"), items: [{ value: PLANT, label: t("board.wholePlant") }] },
+    { group: t("board.groupAreas"), items: (areas.data?.items ?? []).map((e) => ({ value: e.code, label: `${e.name} (${e.code})` })) },
     {
-      group: "Lines and work centers",
+      group: t("board.groupLines"),
       items: (centers.data?.items ?? []).map((e) => ({ value: e.code, label: `${e.name} (${e.code})` })),
     },
   ].filter((g) => g.items.length);
@@ -283,7 +293,7 @@ export function BoardPage({ tv = false }: { tv?: boolean }) {
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
-        <Title order={2}>Supervisor board{tv && under ? `: ${under}` : ""}</Title>
+        <Title order={2}>{t("board.title")}{tv && under ? `: ${under}` : ""}</Title>
         <Group align="flex-end">
           {tv ? null : (
             <Button
@@ -293,12 +303,12 @@ export function BoardPage({ tv = false }: { tv?: boolean }) {
               to={`/board/tv${under ? `?under=${encodeURIComponent(under)}` : ""}`}
               onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}
             >
-              TV mode
+              {t("board.tvMode")}
             </Button>
           )}
           {tv ? null : (
           <Select
-            label="Line"
+            label={t("board.line")}
             size="lg"
             w={340}
             data={options}
@@ -315,17 +325,17 @@ export function BoardPage({ tv = false }: { tv?: boolean }) {
             data-testid="stream-status"
             title={status.error}
           >
-            {STATUS_TEXT[status.s]}
+            {t(STATUS_KEY[status.s])}
           </Badge>
         </Group>
       </Group>
       {status.s !== "live" && status.error ? (
-        <ProblemAlert error={new Error(status.error)} title="The live feed is interrupted" />
+        <ProblemAlert error={new Error(status.error)} title={t("board.feedInterrupted")} />
       ) : null}
       {!board.loaded ? (
-        <Loading label="Connecting to the live feed…" />
+        <Loading label={t("board.connectingFeed")} />
       ) : shown.length === 0 ? (
-        <Text size="lg">No equipment here yet.</Text>
+        <Text size="lg">{t("board.noEquipment")}</Text>
       ) : (
         <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing="md" data-testid="machines">
           {shown.map((m) => (

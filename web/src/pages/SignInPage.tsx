@@ -1,4 +1,5 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, TextInput, Title, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useState, type FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router";
 import { errorMessage } from "../api/problem";
@@ -8,6 +9,7 @@ import { validateSignIn } from "../lib/forms";
 import { useTerminal } from "../lib/useTerminal";
 
 export function SignInPage() {
+  const { t } = useTranslation();
   const { status, notice } = useSession();
   const terminal = useTerminal();
   const navigate = useNavigate();
@@ -49,7 +51,7 @@ export function SignInPage() {
           <Stack gap="lg">
             <div>
               <Title order={1}>MES</Title>
-              <Text c="gray.8">Sign in to continue</Text>
+              <Text c="gray.8">{t("signin.subtitle")}</Text>
             </div>
             {notice && !failure ? (
               <Alert color="orange.9" variant="light" role="status">
@@ -57,33 +59,35 @@ export function SignInPage() {
               </Alert>
             ) : null}
             {failure ? (
-              <Alert color="red.9" variant="filled" role="alert" title="Sign-in failed" data-testid="problem">
+              <Alert color="red.9" variant="filled" role="alert" title={t("signin.failed")} data-testid="problem">
                 {failure}
               </Alert>
             ) : null}
             <TextInput
-              label="User name"
+              label={t("signin.username")}
               size="lg"
               autoComplete="username"
               autoFocus
               value={username}
               onChange={(e) => setUsername(e.currentTarget.value)}
               error={errors.username}
+              data-testid="signin-username"
             />
             <PasswordInput
-              label="Password"
+              label={t("signin.password")}
               size="lg"
               autoComplete="current-password"
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
               error={errors.password}
+              data-testid="signin-password"
             />
-            <Button type="submit" size="lg" loading={busy} fullWidth>
-              Sign in
+            <Button type="submit" size="lg" loading={busy} fullWidth data-testid="signin-submit">
+              {t("signin.submit")}
             </Button>
             {terminal ? (
               <Button component={Link} to="/takeover" size="lg" variant="default" fullWidth>
-                Badge and PIN at this station
+                {t("signin.badge")}
               </Button>
             ) : null}
           </Stack>

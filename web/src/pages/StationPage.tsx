@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Grid, Group, Modal, Select, SimpleGrid, Sta
 import { useLocalStorage } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "../api/problem";
 import { useEquipment } from "../api/resource";
@@ -10,7 +11,8 @@ import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
 import { newKey, type CommandKind } from "../lib/commandQueue";
-import { formatDuration, formatQuantity, humanize } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDuration, formatQuantity } from "../lib/format";
 import { OP_STATUS_COLOR } from "../lib/orders";
 import { startStationQueue } from "../lib/stationCommands";
 import { useNow } from "../lib/useNow";
@@ -26,7 +28,8 @@ import { DueInspections } from "../components/quality/DueInspections";
 import { StepsPanel } from "../components/station/StepsPanel";
 import { LabelPanel } from "../components/station/LabelPanel";
 
-const PAUSE_REASONS = ["Material missing", "Machine fault", "Tool change", "Quality check", "Break"];
+// the pause reasons offered, as catalogue keys: the reason is recorded in the operator's language
+const PAUSE_REASONS = ["materialMissing", "machineFault", "toolChange", "qualityCheck", "break"];
 
 interface StationConfig {
   workCenter: string | null;
@@ -34,16 +37,17 @@ interface StationConfig {
 }
 
 function StationSetup({ config, onChange }: { config: StationConfig; onChange: (c: StationConfig) => void }) {
+  const { t } = useTranslation();
   const centers = useWorkCenters();
   const equipment = useEquipment("equipment");
   const machines = (equipment.data?.items ?? []).filter((e) => e.parent_code === config.workCenter);
   return (
     <Group align="flex-end" gap="md" wrap="wrap">
       <Select
-        label="Work center"
+        label={t("station.workCenter")}
         size="xl"
         w={360}
-        placeholder={centers.isPending ? "Loading…" : "Choose"}
+        placeholder={centers.isPending ? t("station.loading") : t("station.choose")}
         data={(centers.data?.items ?? []).map((w) => ({ value: w.code, label: `${w.name} (${w.code})` }))}
         value={config.workCenter}
         onChange={(v) => onChange({ workCenter: v, equipment: null })}
@@ -51,10 +55,10 @@ function StationSetup({ config, onChange }: { config: StationConfig; onChange: (
         error={centers.isError ? errorMessage(centers.error) : undefined}
       />
       <Select
-        label="Equipment"
+        label={t("station.equipment")}
         size="xl"
         w={300}
-        placeholder={config.workCenter ? "Choose" : "Work center first"}
+        placeholder={config.workCenter ? t("station.choose") : t("station.workCenterFirst")}
         disabled={!config.workCenter}
         data={machines.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` }))}
         value={config.equipment}
@@ -67,17 +71,19 @@ function StationSetup({ config, onChange }: { config: StationConfig; onChange: (
 
 /** The operation's times: running time so far (pauses left out) against its target (setup + run per piece). */
 function Times({ op }: { op: Operation }) {
+  const { t } = useTranslation();
   const now = useNow(15_000);
   const target = (Number(op.setup_minutes) + Number(op.run_minutes_per_unit) * Number(op.quantity)) * 60_000;
   const end = op.completed_at ? new Date(op.completed_at).getTime() : now;
   const elapsed = op.started_at ? end - new Date(op.started_at).getTime() - Number(op.paused_minutes) * 60_000 : 0;
   return (
     <Text size="lg" data-testid="op-times">
-      <b>Elapsed</b> {op.started_at ? formatDuration(elapsed) : "not started"} · <b>Target</b> {formatDuration(target)}
+      <b>{t("station.elapsed")}</b> {op.started_at ? formatDuration(elapsed) : t("station.notStarted")} ·{" "}
+      <b>{t("station.target")}</b> {formatDuration(target)}
       {op.started_at && elapsed > target ? (
         <Text span c="red.9" fw={700}>
           {" "}
-          · over target
+          · {t("station.overTarget")}
         </Text>
       ) : null}
     </Text>
@@ -95,6 +101,7 @@ function OperationPanel({
   equipment: string | null;
   dispatched: DispatchItem | undefined;
 }) {
+  const { t } = useTranslation();
   const order = useWorkOrder(number);
   const command = useStationCommand();
   const [pausing, setPausing] = useState<string | null>(null);
@@ -102,10 +109,10 @@ function OperationPanel({
   // one key per shown button (start, resume): a double tap or a retry sends it once
   const [tapKey, setTapKey] = useState(newKey);
 
-  if (order.isPending) return <Loading label={`Loading ${number}…`} />;
+  if (order.isPending) return <Loading label={t("station.loadingOrder", { number })} />;
   if (order.isError) return <ProblemAlert error={order.error} size="xl" onRetry={() => void order.refetch()} />;
   const op = order.data.operations.find((o) => o.key === opKey);
-  if (!op) return <ProblemAlert error={new Error(`Work order ${number} has no operation ${opKey}.`)} />;
+  if (!op) return <ProblemAlert error={new Error(t("station.noSuchOperation", { number, op: opKey }))} />;
   const wo = order.data;
   const decimals = wo.uom_decimals ?? 6;
   const qty = (q: string) => formatQuantity(q, wo.uom, undefined, decimals);
@@ -118,6 +125,8 @@ function OperationPanel({
       .then(() => setTapKey(newKey()));
   const act = (kind: CommandKind, action: string, body: unknown, label: string) => void run(kind, action, body, label).catch(() => undefined);
   const machine = op.equipment ?? equipment;
+  const opStatus = codeLabel("opStatus", op.status);
+  const woStatus = codeLabel("orderStatus", wo.status);
 
   return (
     <Stack gap="md" data-testid="operation-panel">
@@ -132,20 +141,20 @@ function OperationPanel({
             </Title>
           </div>
           <Badge size="xl" h={44} fz="lg" color={OP_STATUS_COLOR[op.status] ?? "gray.7"} variant="filled" data-testid="op-status">
-            {humanize(op.status)}
+            {opStatus}
           </Badge>
         </Group>
         {held ? (
-          <Alert color="red.9" variant="filled" mt="md" data-testid="order-held" title={wo.quality_hold ? "Held by quality" : "Work order on hold"}>
+          <Alert color="red.9" variant="filled" mt="md" data-testid="order-held" title={wo.quality_hold ? t("station.heldByQuality") : t("station.orderOnHold")}>
             <Text size="xl" fw={700} c="white">
-              {wo.quality_hold ?? wo.hold_reason ?? "On hold."} Nothing can be done on it until it is released.
+              {wo.quality_hold ?? wo.hold_reason ?? t("station.onHold")} {t("station.nothingUntilReleased")}
             </Text>
           </Alert>
         ) : null}
         <SimpleGrid cols={3} mt="md">
           <div>
             <Text c="gray.7" fw={700} size="sm" tt="uppercase">
-              Ordered
+              {t("station.ordered")}
             </Text>
             <Text fz={32} fw={800}>
               {qty(op.quantity)}
@@ -153,7 +162,7 @@ function OperationPanel({
           </div>
           <div>
             <Text c="gray.7" fw={700} size="sm" tt="uppercase">
-              Good
+              {t("station.good")}
             </Text>
             <Text fz={32} fw={800} c="green.9" data-testid="op-good">
               {formatQuantity(op.good, null, undefined, decimals)}
@@ -161,7 +170,7 @@ function OperationPanel({
           </div>
           <div>
             <Text c="gray.7" fw={700} size="sm" tt="uppercase">
-              Scrap
+              {t("station.scrap")}
             </Text>
             <Text fz={32} fw={800} c="red.9" data-testid="op-scrap">
               {formatQuantity(op.scrap, null, undefined, decimals)}
@@ -171,11 +180,11 @@ function OperationPanel({
         <Times op={op} />
         {op.status === "paused" ? (
           <Text size="xl" fw={700} c="orange.9" mt="sm" data-testid="pause-reason">
-            Paused: {op.pause_reason ?? "no reason given"}
+            {t("station.pausedReason", { reason: op.pause_reason ?? t("station.noReasonGiven") })}
           </Text>
         ) : null}
         {blockers.length ? (
-          <Alert color="red.9" variant="light" mt="md" title="Can't start yet" data-testid="op-blocked">
+          <Alert color="red.9" variant="light" mt="md" title={t("station.cantStartYet")} data-testid="op-blocked">
             {blockers.map((b) => (
               <Text key={b.code} size="lg" fw={700} c="red.9">
                 {b.detail}
@@ -197,24 +206,24 @@ function OperationPanel({
                 px={40}
                 color="green.9"
                 loading={command.busy}
-                onClick={() => act("start", "start", equipment ? { equipment } : {}, `Start ${op.key}`)}
+                onClick={() => act("start", "start", equipment ? { equipment } : {}, t("station.cmdStart", { op: op.key }))}
               >
-                Start{equipment ? ` on ${equipment}` : ""}
+                {equipment ? t("station.startOn", { equipment }) : t("station.start")}
               </Button>
             ) : null}
             {op.status === "in_progress" ? (
               <>
                 <Button size="xl" h={72} px={40} color="orange.9" onClick={() => setPausing(newKey())}>
-                  Pause
+                  {t("station.pause")}
                 </Button>
                 <Button size="xl" h={72} px={40} color="teal.9" onClick={() => setCompleting(newKey())}>
-                  Complete
+                  {t("station.complete")}
                 </Button>
               </>
             ) : null}
             {op.status === "paused" ? (
-              <Button size="xl" h={72} px={40} color="green.9" loading={command.busy} onClick={() => act("resume", "resume", {}, `Resume ${op.key}`)}>
-                Resume
+              <Button size="xl" h={72} px={40} color="green.9" loading={command.busy} onClick={() => act("resume", "resume", {}, t("station.cmdResume", { op: op.key }))}>
+                {t("station.resume")}
               </Button>
             ) : null}
           </Group>
@@ -222,7 +231,7 @@ function OperationPanel({
         {op.status === "completed" ? (
           <Alert color="teal.9" variant="filled" mt="md" data-testid="op-done">
             <Text size="xl" fw={700} c="white">
-              Completed: {qty(op.good)} good, {qty(op.scrap)} scrap. Work order {wo.number} is {humanize(wo.status).toLowerCase()}.
+              {t("station.completedSummary", { good: qty(op.good), scrap: qty(op.scrap), number: wo.number, status: woStatus.toLowerCase() })}
             </Text>
           </Alert>
         ) : null}
@@ -240,23 +249,23 @@ function OperationPanel({
       ) : null}
       {pausing ? (
         <ReasonDialog
-          title={`Pause ${op.key} ${op.name}`}
-          confirmLabel="Pause"
+          title={t("station.pauseTitle", { op: op.key, name: op.name })}
+          confirmLabel={t("station.pause")}
           color="orange.9"
-          suggestions={PAUSE_REASONS}
+          suggestions={PAUSE_REASONS.map((r) => t(`station.pauseReasons.${r}`))}
           // the dialog's own key: cancelling it sends nothing, now or later
-          onConfirm={(reason) => run("pause", "pause", { reason }, `Pause ${op.key}: ${reason}`, pausing)}
+          onConfirm={(reason) => run("pause", "pause", { reason }, t("station.cmdPause", { op: op.key, reason }), pausing)}
           onClose={() => setPausing(null)}
         />
       ) : null}
-      <Modal opened={!!completing} onClose={() => setCompleting(null)} title={`Complete ${op.key} ${op.name}?`} size="lg" centered>
+      <Modal opened={!!completing} onClose={() => setCompleting(null)} title={t("station.completeTitle", { op: op.key, name: op.name })} size="lg" centered>
         <Stack>
           <Text size="xl">
-            Good {qty(op.good)}, scrap {qty(op.scrap)} of {qty(op.quantity)}.
+            {t("station.completeQuestion", { good: qty(op.good), scrap: qty(op.scrap), quantity: qty(op.quantity) })}
           </Text>
           <Group justify="flex-end">
             <Button size="xl" variant="default" onClick={() => setCompleting(null)}>
-              Not yet
+              {t("station.notYet")}
             </Button>
             <Button
               size="xl"
@@ -265,12 +274,12 @@ function OperationPanel({
                 const key = completing ?? newKey();
                 setCompleting(null);
                 // good and scrap were reported with "yield"; short completion is the supervisor's call
-                void run("complete", "complete", { good: "0", scrap: [], accept_short: false }, `Complete ${op.key}`, key).catch(
+                void run("complete", "complete", { good: "0", scrap: [], accept_short: false }, t("station.cmdComplete", { op: op.key }), key).catch(
                   () => undefined,
                 );
               }}
             >
-              Complete
+              {t("station.complete")}
             </Button>
           </Group>
         </Stack>
@@ -280,6 +289,7 @@ function OperationPanel({
 }
 
 export function StationPage() {
+  const { t } = useTranslation();
   const [stored, setConfig] = useLocalStorage<StationConfig>({
     key: "mes.station",
     defaultValue: { workCenter: null, equipment: null },
@@ -301,7 +311,7 @@ export function StationPage() {
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
-        <Title order={2}>Operator station</Title>
+        <Title order={2}>{t("station.title")}</Title>
         <StationSetup
           config={config}
           onChange={(c) => {
@@ -312,15 +322,15 @@ export function StationPage() {
       </Group>
       <PendingCommands />
       {!config.workCenter ? (
-        <Text size="xl">Choose the work center of this station.</Text>
+        <Text size="xl">{t("station.chooseWorkCenter")}</Text>
       ) : (
         <Grid gap="md">
           <Grid.Col span={{ base: 12, lg: 5 }}>
             <Stack gap="sm">
-              <Title order={3}>Dispatch list</Title>
+              <Title order={3}>{t("station.dispatchList")}</Title>
               {dispatch.isPending ? <Loading /> : null}
               {dispatch.isError ? <ProblemAlert error={dispatch.error} onRetry={() => void dispatch.refetch()} /> : null}
-              {dispatch.data && items.length === 0 ? <Text size="lg">Nothing to do here right now.</Text> : null}
+              {dispatch.data && items.length === 0 ? <Text size="lg">{t("station.nothingToDo")}</Text> : null}
               {items.map((item) => (
                 <DispatchCard
                   key={`${item.work_order}/${item.operation}`}
@@ -341,7 +351,7 @@ export function StationPage() {
               />
             ) : (
               <Text size="xl" c="gray.8">
-                Tap an operation of the dispatch list.
+                {t("station.tapOperation")}
               </Text>
             )}
           </Grid.Col>

@@ -1,4 +1,5 @@
 import { Alert, Anchor, Button, Center, Group, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useEffect, useReducer, useRef, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { ApiError, errorMessage } from "../api/problem";
@@ -41,6 +42,7 @@ function Refusal({ message, hint }: { message: string; hint?: string | null }) {
  * signed in now is signed out when the next person takes over.
  */
 export function TakeoverPage() {
+  const { t } = useTranslation();
   const terminal = useTerminal();
   const { status, claims, notice } = useSession();
   const navigate = useNavigate();
@@ -59,9 +61,9 @@ export function TakeoverPage() {
       const code = err instanceof ApiError ? err.code : undefined;
       hint.current =
         code === "station_not_registered"
-          ? "An administrator sets this terminal up again under Station terminals."
+          ? t("takeover.stationNotRegistered")
           : code === "sign_in_locked"
-            ? "Ask your supervisor, or wait and try again."
+            ? t("takeover.locked")
             : null;
       dispatch({ type: "refused", keepBadge: keepsBadge(code), message: errorMessage(err) });
     }
@@ -69,7 +71,7 @@ export function TakeoverPage() {
 
   useEffect(() => {
     if (state.step === "submitting") void submit(state.badge, state.pin);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // only the step starts a submission (submit is a new function each render)
   }, [state.step]);
 
   // the keyboard works too: digits, Backspace, Escape and Enter on the PIN step; on the badge step
@@ -99,13 +101,12 @@ export function TakeoverPage() {
       <Center mih="100vh" bg="gray.2" p="md">
         <Paper withBorder shadow="md" p="xl" w={560} maw="100%">
           <Stack>
-            <Title order={2}>This browser is not a station terminal</Title>
+            <Title order={2}>{t("takeover.notTerminal")}</Title>
             <Text size="lg">
-              An administrator sets it up under Station terminals with the station key. Until then, sign in with
-              user name and password.
+              {t("takeover.notTerminalText")}
             </Text>
             <Button component={Link} to="/signin" size="xl" w="fit-content">
-              Sign in
+              {t("takeover.signIn")}
             </Button>
           </Stack>
         </Paper>
@@ -127,20 +128,20 @@ export function TakeoverPage() {
         <Stack gap="lg" align="stretch">
           <Group justify="space-between" align="flex-start">
             <div>
-              <Title order={1}>Take over</Title>
+              <Title order={1}>{t("takeover.title")}</Title>
               <Text size="lg" c="gray.8" data-testid="terminal-name">
                 {terminalLabel(terminal, current?.station)}
               </Text>
             </div>
             {current ? (
               <Button component={Link} to="/station" size="lg" variant="default">
-                Back
+                {t("takeover.back")}
               </Button>
             ) : null}
           </Group>
           {current ? (
             <Text size="xl" data-testid="current-user">
-              <b>{current.name}</b> is signed in here; they are signed out when you take over.
+              <b>{current.name}</b> {t("takeover.signedInHere")}
             </Text>
           ) : notice ? (
             <Alert color="orange.9" variant="light" role="status">
@@ -154,8 +155,8 @@ export function TakeoverPage() {
                 <TextInput
                   ref={badgeRef}
                   name="badge"
-                  label="Badge"
-                  description="Scan your badge, or type its number and press Enter"
+                  label={t("takeover.badge")}
+                  description={t("takeover.badgeHint")}
                   size="xl"
                   autoFocus
                   autoComplete="off"
@@ -166,22 +167,22 @@ export function TakeoverPage() {
                   styles={{ input: { fontSize: 32, height: 72 } }}
                 />
                 <Button type="submit" size="xl" h={72}>
-                  Next
+                  {t("takeover.next")}
                 </Button>
               </Stack>
             </form>
           ) : (
             <Stack align="center" gap="md">
               <Text size="xl" w="100%">
-                Badge <b data-testid="badge-read">{state.badge}</b>: enter your PIN
+                {t("takeover.badge")} <b data-testid="badge-read">{state.badge}</b>: {t("takeover.enterPin")}
               </Text>
-              <Text fz={48} lh={1} aria-label={`${state.pin.length} digits entered`} data-testid="pin-dots" style={{ letterSpacing: 12 }}>
+              <Text fz={48} lh={1} aria-label={t("takeover.digitsEntered", { n: state.pin.length })} data-testid="pin-dots" style={{ letterSpacing: 12 }}>
                 {pinDots(state.pin)}
               </Text>
               <PinKeypad onKey={(key) => dispatch({ type: "key", key })} disabled={state.step === "submitting"} />
               <Group grow w="100%" maw={420}>
                 <Button size="xl" h={80} fz="lg" variant="default" onClick={() => dispatch({ type: "restart" })}>
-                  Other badge
+                  {t("takeover.otherBadge")}
                 </Button>
                 <Button
                   size="xl"
@@ -190,14 +191,14 @@ export function TakeoverPage() {
                   loading={state.step === "submitting"}
                   onClick={() => dispatch({ type: "submit" })}
                 >
-                  Sign in
+                  {t("takeover.signIn")}
                 </Button>
               </Group>
             </Stack>
           )}
           {!current ? (
             <Anchor component={Link} to="/signin" size="md" c="gray.8">
-              Sign in with user name and password instead
+              {t("takeover.instead")}
             </Anchor>
           ) : null}
         </Stack>

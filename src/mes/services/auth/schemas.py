@@ -101,6 +101,19 @@ class UserRead(Schema):
 
 UserPage = Page[UserRead]
 
+# the languages the UI has catalogues for (web/src/i18n); None: follow the browser
+Language = Literal["en", "de", "es"]
+
+
+class Preferences(Schema):
+    """The signed-in person's own settings."""
+
+    language: Language | None = Field(None, description="UI language; null follows the browser")
+
+
+class PreferencesUpdate(Schema):
+    language: Language | None = Field(description="en, de or es; null to follow the browser again")
+
 
 class RoleCreate(Schema):
     name: RoleName

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useEffect, useState } from "react";
 import { useGauges, useRecordResults, useTasks, type Characteristic, type ResultIn, type Task, type Verdict } from "../../api/quality";
 import { ProblemAlert } from "../ProblemAlert";
@@ -7,6 +8,7 @@ const KEYS = ["7", "8", "9", "4", "5", "6", "1", "2", "3", "-", "0", "."];
 
 /** A number pad for gloved hands: big keys, the value shown large, with its unit and limits. */
 function NumberPad({ c, value, onChange }: { c: Characteristic; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
   const limits = [c.lsl, c.usl].some((x) => x != null) ? `${c.lsl ?? "−∞"} … ${c.usl ?? "+∞"} ${c.unit ?? ""}` : "";
   return (
     <Stack gap={6}>
@@ -15,7 +17,7 @@ function NumberPad({ c, value, onChange }: { c: Characteristic; value: string; o
       </Text>
       <TextInput
         size="xl"
-        aria-label={`${c.name} value`}
+        aria-label={t("inspection.value", { name: c.name })}
         data-testid={`value-${c.code}`}
         value={value}
         inputMode="decimal"
@@ -24,19 +26,20 @@ function NumberPad({ c, value, onChange }: { c: Characteristic; value: string; o
       />
       <SimpleGrid cols={3} spacing={6}>
         {KEYS.map((k) => (
-          <Button key={k} size="xl" variant="default" onClick={() => onChange(value + k)} aria-label={`key ${k}`}>
+          <Button key={k} size="xl" variant="default" onClick={() => onChange(value + k)} aria-label={t("inspection.key", { key: k })}>
             {k}
           </Button>
         ))}
       </SimpleGrid>
       <Button size="lg" variant="light" color="gray" onClick={() => onChange(value.slice(0, -1))}>
-        ⌫ Delete
+        {t("inspection.delete")}
       </Button>
     </Stack>
   );
 }
 
 function PassFail({ c, value, onChange }: { c: Characteristic; value: boolean | null; onChange: (v: boolean) => void }) {
+  const { t } = useTranslation();
   return (
     <Stack gap={6}>
       <Text fw={700} size="lg">
@@ -44,10 +47,10 @@ function PassFail({ c, value, onChange }: { c: Characteristic; value: boolean | 
       </Text>
       <Group grow>
         <Button size="xl" color="green.8" variant={value === true ? "filled" : "outline"} onClick={() => onChange(true)}>
-          Pass
+          {t("inspection.pass")}
         </Button>
         <Button size="xl" color="red.9" variant={value === false ? "filled" : "outline"} onClick={() => onChange(false)}>
-          Fail
+          {t("inspection.fail")}
         </Button>
       </Group>
     </Stack>
@@ -55,6 +58,7 @@ function PassFail({ c, value, onChange }: { c: Characteristic; value: boolean | 
 }
 
 function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }) {
+  const { t } = useTranslation();
   const gauges = useGauges();
   const record = useRecordResults(task.number);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -82,11 +86,11 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
     return (
       <Alert color={ok ? "green.8" : "red.9"} variant="filled" data-testid="inspection-verdict">
         <Title order={1} c="white" fz={56}>
-          {ok ? "PASS" : "FAIL"}
+          {ok ? t("inspection.passed") : t("inspection.failed")}
         </Title>
         <Text c="white" size="xl" fw={600}>
           {task.number}: {verdict.results.map((r) => `${r.characteristic} ${r.values.join(", ")}`).join(" · ")}
-          {verdict.ncr ? ` — non-conformance ${verdict.ncr} opened, material on hold` : ""}
+          {verdict.ncr ? ` — ${t("inspection.ncrOpened", { ncr: verdict.ncr })}` : ""}
         </Text>
       </Alert>
     );
@@ -95,16 +99,16 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
     <Card withBorder padding="lg" data-testid={`inspection-${task.number}`}>
       <Group justify="space-between" mb="sm">
         <Title order={3}>
-          Inspection due: {task.plan} ({task.number})
+          {t("inspection.due", { plan: task.plan, number: task.number })}
         </Title>
-        {task.overdue ? <Badge color="red.9" size="xl">Overdue</Badge> : <Badge size="xl">Due</Badge>}
+        {task.overdue ? <Badge color="red.9" size="xl">{t("inspection.overdue")}</Badge> : <Badge size="xl">{t("inspection.dueBadge")}</Badge>}
       </Group>
       <Stack gap="lg">
         {needsGauge ? (
           <Select
             size="xl"
-            label="Gauge"
-            data={(gauges.data ?? []).map((g) => ({ value: g.code, label: `${g.name} (${g.code})${g.overdue ? " — calibration overdue" : ""}` }))}
+            label={t("inspection.gauge")}
+            data={(gauges.data ?? []).map((g) => ({ value: g.code, label: `${g.name} (${g.code})${g.overdue ? ` — ${t("inspection.calibrationOverdue")}` : ""}` }))}
             value={gauge}
             onChange={setGauge}
           />
@@ -120,7 +124,7 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
         </SimpleGrid>
         {record.isError ? <ProblemAlert error={record.error} size="xl" /> : null}
         <Button size="xl" onClick={submit} loading={record.isPending}>
-          Record inspection
+          {t("inspection.record")}
         </Button>
       </Stack>
     </Card>

@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useRef, useState } from "react";
 import { api, call } from "../../api/client";
 import { ApiError } from "../../api/problem";
@@ -34,6 +35,7 @@ interface Scanned {
  * what it will book. A quantity typed before the scan is booked at once with each scan.
  */
 export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
+  const { t } = useTranslation();
   const units = useUnits();
   const consumptions = useOrderConsumptions(order.number);
   const rows = materialsToConsume(op, consumptions.data?.items ?? [], units.data);
@@ -56,7 +58,7 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
     const uom = material?.uom ?? "";
     const parsed = parseQuantity(typed, { decimals, uom: uom || undefined });
     if (parsed.error !== null || Number(parsed.value) <= 0) {
-      setQuantityError(parsed.error ?? "Enter a quantity above 0.");
+      setQuantityError(parsed.error ?? t("station.consume.aboveZero"));
       return;
     }
     const q = parsed.value;
@@ -69,11 +71,11 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
         kind: "consume",
         path: opPath(order.number, op.key, "consume"),
         body: { lot, quantity: q },
-        label: `Consume ${shown} from lot ${lot}`,
+        label: t("station.consume.cmd", { quantity: shown, lot }),
         workOrder: order.number,
         operation: op.key,
       });
-      if (result.queued) setQueued(`Consume ${shown} from lot ${lot}: waits for the network.`);
+      if (result.queued) setQueued(t("station.consume.queued", { quantity: shown, lot }));
       else setDone(result.body as Answer);
       key.current = newKey();
       setScanned(null);
@@ -118,24 +120,24 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
   const parsed = scanned ? parseQuantity(quantity, { decimals: scanned.material?.decimals ?? 6 }) : null;
   const buttonLabel =
     scanned && parsed?.value
-      ? `Consume ${formatQuantity(parsed.value, uom || null, undefined, scanned.material?.decimals)} from ${scanned.lot}`
+      ? t("station.consume.button", { quantity: formatQuantity(parsed.value, uom || null, undefined, scanned.material?.decimals), lot: scanned.lot })
       : scanned
-        ? `Consume from ${scanned.lot}`
+        ? t("station.consume.buttonNoQuantity", { lot: scanned.lot })
         : null;
 
   return (
     <Card withBorder padding="md">
       <Stack gap="sm">
-        <Title order={4}>Materials to consume</Title>
+        <Title order={4}>{t("station.consume.title")}</Title>
         {rows.length ? (
           <Table fz="lg" striped data-testid="materials-to-consume">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Item</Table.Th>
-                <Table.Th>Per piece</Table.Th>
-                <Table.Th>For {formatQuantity(op.quantity, order.uom)}</Table.Th>
-                <Table.Th>Consumed</Table.Th>
-                <Table.Th>Still to consume</Table.Th>
+                <Table.Th>{t("station.consume.colItem")}</Table.Th>
+                <Table.Th>{t("station.consume.colPerPiece")}</Table.Th>
+                <Table.Th>{t("station.consume.colFor", { quantity: formatQuantity(op.quantity, order.uom) })}</Table.Th>
+                <Table.Th>{t("station.consume.colConsumed")}</Table.Th>
+                <Table.Th>{t("station.consume.colStill")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -153,13 +155,18 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
             </Table.Tbody>
           </Table>
         ) : (
-          <Text c="gray.8">This operation has no materials in its BOM.</Text>
+          <Text c="gray.8">{t("station.consume.noMaterials")}</Text>
         )}
-        <ScanField label="Scan a lot" busy={command.busy} onScan={(lot) => void onScan(lot)} submitLabel="Use lot" />
+        <ScanField
+          label={t("station.consume.scanLot")}
+          busy={command.busy}
+          onScan={(lot) => void onScan(lot)}
+          submitLabel={t("station.consume.useLot")}
+        />
         <Group align="flex-end" wrap="wrap">
           <TextInput
-            label={scanned ? `Quantity${uom ? ` (${uom})` : ""}` : "Quantity per scan (optional)"}
-            description={scanned ? undefined : "Leave empty: a scan suggests what is still to consume."}
+            label={scanned ? (uom ? t("station.consume.quantityUom", { uom }) : t("station.consume.quantity")) : t("station.consume.quantityPerScan")}
+            description={scanned ? undefined : t("station.consume.perScanHint")}
             size="xl"
             inputMode="decimal"
             w={280}
@@ -189,12 +196,12 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
         {scanned && !scanned.material ? (
           <Text c="orange.9" fw={700}>
             {scanned.inLot === null
-              ? `Offline: lot ${scanned.lot} can't be looked up. Enter the quantity; the server checks the lot when it arrives.`
-              : `Lot ${scanned.lot} holds an item this operation doesn't list; the server will say whether it may be used.`}
+              ? t("station.consume.offlineLot", { lot: scanned.lot })
+              : t("station.consume.foreignLot", { lot: scanned.lot })}
           </Text>
         ) : null}
-        {lookupError ? <ProblemAlert error={lookupError} size="xl" title="Lot refused" /> : null}
-        {command.error ? <ProblemAlert error={command.error} size="xl" title="Lot refused" /> : null}
+        {lookupError ? <ProblemAlert error={lookupError} size="xl" title={t("station.consume.refused")} /> : null}
+        {command.error ? <ProblemAlert error={command.error} size="xl" title={t("station.consume.refused")} /> : null}
         {queued ? (
           <Alert color="orange.9" variant="filled" role="status" data-testid="consume-queued">
             <Text size="xl" fw={700} c="white">
@@ -205,8 +212,12 @@ export function ConsumeBox({ order, op }: { order: WorkOrder; op: Operation }) {
         {done ? (
           <Alert color="green.9" variant="filled" role="status" data-testid="consume-result">
             <Text size="xl" fw={700} c="white">
-              Consumed {formatQuantity(done.quantity, done.uom, undefined, materialFor(done.item)?.decimals)} of lot {done.lot} (
-              {done.item}); {formatQuantity(done.remaining, done.uom, undefined, materialFor(done.item)?.decimals)} left in the lot.
+              {t("station.consume.done", {
+                quantity: formatQuantity(done.quantity, done.uom, undefined, materialFor(done.item)?.decimals),
+                lot: done.lot,
+                item: done.item,
+                remaining: formatQuantity(done.remaining, done.uom, undefined, materialFor(done.item)?.decimals),
+              })}
             </Text>
           </Alert>
         ) : null}

@@ -1,9 +1,13 @@
 import { Badge, Card, Group, Text, UnstyledButton } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { type DispatchItem } from "../../api/workOrders";
-import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
+import { codeLabel } from "../../i18n";
+import { formatDateTime, formatQuantity } from "../../lib/format";
 import { OP_STATUS_COLOR } from "../../lib/orders";
 
 export function DispatchCard({ item, selected, onSelect }: { item: DispatchItem; selected: boolean; onSelect: () => void }) {
+  const { t } = useTranslation();
+  const status = codeLabel("opStatus", item.status);
   return (
     <UnstyledButton onClick={onSelect} aria-pressed={selected} data-testid={`dispatch-${item.work_order}-${item.operation}`}>
       <Card
@@ -19,15 +23,15 @@ export function DispatchCard({ item, selected, onSelect }: { item: DispatchItem;
               {item.work_order} · {item.operation} {item.name}
             </Text>
             <Text size="lg">
-              {item.product} · {formatQuantity(item.remaining)} of {formatQuantity(item.quantity)} left
+              {item.product} · {t("station.left", { remaining: formatQuantity(item.remaining), quantity: formatQuantity(item.quantity) })}
             </Text>
             <Text size="sm" c={item.late ? "red.9" : "gray.8"} fw={item.late ? 700 : 400}>
-              Due {formatDateTime(item.due)}
-              {item.late ? " · late" : ""} · priority {item.priority}
+              {t("station.due", { due: formatDateTime(item.due) })}
+              {item.late ? ` · ${t("station.late")}` : ""} · {t("station.priority", { priority: item.priority })}
             </Text>
           </div>
           <Badge size="xl" color={OP_STATUS_COLOR[item.status] ?? "gray.7"} variant="filled" style={{ flexShrink: 0 }}>
-            {humanize(item.status)}
+            {status}
           </Badge>
         </Group>
         {!item.can_start && item.status === "pending" && item.blocked_by.length ? (

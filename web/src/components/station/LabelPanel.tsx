@@ -1,4 +1,5 @@
 import { Alert, Button, Card, Group, Select, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, call } from "../../api/client";
@@ -34,6 +35,7 @@ export async function openLabel(code: string): Promise<void> {
 }
 
 function LotLabel({ code, quantity, uom, expires, printers }: { code: string; quantity: string; uom: string; expires: string | null; printers: { value: string; label: string }[] }) {
+  const { t } = useTranslation();
   const [picked, setPrinter] = useState<string | null>(null);
   // the first printer until the operator picks another (the list may arrive after the lot)
   const printer = picked ?? printers[0]?.value ?? null;
@@ -51,18 +53,18 @@ function LotLabel({ code, quantity, uom, expires, printers }: { code: string; qu
           </Text>
           <Text size="xl" fw={700}>
             {formatQuantity(quantity, uom)}
-            {expires ? ` · expires ${expires}` : ""}
+            {expires ? ` · ${t("station.labels.expires", { date: expires })}` : ""}
           </Text>
         </Group>
         <Group gap="md" align="flex-end">
           <Button size="xl" h={64} color="blue.9" loading={open.isPending} onClick={() => open.mutate()} data-testid="label-pdf">
-            Open label (PDF)
+            {t("station.labels.openPdf")}
           </Button>
           {printers.length ? (
             <>
               <Select
                 size="xl"
-                label="Printer"
+                label={t("station.labels.printer")}
                 data={printers}
                 value={printer}
                 onChange={setPrinter}
@@ -79,17 +81,17 @@ function LotLabel({ code, quantity, uom, expires, printers }: { code: string; qu
                 onClick={() => printer && print.mutate(printer)}
                 data-testid="label-print"
               >
-                Print label
+                {t("station.labels.print")}
               </Button>
             </>
           ) : null}
         </Group>
-        {open.isError ? <ProblemAlert error={open.error} title="The label can't be opened" /> : null}
-        {print.isError ? <ProblemAlert error={print.error} size="xl" title="Not printed" /> : null}
+        {open.isError ? <ProblemAlert error={open.error} title={t("station.labels.cantOpen")} /> : null}
+        {print.isError ? <ProblemAlert error={print.error} size="xl" title={t("station.labels.notPrinted")} /> : null}
         {print.isSuccess ? (
           <Alert color="green.9" variant="filled" role="status" data-testid="label-printed">
             <Text size="lg" fw={700} c="white">
-              Label of {print.data.lot} sent to {print.data.printer}.
+              {t("station.labels.sent", { lot: print.data.lot, printer: print.data.printer })}
             </Text>
           </Alert>
         ) : null}
@@ -100,17 +102,18 @@ function LotLabel({ code, quantity, uom, expires, printers }: { code: string; qu
 
 /** At a completed order: its finished lot(s) with their labels, to open as PDF or send to a printer. */
 export function LabelPanel({ workOrder, product }: { workOrder: string; product: string }) {
+  const { t } = useTranslation();
   const lots = useFinishedLots(workOrder, product);
   const printers = usePrinters();
   const options = (printers.data ?? []).map((p) => ({ value: p.code, label: p.name }));
   return (
     <Card withBorder padding="md" data-testid="label-panel">
       <Stack gap="sm">
-        <Title order={3}>Finished lot and label</Title>
+        <Title order={3}>{t("station.labels.title")}</Title>
         {lots.isError ? <ProblemAlert error={lots.error} onRetry={() => void lots.refetch()} /> : null}
         {lots.data && lots.data.items.length === 0 ? (
           <Text size="lg" c="gray.8">
-            The finished lot of {workOrder} is being made…
+            {t("station.labels.beingMade", { order: workOrder })}
           </Text>
         ) : null}
         {(lots.data?.items ?? []).map((l) => (

@@ -1,5 +1,6 @@
 import { Badge, Button, Card, Group, Stack, Text, Title } from "@mantine/core";
 import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import type { Operation } from "../../api/workOrders";
 import { useSession } from "../../auth/useSession";
 import { newKey } from "../../lib/commandQueue";
@@ -10,6 +11,7 @@ import { ProblemAlert } from "../ProblemAlert";
 
 /** Who is clocked in on the operation, and joining or leaving it from the station. */
 export function LabourBox({ number, op, canAct }: { number: string; op: Operation; canAct: boolean }) {
+  const { t } = useTranslation();
   const { claims } = useSession();
   const now = useNow(30_000);
   const command = useStationCommand();
@@ -20,12 +22,12 @@ export function LabourBox({ number, op, canAct }: { number: string; op: Operatio
   const key = useMemo(newKey, [clockedIn, op.key]);
   const act = (kind: "join" | "leave") =>
     void command
-      .run({ key, kind, path: opPath(number, op.key, kind), body: {}, label: kind === "join" ? "Clock in" : "Clock out", workOrder: number, operation: op.key })
+      .run({ key, kind, path: opPath(number, op.key, kind), body: {}, label: kind === "join" ? t("station.clockInCmd") : t("station.clockOutCmd"), workOrder: number, operation: op.key })
       .catch(() => undefined);
   return (
     <Card withBorder padding="md" data-testid="labour">
       <Stack gap="sm">
-        <Title order={4}>Clocked in</Title>
+        <Title order={4}>{t("station.clockedIn")}</Title>
         {open.length ? (
           <Group gap="xs">
             {open.map((c) => (
@@ -35,18 +37,18 @@ export function LabourBox({ number, op, canAct }: { number: string; op: Operatio
             ))}
           </Group>
         ) : (
-          <Text c="gray.8">Nobody.</Text>
+          <Text c="gray.8">{t("station.nobody")}</Text>
         )}
         {command.error ? <ProblemAlert error={command.error} /> : null}
         {canAct && (op.status === "in_progress" || op.status === "paused") ? (
           <Group>
             {clockedIn ? (
               <Button size="xl" h={60} variant="outline" color="dark" loading={command.busy} onClick={() => act("leave")}>
-                Clock out ({me})
+                {t("station.clockOut", { me })}
               </Button>
             ) : (
               <Button size="xl" h={60} color="dark.6" loading={command.busy} onClick={() => act("join")}>
-                Clock in ({me})
+                {t("station.clockIn", { me })}
               </Button>
             )}
           </Group>

@@ -1,7 +1,9 @@
 import { Badge, Button, Card, Group, Modal, Select, Stack, Text, Textarea, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { newKey } from "../../lib/commandQueue";
-import { formatDuration, humanize } from "../../lib/format";
+import { codeLabel } from "../../i18n";
+import { formatDuration } from "../../lib/format";
 import { useEquipmentState, useSiteReasons } from "../../lib/stationData";
 import { useNow } from "../../lib/useNow";
 import { useStationCommand } from "../../lib/useStationCommand";
@@ -22,6 +24,7 @@ const STATE_COLOR: Record<string, string> = {
  * site's reason tree) and "running again", from the station.
  */
 export function MachineBox({ equipment }: { equipment: string }) {
+  const { t } = useTranslation();
   const state = useEquipmentState(equipment);
   const reasons = useSiteReasons(state.data?.path);
   const now = useNow(30_000);
@@ -41,7 +44,7 @@ export function MachineBox({ equipment }: { equipment: string }) {
         kind: "state",
         path,
         body: { state: "down", reason_code: reason, ...(comment.trim() ? { comment: comment.trim() } : {}) },
-        label: `Andon: ${equipment} down`,
+        label: t("station.andonCmd", { equipment }),
       });
       setCalling(null);
       setReasonAndComment();
@@ -56,56 +59,57 @@ export function MachineBox({ equipment }: { equipment: string }) {
   };
   const running = () =>
     void command
-      .run({ key: runningKey, kind: "state", path, body: { state: "running" }, label: `${equipment} running again` })
+      .run({ key: runningKey, kind: "state", path, body: { state: "running" }, label: t("station.runningAgainCmd", { equipment }) })
       .then(() => setRunningKey(newKey()))
       .catch(() => undefined);
 
+  const currentLabel = current ? codeLabel("equipmentState", current) : null;
   return (
     <Card withBorder padding="md" data-testid="machine">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={4}>Machine {equipment}</Title>
+          <Title order={4}>{t("station.machine", { equipment })}</Title>
           <Badge size="xl" color={current ? (STATE_COLOR[current] ?? "gray.7") : "gray.7"} variant="filled" data-testid="machine-state">
-            {current ? humanize(current) : "No state yet"}
+            {currentLabel ?? t("station.noStateYet")}
           </Badge>
         </Group>
         {state.data?.since ? (
           <Text size="lg">
-            For {formatDuration(now - new Date(state.data.since).getTime())}
-            {state.data.reason_code ? ` · reason ${state.data.reason_code}` : ""}
+            {t("station.for", { duration: formatDuration(now - new Date(state.data.since).getTime()) })}
+            {state.data.reason_code ? ` · ${t("station.reasonCode", { code: state.data.reason_code })}` : ""}
           </Text>
         ) : null}
         {command.error && !calling ? <ProblemAlert error={command.error} /> : null}
         <Group>
           <Button size="xl" h={60} color="red.9" onClick={() => setCalling({ key: newKey() })} data-testid="andon">
-            Andon: machine down
+            {t("station.andon")}
           </Button>
           {current === "down" ? (
             <Button size="xl" h={60} color="green.9" loading={command.busy} onClick={running}>
-              Running again
+              {t("station.runningAgain")}
             </Button>
           ) : null}
         </Group>
       </Stack>
-      <Modal opened={!!calling} onClose={() => setCalling(null)} title={`Andon: ${equipment} is down`} size="lg" centered>
+      <Modal opened={!!calling} onClose={() => setCalling(null)} title={t("station.andonTitle", { equipment })} size="lg" centered>
         <Stack>
           {command.error ? <ProblemAlert error={command.error} /> : null}
           <Select
-            label="Down reason"
+            label={t("station.downReason")}
             size="xl"
             searchable
             data={(reasons.data ?? []).map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }))}
             value={reason}
             onChange={setReason}
-            placeholder={reasons.isPending ? "Loading…" : "Choose"}
+            placeholder={reasons.isPending ? t("station.loading") : t("station.choose")}
           />
-          <Textarea label="What happened (optional)" size="lg" value={comment} onChange={(e) => setComment(e.currentTarget.value)} maxLength={2000} />
+          <Textarea label={t("station.whatHappened")} size="lg" value={comment} onChange={(e) => setComment(e.currentTarget.value)} maxLength={2000} />
           <Group justify="flex-end">
             <Button size="xl" variant="default" onClick={() => setCalling(null)}>
-              Not now
+              {t("station.notNow")}
             </Button>
             <Button size="xl" color="red.9" disabled={!reason} loading={command.busy} onClick={() => void call()}>
-              Call andon
+              {t("station.callAndon")}
             </Button>
           </Group>
         </Stack>

@@ -1,4 +1,6 @@
 import { Button, Group, SegmentedControl, Text, TextInput } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 import { useState } from "react";
 import type { components } from "../../api/generated/work-orders";
 import { ScanField } from "../ScanField";
@@ -16,9 +18,9 @@ export function decimalOf(text: string): string | null {
 
 export function limitsText(field: Field): string {
   const unit = field.unit ? ` ${field.unit}` : "";
-  if (field.min != null && field.max != null) return `${field.min} to ${field.max}${unit}`;
-  if (field.min != null) return `at least ${field.min}${unit}`;
-  if (field.max != null) return `at most ${field.max}${unit}`;
+  if (field.min != null && field.max != null) return i18n.t("station.steps.range", { min: field.min, max: field.max, unit });
+  if (field.min != null) return i18n.t("station.steps.atLeast", { min: field.min, unit });
+  if (field.max != null) return i18n.t("station.steps.atMost", { max: field.max, unit });
   return unit.trim();
 }
 
@@ -32,6 +34,7 @@ export function StepsField({
   busy: boolean;
   onRecord: (value: StepValue) => void;
 }) {
+  const { t } = useTranslation();
   const [text, setText] = useState(step.value != null && typeof step.value === "string" ? step.value : "");
   const [error, setError] = useState<string | null>(null);
   const [choice, setChoice] = useState<string | null>(typeof step.value === "string" ? step.value : null);
@@ -41,7 +44,7 @@ export function StepsField({
   if (!field) {
     return (
       <Button size="xl" h={64} color="teal.9" loading={busy} onClick={() => onRecord(null)} data-testid={testid}>
-        {step.recorded ? "Done again" : "Done"}
+        {step.recorded ? t("station.steps.doneAgain") : t("station.steps.done")}
       </Button>
     );
   }
@@ -49,10 +52,10 @@ export function StepsField({
     return (
       <Group gap="md">
         <Button size="xl" h={64} px={40} color="green.9" loading={busy} onClick={() => onRecord(true)} data-testid={`${testid}-pass`}>
-          Pass
+          {t("station.steps.pass")}
         </Button>
         <Button size="xl" h={64} px={40} color="red.9" loading={busy} onClick={() => onRecord(false)} data-testid={`${testid}-fail`}>
-          Fail
+          {t("station.steps.fail")}
         </Button>
       </Group>
     );
@@ -68,26 +71,26 @@ export function StepsField({
           data-testid={testid}
         />
         <Button size="xl" h={64} color="teal.9" loading={busy} disabled={!choice} onClick={() => choice && onRecord(choice)}>
-          Record
+          {t("station.steps.record")}
         </Button>
       </Group>
     );
   }
   if (field.kind === "scan") {
-    return <ScanField label="Scan" busy={busy} captureKeys={false} onScan={(code) => onRecord(code)} />;
+    return <ScanField label={t("station.steps.scan")} busy={busy} captureKeys={false} onScan={(code) => onRecord(code)} />;
   }
   const isNumber = field.kind === "number";
   const submit = () => {
     if (isNumber) {
       const d = decimalOf(text);
       if (d === null) {
-        setError("Enter a number such as 12.5.");
+        setError(t("station.steps.enterNumber"));
         return;
       }
       onRecord(d);
     } else {
       if (!text.trim()) {
-        setError("Enter a value.");
+        setError(t("station.steps.enterValue"));
         return;
       }
       onRecord(text.trim());
@@ -104,7 +107,7 @@ export function StepsField({
         <TextInput
           size="xl"
           style={{ flex: 1 }}
-          label={isNumber ? `Value${field.unit ? ` (${field.unit})` : ""}` : "Text"}
+          label={isNumber ? (field.unit ? t("station.steps.valueUnit", { unit: field.unit }) : t("station.steps.value")) : t("station.steps.text")}
           inputMode={isNumber ? "decimal" : "text"}
           maxLength={field.max_length ?? 500}
           value={text}
@@ -118,7 +121,7 @@ export function StepsField({
           data-testid={testid}
         />
         <Button type="submit" size="xl" h={60} color="teal.9" loading={busy}>
-          Record
+          {t("station.steps.record")}
         </Button>
       </Group>
     </form>

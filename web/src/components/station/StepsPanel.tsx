@@ -1,4 +1,6 @@
 import { Alert, Badge, Button, Card, Group, Image, Stack, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, call } from "../../api/client";
@@ -54,6 +56,7 @@ export async function fetchBlob(url: string): Promise<Blob> {
 }
 
 function Attachment({ step }: { step: Step }) {
+  const { t } = useTranslation();
   const a = step.attachment;
   const id = a?.id;
   const [url, setUrl] = useState<string | null>(null);
@@ -74,12 +77,12 @@ function Attachment({ step }: { step: Step }) {
     };
   }, [id]);
   if (!a) return null;
-  if (error) return <ProblemAlert error={error} title="The attachment can't be shown" />;
-  if (!url) return <Text c="gray.7">Loading {a.filename}…</Text>;
+  if (error) return <ProblemAlert error={error} title={t("station.steps.attachmentError")} />;
+  if (!url) return <Text c="gray.7">{t("station.steps.loadingFile", { file: a.filename })}</Text>;
   if (a.content_type === "application/pdf")
     return (
       <Button component="a" href={url} target="_blank" rel="noopener" size="xl" h={56} variant="light" data-testid={`step-pdf-${step.code}`}>
-        Open {a.filename}
+        {t("station.steps.openFile", { file: a.filename })}
       </Button>
     );
   return <Image src={url} alt={a.filename} mah={320} fit="contain" radius="sm" data-testid={`step-image-${step.code}`} />;
@@ -87,13 +90,14 @@ function Attachment({ step }: { step: Step }) {
 
 function shown(step: Step): string {
   if (!step.recorded) return "";
-  if (step.value === null) return "Done";
-  if (typeof step.value === "boolean") return step.value ? "Pass" : "Fail";
+  if (step.value === null) return i18n.t("station.steps.done");
+  if (typeof step.value === "boolean") return i18n.t(step.value ? "station.steps.pass" : "station.steps.fail");
   const unit = step.field?.kind === "number" && step.field.unit ? ` ${step.field.unit}` : "";
   return `${step.value}${unit}`;
 }
 
 function StepCard({ number, opKey, step, current }: { number: string; opKey: string; step: Step; current: boolean }) {
+  const { t } = useTranslation();
   const record = useRecordStep(number, opKey);
   const [editing, setEditing] = useState(false);
   const open = current || editing || (!step.recorded && !step.required);
@@ -113,7 +117,7 @@ function StepCard({ number, opKey, step, current }: { number: string; opKey: str
           <Group gap="xs" wrap="nowrap">
             {step.required ? null : (
               <Badge size="lg" color="gray.7" variant="outline">
-                Optional
+                {t("station.steps.optional")}
               </Badge>
             )}
             {step.recorded ? (
@@ -126,7 +130,7 @@ function StepCard({ number, opKey, step, current }: { number: string; opKey: str
         {step.text ? <Text size="lg">{step.text}</Text> : null}
         {step.field?.kind === "number" && limitsText(step.field) ? (
           <Text size="md" c="gray.8" fw={600}>
-            Limits: {limitsText(step.field)}
+            {t("station.steps.limits", { limits: limitsText(step.field) })}
           </Text>
         ) : null}
         <Attachment step={step} />
@@ -145,13 +149,13 @@ function StepCard({ number, opKey, step, current }: { number: string; opKey: str
         ) : step.recorded ? (
           <Group>
             <Button variant="default" size="xl" h={56} onClick={() => setEditing(true)}>
-              Change
+              {t("station.steps.change")}
             </Button>
           </Group>
         ) : null}
         {record.isError ? (
           <div data-testid="step-problem">
-            <ProblemAlert error={record.error} size="xl" title="Value refused" />
+            <ProblemAlert error={record.error} size="xl" title={t("station.steps.valueRefused")} />
           </div>
         ) : null}
       </Stack>
@@ -161,6 +165,7 @@ function StepCard({ number, opKey, step, current }: { number: string; opKey: str
 
 /** The operation's work instructions, one step after the other; required ones gate completion. */
 export function StepsPanel({ number, opKey }: { number: string; opKey: string }) {
+  const { t } = useTranslation();
   const steps = useSteps(number, opKey);
   if (steps.isPending) return null;
   if (steps.isError) return <ProblemAlert error={steps.error} onRetry={() => void steps.refetch()} />;
@@ -171,11 +176,11 @@ export function StepsPanel({ number, opKey }: { number: string; opKey: string })
     <Card withBorder padding="md" data-testid="steps-panel">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={3}>Work instructions</Title>
+          <Title order={3}>{t("station.steps.title")}</Title>
           <Text size="lg" fw={700} c={missing.length ? "orange.9" : "green.9"} data-testid="steps-remaining">
             {missing.length
-              ? `${missing.length} required step${missing.length === 1 ? "" : "s"} to go`
-              : "All required steps done"}
+              ? t("station.steps.toGo", { count: missing.length })
+              : t("station.steps.allDone")}
           </Text>
         </Group>
         {steps.data.map((s) => (
@@ -183,7 +188,7 @@ export function StepsPanel({ number, opKey }: { number: string; opKey: string })
         ))}
         {missing.length === 0 ? (
           <Alert color="green.9" variant="light">
-            <Text size="lg">The operation can be completed.</Text>
+            <Text size="lg">{t("station.steps.canComplete")}</Text>
           </Alert>
         ) : null}
       </Stack>

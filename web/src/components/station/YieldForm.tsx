@@ -1,13 +1,15 @@
 import { Autocomplete, Button, Card, Group, Stack, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useRef, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { newKey } from "../../lib/commandQueue";
 import { formatQuantity } from "../../lib/format";
 import { parseQuantity, validateYield, type ScrapLine } from "../../lib/forms";
 import { opPath, useStationCommand } from "../../lib/useStationCommand";
 import { ProblemAlert } from "../ProblemAlert";
 
-const SCRAP_REASONS = ["Short shot", "Flash", "Sink marks", "Dimensions out of tolerance", "Damaged", "Contaminated"];
+// scrap reasons offered, as catalogue keys: offered in the operator's language
+const SCRAP_REASONS = ["shortShot", "flash", "sinkMarks", "dimensions", "damaged", "contaminated"];
 
 /**
  * Good and scrap for a running operation. One report is one user action with one
@@ -25,6 +27,7 @@ export function YieldForm({
   uom: string;
   decimals: number;
 }) {
+  const { t } = useTranslation();
   const [good, setGood] = useState("");
   const [scrap, setScrap] = useState<ScrapLine[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -42,14 +45,14 @@ export function YieldForm({
     if (problem) return;
     const g = good.trim() ? (parseQuantity(good, opts).value ?? "0") : "0";
     const lines = scrap.map((s) => ({ quantity: parseQuantity(s.quantity, opts).value ?? s.quantity, reason: s.reason.trim() }));
-    const parts = [g !== "0" ? `${formatQuantity(g, uom, undefined, decimals)} good` : "", ...lines.map((l) => `${formatQuantity(l.quantity, uom, undefined, decimals)} scrap (${l.reason})`)];
+    const parts = [g !== "0" ? t("station.partGood", { qty: formatQuantity(g, uom, undefined, decimals) }) : "", ...lines.map((l) => t("station.partScrap", { qty: formatQuantity(l.quantity, uom, undefined, decimals), reason: l.reason }))];
     try {
       const result = await command.run({
         key: key.current,
         kind: "yield",
         path: opPath(number, opKey, "yield"),
         body: { good: g, scrap: lines },
-        label: `Report ${parts.filter(Boolean).join(", ")}`,
+        label: t("station.reportCmd", { parts: parts.filter(Boolean).join(", ") }),
         workOrder: number,
         operation: opKey,
       });
@@ -58,8 +61,8 @@ export function YieldForm({
       edit();
       notifications.show(
         result.queued
-          ? { color: "orange.9", title: "Saved offline", message: "The report waits for the network; you can cancel it until then." }
-          : { color: "green.9", title: "Reported", message: "Good and scrap recorded." },
+          ? { color: "orange.9", title: t("station.savedOffline"), message: t("station.savedOfflineMsg") }
+          : { color: "green.9", title: t("station.reported"), message: t("station.reportedMsg") },
       );
     } catch {
       // shown by the alert; the same report may be sent again with its key
@@ -70,10 +73,10 @@ export function YieldForm({
     <Card withBorder padding="md">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Title order={4}>Report good and scrap ({uom})</Title>
+          <Title order={4}>{t("station.reportTitle", { uom })}</Title>
           {command.error ? <ProblemAlert error={command.error} /> : null}
           <TextInput
-            label="Good"
+            label={t("station.good")}
             size="xl"
             w={240}
             inputMode={decimals === 0 ? "numeric" : "decimal"}
@@ -88,7 +91,7 @@ export function YieldForm({
           {scrap.map((line, i) => (
             <Group key={i} align="flex-end" wrap="nowrap">
               <TextInput
-                label={`Scrap ${i + 1}`}
+                label={t("station.scrapN", { n: i + 1 })}
                 size="xl"
                 w={160}
                 inputMode={decimals === 0 ? "numeric" : "decimal"}
@@ -100,10 +103,10 @@ export function YieldForm({
                 }}
               />
               <Autocomplete
-                label="Reason"
+                label={t("dialog.reason")}
                 size="xl"
                 style={{ flex: 1 }}
-                data={SCRAP_REASONS}
+                data={SCRAP_REASONS.map((r) => t(`station.scrapReasons.${r}`))}
                 value={line.reason}
                 onChange={(v) => {
                   setScrap((s) => s.map((x, j) => (j === i ? { ...x, reason: v } : x)));
@@ -118,7 +121,7 @@ export function YieldForm({
                   edit();
                 }}
               >
-                Remove
+                {t("station.remove")}
               </Button>
             </Group>
           ))}
@@ -136,10 +139,10 @@ export function YieldForm({
                 edit();
               }}
             >
-              Add scrap
+              {t("station.addScrap")}
             </Button>
             <Button size="xl" type="submit" loading={command.busy}>
-              Report
+              {t("station.report")}
             </Button>
           </Group>
         </Stack>

@@ -19,6 +19,7 @@ PERMISSIONS: dict[str, str] = {
     "auth:station:manage": "Register shop-floor terminals and enrol operators' badges and PINs",
     "auth:signature:sign": "Sign records electronically (re-entering the password)",
     "auth:signature:read": "See electronic signatures and verify them against a record",
+    "auth:self:preferences": "Read and set one's own preferences (the UI language)",
     # resource
     "resource:read": "See equipment, states, downtime, shifts and qualifications",
     "resource:equipment:write": "Register and change equipment in the plant model",
@@ -192,6 +193,13 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "integration:message:send",
         ),
     ),
+}
+
+# every signed-in person chooses their own UI language, whatever their role (migration 0006)
+SELF_PREFERENCES = "auth:self:preferences"
+ROLES = {
+    name: (description, granted if SELF_PREFERENCES in granted else (*granted, SELF_PREFERENCES))
+    for name, (description, granted) in ROLES.items()
 }
 
 ADMIN_ROLE = "admin"

@@ -39,6 +39,8 @@ class User(Base):
     # shop-floor sign-in at a registered station: badge number and an argon2id-hashed PIN
     badge: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # the UI language the person chose (en, de, es); None: the UI follows the browser
+    language: Mapped[str | None] = mapped_column(String(8))
 
     def __repr__(self) -> str:  # never the hash, not even in a traceback
         return f"User({self.username!r}, active={self.active})"

@@ -1,0 +1,97 @@
+import type { Page } from "@playwright/test";
+import de from "../src/i18n/de.json" with { type: "json" };
+import en from "../src/i18n/en.json" with { type: "json" };
+import { expect, signIn, SHOTS, test } from "./fixtures";
+import { adminToken, PLANNER, PLANT, SUPERVISOR } from "./seed";
+
+function flatten(tree: unknown, prefix = ""): Record<string, string> {
+  if (typeof tree !== "object" || tree === null) return { [prefix]: String(tree) };
+  return Object.assign({}, ...Object.entries(tree).map(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k)));
+}
+
+/** English catalogue texts whose German differs: none of them may be seen on a German page. */
+const ENGLISH_ONLY = (() => {
+  const english = flatten(en);
+  const german = flatten(de);
+  // (a text that is also German, e.g. "Start" for Home, is not English)
+  const germanTexts = new Set(Object.values(german));
+  return new Set(
+    Object.entries(english)
+      .filter(([key, text]) => !text.includes("{{") && german[key] !== text && !germanTexts.has(text))
+      .map(([, text]) => text),
+  );
+})();
+
+async function untranslated(page: Page): Promise<{ missing: string[]; english: string[] }> {
+  const texts = await page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (el && el.offsetParent !== null && n.textContent?.trim()) found.push(n.textContent.trim());
+    }
+    for (const el of document.querySelectorAll("[aria-label],[placeholder],[title]"))
+      for (const a of ["aria-label", "placeholder", "title"]) {
+        const v = el.getAttribute(a);
+        if (v) found.push(v.trim());
+      }
+    return found;
+  });
+  const missing = await page.evaluate(() => window.__i18nMissing ?? []);
+  return { missing, english: [...new Set(texts.filter((t) => ENGLISH_ONLY.has(t)))] };
+}
+
+/** The demo's work order in progress and its running operation (read through the API). */
+async function runningOperation(base: string): Promise<{ order: string; op: string }> {
+  const token = await adminToken(base);
+  const r = await fetch(`${base}/api/v1/workorders/orders/WO-1003`, { headers: { Authorization: `Bearer ${token}` } });
+  const order = (await r.json()) as { operations: { key: string; status: string }[] };
+  const op = order.operations.find((o) => o.status === "in_progress");
+  if (!op) throw new Error("the demo's WO-1003 has no running operation");
+  return { order: "WO-1003", op: op.key };
+}
+
+test.describe("German UI", () => {
+  test.use({ locale: "de-DE" });
+
+  test("the station with a running operation and the board are fully German", async ({ page, baseURL }) => {
+    const { order, op } = await runningOperation(baseURL ?? "");
+    await page.addInitScript(
+      ([wc]) => localStorage.setItem("mes.station", JSON.stringify({ workCenter: wc, equipment: null })),
+      [PLANT.workCenter],
+    );
+    await signIn(page, SUPERVISOR);
+    await expect(page.getByTestId("language-menu")).toHaveText("Deutsch");
+    await page.goto(`/station?wo=${order}&op=${op}`);
+    await expect(page.getByRole("heading", { name: "Bedienerstation" })).toBeVisible();
+    await expect(page.getByTestId("op-status")).toHaveText("In Arbeit");
+    await expect(page.getByRole("heading", { name: "Arbeitsvorrat" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Melden", exact: true })).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}station-de.png`, fullPage: true });
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+
+    await page.goto("/board");
+    await expect(page.getByRole("heading", { name: "Leitstand" })).toBeVisible();
+    await expect(page.getByTestId("stream-status")).toHaveText("Live");
+    await expect(page.getByTestId("order-WO-1003").getByTestId("order-status")).toHaveText("In Arbeit");
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+  });
+});
+
+test("a user picks Deutsch in the header, reloads, and the UI stays German from the server", async ({ page }) => {
+  await signIn(page, PLANNER);
+  await page.goto("/board");
+  await expect(page.getByRole("heading", { name: "Supervisor board" })).toBeVisible();
+  await page.getByTestId("language-menu").click();
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/v1/auth/me/preferences") && r.request().method() === "PUT");
+  await page.getByTestId("language-de").click();
+  expect((await saved).status()).toBe(200);
+  await expect(page.getByRole("heading", { name: "Leitstand" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Leitstand" })).toBeVisible();
+  await expect(page.getByTestId("language-menu")).toHaveText("Deutsch");
+  // back to English, so that the other specs find this user as they expect
+  await page.getByTestId("language-menu").click();
+  await page.getByTestId("language-en").click();
+  await expect(page.getByRole("heading", { name: "Supervisor board" })).toBeVisible();
+});
