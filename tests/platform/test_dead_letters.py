@@ -5,7 +5,7 @@ a handler replays nothing. On both buses, against real servers; databases of the
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import buskit
 import pytest
@@ -186,6 +186,56 @@ async def test_an_outbox_row_the_bus_keeps_refusing_is_set_aside_and_requeued_on
     async with db.transaction() as s:
         page = await list_dead_letters(s, "outbox", True, 50, 0)
     assert [d.event_id for d in page.items] == [events[1].event_id]
+
+
+class _ConcurrentRefusingBus(_RefusingBus):
+    """Like a broker backend: a wave is sent at once, its acknowledgements awaited together."""
+
+    def __init__(self, poison: str) -> None:
+        super().__init__(poison)
+        self.waves: list[list[str]] = []
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> list[BaseException | None]:
+        self.waves.append([e.aggregate_id for e in envelopes])
+        return await self._publish_together(envelopes)
+
+
+async def test_a_refused_row_is_never_overtaken_by_a_later_row_of_its_aggregate_in_a_batch(
+    two_dbs: tuple[Database, Database],
+) -> None:
+    db, _ = two_dbs
+    events = [
+        Counted(aggregate="LOT-1", seq=1),
+        Counted(aggregate="LOT-2", seq=1),  # refused
+        Counted(aggregate="LOT-3", seq=1),
+        Counted(aggregate="LOT-2", seq=2),  # must wait for LOT-2's first
+        Counted(aggregate="LOT-1", seq=2),
+    ]
+    bus = _ConcurrentRefusingBus(poison=str(events[1].event_id))
+    runtime = ServiceRuntime(buskit.spec(), db, bus)
+    assert runtime.relay is not None
+    async with db.transaction() as s:
+        for ev in events:
+            await record_event(s, ev)
+    with pytest.raises(PublishFailed):
+        await runtime.relay.drain_once()
+    assert bus.waves == [["LOT-1", "LOT-2", "LOT-3"]]  # the first wave only, no aggregate twice
+    assert bus.published == [str(events[0].event_id), str(events[2].event_id)]
+    async with db.transaction() as s:
+        pending = (
+            await s.execute(
+                text("SELECT event_id, attempts FROM outbox WHERE published_at IS NULL ORDER BY id")
+            )
+        ).all()
+    assert [(str(p.event_id), p.attempts) for p in pending] == [
+        (str(events[1].event_id), 1),
+        (str(events[3].event_id), 0),
+        (str(events[4].event_id), 0),
+    ]
+    bus.poison = ""
+    assert await runtime.relay.drain_once() == 3
+    assert bus.waves[1:] == [["LOT-2"], ["LOT-2", "LOT-1"]]
+    assert bus.published[2:] == [str(events[i].event_id) for i in (1, 3, 4)]
 
 
 async def test_dead_letters_are_listed_and_replayed_through_a_services_api(harness: Harness) -> None:

@@ -29,6 +29,33 @@ class Bus(abc.ABC):
     async def publish(self, envelope: Envelope) -> None:
         """Return only once the bus holds the event durably (or, in process, it has been handled)."""
 
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> list[BaseException | None]:
+        """Publish events of distinct aggregates; one result per event attempted, in order (None:
+        held durably). This default publishes one at a time and stops at the first failure, so
+        the list may be shorter than `envelopes`; a broker backend sends them all at once and
+        awaits the acknowledgements together (ADR 36)."""
+        results: list[BaseException | None] = []
+        for envelope in envelopes:
+            try:
+                await self.publish(envelope)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                results.append(e)
+                break
+            results.append(None)
+        return results
+
+    async def _publish_together(self, envelopes: Sequence[Envelope]) -> list[BaseException | None]:
+        # the events belong to distinct aggregates, so the order they reach the broker is free
+        outcomes = await asyncio.gather(*(self.publish(e) for e in envelopes), return_exceptions=True)
+        results: list[BaseException | None] = []
+        for outcome in outcomes:
+            if isinstance(outcome, asyncio.CancelledError):
+                raise outcome
+            results.append(outcome if isinstance(outcome, BaseException) else None)
+        return results
+
     @abc.abstractmethod
     async def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None: ...
 
@@ -142,6 +169,9 @@ class NatsBus(Bus):
             stream=self.stream,
             headers=headers,
         )
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> list[BaseException | None]:
+        return await self._publish_together(envelopes)
 
     async def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
         from nats.js import api
@@ -324,6 +354,9 @@ class KafkaBus(Bus):
         # the producer expires an unacknowledged record after request_timeout_ms; this bounds a
         # publish even when no connection to the broker can be made at all
         await asyncio.wait_for(sent, timeout=2 * self.publish_timeout_s + 1)
+
+    async def publish_many(self, envelopes: Sequence[Envelope]) -> list[BaseException | None]:
+        return await self._publish_together(envelopes)
 
     async def subscribe(self, group: str, topics: Sequence[str], handler: Handler) -> None:
         from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener

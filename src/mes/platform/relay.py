@@ -11,10 +11,11 @@ import asyncio
 import contextlib
 import time
 import zlib
+from typing import Any
 
 import structlog
 from prometheus_client import Counter, Gauge
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.bus import Bus
@@ -65,6 +66,15 @@ class PublishFailed(Exception):
     """The bus refused or did not acknowledge a row; the relay retries after a backoff."""
 
 
+def _distinct_aggregates_prefix(rows: list[Row[Any]]) -> list[Row[Any]]:
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        if row.aggregate_id in seen:
+            return rows[:i]
+        seen.add(row.aggregate_id)
+    return rows
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -89,7 +99,10 @@ class OutboxRelay:
     async def drain_once(self) -> int:
         """Publish up to one batch; returns how many rows were published.
 
-        A row the bus refuses stops the batch (order is kept): what was published before it is
+        The batch goes out in waves: the longest run of rows (in id order) with no aggregate twice
+        is published at once, its acknowledgements awaited together, then the next run (ADR 36).
+        A row the bus refuses stops the batch after its wave (order per aggregate is kept, as a
+        later row of its aggregate is always in a later wave): what was published is
         marked, the failure is recorded on the row (attempts, last error), and PublishFailed is
         raised after the commit. A row that keeps failing while the bus answers a ping is set
         aside as an outbox dead letter, so it can't block the rows behind it forever."""
@@ -101,22 +114,25 @@ class OutboxRelay:
             ).scalar()
             if not got:
                 return 0  # another replica's relay is draining
-            rows = (await conn.execute(_SELECT, {"limit": self.batch})).all()
-            for row in rows:
-                try:
-                    await self.bus.publish(envelope_from_row(row))
-                except asyncio.CancelledError:
-                    raise
-                except Exception as e:
-                    failure = e
+            rows = list((await conn.execute(_SELECT, {"limit": self.batch})).all())
+            while rows and failure is None:
+                wave = _distinct_aggregates_prefix(rows)
+                results = await self.bus.publish_many([envelope_from_row(row) for row in wave])
+                for row, result in zip(wave, results, strict=False):
+                    if result is None:
+                        published.append(row.id)
+                        continue
+                    failure = failure or result
                     dead = row.attempts + 1 >= self._max_attempts() and await self._bus_answers()
                     await conn.execute(
-                        _FAILED, {"id": row.id, "error": f"{type(e).__name__}: {e}"[:4000], "dead": dead}
+                        _FAILED,
+                        {"id": row.id, "error": f"{type(result).__name__}: {result}"[:4000], "dead": dead},
                     )
                     if dead:
-                        log.error("outbox_row_dead_lettered", service=self.service, id=row.id, error=str(e))
-                    break
-                published.append(row.id)
+                        log.error(
+                            "outbox_row_dead_lettered", service=self.service, id=row.id, error=str(result)
+                        )
+                del rows[: len(wave)]
             if published:
                 await conn.execute(_MARK, {"ids": published})
                 PUBLISHED.labels(self.service).inc(len(published))
