@@ -65,7 +65,7 @@ web: $(WEB_STAMP) ## install the UI's locked npm packages and build it into web/
 	cd web && npm run build
 
 web-test: setup ## UI tests: vitest, the generated API client's staleness check, Playwright in Chromium against mes up
-	cd web && npm test && npm run check:api
+	cd web && npm run lint && npm test && npm run check:api
 	web/scripts/ensure-chromium.sh
 	cd web && npx playwright test
 
