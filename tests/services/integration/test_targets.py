@@ -140,3 +140,14 @@ async def _until_sent(db: Database, n: int) -> None:
         if sent >= n:
             return
     raise AssertionError(f"{sent} of {n} deliveries sent")
+
+
+async def test_a_url_with_a_port_that_is_no_number_is_a_422_not_a_500(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the schemathesis run: urlsplit reads the port only when asked, and raised."""
+    policy(monkeypatch)
+    for i, url in enumerate(["https://_\u00d4\u009e:U\u00f6`", "http://example.org:http/hooks"]):
+        status, problem = await create(harness, subscription(f"bad-port-{i}", url))
+        assert status == 422, (url, problem)
+    assert (await call(harness, "GET", "/subscriptions"))["total"] == 0

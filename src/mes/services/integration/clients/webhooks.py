@@ -52,7 +52,10 @@ async def checked_address(url: str, policy: TargetPolicy) -> Address:
     host = parts.hostname
     if parts.scheme not in ("http", "https") or not host:
         raise TargetRefused(f"{url} is not an http(s) URL with a host")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # urlsplit reads the port only when asked: "host:abc" fails here
+        raise TargetRefused(f"{url} has no valid port") from None
     addresses = await resolve(host, port)
     for ip in addresses:
         reason = policy.refusal(host, ip)
