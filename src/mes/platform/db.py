@@ -202,3 +202,11 @@ async def add_unique(session: AsyncSession, row: object, duplicate: DomainError)
         if getattr(e.orig, "sqlstate", None) == UNIQUE_VIOLATION:
             raise duplicate from None
         raise
+
+
+def ordered(sort: str, columns: dict[str, Any], tie: Any) -> list[Any]:
+    """ORDER BY for a list's `sort` parameter: `name` ascending, `-name` descending (a column from
+    the route's closed list, NULLs last); `tie` breaks ties so pages never overlap."""
+    column = columns[sort.lstrip("-")]
+    first = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
+    return [first] if column is tie else [first, tie.asc()]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mes.platform.db import ordered
 from mes.services.auth.errors import UserNotFound
 from mes.services.auth.models import Permission, Role, RolePermission, User, UserRole
 from mes.services.auth.models.permissions import ADMINISTRATION
@@ -73,12 +73,6 @@ _USER_SORT = {
 }
 
 
-def _user_order(sort: str) -> list[Any]:
-    column = _USER_SORT[sort.lstrip("-")]
-    first = column.desc() if sort.startswith("-") else column.asc()
-    return [first] if column is User.username else [first, User.username.asc()]
-
-
 async def list_users(
     session: AsyncSession,
     *,
@@ -95,7 +89,11 @@ async def list_users(
     if role is not None:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    users = list(await session.scalars(query.order_by(*_user_order(sort)).limit(limit).offset(offset)))
+    users = list(
+        await session.scalars(
+            query.order_by(*ordered(sort, _USER_SORT, User.username)).limit(limit).offset(offset)
+        )
+    )
     roles = await roles_of(session, (u.id for u in users))
     return [user_read(u, roles[u.id]) for u in users], total
 

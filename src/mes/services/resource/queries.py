@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -78,11 +77,3 @@ async def under(session: AsyncSession, code: str | None) -> list[Equipment]:
             (Equipment.path == root.path) | Equipment.path.startswith(root.path + "/", autoescape=True)
         )
     return list((await session.scalars(query)).all())
-
-
-def ordered(sort: str, columns: dict[str, Any], tie: Any) -> list[Any]:
-    """`name` sorts ascending, `-name` descending (a column from the route's closed list); `tie`
-    breaks ties so pages never overlap."""
-    column = columns[sort.lstrip("-")]
-    first = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
-    return [first] if column is tie else [first, tie.asc()]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from mes.contracts.resource import EquipmentDetailsChanged, EquipmentRegistered
 from mes.platform.audit import append_audit
 from mes.platform.auth import Principal
+from mes.platform.db import ordered
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateEquipmentCode, EquipmentNotFound, InvalidHierarchy
@@ -102,9 +103,7 @@ async def list_equipment(
         count = count.where(Equipment.level == level)
     rows = (
         await session.execute(
-            query.order_by(*queries.ordered(sort, _EQUIPMENT_SORT, Equipment.path))
-            .limit(limit)
-            .offset(offset)
+            query.order_by(*ordered(sort, _EQUIPMENT_SORT, Equipment.path)).limit(limit).offset(offset)
         )
     ).all()
     total = await session.scalar(count) or 0

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import MaintenanceCompleted, MaintenanceDue
 from mes.platform.audit import append_audit
-from mes.platform.db import add_unique
+from mes.platform.db import add_unique, ordered
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateCode, InvalidTransition, NotFoundHere
@@ -254,7 +254,7 @@ async def list_orders(
     if status is not None:
         query = query.where(MaintenanceOrder.status == status)
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    query = query.order_by(*queries.ordered(sort, _ORDER_SORT, MaintenanceOrder.number))
+    query = query.order_by(*ordered(sort, _ORDER_SORT, MaintenanceOrder.number))
     rows = await session.scalars(query.limit(limit).offset(offset))
     return [await _order_read(session, o) for o in rows], total
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import QualificationGranted, QualificationRevoked
 from mes.platform.audit import append_audit
-from mes.platform.db import add_unique
+from mes.platform.db import add_unique, ordered
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateCode, InvalidRequirement, NotFoundHere
@@ -100,7 +100,7 @@ async def list_persons(
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     persons = list(
         await session.scalars(
-            query.order_by(*queries.ordered(sort, _PERSON_SORT, Person.username)).limit(limit).offset(offset)
+            query.order_by(*ordered(sort, _PERSON_SORT, Person.username)).limit(limit).offset(offset)
         )
     )
     return await _reads(session, persons), total
