@@ -82,6 +82,7 @@ bench: setup ## run the benchmarks in bench/ (prints ratios against a same-run c
 	$(BIN)/python -m bench.reporting_cache
 	$(BIN)/python -m bench.traceability
 	$(BIN)/python -m bench.flood
+	$(BIN)/python -m bench.flood --gateway
 
 clean: ## remove the virtualenvs and local data (keeps nothing under var/)
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache .mypy_cache .ruff_cache

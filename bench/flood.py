@@ -7,23 +7,39 @@ The other users are paced clients, each with its own token, well under their rat
 are closed-loop load generators (their own processes) as fast as the server answers them: one
 token's reads against resource, and wrong-password sign-ins from one address against the auth
 service (`mes serve auth`, on the same machine). They get 429 problem+json;
-what is measured is what the others see. Target: flood p99 within 2x of quiet p99.
+what is measured is what the others see. Target: flood p99 within 2x of quiet p99, in the
+sustained flood: a first round, while the flooders still spend the allowance their buckets hold
+(requests the limits admit and serve in full), is printed apart.
 
-    python -m bench.flood [--seconds 10] [--rounds 3] [--connections 8]
+With `--gateway`, everyone goes through nginx with the deployment's snippets
+(deploy/nginx/common.conf and api-routes.conf, ADR 48), as in the distributed deployment: the
+gateway's coarse per-token and per-address limits refuse most of a flood before a Python process
+sees it, and the services' own limits refuse the rest.
+
+With `--pin`, the flooders run on the first CPU and everything else on the others, standing in
+for flooders on machines of their own (on a small machine their load generators would otherwise
+take the servers' CPU, which no server-side measure can give back).
+
+    python -m bench.flood [--seconds 10] [--rounds 3] [--connections 8] [--gateway] [--pin]
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx
 
-from bench.harness import BIN, ROOT, Server, options
+from bench.harness import BIN, ROOT, Server, free_port, options
+from mes.platform.registry import SERVICES
 from mes.platform.testing import TestKeys, serve_jwks
 from mes.platform.testservers import recreate_database, server_url
 
@@ -58,9 +74,22 @@ async def _users(base: str, tokens: list[str], seconds: float) -> tuple[float, i
     return p99, len(latencies), statuses
 
 
-def _flooder(port: int, path: str, seconds: float, connections: int, *extra: str) -> subprocess.Popen[str]:
+def _flooder(
+    port: int, path: str, seconds: float, connections: int, *extra: str, cpus: set[int] | None = None
+) -> subprocess.Popen[str]:
     argv = [sys.executable, "-m", "bench.load", "127.0.0.1", str(port), path, str(seconds), str(connections)]
-    return subprocess.Popen([*argv, *extra], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    return subprocess.Popen([*argv, *extra], cwd=ROOT, stdout=subprocess.PIPE, text=True, preexec_fn=pin)
+
+
+def _split_cpus(pin: bool) -> set[int] | None:
+    """With --pin: the flooders on the first CPU (standing in for clients on other machines),
+    this process, the servers, nginx and the other users on the rest. None without it."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if not pin or len(cpus) < 2:
+        return None
+    os.sched_setaffinity(0, set(cpus[1:]))  # inherited by the servers and nginx started after
+    return {cpus[0]}
 
 
 def _serve(service: str, keys: TestKeys, database: str, jwks: str) -> Server:
@@ -79,15 +108,52 @@ def _serve(service: str, keys: TestKeys, database: str, jwks: str) -> Server:
     ).start("/health")
 
 
+def _gateway(resource_port: int, auth_port: int, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """nginx with the deployment's snippets: auth's prefix to auth, every other one to resource."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    for name in ("common.conf", "api-routes.conf"):
+        shutil.copy(ROOT / "deploy" / "nginx" / name, workdir / name)
+    upstreams = "\n".join(
+        f"  upstream {s.prefix} {{ server 127.0.0.1:{auth_port if s.prefix == 'auth' else resource_port}; keepalive 16; }}"
+        for s in SERVICES
+    )
+    port = free_port()
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (workdir / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\npid {workdir}/nginx.pid;\nevents {{ worker_connections 1024; }}\n"
+        f"http {{\n  access_log off;\n{upstreams}\n  include common.conf;\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n    include api-routes.conf;\n  }}\n}}\n"
+    )
+    argv = [nginx, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", str(workdir / "error.log")]
+    proc = subprocess.Popen(
+        [*argv, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/v1/resource/health", timeout=1)
+            return proc, port
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.terminate()
+    raise RuntimeError("nginx did not start")
+
+
 def main() -> None:
-    args = options(__doc__)
+    args = options(__doc__, "gateway", "pin")
+    flooder_cpus = _split_cpus(args.pin)
     keys = TestKeys()
     jwks = serve_jwks(keys)[0]
     server = _serve("resource", keys, DB, jwks)
     auth = _serve("auth", keys, DB + "_auth", jwks)  # the sign-in flood's target, on the same machine
     quiet, flood, refused, sent, user_statuses = [], [], 0, 0, []
+    gateway: subprocess.Popen[bytes] | None = None
+    workdir = tempfile.TemporaryDirectory(prefix="mes-flood-")
     try:
-        base = f"http://127.0.0.1:{server.port}"
+        read_port, signin_port = server.port, auth.port
+        if args.gateway:
+            gateway, read_port = _gateway(server.port, auth.port, Path(workdir.name))
+            signin_port = read_port
+        base = f"http://127.0.0.1:{read_port}"
         write = {"Authorization": f"Bearer {keys.token('resource:equipment:write', ttl_s=3600)}"}
         httpx.post(
             f"{base}/api/v1/resource/equipment",
@@ -96,14 +162,18 @@ def main() -> None:
         ).raise_for_status()
         tokens = [keys.token("resource:read", sub=f"user-{i}", ttl_s=3600) for i in range(USERS)]
         flooder = f"Authorization: Bearer {keys.token('resource:read', sub='flooder', ttl_s=3600)}"
-        for _ in range(args.rounds):  # interleaved, so drift hits both alike
+        burst: list[float] = []
+        # round 0 meets the flooders' full buckets (600 reads, 120 sign-ins: requests the limits are
+        # set to admit, served in full), rounds 1.. the sustained flood, once the buckets are spent
+        for n in range(args.rounds + 1):  # interleaved, so drift hits both alike
             p99, _, statuses = asyncio.run(_users(base, tokens, args.seconds))
-            quiet.append(p99)
+            if n:
+                quiet.append(p99)
             user_statuses += statuses
             floods = [
-                _flooder(server.port, PATH, args.seconds + 1, args.connections, flooder),
+                _flooder(read_port, PATH, args.seconds + 1, args.connections, flooder, cpus=flooder_cpus),
                 _flooder(
-                    auth.port,
+                    signin_port,
                     "/api/v1/auth/login",
                     args.seconds + 1,
                     max(1, args.connections // 2),
@@ -111,11 +181,12 @@ def main() -> None:
                     "POST",
                     "--body",
                     LOGIN,
+                    cpus=flooder_cpus,
                 ),
             ]
             time.sleep(0.5)  # the flooders are at full speed before the users start
             p99, _, statuses = asyncio.run(_users(base, tokens, args.seconds))
-            flood.append(p99)
+            (flood if n else burst).append(p99)
             user_statuses += statuses
             for f in floods:
                 out, _ = f.communicate(timeout=120)
@@ -123,11 +194,17 @@ def main() -> None:
                 refused += int(result["refused_429"])
                 sent += int(result["requests"])
     finally:
+        if gateway is not None:
+            gateway.terminate()
+            gateway.wait(10)
+        workdir.cleanup()
         server.stop()
         auth.stop()
     q, f = statistics.median(quiet), statistics.median(flood)
     print(
         f"Floods: GET {PATH}, {USERS} users at {1 / PACE_S:.0f}/s each, {args.rounds} rounds x {args.seconds:g} s"
+        + (", through the nginx gateway" if args.gateway else ", straight to the services")
+        + (f"; flooders on CPU {sorted(flooder_cpus)}, the rest on the others" if flooder_cpus else "")
     )
     print(f"  flooders: one token with {args.connections} connections (reads {READS}),")
     print(
@@ -140,6 +217,7 @@ def main() -> None:
     print(f"  other users' p99 quiet  {q:8.2f} ms   (rounds: {', '.join(f'{x:.1f}' for x in quiet)})")
     print(f"  other users' p99 flood  {f:8.2f} ms   (rounds: {', '.join(f'{x:.1f}' for x in flood)})")
     print(f"  ratio flood/quiet       {f / q:8.2f} x  (target <= 2)")
+    print(f"  round 0, the flooders' buckets still full: p99 {burst[0]:.2f} ms ({burst[0] / q:.2f} x quiet)")
 
 
 if __name__ == "__main__":

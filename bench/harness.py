@@ -114,12 +114,15 @@ def run_json(argv: Sequence[str], what: str) -> dict[str, float]:
     return result
 
 
-def options(doc: str | None) -> argparse.Namespace:
-    """--seconds, --rounds and --connections, the same for every benchmark."""
+def options(doc: str | None, *switches: str) -> argparse.Namespace:
+    """--seconds, --rounds and --connections, the same for every benchmark; `switches` adds a
+    benchmark's own on/off flags (`"gateway"` gives `--gateway`)."""
     p = argparse.ArgumentParser(description=doc)
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--connections", type=int, default=16)
+    for name in switches:
+        p.add_argument(f"--{name}", action="store_true")
     return p.parse_args()
 
 

@@ -51,17 +51,31 @@ async def _connection(
             request = fixed or shape.request(n, count, run)
             count += 1
             start = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
+            try:
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                # the server closed the connection between requests (nginx does after
+                # `keepalive_requests`): open another one and send the request again, as a client does
+                writer.close()
+                reader, writer = await asyncio.open_connection(shape.host, port)
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
             status = int(head[9:12])
             length = 0
+            close = False
             for line in head.split(b"\r\n"):
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
+                elif line.lower() == b"connection: close":
+                    close = True
             await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
             if status != 200:
                 errors.append(status)
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(shape.host, port)
     finally:
         writer.close()
 

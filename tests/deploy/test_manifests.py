@@ -5,17 +5,25 @@ configuration accepted by nginx itself."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import kubernetes_validate
 import pytest
 import yaml
 
+from mes.platform.ratelimit import Rate
 from mes.platform.registry import SERVICES
+from mes.platform.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -161,3 +169,112 @@ def test_nginx_accepts_the_gateway_configuration(tmp_path: Path) -> None:
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
+
+
+def _gate_rates() -> dict[str, float]:
+    """The gateway's rates per second, by zone, as common.conf sets them."""
+    text = (DEPLOY / "nginx" / "common.conf").read_text()
+    found = re.findall(r"limit_req_zone \S+ zone=(\w+):\S+ rate=(\d+)r/s;", text)
+    return {zone: float(rate) for zone, rate in found}
+
+
+def test_the_gateway_limits_sit_above_the_services_own() -> None:
+    """The gateway only stops floods: whatever a service's own limit (ADR 22) lets through by
+    default, the gateway lets through too, so the services' RateLimit fields stay the answer."""
+    rates = _gate_rates()
+    settings = Settings()
+    per_token = max(
+        Rate.parse(settings.rate_limit_reads).per_s, Rate.parse(settings.rate_limit_commands).per_s
+    )
+    assert rates["mes_token"] >= per_token
+    assert rates["mes_address"] >= Rate.parse(settings.rate_limit_signin).per_s
+    routes = (DEPLOY / "nginx" / "api-routes.conf").read_text()
+    for s in SERVICES:  # every service's routes, and nothing of the UI
+        assert f"location {s.api_root}/ {{ limit_req zone=mes_token" in routes
+
+
+class _Upstream(BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        body = b'{"ok":true}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_the_gateway_refuses_a_flood_with_a_problem_and_serves_everyone_else(tmp_path: Path) -> None:
+    """nginx with the shipped snippets in front of a stand-in upstream, its rates lowered to 5/s
+    with a burst of 5 so that a test's requests exceed them for sure: the flooding token and the
+    flooding address get 429 problem+json with Retry-After, another token is served."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(nginx).exists(), "nginx is needed: apt-get install nginx (.ci/run installs it)"
+    common = (DEPLOY / "nginx" / "common.conf").read_text()
+    common = re.sub(r"rate=\d+r/s", "rate=5r/s", common)
+    (tmp_path / "common.conf").write_text(common)
+    routes = re.sub(r"burst=\d+", "burst=5", (DEPLOY / "nginx" / "api-routes.conf").read_text())
+    (tmp_path / "api-routes.conf").write_text(routes)
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    port = _free_port()
+    upstreams = "\n".join(
+        f"  upstream {s.prefix} {{ server 127.0.0.1:{upstream.server_port}; }}" for s in SERVICES
+    )
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\npid {tmp_path}/nginx.pid;\nevents {{ worker_connections 256; }}\n"
+        f"http {{\n  access_log off;\n{upstreams}\n  include common.conf;\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n    include api-routes.conf;\n  }}\n}}\n"
+    )
+    proc = subprocess.Popen(
+        [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log"),
+         "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        with httpx.Client(base_url=base, timeout=10) as c:
+            for _ in range(100):
+                try:
+                    c.get("/api/v1/resource/health", headers={"Authorization": "Bearer ready"})
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            flood = [
+                c.get("/api/v1/resource/equipment", headers={"Authorization": "Bearer A"}) for _ in range(40)
+            ]
+            refused = [r for r in flood if r.status_code == 429]
+            assert refused and all(r.status_code in (200, 429) for r in flood)
+            r = refused[0]
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.headers["retry-after"] == "1"
+            assert r.json()["code"] == "rate_limited" and r.json()["status"] == 429
+            assert (
+                c.get("/api/v1/resource/equipment", headers={"Authorization": "Bearer B"}).status_code == 200
+            )
+            signins = [
+                c.post("/api/v1/auth/login", json={"username": "x", "password": "y"}) for _ in range(40)
+            ]
+            assert any(s.status_code == 429 for s in signins)
+            # the flooding address's requests with a token are counted by token, not refused with it
+            assert (
+                c.get("/api/v1/resource/equipment", headers={"Authorization": "Bearer C"}).status_code == 200
+            )
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        upstream.shutdown()
