@@ -135,6 +135,24 @@ async def test_order_commands_book_once_per_key(plant: Plant) -> None:
     assert await _topic(plant, "work_orders.work_order_cancelled.v1") == 1
 
 
+async def test_creating_an_order_again_with_its_key_returns_the_first_answer_not_a_conflict(
+    plant: Plant,
+) -> None:
+    """A creation whose answer was lost (the kill loop met it: a replica killed after the commit)
+    is retried with its key: 201 and the first answer again, one order, one event; without the key
+    honoured the retry was 409 duplicate_code."""
+    body = {"number": "WO-K1", "product": "KIT-100", "quantity": "10", "due": "2030-01-10T12:00:00Z"}
+    first = await _twice(
+        plant, f"{W}/orders", body, plant.planner(), "k-create", body | {"quantity": "11"}, 201
+    )
+    assert first["number"] == "WO-K1"
+    assert await _count(plant, "work-orders", "SELECT count(*) FROM work_order WHERE number = 'WO-K1'") == 1
+    assert await _topic(plant, "work_orders.work_order_created.v1") == 1
+    # without a key the natural key still refuses a second order
+    again = await plant.h.client.post(f"{W}/orders", json=body, headers=plant.planner())
+    assert again.status_code == 409 and again.json()["code"] == "duplicate_code"
+
+
 async def test_lot_commands_book_once_per_key(plant: Plant) -> None:
     admin = plant.h.auth(*SETUP, "material:lot:move", "material:lot:adjust")
     lots = f"{M}/lots"

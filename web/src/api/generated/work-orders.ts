@@ -2911,7 +2911,10 @@ export interface operations {
     create_work_order_api_v1_workorders_orders_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -38,9 +38,11 @@ router = APIRouter(tags=["work-orders: orders"], responses={**PROTECTED_RESPONSE
 
 @router.post("/orders", status_code=201, response_model=WorkOrderRead, summary="Create a planned work order")
 async def create_work_order(
-    body: WorkOrderCreate, session: SessionDep, who: CanWrite, request: Request
+    body: WorkOrderCreate, session: SessionDep, who: CanWrite, request: Request, idem: IdempotencyDep
 ) -> WorkOrderRead:
-    return await orders.create_work_order(session, body, caller(request, who))
+    # a retry whose first answer was lost (a replica killed after the commit) gets that answer,
+    # not 409 duplicate_code
+    return await idem.run(orders.create_work_order(session, body, caller(request, who)))
 
 
 @router.get(
