@@ -7,8 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts import material as mat
 from mes.contracts import quality as qa
 from mes.contracts import work_orders as wo
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers, on
 from mes.services.traceability.service import projection
 
 
@@ -28,27 +27,27 @@ async def work_order_cancelled(session: AsyncSession, event: wo.WorkOrderCancell
     await projection.order_status(session, event.work_order, "cancelled", event.occurred_at)
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    mat.LotReceived: projection.lot_received,
-    mat.LotMoved: projection.lot_moved,
-    mat.LotConsumed: projection.lot_consumed,
-    mat.LotProduced: projection.lot_produced,
-    mat.LotSplit: projection.lot_split,
-    mat.LotIssued: projection.lot_issued,
-    mat.LotMerged: projection.lot_merged,
-    mat.LotStatusChanged: projection.lot_status_changed,
-    mat.LotScrapped: projection.lot_scrapped,
-    mat.LotAdjusted: projection.lot_adjusted,
-    mat.LotShipped: projection.lot_shipped,
-    wo.WorkOrderCreated: projection.order_created,
-    wo.WorkOrderReleased: projection.order_released,
-    wo.WorkOrderStarted: work_order_started,
-    wo.WorkOrderCompleted: work_order_completed,
-    wo.WorkOrderClosed: work_order_closed,
-    wo.WorkOrderCancelled: work_order_cancelled,
-    wo.OperationStarted: projection.operation_started,
-    wo.OperationCompleted: projection.operation_completed,
-    wo.StepRecorded: projection.step_recorded,
-    qa.InspectionRecorded: projection.inspection_recorded,
-    qa.InspectionFailed: projection.inspection_failed,
-}
+HANDLERS = handlers(
+    on(mat.LotReceived, projection.lot_received),
+    on(mat.LotMoved, projection.lot_moved),
+    on(mat.LotConsumed, projection.lot_consumed),
+    on(mat.LotProduced, projection.lot_produced),
+    on(mat.LotSplit, projection.lot_split),
+    on(mat.LotIssued, projection.lot_issued),
+    on(mat.LotMerged, projection.lot_merged),
+    on(mat.LotStatusChanged, projection.lot_status_changed),
+    on(mat.LotScrapped, projection.lot_scrapped),
+    on(mat.LotAdjusted, projection.lot_adjusted),
+    on(mat.LotShipped, projection.lot_shipped),
+    on(wo.WorkOrderCreated, projection.order_created),
+    on(wo.WorkOrderReleased, projection.order_released),
+    on(wo.WorkOrderStarted, work_order_started),
+    on(wo.WorkOrderCompleted, work_order_completed),
+    on(wo.WorkOrderClosed, work_order_closed),
+    on(wo.WorkOrderCancelled, work_order_cancelled),
+    on(wo.OperationStarted, projection.operation_started),
+    on(wo.OperationCompleted, projection.operation_completed),
+    on(wo.StepRecorded, projection.step_recorded),
+    on(qa.InspectionRecorded, projection.inspection_recorded),
+    on(qa.InspectionFailed, projection.inspection_failed),
+)

@@ -25,31 +25,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables
+from mes.services.traceability.vocabulary import EdgeKind, FlowKind, NodeKind, Origin
 
 metadata = new_metadata()
 platform_tables(metadata)
 
 Qty = Numeric(18, 6)
-NODE_KINDS = ("lot", "serial", "work_order", "operation")
-EDGE_KINDS = ("consumed", "part_of", "produced", "attributed", "split", "merged")
-# how a lot came to be; a supplier lot is one that was received
-ORIGINS = ("received", "produced", "split", "merged")
-FLOW_KINDS = (
-    "received",
-    "produced",
-    "split_in",
-    "split_out",
-    "merged_in",
-    "merged_out",
-    "consumed",
-    "scrapped",
-    "adjusted",
-    "moved",
-    "status",
-    "shipped",
-)
-INFLOWS = ("received", "produced", "split_in", "merged_in")
-TRANSFERS_OUT = ("split_out", "merged_out")
 
 
 class Base(DeclarativeBase):
@@ -61,12 +42,12 @@ class Node(Base):
     __table_args__ = (Index("ix_node_code", "code"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[NodeKind] = mapped_column(String(16))
     code: Mapped[str] = mapped_column(String(140))
     item: Mapped[str | None] = mapped_column(String(64))
     uom: Mapped[str | None] = mapped_column(String(16))
     quantity: Mapped[Decimal | None] = mapped_column(Qty)  # received, produced, split off; ordered
-    origin: Mapped[str | None] = mapped_column(String(16))
+    origin: Mapped[Origin | None] = mapped_column(String(16))
     work_order: Mapped[str | None] = mapped_column(String(64))
     operation: Mapped[str | None] = mapped_column(String(64))
     name: Mapped[str | None] = mapped_column(String(200))
@@ -93,7 +74,7 @@ class Edge(Base):
 
     src: Mapped[str] = mapped_column(String(200), primary_key=True)
     dst: Mapped[str] = mapped_column(String(200), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[EdgeKind] = mapped_column(String(16), primary_key=True)
     quantity: Mapped[Decimal | None] = mapped_column(Qty)  # in the source's unit
     work_order: Mapped[str | None] = mapped_column(String(64))
     operation: Mapped[str | None] = mapped_column(String(64))
@@ -110,7 +91,7 @@ class EdgePart(Base):
     event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     src: Mapped[str] = mapped_column(String(200), primary_key=True)
     dst: Mapped[str] = mapped_column(String(200), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[EdgeKind] = mapped_column(String(16), primary_key=True)
     quantity: Mapped[Decimal | None] = mapped_column(Qty)
 
 
@@ -120,7 +101,7 @@ class LotFlow(Base):
 
     event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     lot: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[FlowKind] = mapped_column(String(16), primary_key=True)
     quantity: Mapped[Decimal] = mapped_column(Qty)  # magnitude; `adjusted` is signed
     location: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str | None] = mapped_column(String(16))

@@ -10,12 +10,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from mes.platform.schemas import Quantity, Schema
+from mes.services.traceability.vocabulary import Direction, EdgeKind, HoldResult, NodeKind, Whereabouts
 
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$", examples=["WO-1002-OUT"])]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
-NodeKind = Literal["lot", "serial", "work_order", "operation"]
-EdgeKind = Literal["consumed", "part_of", "produced", "attributed", "split", "merged"]
-Direction = Literal["backward", "forward"]
 
 
 class NodeRead(Schema):
@@ -120,7 +118,7 @@ class AffectedLot(Schema):
     made_at: datetime | None
     status: str  # material's status now
     location: str | None  # material's location now
-    where: Literal["in_stock", "consumed", "scrapped", "shipped", "unknown"]
+    where: Whereabouts
     balance: MassBalance
     hold: str | None  # what hold-all did: held, already_held, refused
     shipments: list[Shipment] = []  # what of it left the plant, to whom and where
@@ -141,7 +139,7 @@ class RecallRead(Schema):
 
 class HoldOutcome(Schema):
     lot: str
-    outcome: Literal["held", "already_held", "refused"]
+    outcome: HoldResult
     detail: str | None
 
 

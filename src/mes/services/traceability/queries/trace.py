@@ -18,9 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.services.traceability.errors import InvalidWindow, NodeNotFound
-from mes.services.traceability.models import INFLOWS, TRANSFERS_OUT
 from mes.services.traceability.schemas import (
-    Direction,
     EdgeRead,
     NodeRead,
     Shipment,
@@ -28,6 +26,7 @@ from mes.services.traceability.schemas import (
     WhereUsedLine,
     WhereUsedRead,
 )
+from mes.services.traceability.vocabulary import INFLOWS, TRANSFERS_OUT, Direction
 
 # edges into a lot node, seen from the side the walk arrives at
 _INTO_LOT = "('produced', 'attributed', 'split', 'merged')"
