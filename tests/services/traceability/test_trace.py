@@ -7,6 +7,8 @@ import random
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import text
+
 from mes.platform.testing import Harness
 from mes.services.traceability import queries
 from mes.services.traceability.schemas import Direction, TraceRead
@@ -158,6 +160,19 @@ async def test_trace_json_is_byte_for_byte_the_schemas_serialisation(harness: Ha
     decimal strings, UTC times with Z, nulls kept, the same order), and read back as a TraceRead."""
     await two_level_plant(feed)
     await split_and_merge(feed)
+    async with harness.db("traceability").transaction() as s:  # what the events here never carry
+        await s.execute(
+            text(
+                "UPDATE node SET name = :name, at = '2026-11-02 07:00:00.00045+01', ended_at = at,"
+                " expires_on = '2027-01-31', quantity = 1000000 WHERE key = 'lot:CAP-A'"
+            ),
+            {"name": 'Kappe \u00d8 "blau" \\ / \n\t\x01 \u20ac'},
+        )
+        await s.execute(
+            text(
+                "UPDATE edge SET quantity = 0.000001, at = '2026-11-02 06:00:00.999999Z' WHERE dst = 'lot:CAP-A'"
+            )
+        )
     cases: list[tuple[str, Direction, dict[str, Any]]] = [
         ("FG-1", "backward", {}),
         ("FG-1", "backward", {"depth": 1}),
@@ -178,5 +193,12 @@ async def test_trace_json_is_byte_for_byte_the_schemas_serialisation(harness: Ha
         assert models.nodes and r.content == models.model_dump_json().encode(), (code, direction, params)
         assert TraceRead.model_validate_json(r.content).model_dump() == models.model_dump()
     body = await get(harness, "/trace/FG-1/backward")
-    fg = next(n for n in body["nodes"] if n["code"] == "FG-1")
-    assert fg["at"].endswith("Z") and fg["quantity"] == "500" and fg["traced_quantity"] is None
+    cap = next(n for n in body["nodes"] if n["code"] == "CAP-A")
+    assert (cap["at"], cap["expires_on"], cap["quantity"]) == (
+        "2026-11-02T06:00:00.000450Z",
+        "2027-01-31",
+        "1000000",
+    )
+    assert cap["name"] == 'Kappe \u00d8 "blau" \\ / \n\t\x01 \u20ac' and cap["traced_quantity"] == "1000"
+    made = next(e for e in body["edges"] if e["dst"] == "lot:CAP-A")
+    assert (made["quantity"], made["at"]) == ("0.000001", "2026-11-02T06:00:00.999999Z")
