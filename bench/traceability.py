@@ -43,7 +43,7 @@ from mes.platform.migrations import migrate
 from mes.platform.testing import TestKeys, serve_jwks
 from mes.platform.testservers import recreate_database, server_url
 from mes.services import load_spec
-from mes.services.traceability.queries import trace_sql
+from mes.services.traceability.queries import trace_sql, walk_sql
 
 DB = "bench_mes_traceability"
 T = "/api/v1/traceability"
@@ -238,6 +238,32 @@ async def raw_trace(conn: Any, code: str, direction: str) -> int:
     return sum(1 for r in rows if not r[0])
 
 
+# the statements the service sent until 2026-12-01 (walk; nodes of the keys; edges between them),
+# kept here as a second ceiling so the one-statement trace is compared with them in the same run
+_LEGACY_REACHED = "WITH r(key) AS (SELECT unnest(CAST(:keys AS varchar[])))"
+_LEGACY_NODES = (
+    f"{_LEGACY_REACHED} SELECT n.key, kind, code, item, uom, quantity, origin, work_order, operation, name,"
+    " work_center, equipment, operator, location, supplier, supplier_lot, expires_on, at, ended_at, status"
+    " FROM node n JOIN r ON r.key = n.key"
+)
+
+
+def _legacy_edges(direction: str) -> str:
+    near, far = ("dst", "src") if direction == "backward" else ("src", "dst")
+    return (
+        f"{_LEGACY_REACHED} SELECT e.src, e.dst, e.kind, e.quantity, e.work_order, e.operation, e.at"
+        f" FROM r JOIN edge e ON e.{near} = r.key WHERE e.{far} IN (SELECT key FROM r) AND NOT e.per_unit"
+    )
+
+
+async def legacy_trace(conn: Any, code: str, direction: str) -> int:
+    params: dict[str, Any] = {"root": f"lot:{code}", "depth": 50, "since": None, "until": None}
+    keys = [r.key for r in await conn.execute(text(walk_sql(direction)), params)]  # type: ignore[arg-type]
+    await conn.execute(text(_LEGACY_NODES), {"keys": keys})
+    await conn.execute(text(_legacy_edges(direction)), {"keys": keys})
+    return len(keys)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -268,6 +294,8 @@ async def run(args: argparse.Namespace) -> None:
             "MES_LOG_LEVEL": "WARNING",
             # one client at full speed measures the service, not the request rate limiter (ADR 22)
             "MES_RATE_LIMITS_ENABLED": "false",
+            # --server-src: the service from another checkout's src/ (a previous version, same client)
+            **({"PYTHONPATH": args.server_src} if args.server_src else {}),
         },
     ).start("/health")
     rng = random.Random(1)
@@ -277,6 +305,7 @@ async def run(args: argparse.Namespace) -> None:
     try:
         api_ms: list[float] = []
         raw_ms: list[float] = []
+        legacy_ms: list[float] = []
         sizes: list[int] = []
         async with (
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", headers=auth, timeout=120) as http,
@@ -297,7 +326,10 @@ async def run(args: argparse.Namespace) -> None:
                 t = time.perf_counter()
                 await raw_trace(conn, code, "backward")
                 raw_ms.append((time.perf_counter() - t) * 1000)
-            forward_api, forward_raw, reached, body = [], [], 0, 0
+                t = time.perf_counter()
+                await legacy_trace(conn, code, "backward")
+                legacy_ms.append((time.perf_counter() - t) * 1000)
+            forward_api, forward_raw, forward_legacy, reached, body = [], [], [], 0, 0
             for _ in range(args.forward):
                 t = time.perf_counter()
                 r = await http.get(f"{T}/trace/R-HOT/forward")
@@ -307,6 +339,9 @@ async def run(args: argparse.Namespace) -> None:
                 t = time.perf_counter()
                 await raw_trace(conn, "R-HOT", "forward")
                 forward_raw.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                await legacy_trace(conn, "R-HOT", "forward")
+                forward_legacy.append(time.perf_counter() - t)
         print(
             f"backward trace of a finished serial, {args.samples} serials, one at a time"
             f" ({statistics.median(sizes):.0f} nodes each, median):"
@@ -323,7 +358,8 @@ async def run(args: argparse.Namespace) -> None:
         print(f"forward recall of R-HOT: {reached} nodes, {body / 1e6:.1f} MB of JSON")
         print(
             f"  API median {fa:.2f} s (all: {', '.join(f'{x:.2f}' for x in forward_api)}),"
-            f" raw SQL median {fr:.2f} s, ratio {fa / fr:.2f} (target < 2 s)"
+            f" raw SQL median {fr:.2f} s, ratio {fa / fr:.2f} (target < 2 s);"
+            f" the statements until 2026-12-01: median {statistics.median(forward_legacy):.2f} s"
         )
     finally:
         server.stop()
@@ -337,6 +373,9 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=200)
     p.add_argument("--forward", type=int, default=3, help="forward recalls (median)")
     p.add_argument("--reuse", action="store_true", help="trace the plant already loaded, load nothing")
+    p.add_argument(
+        "--server-src", help="PYTHONPATH for the server: another checkout's src/ (a previous version)"
+    )
     asyncio.run(run(p.parse_args()))
 
 
