@@ -17,7 +17,7 @@ The plant, at `--scale 1` (every count scales, the hot lot's fan-out does not):
 
 That is 975,001 lots, 1,837,501 nodes and 4,937,500 edges (+ hot): ~5 edges per lot.
 
-    python -m bench.traceability [--scale 1.0] [--hot 4500] [--samples 200]
+    python -m bench.traceability [--scale 1.0] [--hot 4500] [--samples 200] [--reuse] [--before-src DIR]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import random
 import statistics
 import time
 from collections.abc import Iterator
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -286,83 +287,96 @@ async def run(args: argparse.Namespace) -> None:
             + ")"
         )
     keys = TestKeys()
-    server = Server(
-        [str(BIN / "mes"), "serve", "traceability", "--port", "{port}"],
-        env={
+    jwks = serve_jwks(keys)[0]
+
+    def server(src: str | None) -> Server:
+        env = {
             "MES_TRACEABILITY_DATABASE_URL": url,
-            "MES_JWKS_URL": serve_jwks(keys)[0],
+            "MES_JWKS_URL": jwks,
             "MES_LOG_LEVEL": "WARNING",
             # one client at full speed measures the service, not the request rate limiter (ADR 22)
             "MES_RATE_LIMITS_ENABLED": "false",
-            # --server-src: the service from another checkout's src/ (a previous version, same client)
-            **({"PYTHONPATH": args.server_src} if args.server_src else {}),
-        },
-    ).start("/health")
+        }
+        if src:  # the service from another checkout's src/ (a previous version), same client
+            env["PYTHONPATH"] = src
+        return Server([str(BIN / "mes"), "serve", "traceability", "--port", "{port}"], env=env).start(
+            "/health"
+        )
+
+    servers = {"API": server(None)}
+    if args.before_src:
+        servers["API before"] = server(args.before_src)
     rng = random.Random(1)
     finished = [f"F-{rng.randrange(plant.wf)}-{rng.randrange(4)}" for _ in range(args.samples)]
     auth = {"Authorization": f"Bearer {keys.token('traceability:read', ttl_s=3600)}"}
     engine = create_async_engine(url)
     try:
-        api_ms: list[float] = []
-        raw_ms: list[float] = []
-        legacy_ms: list[float] = []
-        sizes: list[int] = []
-        async with (
-            httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}", headers=auth, timeout=120) as http,
-            engine.connect() as conn,
-        ):
+        async with AsyncExitStack() as stack:
+            conn = await stack.enter_async_context(engine.connect())
             # the service's settings for its trace transaction (queries/trace.py), for the session
             await conn.execute(text("SET jit = off"))
             await conn.execute(text("SET plan_cache_mode = force_custom_plan"))
-            for code in finished[:10]:  # warm both
-                (await http.get(f"{T}/trace/{code}/backward")).raise_for_status()
-                await raw_trace(conn, code, "backward")
-            for code in finished:  # interleaved, so load on the machine hits both alike
-                t = time.perf_counter()
-                r = await http.get(f"{T}/trace/{code}/backward")
-                api_ms.append((time.perf_counter() - t) * 1000)
-                r.raise_for_status()
-                sizes.append(len(r.json()["nodes"]))
-                t = time.perf_counter()
-                await raw_trace(conn, code, "backward")
-                raw_ms.append((time.perf_counter() - t) * 1000)
-                t = time.perf_counter()
-                await legacy_trace(conn, code, "backward")
-                legacy_ms.append((time.perf_counter() - t) * 1000)
-            forward_api, forward_raw, forward_legacy, reached, body = [], [], [], 0, 0
+            clients = {
+                name: await stack.enter_async_context(
+                    httpx.AsyncClient(base_url=f"http://127.0.0.1:{s.port}", headers=auth, timeout=300)
+                )
+                for name, s in servers.items()
+            }
+            sizes: dict[str, int] = {}
+
+            def api(http: httpx.AsyncClient) -> Any:
+                async def call(code: str, direction: str) -> int:
+                    r = await http.get(f"{T}/trace/{code}/{direction}")
+                    r.raise_for_status()
+                    sizes[direction] = len(r.content)
+                    return len(r.json()["nodes"])
+
+                return call
+
+            contenders = {name: api(http) for name, http in clients.items()}
+            contenders["SQL"] = lambda code, d: raw_trace(conn, code, d)
+            contenders["SQL until 2026-12-01"] = lambda code, d: legacy_trace(conn, code, d)
+            back: dict[str, list[float]] = {name: [] for name in contenders}
+            reached: dict[str, list[int]] = {name: [] for name in contenders}
+            for code in finished[:10]:  # warm all
+                for call in contenders.values():
+                    await call(code, "backward")
+            for code in finished:  # interleaved, so load on the machine hits all alike
+                for name, call in contenders.items():
+                    t = time.perf_counter()
+                    reached[name].append(await call(code, "backward"))
+                    back[name].append((time.perf_counter() - t) * 1000)
+            fwd: dict[str, list[float]] = {name: [] for name in contenders}
+            forward_nodes = 0
             for _ in range(args.forward):
-                t = time.perf_counter()
-                r = await http.get(f"{T}/trace/R-HOT/forward")
-                forward_api.append(time.perf_counter() - t)
-                r.raise_for_status()
-                reached, body = len(r.json()["nodes"]), len(r.content)
-                t = time.perf_counter()
-                await raw_trace(conn, "R-HOT", "forward")
-                forward_raw.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                await legacy_trace(conn, "R-HOT", "forward")
-                forward_legacy.append(time.perf_counter() - t)
+                for name, call in contenders.items():
+                    t = time.perf_counter()
+                    n = await call("R-HOT", "forward")
+                    fwd[name].append(time.perf_counter() - t)
+                    if name == "API":
+                        forward_nodes = n
         print(
-            f"backward trace of a finished serial, {args.samples} serials, one at a time"
-            f" ({statistics.median(sizes):.0f} nodes each, median):"
+            f"backward trace of a finished serial, {args.samples} serials, one at a time, interleaved"
+            f" ({statistics.median(reached['API']):.0f} nodes each, median; {sizes['backward'] / 1e3:.0f} kB):"
         )
-        for name, ms in (("API", api_ms), ("SQL", raw_ms)):
+        for name, ms in back.items():
             print(
-                f"  {name}  p50 {pct(ms, 0.5):6.1f} ms  p95 {pct(ms, 0.95):6.1f} ms  p99 {pct(ms, 0.99):6.1f} ms"
+                f"  {name:20s} p50 {pct(ms, 0.5):6.1f} ms  p95 {pct(ms, 0.95):6.1f} ms  p99 {pct(ms, 0.99):6.1f} ms"
+                f"   API / this: p50 {pct(back['API'], 0.5) / pct(ms, 0.5):.2f}"
+                f" p95 {pct(back['API'], 0.95) / pct(ms, 0.95):.2f} p99 {pct(back['API'], 0.99) / pct(ms, 0.99):.2f}"
             )
+        print("  targets: API p95 < 50 ms; API p99 <= 1.5 x SQL p99")
         print(
-            f"  API / raw SQL: p50 {pct(api_ms, 0.5) / pct(raw_ms, 0.5):.2f}, p95 {pct(api_ms, 0.95) / pct(raw_ms, 0.95):.2f},"
-            f" p99 {pct(api_ms, 0.99) / pct(raw_ms, 0.99):.2f} (target p99 <= 1.5; p95 target < 50 ms)"
+            f"forward recall of R-HOT: {forward_nodes} nodes, {sizes['forward'] / 1e6:.1f} MB of JSON (target < 2 s):"
         )
-        fa, fr = statistics.median(forward_api), statistics.median(forward_raw)
-        print(f"forward recall of R-HOT: {reached} nodes, {body / 1e6:.1f} MB of JSON")
-        print(
-            f"  API median {fa:.2f} s (all: {', '.join(f'{x:.2f}' for x in forward_api)}),"
-            f" raw SQL median {fr:.2f} s, ratio {fa / fr:.2f} (target < 2 s);"
-            f" the statements until 2026-12-01: median {statistics.median(forward_legacy):.2f} s"
-        )
+        for name, secs in fwd.items():
+            print(
+                f"  {name:20s} median {statistics.median(secs):6.2f} s (all: {', '.join(f'{x:.2f}' for x in secs)})"
+                f"   API / this: {statistics.median(fwd['API']) / statistics.median(secs):.2f}"
+            )
     finally:
-        server.stop()
+        for s in servers.values():
+            s.stop()
         await engine.dispose()
 
 
