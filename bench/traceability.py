@@ -388,7 +388,7 @@ def main() -> None:
     p.add_argument("--forward", type=int, default=3, help="forward recalls (median)")
     p.add_argument("--reuse", action="store_true", help="trace the plant already loaded, load nothing")
     p.add_argument(
-        "--server-src", help="PYTHONPATH for the server: another checkout's src/ (a previous version)"
+        "--before-src", help="also trace through a second server run from this src/ (a previous version)"
     )
     asyncio.run(run(p.parse_args()))
 
