@@ -4,11 +4,16 @@ operations reaching the order's outputs, per-unit serials, splits and merges, fi
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from typing import Any
 
-from mes.platform.testing import Harness
+from sqlalchemy import text
 
-from .conftest import Feed, empty_projection, get, graph
+from mes.platform.testing import Harness
+from mes.services.traceability import queries
+from mes.services.traceability.schemas import Direction, TraceRead
+
+from .conftest import READ, Feed, T, empty_projection, get, graph
 
 
 async def two_level_plant(feed: Feed) -> None:
@@ -147,3 +152,53 @@ async def test_late_duplicated_and_reordered_events_give_the_same_graph(harness:
         replayed = await graph(harness)
         for mine, theirs in zip(replayed, built, strict=True):
             assert mine - theirs == set() and theirs - mine == set()
+
+
+async def test_trace_json_is_byte_for_byte_the_schemas_serialisation(harness: Harness, feed: Feed) -> None:
+    """The routes write the trace with orjson straight from the rows (ADR 43): the body must be
+    exactly what TraceRead's own serialisation gives for the same trace (quantities as plain
+    decimal strings, UTC times with Z, nulls kept, the same order), and read back as a TraceRead."""
+    await two_level_plant(feed)
+    await split_and_merge(feed)
+    async with harness.db("traceability").transaction() as s:  # what the events here never carry
+        await s.execute(
+            text(
+                "UPDATE node SET name = :name, at = '2026-11-02 07:00:00.00045+01', ended_at = at,"
+                " expires_on = '2027-01-31', quantity = 1000000 WHERE key = 'lot:CAP-A'"
+            ),
+            {"name": 'Kappe \u00d8 "blau" \\ / \n\t\x01 \u20ac'},
+        )
+        await s.execute(
+            text(
+                "UPDATE edge SET quantity = 0.000001, at = '2026-11-02 06:00:00.999999Z' WHERE dst = 'lot:CAP-A'"
+            )
+        )
+    cases: list[tuple[str, Direction, dict[str, Any]]] = [
+        ("FG-1", "backward", {}),
+        ("FG-1", "backward", {"depth": 1}),
+        ("FG-1", "backward", {"item": "PP"}),
+        ("RESIN-1", "forward", {}),
+        ("RESIN-2", "forward", {}),
+        ("CAP-B", "backward", {}),
+        ("BOX-1", "forward", {"since": datetime(2026, 1, 1, tzinfo=UTC)}),
+    ]
+    for code, direction, params in cases:
+        query = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in params.items()}
+        r = await harness.client.get(
+            f"{T}/trace/{code}/{direction}", params=query, headers=harness.auth(*READ)
+        )
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        async with harness.db("traceability").transaction() as s:
+            models = await queries.trace(s, code, direction, **params)
+        assert models.nodes and r.content == models.model_dump_json().encode(), (code, direction, params)
+        assert TraceRead.model_validate_json(r.content).model_dump() == models.model_dump()
+    body = await get(harness, "/trace/FG-1/backward")
+    cap = next(n for n in body["nodes"] if n["code"] == "CAP-A")
+    assert (cap["at"], cap["expires_on"], cap["quantity"]) == (
+        "2026-11-02T06:00:00.000450Z",
+        "2027-01-31",
+        "1000000",
+    )
+    assert cap["name"] == 'Kappe \u00d8 "blau" \\ / \n\t\x01 \u20ac' and cap["traced_quantity"] == "1000"
+    made = next(e for e in body["edges"] if e["dst"] == "lot:CAP-A")
+    assert (made["quantity"], made["at"]) == ("0.000001", "2026-11-02T06:00:00.999999Z")

@@ -3,11 +3,11 @@
 from mes.services.traceability.queries.as_built import as_built
 from mes.services.traceability.queries.trace import (
     check_window,
-    edges_sql,
     flows,
-    nodes_sql,
     shipments,
     trace,
+    trace_json,
+    trace_sql,
     walk_sql,
     where_used,
 )
@@ -15,11 +15,11 @@ from mes.services.traceability.queries.trace import (
 __all__ = [
     "as_built",
     "check_window",
-    "edges_sql",
     "flows",
-    "nodes_sql",
     "shipments",
     "trace",
+    "trace_json",
+    "trace_sql",
     "walk_sql",
     "where_used",
 ]
