@@ -20,6 +20,7 @@ export const TRANSLATED = [
   "src/components/station/LabelPanel.tsx",
   "src/components/station/PendingCommands.tsx",
   "src/components/quality/DueInspections.tsx",
+  "src/components/reporting/LabourEfficiencyCard.tsx",
   "src/components/PinKeypad.tsx",
   "src/components/ScanField.tsx",
   "src/components/ProblemAlert.tsx",

@@ -156,6 +156,10 @@ class OperationCompleted(_OperationEvent):
     run_minutes: Quantity  # elapsed less paused
     labour: list[LabourTime]  # one line per operator, each on their own clock
     operators: list[str]
+    # added for labour efficiency in reporting (absent from earlier events): the operation's
+    # standard times as the order carries them, setup once and run per unit, in minutes
+    standard_setup_minutes: Quantity | None = None
+    standard_run_minutes_per_unit: Quantity | None = None
 
 
 class YieldReported(_OperationEvent):

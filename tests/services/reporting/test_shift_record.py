@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from mes.contracts.work_orders import YieldReported
+from mes.services.reporting.service import shift_record
 
 from .conftest import Plant, at
 
@@ -50,3 +51,34 @@ async def test_a_shift_not_over_has_no_snapshot(plant: Plant) -> None:
     far = {"scope": "PRESS-1", "start": at(6).isoformat(), "end": "2199-01-01T00:00:00+00:00"}
     r = await plant.get("/shift-record", 422, **far)  # longer than 400 days: refused
     assert r["code"] == "interval_too_long"
+
+
+async def test_the_worker_keeps_a_shift_at_its_end_so_a_later_correction_shows_as_a_change(
+    plant: Plant,
+) -> None:
+    await plant.state("PRESS-1", "running", at(6))
+    await plant.yield_(at(9), "100")
+    # a supervisor reads PRESS-1's record (of the week before): the worker watches PRESS-1 with their token
+    await plant.get(
+        "/shift-record", scope="PRESS-1", start=at(6, day=-7).isoformat(), end=at(14, day=-7).isoformat()
+    )
+    assert "PRESS-1" in shift_record.WATCH.scopes
+    res = shift_record.WATCH.resource()
+    assert res is not None
+    db = plant.h.db("reporting")
+    assert (
+        await shift_record.take_shift_end_snapshots(db, None, {"PRESS-1"}, at(14, 5)) == 0
+    )  # no token: nothing
+    # 14:05: the early shift is over (the late one has just begun: not yet)
+    assert await shift_record.take_shift_end_snapshots(db, res, {"PRESS-1"}, at(14, 5)) == 1
+    assert await shift_record.take_shift_end_snapshots(db, res, {"PRESS-1"}, at(14, 6)) == 0  # taken once
+    # a machine report placed in the early shift arrives after its end, before anyone read its record
+    await plant.state("PRESS-1", "down", at(8))
+    await plant.state("PRESS-1", "running", at(8, 30))
+    record = await plant.get("/shift-record", **EARLY)
+    assert record["at_end"]["availability"] == 100.0  # what the worker saw at the end
+    assert record["now"]["availability"] == 93.3333  # APT 420 / PBT 450
+    assert {c["figure"] for c in record["changed"]} >= {"availability", "down_min"}
+    assert "late_state" in [c["kind"] for c in record["changes"]]
+    late = await plant.get("/shift-record", scope="PRESS-1", start=at(14).isoformat(), end=at(22).isoformat())
+    assert late["changes"] == []  # the late shift's snapshot is the first read's (the fallback)

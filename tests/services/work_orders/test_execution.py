@@ -72,6 +72,11 @@ async def test_a_full_order_runs_through_the_api(plant: Plant) -> None:
     )
     assert first["scrap_reasons"] == [{"reason": "short shot", "quantity": "1"}]
     assert first["operators"] == ["op-ana"]
+    # the routing's standard times travel with the completion (reporting's labour efficiency)
+    assert (Decimal(first["standard_setup_minutes"]), Decimal(first["standard_run_minutes_per_unit"])) == (
+        Decimal(30),
+        Decimal("1.5"),
+    )
     assert Decimal(first["run_minutes"]) == Decimal(first["elapsed_minutes"]) - Decimal(
         first["paused_minutes"]
     )

@@ -138,3 +138,14 @@ export function useShiftRecord(scope: string | null, shift: Interval | null) {
       ),
   });
 }
+
+export type LabourReport = components["schemas"]["LabourReport"];
+
+/** Labour efficiency (earned standard minutes / actual labour minutes) of the operations completed in an interval. */
+export function useLabourEfficiency(iv: Interval, by: "work_center" | "equipment" | "operator" = "work_center") {
+  return useQuery({
+    queryKey: ["reporting", "labour-efficiency", iv, by],
+    queryFn: () =>
+      call(api.GET("/api/v1/reporting/labour-efficiency", { params: { query: { ...iv, by } } })) as Promise<LabourReport>,
+  });
+}

@@ -29,6 +29,7 @@ import {
 } from "../api/reporting";
 import { useEquipment } from "../api/resource";
 import { Loading } from "../components/Loading";
+import { LabourEfficiencyCard } from "../components/reporting/LabourEfficiencyCard";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { formatDateTime } from "../lib/format";
 
@@ -199,22 +200,25 @@ export function ReportingPage() {
           {t.mttr_min?.toFixed(0) ?? "—"} min
         </Text>
       ) : null}
-      {schedule.data ? (
-        <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Kpi
-            label="On-time completion"
-            value={schedule.data.total.on_time_completion}
-            testId="kpi-on-time"
-            hint={`orders completed by their due date / orders completed (${schedule.data.total.orders_on_time} of ${schedule.data.total.orders_completed})`}
-          />
-          <Kpi
-            label="Start adherence"
-            value={schedule.data.total.start_adherence}
-            testId="kpi-start-adherence"
-            hint={`operations started within ±${schedule.data.tolerance_min} min of plan / scheduled (${schedule.data.total.operations_on_time} of ${schedule.data.total.operations_scheduled})`}
-          />
-        </SimpleGrid>
-      ) : null}
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        {schedule.data ? (
+          <>
+            <Kpi
+              label="On-time completion"
+              value={schedule.data.total.on_time_completion}
+              testId="kpi-on-time"
+              hint={`orders completed by their due date / orders completed (${schedule.data.total.orders_on_time} of ${schedule.data.total.orders_completed})`}
+            />
+            <Kpi
+              label="Start adherence"
+              value={schedule.data.total.start_adherence}
+              testId="kpi-start-adherence"
+              hint={`operations started within ±${schedule.data.tolerance_min} min of plan / scheduled (${schedule.data.total.operations_on_time} of ${schedule.data.total.operations_scheduled})`}
+            />
+          </>
+        ) : null}
+        <LabourEfficiencyCard iv={iv} />
+      </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder padding="md" radius="md">
           <Title order={4}>Trend per {grain}</Title>

@@ -1,10 +1,11 @@
-"""Wiring of the reporting service: routes, event handlers, migrations."""
+"""Wiring of the reporting service: routes, event handlers, workers, migrations."""
 
 from pathlib import Path
 
 from mes.platform.app import ServiceSpec
 from mes.platform.registry import service_info
 from mes.services.reporting import event_handlers, routes
+from mes.services.reporting.service.shift_record import ShiftSnapshotWorker
 
 spec = ServiceSpec(
     info=service_info("reporting"),
@@ -12,4 +13,5 @@ spec = ServiceSpec(
     migrations=Path(__file__).parent / "migrations",
     routers=[routes.router],
     handlers=event_handlers.HANDLERS,
+    workers=[ShiftSnapshotWorker],  # each read shift's figures kept at its end (ADR 42)
 )

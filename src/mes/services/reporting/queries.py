@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.services.reporting.config import is_planned_reason
 from mes.services.reporting.models import (
     DowntimeRecord,
+    LabourTime,
     OperationResult,
     OperationRun,
     OrderCompletion,
@@ -20,8 +21,21 @@ from mes.services.reporting.models import (
     StateHour,
     YieldReport,
 )
-from mes.services.reporting.models.kpis import final_yield, fpy, pareto, rty, schedule_figures
+from mes.services.reporting.models.kpis import (
+    LabourFigures,
+    LabourOperation,
+    earned_minutes,
+    final_yield,
+    fpy,
+    labour_figures,
+    pareto,
+    rty,
+    schedule_figures,
+)
 from mes.services.reporting.schemas import (
+    LabourBy,
+    LabourReport,
+    LabourRow,
     OperationYield,
     ParetoRow,
     ProductionRow,
@@ -288,4 +302,73 @@ async def schedule(
         tolerance_min=int(tolerance.total_seconds() // 60),
         total=row(work_center or "*", completions, runs),
         items=items,
+    )
+
+
+def _labour_row(key: str, f: LabourFigures) -> LabourRow:
+    return LabourRow(
+        key=key,
+        operations=f.operations,
+        operations_without_standard=f.operations_without_standard,
+        operations_without_labour=f.operations_without_labour,
+        earned_min=round(float(f.earned_min), 4),
+        actual_min=round(float(f.actual_min), 4),
+        labour_efficiency=_pct(f.efficiency),
+    )
+
+
+async def labour(
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    by: LabourBy,
+    work_center: str | None,
+    equipment: str | None,
+    operator: str | None,
+) -> LabourReport:
+    """Labour efficiency of the operations completed in [start, end), in total and per `by`."""
+    where = [OperationResult.completed_at >= start, OperationResult.completed_at < end]
+    if work_center is not None:
+        where.append(OperationResult.work_center == work_center)
+    if equipment is not None:
+        where.append(OperationResult.equipment_code == equipment)
+    minutes: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    for wo, op, who, m in await session.execute(
+        select(LabourTime.work_order, LabourTime.operation, LabourTime.operator, LabourTime.minutes)
+        .join(
+            OperationResult,
+            (OperationResult.work_order == LabourTime.work_order)
+            & (OperationResult.operation == LabourTime.operation),
+        )
+        .where(*where)
+    ):
+        minutes[(wo, op)][who] = m
+    ops: list[LabourOperation] = []
+    for r in await session.scalars(
+        select(OperationResult).where(*where).order_by(OperationResult.work_order, OperationResult.operation)
+    ):
+        setup, run = r.standard_setup_minutes, r.standard_run_minutes_per_unit
+        ops.append(
+            LabourOperation(
+                key=(r.work_order, r.operation),
+                work_center=r.work_center,
+                equipment=r.equipment_code or "",
+                earned=None
+                if setup is None or run is None
+                else earned_minutes(setup, run, r.good, r.scrap, r.rework),
+                labour=minutes.get((r.work_order, r.operation), {}),
+            )
+        )
+    if operator is not None:
+        ops = [o for o in ops if operator in o.labour]
+    if by == "operator":
+        people = sorted({p for o in ops for p in o.labour if operator is None or p == operator})
+        items = [_labour_row(p, labour_figures(ops, p)) for p in people]
+    else:
+        groups: dict[str, list[LabourOperation]] = defaultdict(list)
+        for o in ops:
+            groups[o.work_center if by == "work_center" else o.equipment].append(o)
+        items = [_labour_row(k, labour_figures(v, operator)) for k, v in sorted(groups.items())]
+    return LabourReport(
+        start=start, end=end, by=by, total=_labour_row("*", labour_figures(ops, operator)), items=items
     )

@@ -263,6 +263,44 @@ class ScheduleReport(Schema):
     items: list[ScheduleRow]
 
 
+LabourBy = Literal["work_center", "equipment", "operator"]
+
+
+class LabourRow(Schema):
+    """Labour efficiency of one work center, equipment or operator (or `*`: all)."""
+
+    key: str = Field(description='The work center, equipment ("" when the operation had none) or operator')
+    operations: int = Field(
+        description="Operations completed in the interval, with standard times and labour"
+    )
+    operations_without_standard: int = Field(
+        description="Operations completed in the interval whose event carried no standard times (published "
+        "before they were added): excluded from the figure"
+    )
+    operations_without_labour: int = Field(
+        description="Operations with standard times but no labour minutes booked: excluded from the figure"
+    )
+    earned_min: float = Field(
+        description="Earned (standard) minutes = setup + run per unit x (good + scrap + rework), per operation; "
+        "an operator is credited with the part of it their minutes are of the operation's labour"
+    )
+    actual_min: float = Field(
+        description="Actual labour minutes: the operators' own clocks on the operations"
+    )
+    labour_efficiency: Percent = Field(
+        description="Labour efficiency = earned minutes / actual labour minutes (no ISO 22400-2 KPI; ISO's "
+        "worker efficiency APWT / APAT needs attendance time, which the MES does not record)"
+    )
+
+
+class LabourReport(Schema):
+    start: datetime
+    end: datetime
+    by: LabourBy
+    total: LabourRow
+    items: list[LabourRow]
+
+
 class ShiftChange(Schema):
     """An event received after the shift's snapshot that changed facts inside the shift."""
 

@@ -127,6 +127,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reporting/labour-efficiency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Labour efficiency: earned (standard) labour minutes / actual labour minutes, in total and per work center, equipment or operator
+         * @description Labour efficiency = earned minutes / actual labour minutes, over the operations completed in [start, end). Earned minutes of an operation = its standard setup minutes + its standard run minutes per unit x the units it processed (good + scrap + rework, ISO 22400-2's PQ); actual minutes = the sum of its operators' labour minutes (each on their own clock). Per operator, each operator is credited with the part of an operation's earned minutes that their minutes are of its labour. Operations whose completion event carried no standard times (published before they were added) are excluded and counted in operations_without_standard. This is the industrial-engineering labour (performance) efficiency, not ISO 22400-2's worker efficiency (APWT / APAT): that needs the workers' attendance time, which the MES does not record. format=csv: the total row (key *) and then one row per group.
+         */
+        get: operations["labour_efficiency_api_v1_reporting_labour_efficiency_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reporting/live/stream": {
         parameters: {
             query?: never;
@@ -298,7 +318,7 @@ export type paths = {
         };
         /**
          * A past shift replayed: its OEE figures now, as they stood at its end, and what changed since
-         * @description The figures of [start, end) for the scope (as /oee, grain total). The first read after `end` keeps them as the shift's figures at its end; later reads list the figures that differ now and the late and corrected events received since (a machine report placed in the past, a reclassified or corrected stop, a late or corrected yield, a late machine counter) that are about the shift.
+         * @description The figures of [start, end) for the scope (as /oee, grain total). The reporting worker keeps them as the shift's figures at its end, within a minute of it, for every scope whose shift record was read before (with the last reader's token); failing that, the first read after `end` keeps them. Later reads list the figures that differ now and the late and corrected events received since (a machine report placed in the past, a reclassified or corrected stop, a late or corrected yield, a late machine counter) that are about the shift.
          */
         get: operations["shift_record__api_v1_reporting_shift_record_get"];
         put?: never;
@@ -618,6 +638,68 @@ export type components = {
         Imported: {
             /** Lines */
             lines: number;
+        };
+        /** LabourReport */
+        LabourReport: {
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "work_center" | "equipment" | "operator";
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Items */
+            items: components["schemas"]["LabourRow"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            total: components["schemas"]["LabourRow"];
+        };
+        /**
+         * LabourRow
+         * @description Labour efficiency of one work center, equipment or operator (or `*`: all).
+         */
+        LabourRow: {
+            /**
+             * Actual Min
+             * @description Actual labour minutes: the operators' own clocks on the operations
+             */
+            actual_min: number;
+            /**
+             * Earned Min
+             * @description Earned (standard) minutes = setup + run per unit x (good + scrap + rework), per operation; an operator is credited with the part of it their minutes are of the operation's labour
+             */
+            earned_min: number;
+            /**
+             * Key
+             * @description The work center, equipment ("" when the operation had none) or operator
+             */
+            key: string;
+            /**
+             * Labour Efficiency
+             * @description Labour efficiency = earned minutes / actual labour minutes (no ISO 22400-2 KPI; ISO's worker efficiency APWT / APAT needs attendance time, which the MES does not record)
+             */
+            labour_efficiency: number | null;
+            /**
+             * Operations
+             * @description Operations completed in the interval, with standard times and labour
+             */
+            operations: number;
+            /**
+             * Operations Without Labour
+             * @description Operations with standard times but no labour minutes booked: excluded from the figure
+             */
+            operations_without_labour: number;
+            /**
+             * Operations Without Standard
+             * @description Operations completed in the interval whose event carried no standard times (published before they were added): excluded from the figure
+             */
+            operations_without_standard: number;
         };
         /** OeePage */
         OeePage: {
@@ -1692,6 +1774,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Imported"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description No or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Missing permission */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    labour_efficiency_api_v1_reporting_labour_efficiency_get: {
+        parameters: {
+            query: {
+                /** @description group the items by work_center, equipment or operator */
+                by?: "work_center" | "equipment" | "operator";
+                /** @description End of the interval (exclusive), at most 400 days after start */
+                end: string;
+                equipment?: string | null;
+                /** @description json (default) or csv */
+                format?: "json" | "csv";
+                /** @description only this operator's share */
+                operator?: string | null;
+                /** @description Start of the interval (inclusive) */
+                start: string;
+                work_center?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON, or CSV with format=csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabourReport"];
+                    "text/csv": unknown;
                 };
             };
             /** @description Malformed request */

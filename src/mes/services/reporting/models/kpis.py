@@ -125,3 +125,62 @@ def schedule_figures(
         else:
             ok += 1
     return ScheduleFigures(len(done), on_time, len(runs), ok, early, late)
+
+
+# ------------------------------------------------------------------ labour (no attendance: not ISO's worker efficiency)
+
+
+def earned_minutes(
+    setup: Decimal, run_per_unit: Decimal, good: Decimal, scrap: Decimal, rework: Decimal
+) -> Decimal:
+    """Standard (earned) minutes of an operation: its setup once, plus its run time per unit for
+    every unit it processed (PQ = good + scrap + rework: each took the operation's labour)."""
+    return setup + run_per_unit * (good + scrap + rework)
+
+
+@dataclass(frozen=True, slots=True)
+class LabourOperation:
+    """One completed operation: its earned minutes (None: no standard times) and each operator's minutes."""
+
+    key: tuple[str, str]  # work order, operation
+    work_center: str
+    equipment: str
+    earned: Decimal | None
+    labour: Mapping[str, Decimal]  # operator -> minutes
+
+
+@dataclass(frozen=True)
+class LabourFigures:
+    """Labour efficiency of one group = earned minutes / actual labour minutes."""
+
+    operations: int  # counted: standard times and labour minutes known
+    operations_without_standard: int  # events from before standard times: excluded
+    operations_without_labour: int  # standard times known, but no labour minutes booked: excluded
+    earned_min: Decimal
+    actual_min: Decimal
+
+    @property
+    def efficiency(self) -> Decimal | None:
+        return self.earned_min / self.actual_min if self.actual_min else None
+
+
+def labour_figures(ops: Iterable[LabourOperation], operator: str | None = None) -> LabourFigures:
+    """The figures of `ops`; with `operator`, that operator's share only: their own minutes, and of
+    each operation's earned minutes the part their minutes are of the operation's labour (a crew
+    shares what it earned in proportion to the time each worked)."""
+    n = no_std = no_labour = 0
+    earned = actual = ZERO
+    for op in ops:
+        total = sum(op.labour.values(), ZERO)
+        mine = total if operator is None else op.labour.get(operator, ZERO)
+        if operator is not None and operator not in op.labour:
+            continue
+        if op.earned is None:
+            no_std += 1
+        elif not total:
+            no_labour += 1
+        else:
+            n += 1
+            earned += op.earned * mine / total
+            actual += mine
+    return LabourFigures(n, no_std, no_labour, earned, actual)

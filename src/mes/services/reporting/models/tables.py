@@ -176,6 +176,21 @@ class OperationResult(Base):
     rework: Mapped[Decimal] = mapped_column(Qty)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the operation's standard times at completion (labour efficiency); None: an event from before them
+    standard_setup_minutes: Mapped[Decimal | None] = mapped_column(Qty)
+    standard_run_minutes_per_unit: Mapped[Decimal | None] = mapped_column(Qty)
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the completion used
+
+
+class LabourTime(Base):
+    """An operator's labour minutes on a completed operation, as its completion reported them."""
+
+    __tablename__ = "labour_time"
+
+    work_order: Mapped[str] = mapped_column(Code, primary_key=True)
+    operation: Mapped[str] = mapped_column(Code, primary_key=True)
+    operator: Mapped[str] = mapped_column(String(200), primary_key=True)
+    minutes: Mapped[Decimal] = mapped_column(Qty)
 
 
 class OperationRun(Base):

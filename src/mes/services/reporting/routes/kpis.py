@@ -22,6 +22,9 @@ from mes.services.reporting.routes.common import (
     csv_response,
 )
 from mes.services.reporting.schemas import (
+    LabourBy,
+    LabourReport,
+    LabourRow,
     ParetoPage,
     ParetoRow,
     ProductionPage,
@@ -145,6 +148,44 @@ async def schedule(
 ) -> ScheduleReport:
     reports.check_interval(start, end)
     return await queries.schedule(session, start, end, timedelta(minutes=tolerance_min), work_center)
+
+
+@router.get(
+    "/labour-efficiency",
+    response_model=LabourReport,
+    responses=CSV_RESPONSE,
+    summary="Labour efficiency: earned (standard) labour minutes / actual labour minutes, in total and per "
+    "work center, equipment or operator",
+    description="Labour efficiency = earned minutes / actual labour minutes, over the operations completed in "
+    "[start, end). Earned minutes of an operation = its standard setup minutes + its standard run minutes per "
+    "unit x the units it processed (good + scrap + rework, ISO 22400-2's PQ); actual minutes = the sum of its "
+    "operators' labour minutes (each on their own clock). Per operator, each operator is credited with the "
+    "part of an operation's earned minutes that their minutes are of its labour. Operations whose completion "
+    "event carried no standard times (published before they were added) are excluded and counted in "
+    "operations_without_standard. This is the industrial-engineering labour (performance) efficiency, not "
+    "ISO 22400-2's worker efficiency (APWT / APAT): that needs the workers' attendance time, which the MES "
+    "does not record. format=csv: the total row (key *) and then one row per group.",
+)
+async def labour_efficiency(
+    session: SessionDep,
+    _: CanRead,
+    start: Start,
+    end: End,
+    by: Annotated[LabourBy, Query(description="group the items by work_center, equipment or operator")] = (
+        "work_center"
+    ),
+    work_center: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    equipment: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    operator: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="only this operator's share")
+    ] = None,
+    format: Format = "json",
+) -> LabourReport | Response:
+    reports.check_interval(start, end)
+    report = await queries.labour(session, start, end, by, work_center, equipment, operator)
+    if format == "csv":
+        return csv_response([report.total, *report.items], "labour-efficiency", list(LabourRow.model_fields))
+    return report
 
 
 @router.get(

@@ -78,8 +78,10 @@ async def board(
     response_model=ShiftRecord,
     summary="A past shift replayed: its OEE figures now, as they stood at its end, and what changed since",
     description=(
-        "The figures of [start, end) for the scope (as /oee, grain total). The first read after `end` keeps "
-        "them as the shift's figures at its end; later reads list the figures that differ now and the late "
+        "The figures of [start, end) for the scope (as /oee, grain total). The reporting worker keeps them "
+        "as the shift's figures at its end, within a minute of it, for every scope whose shift record was "
+        "read before (with the last reader's token); failing that, the first read after `end` keeps them. "
+        "Later reads list the figures that differ now and the late "
         "and corrected events received since (a machine report placed in the past, a reclassified or "
         "corrected stop, a late or corrected yield, a late machine counter) that are about the shift."
     ),

@@ -28,6 +28,7 @@ from mes.platform.events import Event
 from mes.services.reporting.models import (
     DowntimeRecord,
     EquipmentNode,
+    LabourTime,
     MachineCount,
     OperationResult,
     OperationRun,
@@ -441,9 +442,34 @@ async def _operation_completed(session: AsyncSession, e: OperationCompleted) -> 
         "rework": e.rework,
         "started_at": e.started_at,
         "completed_at": e.completed_at,
+        "standard_setup_minutes": e.standard_setup_minutes,
+        "standard_run_minutes_per_unit": e.standard_run_minutes_per_unit,
+        "occurred_at": e.occurred_at,
     }
-    await session.execute(
-        insert(OperationResult)
-        .values(work_order=e.work_order, operation=e.operation, **values)
-        .on_conflict_do_update(index_elements=["work_order", "operation"], set_=values)
+    stored = insert(OperationResult).values(work_order=e.work_order, operation=e.operation, **values)
+    taken = await session.execute(
+        stored.on_conflict_do_update(
+            index_elements=["work_order", "operation"],
+            set_=values,
+            # a completion older than the one held changes nothing, whatever order they arrive in
+            where=or_(OperationResult.occurred_at.is_(None), OperationResult.occurred_at <= e.occurred_at),
+        ).returning(OperationResult.work_order)
     )
+    if taken.scalar() is None:
+        return
+    # the operators' labour minutes as this completion reports them (one line per operator)
+    await session.execute(
+        delete(LabourTime).where(LabourTime.work_order == e.work_order, LabourTime.operation == e.operation)
+    )
+    minutes: dict[str, Decimal] = {}
+    for line in e.labour:
+        minutes[line.operator] = minutes.get(line.operator, Decimal(0)) + line.minutes
+    if minutes:
+        await session.execute(
+            insert(LabourTime).values(
+                [
+                    {"work_order": e.work_order, "operation": e.operation, "operator": k, "minutes": v}
+                    for k, v in minutes.items()
+                ]
+            )
+        )

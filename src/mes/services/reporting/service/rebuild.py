@@ -20,6 +20,7 @@ READ_MODELS = (
     "production_hour",
     "downtime_record",
     "operation_result",
+    "labour_time",
     "operation_run",
     "order_completion",
 )  # not shift_snapshot: what a shift's figures were at its end is no read model, replay can't remake it

@@ -9,15 +9,21 @@ instant inside the shift and a machine of the scope are the late and corrected d
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from mes.platform.cache import Cache
+from mes.platform.db import Database
+from mes.platform.events import utcnow
+from mes.platform.http import ServiceDirectory
+from mes.platform.workers import Periodic
 from mes.services.reporting.clients import Resource
-from mes.services.reporting.models import DowntimeRecord, ReceivedEvent, ShiftSnapshot
+from mes.services.reporting.models import DowntimeRecord, EquipmentNode, ReceivedEvent, ShiftSnapshot
 from mes.services.reporting.schemas import FigureChange, OeeRow, ShiftChange, ShiftRecord
 from mes.services.reporting.service.oee import compute, scope_equipment
 from mes.services.reporting.service.reports import check_interval, row
@@ -49,6 +55,17 @@ def _t(v: Any) -> datetime | None:
     return datetime.fromisoformat(v) if isinstance(v, str) else None
 
 
+async def _keep_snapshot(
+    session: AsyncSession, scope: str, start: datetime, end: datetime, figures: OeeRow, clock: datetime
+) -> ShiftSnapshot | None:
+    await session.execute(
+        insert(ShiftSnapshot)
+        .values(scope=scope, start=start, end=end, taken_at=clock, figures=figures.model_dump(mode="json"))
+        .on_conflict_do_nothing()  # the worker or another reader was first: theirs stands
+    )
+    return await session.get(ShiftSnapshot, (scope, start, end))
+
+
 async def shift_record(
     session: AsyncSession, res: Resource, scope: str, start: datetime, end: datetime
 ) -> ShiftRecord:
@@ -56,17 +73,11 @@ async def shift_record(
     codes = {m.code for m in await scope_equipment(session, scope)}
     cells = await compute(session, res, scope, start, end, "total", "scope")
     current = row(cells[0])
+    WATCH.note(scope, res)
     clock = (await session.execute(select(func.clock_timestamp()))).scalar_one()
     snap = await session.get(ShiftSnapshot, (scope, start, end))
-    if snap is None and clock >= end:  # the first read after the end keeps the figures at the end
-        await session.execute(
-            insert(ShiftSnapshot)
-            .values(
-                scope=scope, start=start, end=end, taken_at=clock, figures=current.model_dump(mode="json")
-            )
-            .on_conflict_do_nothing()
-        )
-        snap = await session.get(ShiftSnapshot, (scope, start, end))
+    if snap is None and clock >= end:  # no worker took it at the end: the first read after it does
+        snap = await _keep_snapshot(session, scope, start, end, current, clock)
     if snap is None:
         return ShiftRecord(
             scope=scope,
@@ -159,3 +170,82 @@ async def _changes(
                 )
             )
     return out
+
+
+# ------------------------------------------------------------------ the snapshot worker
+
+
+@dataclass
+class _Watch:
+    """The scopes whose shift record was read in this process, and the last reader's token: the
+    worker asks resource for calendars and cycle times with it (ADR 42; it is short-lived, so a
+    worker round it can no longer authorise leaves the snapshot to the first read, as before)."""
+
+    scopes: set[str] = field(default_factory=set)
+    token: str | None = None
+    directory: ServiceDirectory | None = None
+    cache: Cache | None = None
+    ttl_s: float = 0.0
+
+    def note(self, scope: str, res: Resource) -> None:
+        self.scopes.add(scope)
+        if res.token is not None:
+            self.token, self.directory, self.cache, self.ttl_s = (
+                res.token,
+                res.directory,
+                res.cache,
+                res.ttl_s,
+            )
+
+    def resource(self) -> Resource | None:
+        if self.token is None or self.directory is None:
+            return None
+        return Resource(self.token, self.directory, None, self.cache, self.ttl_s)
+
+
+WATCH = _Watch()
+LOOKBACK = timedelta(hours=24)
+
+
+async def take_shift_end_snapshots(
+    db: Database, res: Resource | None, scopes: set[str], now: datetime, lookback: timedelta = LOOKBACK
+) -> int:
+    """One round of the worker: for each scope (those read here, and those with a snapshot already),
+    the shifts within (now - lookback, now) that are over and have no snapshot get one, with the figures as
+    they stand now, just after the end. Returns how many were taken."""
+    if res is None:
+        return 0
+    taken = 0
+    async with db.transaction() as session:
+        known = set(await session.scalars(select(ShiftSnapshot.scope).distinct()))
+    for scope in sorted(scopes | known):
+        async with db.transaction() as session:
+            if await session.get(EquipmentNode, scope) is None:
+                continue
+            since = now - lookback
+            shifts = await compute(session, res, scope, since, now, "shift", "scope")
+            for cell in shifts:
+                # the cells are clipped to [since, now): one touching either edge is not a whole
+                # shift (not over yet, or begun before the window: an earlier round took it)
+                if cell.start <= since or cell.end >= now:
+                    continue
+                if await session.get(ShiftSnapshot, (scope, cell.start, cell.end)) is not None:
+                    continue
+                # the shift's own figures, exactly as a read of its record computes them
+                (total,) = await compute(session, res, scope, cell.start, cell.end, "total", "scope")
+                clock = (await session.execute(select(func.clock_timestamp()))).scalar_one()
+                await _keep_snapshot(session, scope, cell.start, cell.end, row(total), clock)
+                taken += 1
+    return taken
+
+
+class ShiftSnapshotWorker(Periodic):
+    """Keeps each watched scope's shift figures at the shift's end (ADR 42), every minute."""
+
+    name = "reporting.shift_snapshots"
+
+    def __init__(self, db: Database, interval_s: float = 60.0) -> None:
+        super().__init__(db, interval_s)
+
+    async def step(self) -> object:
+        return await take_shift_end_snapshots(self.db, WATCH.resource(), set(WATCH.scopes), utcnow())

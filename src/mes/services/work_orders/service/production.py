@@ -317,6 +317,8 @@ async def complete_operation(
             run_minutes=max(elapsed - op.paused_minutes, Decimal(0)),
             labour=[ev.LabourTime(operator=k, minutes=v) for k, v in labour.items()],
             operators=list(labour),
+            standard_setup_minutes=op.setup_minutes,
+            standard_run_minutes_per_unit=op.run_minutes,
         ),
     )
     if last:
