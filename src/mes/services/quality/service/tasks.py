@@ -76,7 +76,10 @@ async def open_task(
     work_order: str | None = None,
     operation: str | None = None,
     equipment: str | None = None,
+    frequency: dict[str, Any] | None = None,
 ) -> Task:
+    """A due task of `plan`; `frequency` (in-process sampling by parts or minutes) is kept with the
+    drawn sample, so the task says which multiple made it due."""
     now = utcnow()
     task = Task(
         id=uuid.uuid4(),
@@ -90,7 +93,7 @@ async def open_task(
         serial=serial,
         supplier=supplier,
         lot_size=lot_size,
-        sampling=await _sampling(session, plan, lot_size, supplier),
+        sampling=await _sampling(session, plan, lot_size, supplier) | (frequency or {}),
         work_order=work_order,
         operation=operation if operation is not None else plan.operation,
         equipment=equipment,
