@@ -46,8 +46,7 @@ async def _sampling(
     if lot_size is None or lot_size < 2:
         raise InvalidPlan(f"Plan {plan.code} samples by ISO 2859-1: the task needs a lot size of at least 2.")
     state = await switching_state(session, supplier, plan.item)
-    severity = "normal" if state.severity == "discontinued" else state.severity
-    p = iso.plan(lot_size, s.get("level", "II"), Decimal(s["aql"]), severity)
+    p = iso.plan(lot_size, s.get("level", "II"), Decimal(s["aql"]), iso.drawing_severity(state))
     return {
         "method": "iso2859",
         "aql": s["aql"],
