@@ -9,7 +9,7 @@ tables must give exactly that. Sources (the tables' values are data; no code was
     its Table I is identical to the one below, cell by cell. `milstd105eplans` gives for every code
     letter, AQL and severity the acceptance number to apply, arrows already followed (keeping the
     row's own sample size, which is why it is not used for sample sizes). Every one of the 416
-    normal and 442 tightened cells below agrees with it: numbers where a plan is printed, and for an
+    normal and 416 tightened cells of rows A to R below agrees with it: numbers where a plan is printed, and for an
     arrow the Ac of the plan the arrow leads to. That check found the three defects fixed with these
     tests (see ADR 41): R at AQL 0.015 normal points up (it pointed down, off the table, and raised);
     tightened from letter F down ends at 18/19 (the module gave 27/28 where II-B has an up arrow);
