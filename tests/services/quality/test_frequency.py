@@ -227,6 +227,7 @@ async def test_a_timed_task_that_fell_due_between_rounds_blocks_completion(qp: Q
         {"every_t_minutes": 0},
         {"every_n_parts": "many"},
         {"every_t_minutes": 20_000},  # more than a week
+        {"every_n_parts": 25, "method": "iso2859", "aql": "1.0"},  # lot sampling has no lot here
     ],
 )
 async def test_bad_frequencies_are_refused(qp: QualityPlant, sampling: dict[str, Any]) -> None:

@@ -150,6 +150,12 @@ class PlanCreate(Schema):
             self.sampling.every_n_parts is not None or self.sampling.every_t_minutes is not None
         ):
             raise ValueError("every_n_parts and every_t_minutes are for in-process plans only")
+        if self.sampling.method == "iso2859" and (
+            self.sampling.every_n_parts is not None or self.sampling.every_t_minutes is not None
+        ):
+            raise ValueError(
+                "every_n_parts and every_t_minutes take n units a task (n_per_lot), not ISO 2859-1"
+            )
         if len({c.code for c in self.characteristics}) != len(self.characteristics):
             raise ValueError("characteristic codes must be unique within a plan")
         return self
