@@ -5,10 +5,16 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.material import LotProduced, LotReceived
-from mes.contracts.work_orders import OperationStarted
+from mes.contracts.work_orders import (
+    OperationCompleted,
+    OperationPaused,
+    OperationResumed,
+    OperationStarted,
+    YieldReported,
+)
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
-from mes.services.quality.service import reactions
+from mes.services.quality.service import frequency, reactions
 
 
 async def material_lot_received(session: AsyncSession, event: LotReceived) -> None:
@@ -23,8 +29,28 @@ async def operation_started(session: AsyncSession, event: OperationStarted) -> N
     await reactions.operation_started(session, event)
 
 
+async def operation_paused(session: AsyncSession, event: OperationPaused) -> None:
+    await frequency.operation_paused(session, event)
+
+
+async def operation_resumed(session: AsyncSession, event: OperationResumed) -> None:
+    await frequency.operation_resumed(session, event)
+
+
+async def operation_completed(session: AsyncSession, event: OperationCompleted) -> None:
+    await frequency.operation_completed(session, event)
+
+
+async def yield_reported(session: AsyncSession, event: YieldReported) -> None:
+    await frequency.yield_reported(session, event)
+
+
 HANDLERS: dict[type[Event], EventHandler] = {
     LotReceived: material_lot_received,
     LotProduced: material_lot_produced,
     OperationStarted: operation_started,
+    OperationPaused: operation_paused,
+    OperationResumed: operation_resumed,
+    OperationCompleted: operation_completed,
+    YieldReported: yield_reported,
 }

@@ -82,6 +82,11 @@ class Sampling(Schema):
     on_start: bool = True
     aql: Aql | None = None
     level: Level = "II"
+    # in-process frequency (ADR 41): a task each time the operation's reported good + scrap crosses
+    # a multiple of every_n_parts, and one each every_t_minutes of the operation running (pauses
+    # excluded), counted from its start; either, both or neither, besides the first piece
+    every_n_parts: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    every_t_minutes: Annotated[int, Field(ge=1, le=10_080)] | None = None
 
     @model_validator(mode="after")
     def _aql(self) -> Sampling:
@@ -141,6 +146,16 @@ class PlanCreate(Schema):
     def _operation(self) -> PlanCreate:
         if self.kind == "in_process" and self.operation is None:
             raise ValueError("an in-process plan names its routing operation")
+        if self.kind != "in_process" and (
+            self.sampling.every_n_parts is not None or self.sampling.every_t_minutes is not None
+        ):
+            raise ValueError("every_n_parts and every_t_minutes are for in-process plans only")
+        if self.sampling.method == "iso2859" and (
+            self.sampling.every_n_parts is not None or self.sampling.every_t_minutes is not None
+        ):
+            raise ValueError(
+                "every_n_parts and every_t_minutes take n units a task (n_per_lot), not ISO 2859-1"
+            )
         if len({c.code for c in self.characteristics}) != len(self.characteristics):
             raise ValueError("characteristic codes must be unique within a plan")
         return self

@@ -49,7 +49,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Due in-process inspections of an operation */
+        /**
+         * Due in-process inspections of an operation
+         * @description The due in-process tasks that block completing the operation; every-t-minutes tasks that
+         *     fell due since the worker's last round are opened first.
+         */
         get: operations["blocking_api_v1_quality_blocking_get"];
         put?: never;
         post?: never;
@@ -1361,6 +1365,10 @@ export type components = {
         Sampling: {
             /** Aql */
             aql?: ("0.010" | "0.015" | "0.025" | "0.040" | "0.065" | "0.10" | "0.15" | "0.25" | "0.40" | "0.65" | "1.0" | "1.5" | "2.5" | "4.0" | "6.5" | "10" | "15" | "25" | "40" | "65" | "100" | "150" | "250" | "400" | "650" | "1000") | null;
+            /** Every N Parts */
+            every_n_parts?: number | null;
+            /** Every T Minutes */
+            every_t_minutes?: number | null;
             /**
              * Level
              * @default II

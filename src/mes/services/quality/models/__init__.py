@@ -13,11 +13,14 @@ from mes.services.quality.models.tables import (
     DefectCode,
     Gauge,
     Ncr,
+    OperationRun,
     Plan,
     ProducedLot,
     Result,
+    SamplingPoint,
     Switching,
     Task,
+    YieldCount,
 )
 
 __all__ = [
@@ -33,10 +36,13 @@ __all__ = [
     "DefectCode",
     "Gauge",
     "Ncr",
+    "OperationRun",
     "Plan",
     "ProducedLot",
     "Result",
+    "SamplingPoint",
     "Switching",
     "Task",
+    "YieldCount",
     "metadata",
 ]

@@ -70,7 +70,7 @@ _NORMAL: tuple[Cell, ...] = (
 )
 # From letter F down, the standard stops at Ac 21 (the 30/31 and 44/45 plans exist only for A-E).
 _NORMAL_LAST_FROM_F = 10
-# Table II-B (tightened) is Table II-A one AQL column to the right with tightened numbers.
+# Table II-B (tightened): Table II-A one AQL column to the right, with these numbers (see tightened_cell).
 _TIGHTENED_NUMBERS = {
     (0, 1): (0, 1), (1, 2): (1, 2), (2, 3): (2, 3), (3, 4): (3, 4), (5, 6): (5, 6), (7, 8): (8, 9),
     (10, 11): (12, 13), (14, 15): (18, 19), (21, 22): (27, 28), (30, 31): (41, 42),
@@ -82,6 +82,10 @@ _REDUCED_NUMBERS = {
     (10, 11): (5, 8), (14, 15): (7, 10), (21, 22): (10, 13), (30, 31): (14, 17), (44, 45): (21, 24),
 }  # fmt: skip
 _FIRST = AQLS.index(Decimal("6.5"))  # column of letter A's Ac=0 plan
+# Table II-B adds a letter below R: S, n = 3150, reached only by the arrow down at R / AQL 0.025.
+TIGHTENED_LETTERS = LETTERS + "S"
+TIGHTENED_SAMPLE_SIZE = SAMPLE_SIZE | {"S": 3150}
+_F = LETTERS.index("F")
 
 
 class SamplingError(ValueError):
@@ -106,31 +110,51 @@ def _aql_column(aql: Decimal) -> int:
         raise SamplingError(f"AQL {aql} is not one of the standard's preferred values") from None
 
 
-def normal_cell(letter: str, aql: Decimal) -> Cell:
-    """The symbol printed in Table II-A at (letter, AQL)."""
-    row, col = LETTERS.index(letter), _aql_column(aql)
+def _diagonal(row: int, col: int) -> Cell:
+    """The symbol of Table II-A's pattern at (row, column), before the edges of the table."""
     k = col - (_FIRST - row)
     if k < 0:
         return DOWN
-    if k >= len(_NORMAL) or (row >= LETTERS.index("F") and k > _NORMAL_LAST_FROM_F):
+    if k >= len(_NORMAL) or (row >= _F and k > _NORMAL_LAST_FROM_F):
         return UP
-    cell = _NORMAL[k]
+    return _NORMAL[k]
+
+
+def normal_cell(letter: str, aql: Decimal) -> Cell:
+    """The symbol printed in Table II-A at (letter, AQL)."""
+    row, col = LETTERS.index(letter), _aql_column(aql)
+    cell = _diagonal(row, col)
     if cell == UP and row == 0:  # nothing above the first row: the standard points down there
         return DOWN
+    if cell == DOWN and row == len(LETTERS) - 1:
+        # nothing below R (R at 0.015): the standard points up, to P's 0/1 plan through Q's arrow
+        return UP
     return cell
+
+
+def tightened_cell(letter: str, aql: Decimal) -> Cell:
+    """The symbol printed in Table II-B at (letter, AQL): Table II-A's pattern one AQL column to the
+    right, with the tightened numbers; from letter F down the last plan is 18/19 (II-A's 21/22 place
+    is an arrow up); row A has no 0/1 plan (A and B point down at AQL 10); S is the row below R."""
+    row, col = TIGHTENED_LETTERS.index(letter), _aql_column(aql)
+    if row < 2 and AQLS[col] == Decimal("10"):
+        return DOWN
+    cell = _diagonal(row, col - 1)
+    if cell == UP and row == 0:
+        return DOWN
+    if isinstance(cell, str):
+        return cell
+    if row >= _F and cell == (21, 22):
+        return UP
+    return _TIGHTENED_NUMBERS.get(cell, UP)
 
 
 def table_cell(severity: str, letter: str, aql: Decimal) -> Cell:
     """The symbol of Table II-A, II-B or II-C (`normal`, `tightened`, `reduced`)."""
     if severity == "normal":
         return normal_cell(letter, aql)
-    col = _aql_column(aql)
     if severity == "tightened":
-        if col == 0:
-            # one column left of 0.010 lies outside the table: the standard starts Ac=0 at letter R
-            return (0, 1) if letter == "R" else DOWN
-        cell = normal_cell(letter, AQLS[col - 1])
-        return cell if isinstance(cell, str) else _TIGHTENED_NUMBERS.get(cell, UP)
+        return tightened_cell(letter, aql)
     if severity == "reduced":
         cell = normal_cell(letter, aql)
         return cell if isinstance(cell, str) else _REDUCED_NUMBERS[cell]
@@ -149,19 +173,23 @@ class Plan:
 
 
 def plan(lot_size: int, level: str, aql: Decimal, severity: str = "normal") -> Plan:
+    """The plan for a lot: Table I's letter, then the arrows of the severity's table followed to the
+    first plan, whose sample size is used as well as its Ac/Re (100 % when it reaches the lot)."""
     first = code_letter(lot_size, level)
-    row = LETTERS.index(first)
+    letters = TIGHTENED_LETTERS if severity == "tightened" else LETTERS
+    row = letters.index(first)
     seen = 0
     while True:
-        cell = table_cell(severity, LETTERS[row], aql)
+        cell = table_cell(severity, letters[row], aql)
         if not isinstance(cell, str):
             break
         row += 1 if cell == DOWN else -1
         seen += 1
-        if not 0 <= row < len(LETTERS) or seen > len(LETTERS):
+        if not 0 <= row < len(letters) or seen > len(letters):
             raise SamplingError(f"no {severity} plan for AQL {aql} at letter {first}")
-    letter = LETTERS[row]
-    n = (REDUCED_SAMPLE_SIZE if severity == "reduced" else SAMPLE_SIZE)[letter]
+    letter = letters[row]
+    sizes = {"reduced": REDUCED_SAMPLE_SIZE, "tightened": TIGHTENED_SAMPLE_SIZE}.get(severity, SAMPLE_SIZE)
+    n = sizes[letter]
     ac, re = cell
     return Plan(severity, first, letter, min(n, lot_size), ac, re, n >= lot_size)
 
@@ -260,3 +288,21 @@ def record_lot(
 def tighter_aql(aql: Decimal) -> Decimal | None:
     i = _aql_column(aql)
     return AQLS[i - 1] if i > 0 else None
+
+
+def tighter_ac(p: Plan, aql: Decimal) -> int | None:
+    """For the switching score (ISO 2859-1:1999 9.3.3.2 a): the acceptance number the same sample
+    would have had one AQL step tighter, read in Table II-A on the row of the plan used (not from the
+    lot's letter again, whose arrows may lead to another sample size). None when there is no such
+    column or the cell there is an arrow (only possible for plans with Ac <= 1, scored by rule b)."""
+    tighter = tighter_aql(aql)
+    if tighter is None or p.letter not in LETTERS:
+        return None
+    cell = normal_cell(p.letter, tighter)
+    return None if isinstance(cell, str) else cell[0]
+
+
+def drawing_severity(state: SwitchingState) -> str:
+    """The table a new lot is drawn from: the state's severity; while acceptance is discontinued
+    (ISO 2859-1 9.4) lots are drawn at tightened, the severity inspection resumes at."""
+    return "tightened" if state.severity == "discontinued" else state.severity

@@ -326,3 +326,53 @@ class Counter(Base):
 
     prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class OperationRun(Base):
+    """An in-process operation as quality learns it from work orders' events: when it started,
+    its pauses and completion, so that `every_t_minutes` counts the minutes it ran (ADR 41)."""
+
+    __tablename__ = "operation_run"
+
+    work_order: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    item: Mapped[str] = mapped_column(String(64))
+    equipment: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # paused since
+    paused_minutes: Mapped[Decimal] = mapped_column(Numeric(18, 4), default=Decimal(0))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class YieldCount(Base):
+    """One yield report of an operation (good + scrap), kept once per `report_id`: a redelivery or a
+    second copy counts nothing more; a correction (same id, later `occurred_at`) replaces it."""
+
+    __tablename__ = "yield_count"
+    __table_args__ = (Index("ix_yield_count_work_order_operation", "work_order", "operation"),)
+
+    report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    work_order: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+SAMPLING_TRIGGERS = ("parts", "minutes")
+
+
+class SamplingPoint(Base):
+    """One frequency task of a plan on an operation: the `mark`-th multiple of n parts or t minutes.
+    The primary key makes creating it idempotent across redeliveries, replicas and restarts; the plan
+    is named by code, so a new version of the plan carries on counting where the old one was."""
+
+    __tablename__ = "sampling_point"
+    __table_args__ = (CheckConstraint(f"trigger IN {SAMPLING_TRIGGERS}", name="trigger"),)
+
+    plan_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    work_order: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(16), primary_key=True)
+    mark: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_number: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

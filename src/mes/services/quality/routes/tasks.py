@@ -28,7 +28,7 @@ from mes.services.quality.schemas import (
     Verdict,
     Waiver,
 )
-from mes.services.quality.service import results, tasks
+from mes.services.quality.service import frequency, results, tasks
 
 router = APIRouter()
 Q64 = Annotated[str | None, Query(max_length=64)]
@@ -89,7 +89,9 @@ async def blocking(
     work_order: Annotated[str, Query(min_length=1, max_length=64)],
     operation: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> BlockingRead:
-    return await tasks.blocking(session, work_order, operation)
+    """The due in-process tasks that block completing the operation; every-t-minutes tasks that
+    fell due since the worker's last round are opened first."""
+    return await frequency.blocking(session, work_order, operation)
 
 
 @router.get(

@@ -11,6 +11,7 @@ from mes.contracts.quality import LotHoldRequested
 from mes.contracts.work_orders import OperationStarted
 from mes.platform.events import record_event
 from mes.services.quality.models import ProducedLot
+from mes.services.quality.service import frequency
 from mes.services.quality.service.plans import released_plans
 from mes.services.quality.service.tasks import open_task
 
@@ -41,6 +42,7 @@ async def lot_received(session: AsyncSession, event: LotReceived) -> None:
 
 
 async def operation_started(session: AsyncSession, event: OperationStarted) -> None:
+    await frequency.operation_started(session, event)
     for plan in await released_plans(session, "in_process", event.product, event.operation):
         if not (plan.sampling or {}).get("on_start", True):
             continue

@@ -276,14 +276,7 @@ async def _switch(session: AsyncSession, task: Task, nonconforming: int) -> dict
         s["severity"], s["code_letter"], s["plan_letter"], int(s["sample_size"]), int(s["ac"]), int(s["re"]),
         bool(s["hundred_percent"]),
     )  # fmt: skip
-    tighter_ac = None
-    tighter = iso.tighter_aql(Decimal(s["aql"]))
-    if tighter is not None and task.lot_size:
-        try:
-            tighter_ac = iso.plan(task.lot_size, s["level"], tighter, "normal").ac
-        except iso.SamplingError:
-            tighter_ac = None
-    after = iso.record_lot(before, plan, nonconforming, tighter_ac=tighter_ac)
+    after = iso.record_lot(before, plan, nonconforming, tighter_ac=iso.tighter_ac(plan, Decimal(s["aql"])))
     row = await session.get(Switching, (task.supplier, task.item), with_for_update=True)
     if row is None:
         row = Switching(supplier=task.supplier, item=task.item, state=after.to_dict())

@@ -46,8 +46,7 @@ async def _sampling(
     if lot_size is None or lot_size < 2:
         raise InvalidPlan(f"Plan {plan.code} samples by ISO 2859-1: the task needs a lot size of at least 2.")
     state = await switching_state(session, supplier, plan.item)
-    severity = "normal" if state.severity == "discontinued" else state.severity
-    p = iso.plan(lot_size, s.get("level", "II"), Decimal(s["aql"]), severity)
+    p = iso.plan(lot_size, s.get("level", "II"), Decimal(s["aql"]), iso.drawing_severity(state))
     return {
         "method": "iso2859",
         "aql": s["aql"],
@@ -76,7 +75,10 @@ async def open_task(
     work_order: str | None = None,
     operation: str | None = None,
     equipment: str | None = None,
+    frequency: dict[str, Any] | None = None,
 ) -> Task:
+    """A due task of `plan`; `frequency` (in-process sampling by parts or minutes) is kept with the
+    drawn sample, so the task says which multiple made it due."""
     now = utcnow()
     task = Task(
         id=uuid.uuid4(),
@@ -90,7 +92,7 @@ async def open_task(
         serial=serial,
         supplier=supplier,
         lot_size=lot_size,
-        sampling=await _sampling(session, plan, lot_size, supplier),
+        sampling=await _sampling(session, plan, lot_size, supplier) | (frequency or {}),
         work_order=work_order,
         operation=operation if operation is not None else plan.operation,
         equipment=equipment,
