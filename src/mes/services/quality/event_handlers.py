@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.material import LotProduced, LotReceived
-from mes.contracts.work_orders import OperationStarted
+from mes.contracts.work_orders import OperationStarted, WorkOrderReleased
 from mes.platform.app import EventHandler
 from mes.platform.events import Event
 from mes.services.quality.service import reactions
@@ -19,6 +19,10 @@ async def material_lot_produced(session: AsyncSession, event: LotProduced) -> No
     await reactions.lot_produced(session, event)
 
 
+async def work_order_released(session: AsyncSession, event: WorkOrderReleased) -> None:
+    await reactions.work_order_released(session, event)
+
+
 async def operation_started(session: AsyncSession, event: OperationStarted) -> None:
     await reactions.operation_started(session, event)
 
@@ -27,4 +31,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     LotReceived: material_lot_received,
     LotProduced: material_lot_produced,
     OperationStarted: operation_started,
+    WorkOrderReleased: work_order_released,
 }
