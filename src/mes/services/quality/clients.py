@@ -89,18 +89,18 @@ async def lot(caller: Caller, code: str) -> LotInfo:
     return await caller.directory.client("material").get_model(f"{M}/lots/{code}", LotInfo, **caller.kw())
 
 
-async def split(caller: Caller, code: str, quantity: Decimal) -> LotInfo:
+async def split(caller: Caller, code: str, quantity: Decimal, key: str | None = None) -> LotInfo:
     client = caller.directory.client("material")
     resp = await client.request(
-        "POST", f"{M}/lots/{code}/split", json={"quantity": str(quantity)}, **caller.kw()
+        "POST", f"{M}/lots/{code}/split", json={"quantity": str(quantity)}, **caller.kw(key)
     )
     return LotInfo.model_validate_json(resp.content)
 
 
-async def scrap(caller: Caller, code: str, quantity: Decimal, reason: str) -> LotInfo:
+async def scrap(caller: Caller, code: str, quantity: Decimal, reason: str, key: str | None = None) -> LotInfo:
     client = caller.directory.client("material")
     resp = await client.request(
-        "POST", f"{M}/lots/{code}/scrap", json={"quantity": str(quantity), "reason": reason}, **caller.kw()
+        "POST", f"{M}/lots/{code}/scrap", json={"quantity": str(quantity), "reason": reason}, **caller.kw(key)
     )
     return LotInfo.model_validate_json(resp.content)
 

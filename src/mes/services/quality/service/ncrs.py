@@ -223,7 +223,7 @@ async def disposition_ncr(session: AsyncSession, number: str, data: DispositionI
         for lot in lots:
             info = await clients.lot(caller, lot)
             if info.quantity > 0 and info.status not in ("scrapped", "consumed"):
-                await clients.scrap(caller, lot, info.quantity, why)
+                await clients.scrap(caller, lot, info.quantity, why, f"{number}:scrap:{lot}")
                 scrapped.append({"lot": lot, "quantity": str(info.quantity), "uom": info.uom})
         outcome["scrapped"] = scrapped
     elif data.disposition == "partial":
@@ -234,8 +234,8 @@ async def disposition_ncr(session: AsyncSession, number: str, data: DispositionI
             raise InvalidDisposition(
                 f"Scrapping {data.scrap_quantity} of {info.quantity} {info.uom} is not a partial disposition; scrap it.",
             )
-        child = await clients.split(caller, data.lot, data.scrap_quantity)
-        await clients.scrap(caller, child.code, data.scrap_quantity, why)
+        child = await clients.split(caller, data.lot, data.scrap_quantity, f"{number}:split:{data.lot}")
+        await clients.scrap(caller, child.code, data.scrap_quantity, why, f"{number}:scrap:{child.code}")
         for lot in lots:
             await _release(session, lot, ncr, why, actor)
         outcome.update(
