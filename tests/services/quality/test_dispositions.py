@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import text
 
+from mes.platform.testing import RowLockWatch
+
 from .conftest import ASSEMBLY_PLAN, ENGINEER, WIDTH, M, QualityPlant, W, ok, problem
 from .test_closed_loop import _produce, _to_assembly
 
@@ -265,3 +267,24 @@ async def test_a_plan_first_released_after_the_order_is_pinned_when_the_order_fi
             )
         ).all()
     assert [tuple(r) for r in pinned] == [("WO-1", "IP-KIT-20", 1)]
+
+
+async def test_a_rework_disposition_asks_before_it_locks_the_ncr(qp: QualityPlant) -> None:
+    """ADR 35 and 40: the questions (the order, the lots, the signature) are asked with no row
+    locked; the acting call to work orders is the one made under the NCR's lock."""
+    ncr = await _ncr_on_assembly(qp)
+    number = ncr["number"]
+    await qp.signer()
+    sig = await qp.sign("quality.ncr", number, ncr["content"])
+    body = {"disposition": "rework", "signature_id": sig, "reason": "Re-press", "rework_operation": "20"}
+    # watched around the disposition only (the watch trips on auth's user insert, not ours)
+    async with RowLockWatch().watching() as row_lock_watch:
+        ok(await _disposition(qp, number, body))
+    calls = [(c.method, c.path, bool(c.locks)) for c in row_lock_watch.calls]
+    assert calls == [
+        ("GET", "/api/v1/workorders/orders/WO-1", False),
+        ("GET", "/api/v1/material/lots/KIT-B", False),
+        ("POST", f"/api/v1/auth/signatures/{sig}/verify", False),
+        ("POST", "/api/v1/workorders/orders/WO-1/operations/20/rework", True),
+    ]
+    assert any("ncr" in lock for lock in row_lock_watch.calls[-1].locks)
