@@ -139,6 +139,9 @@ class LotShipped(_LotEvent):
     customer: str
     destination: str | None  # the delivery address or site, when known
     reference: str | None  # the delivery note or shipment number
+    # added for returns (absent from earlier events): the stock went back to its supplier
+    # (`customer`), `reference` the NCR that decided it
+    return_to_supplier: bool = False
 
 
 class LotAdjusted(_LotEvent):

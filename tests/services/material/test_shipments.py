@@ -90,3 +90,61 @@ async def test_held_stock_does_not_ship_and_a_shipment_needs_the_move_permission
     assert r.status_code == 422
     lot = (await harness.client.get(f"{M}/lots/FG-8", headers=auth)).json()
     assert (Decimal(str(lot["quantity"])), lot["status"]) == (10, "on_hold")
+
+
+async def test_a_held_lot_goes_back_to_its_supplier_only_as_a_return_with_a_reference(
+    harness: Harness, plant: Seed
+) -> None:
+    await plant()
+    auth = harness.auth(*ALL, sub="qe-lea")
+    body = {
+        "code": "RM-9",
+        "item": "BOTTLE-1L",
+        "quantity": "30",
+        "location": "WH-01",
+        "supplier": "Vitro SA",
+    }
+    assert (await harness.client.post(f"{M}/lots", json=body, headers=auth)).status_code == 201
+    r = await harness.client.post(f"{M}/lots/RM-9/hold", json={"reason": "cracks"}, headers=auth)
+    assert r.status_code == 200, r.text
+    back = {"quantity": "30", "customer": "Vitro SA", "destination": "return to supplier"}
+    # a return names its reference (the NCR); without the flag a held lot stays
+    r = await harness.client.post(
+        f"{M}/lots/RM-9/ship", json={**back, "return_to_supplier": True}, headers=auth
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "validation_failed")
+    r = await harness.client.post(f"{M}/lots/RM-9/ship", json={**back, "reference": "NCR-7"}, headers=auth)
+    assert (r.status_code, r.json()["code"]) == (409, "invalid_status_change")
+    lot = (await harness.client.get(f"{M}/lots/RM-9", headers=auth)).json()
+    assert (Decimal(str(lot["quantity"])), lot["status"]) == (30, "on_hold")
+    ret = {**back, "reference": "NCR-7", "return_to_supplier": True}
+    for _ in range(2):  # retried: returned once
+        r = await harness.client.post(
+            f"{M}/lots/RM-9/ship", json=ret, headers={**auth, "Idempotency-Key": "NCR-7:return:RM-9"}
+        )
+        assert r.status_code == 200, r.text
+    assert (Decimal(str(r.json()["quantity"])), r.json()["status"]) == (0, "shipped")
+    moves = (await harness.client.get(f"{M}/lots/RM-9/movements", headers=auth)).json()
+    assert [
+        (m["kind"], Decimal(str(m["quantity"])), m["customer"]) for m in moves if m["kind"] == "ship"
+    ] == [("ship", -30, "Vitro SA")]
+    assert [m["reason"] for m in moves if m["kind"] == "ship"] == ["Returned to supplier Vitro SA (NCR-7)"]
+    async with harness.db("material").transaction() as s:
+        rows = (
+            await s.execute(
+                text(
+                    "SELECT payload->>'reference', payload->>'return_to_supplier' FROM outbox"
+                    " WHERE topic = 'material.lot_shipped.v1'"
+                )
+            )
+        ).all()
+    assert [tuple(r) for r in rows] == [("NCR-7", "true")]
+    # a scrapped lot goes nowhere, return or not
+    body = {"code": "RM-10", "item": "BOTTLE-1L", "quantity": "5", "location": "WH-01"}
+    assert (await harness.client.post(f"{M}/lots", json=body, headers=auth)).status_code == 201
+    r = await harness.client.post(
+        f"{M}/lots/RM-10/scrap", json={"quantity": "5", "reason": "x"}, headers=auth
+    )
+    assert r.status_code == 200, r.text
+    r = await harness.client.post(f"{M}/lots/RM-10/ship", json={**ret, "quantity": "1"}, headers=auth)
+    assert (r.status_code, r.json()["code"]) == (409, "invalid_status_change")

@@ -67,6 +67,9 @@ export function useSignedDisposition(ncr: Ncr) {
       password: string;
       lot?: string;
       scrapQuantity?: string;
+      reworkOperation?: string;
+      reworkQuantity?: string;
+      supplier?: string;
     }) => {
       const signature = await call(
         api.POST("/api/v1/auth/signatures", {
@@ -89,6 +92,10 @@ export function useSignedDisposition(ncr: Ncr) {
             reason: d.reason,
             signature_id: signature.id,
             ...(d.disposition === "partial" ? { lot: d.lot, scrap_quantity: d.scrapQuantity } : {}),
+            ...(d.disposition === "rework"
+              ? { rework_operation: d.reworkOperation, ...(d.reworkQuantity ? { rework_quantity: d.reworkQuantity } : {}) }
+              : {}),
+            ...(d.disposition === "return_to_supplier" && d.supplier ? { supplier: d.supplier } : {}),
           },
         }),
       );

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { session } from "../auth/session";
 import { useCapas, useNcr, useSignedDisposition, type Disposition, type Ncr } from "../api/quality";
+import { useWorkOrder } from "../api/workOrders";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { formatDateTime, humanize } from "../lib/format";
@@ -11,8 +12,8 @@ const DISPOSITIONS: { value: Disposition; label: string }[] = [
   { value: "use_as_is", label: "Use as is (release)" },
   { value: "partial", label: "Partial: release part, scrap part" },
   { value: "scrap", label: "Scrap" },
-  { value: "rework", label: "Rework (decision recorded, material stays held)" },
-  { value: "return_to_supplier", label: "Return to supplier (decision recorded, material stays held)" },
+  { value: "rework", label: "Rework: back to an operation of the work order (lots stay held)" },
+  { value: "return_to_supplier", label: "Return to supplier (the held lots ship back)" },
 ];
 
 /** The signature dialog: the meaning is shown before signing; user name and password are asked. */
@@ -24,8 +25,23 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
   const [password, setPassword] = useState("");
   const [lot, setLot] = useState<string | null>(ncr.held_lots[0] ?? null);
   const [scrap, setScrap] = useState<string | number>("");
+  const [reworkOp, setReworkOp] = useState<string | null>(ncr.operation ?? null);
+  const [reworkQty, setReworkQty] = useState<string | number>("");
+  const [supplier, setSupplier] = useState("");
+  const order = useWorkOrder(disposition === "rework" ? (ncr.work_order ?? undefined) : undefined);
   const partial = disposition === "partial";
-  const ready = reason.trim() && username && password && (!partial || (lot && Number(scrap) > 0));
+  const rework = disposition === "rework";
+  // rework goes back: the NCR's own operation or one before it on the order
+  const sender = order.data?.operations.find((o) => o.key === ncr.operation);
+  const reworkChoices = (order.data?.operations ?? [])
+    .filter((o) => sender === undefined || o.position <= sender.position)
+    .map((o) => ({ value: o.key, label: `${o.key} · ${o.name}` }));
+  const ready =
+    reason.trim() &&
+    username &&
+    password &&
+    (!partial || (lot && Number(scrap) > 0)) &&
+    (!rework || (ncr.work_order && reworkOp));
   return (
     <Modal opened onClose={onClose} title={`Sign the disposition of ${ncr.number}`} size="lg">
       <Stack>
@@ -36,6 +52,41 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
             <NumberInput label="Quantity to scrap" value={scrap} onChange={setScrap} min={0} decimalScale={6} />
           </Group>
         ) : null}
+        {rework && !ncr.work_order ? (
+          <Alert color="orange" variant="light">
+            {ncr.number} is on no work order: there is no operation to rework it at.
+          </Alert>
+        ) : null}
+        {rework && ncr.work_order ? (
+          <Group grow>
+            <Select
+              label="Back to operation"
+              description={`of ${ncr.work_order}`}
+              data={reworkChoices}
+              value={reworkOp}
+              onChange={setReworkOp}
+              disabled={order.isPending}
+              data-testid="rework-operation"
+            />
+            <NumberInput
+              label="Quantity to rework"
+              description="Empty: what the NCR's lots hold"
+              value={reworkQty}
+              onChange={setReworkQty}
+              min={0}
+              decimalScale={6}
+            />
+          </Group>
+        ) : null}
+        {disposition === "return_to_supplier" ? (
+          <TextInput
+            label="Supplier"
+            description="Empty: each lot goes back to the supplier it came from"
+            value={supplier}
+            onChange={(e) => setSupplier(e.currentTarget.value)}
+          />
+        ) : null}
+        {order.isError ? <ProblemAlert error={order.error} /> : null}
         <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         <Alert color="blue" variant="light" data-testid="signature-meaning">
           By signing you approve the disposition “{humanize(disposition)}” of {ncr.number} as shown on this page
@@ -53,7 +104,17 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
             loading={sign.isPending}
             onClick={() =>
               sign.mutate(
-                { disposition, reason, username, password, lot: lot ?? undefined, scrapQuantity: String(scrap) },
+                {
+                  disposition,
+                  reason,
+                  username,
+                  password,
+                  lot: lot ?? undefined,
+                  scrapQuantity: String(scrap),
+                  reworkOperation: reworkOp ?? undefined,
+                  reworkQuantity: reworkQty === "" ? undefined : String(reworkQty),
+                  supplier: supplier.trim() || undefined,
+                },
                 { onSuccess: onClose },
               )
             }

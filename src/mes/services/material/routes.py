@@ -315,7 +315,7 @@ async def scrap_lot(
 @router.post(
     "/lots/{code}/ship",
     response_model=LotRead,
-    summary="Ship stock out of the plant to a customer (available stock only)",
+    summary="Ship stock out of the plant to a customer (available stock; held stock back to its supplier)",
 )
 async def ship_lot(
     code: LotCode, body: Ship, session: SessionDep, who: CanMove, idem: IdempotencyDep

@@ -310,6 +310,17 @@ class Ship(Schema):
     customer: Annotated[str, Field(min_length=1, max_length=200)]
     destination: Annotated[str | None, Field(max_length=200)] = None
     reference: Annotated[str | None, Field(max_length=64)] = None  # delivery note, shipment number
+    return_to_supplier: bool = Field(
+        False,
+        description="Stock goes back to its supplier (`customer`) under a reference (an NCR): a lot on"
+        " hold or in quarantine ships too, since that is why it goes back",
+    )
+
+    @model_validator(mode="after")
+    def _return_has_reference(self) -> Ship:
+        if self.return_to_supplier and not self.reference:
+            raise ValueError("a return to the supplier names its reference (the NCR)")
+        return self
 
 
 class Adjust(Schema):

@@ -10,6 +10,7 @@ from mes.contracts.work_orders import (
     OperationPaused,
     OperationResumed,
     OperationStarted,
+    WorkOrderReleased,
     YieldReported,
 )
 from mes.platform.app import EventHandler
@@ -23,6 +24,10 @@ async def material_lot_received(session: AsyncSession, event: LotReceived) -> No
 
 async def material_lot_produced(session: AsyncSession, event: LotProduced) -> None:
     await reactions.lot_produced(session, event)
+
+
+async def work_order_released(session: AsyncSession, event: WorkOrderReleased) -> None:
+    await reactions.work_order_released(session, event)
 
 
 async def operation_started(session: AsyncSession, event: OperationStarted) -> None:
@@ -53,4 +58,5 @@ HANDLERS: dict[type[Event], EventHandler] = {
     OperationResumed: operation_resumed,
     OperationCompleted: operation_completed,
     YieldReported: yield_reported,
+    WorkOrderReleased: work_order_released,
 }

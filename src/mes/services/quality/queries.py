@@ -192,8 +192,8 @@ def ncr_read(n: Ncr) -> NcrRead:
 
 async def ncr_by_number(session: AsyncSession, number: str, *, lock: bool = False) -> Ncr:
     query = select(Ncr).where(Ncr.number == number)
-    if lock:
-        query = query.with_for_update()
+    if lock:  # read again under the lock: nothing peeked before it is trusted
+        query = query.with_for_update().execution_options(populate_existing=True)
     ncr = await session.scalar(query)
     if ncr is None:
         raise NcrNotFound(f"No non-conformance {number}.")

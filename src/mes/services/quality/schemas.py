@@ -370,11 +370,22 @@ class DispositionIn(Schema):
     scrap_quantity: (
         Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=18, decimal_places=6)] | None
     ) = None
+    rework_operation: (
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", examples=["10"])] | None
+    ) = Field(None, description="rework: the operation of the NCR's work order the parts go back to")
+    rework_quantity: (
+        Annotated[Decimal, Field(gt=0, le=Decimal("1e12"), max_digits=18, decimal_places=6)] | None
+    ) = Field(None, description="rework: how many go back; by default what the NCR's lots hold")
+    supplier: Name | None = Field(
+        None, description="return to supplier: who takes the lots back; by default each lot's supplier"
+    )
 
     @model_validator(mode="after")
     def _partial(self) -> DispositionIn:
         if self.disposition == "partial" and (self.lot is None or self.scrap_quantity is None):
             raise ValueError("a partial disposition names the lot and the quantity to scrap")
+        if self.disposition == "rework" and self.rework_operation is None:
+            raise ValueError("a rework disposition names the operation the parts go back to")
         return self
 
 

@@ -516,7 +516,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Ship stock out of the plant to a customer (available stock only) */
+        /** Ship stock out of the plant to a customer (available stock; held stock back to its supplier) */
         post: operations["ship_lot_api_v1_material_lots__code__ship_post"];
         delete?: never;
         options?: never;
@@ -1427,6 +1427,12 @@ export type components = {
             quantity: number | string;
             /** Reference */
             reference?: string | null;
+            /**
+             * Return To Supplier
+             * @description Stock goes back to its supplier (`customer`) under a reference (an NCR): a lot on hold or in quarantine ships too, since that is why it goes back
+             * @default false
+             */
+            return_to_supplier: boolean;
         };
         /** Split */
         Split: {

@@ -1023,6 +1023,16 @@ export type components = {
             lot?: string | null;
             /** Reason */
             reason: string;
+            /**
+             * Rework Operation
+             * @description rework: the operation of the NCR's work order the parts go back to
+             */
+            rework_operation?: string | null;
+            /**
+             * Rework Quantity
+             * @description rework: how many go back; by default what the NCR's lots hold
+             */
+            rework_quantity?: number | string | null;
             /** Scrap Quantity */
             scrap_quantity?: number | string | null;
             /**
@@ -1030,6 +1040,11 @@ export type components = {
              * Format: uuid
              */
             signature_id: string;
+            /**
+             * Supplier
+             * @description return to supplier: who takes the lots back; by default each lot's supplier
+             */
+            supplier?: string | null;
         };
         /** EffectivenessIn */
         EffectivenessIn: {

@@ -156,6 +156,7 @@ ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
             "material:lot:hold",
             "material:lot:move",
             "material:lot:adjust",
+            "workorder:dispatch",  # a rework disposition goes through work orders' rework (auth 0008)
             "traceability:recall",
             "auth:audit:read",
             *_AUDIT_READ,

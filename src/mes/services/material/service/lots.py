@@ -187,23 +187,32 @@ async def merge_lots(session: AsyncSession, code: str, data: Merge, actor: str) 
     return await lot_read(session, target)
 
 
+RETURNABLE = ("available", "on_hold", "quarantine", "expired")
+
+
 async def ship_lot(session: AsyncSession, code: str, data: Ship, actor: str) -> LotRead:
     """Stock out of the plant to a customer: only available stock ships (a lot on hold, in
     quarantine or expired stays); the lot is `shipped` once nothing is left of it."""
     lot = await lot_for_update(session, code)
     movable(lot)
-    if lot.status != "available":
-        raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; only available stock ships.")
-    refusal = lot.refusal_to_consume(today())
-    if refusal is not None:
-        raise InvalidStatusChange(refusal)
+    if data.return_to_supplier:
+        # held or quarantined stock goes back to its supplier: that is why it is held (ADR 40)
+        if lot.status not in RETURNABLE:
+            raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; it can't go back to a supplier.")
+    else:
+        if lot.status != "available":
+            raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; only available stock ships.")
+        refusal = lot.refusal_to_consume(today())
+        if refusal is not None:
+            raise InvalidStatusChange(refusal)
     item = await session.get(Item, lot.item_id)
     source = await session.get(Location, lot.location_id)
     assert item is not None
     assert source is not None
     if item.tracking == "serial" and data.quantity != lot.quantity:
         raise SerialQuantity(f"A serial of {item.code} ships whole.")
-    reason = f"Shipped to {data.customer}" + (f" ({data.reference})" if data.reference else "")
+    reason = ("Returned to supplier " if data.return_to_supplier else "Shipped to ") + data.customer
+    reason += f" ({data.reference})" if data.reference else ""
     await book(
         session,
         lot,
@@ -217,10 +226,11 @@ async def ship_lot(session: AsyncSession, code: str, data: Ship, actor: str) -> 
     )
     if lot.quantity == 0:
         lot.status = "shipped"
+        lot.hold_reason = None
     await append_audit(
         session,
         actor=actor,
-        action="lot.shipped",
+        action="lot.returned" if data.return_to_supplier else "lot.shipped",
         entity_type="lot",
         entity_id=lot.code,
         new={
@@ -229,6 +239,7 @@ async def ship_lot(session: AsyncSession, code: str, data: Ship, actor: str) -> 
             "customer": data.customer,
             "destination": data.destination,
             "reference": data.reference,
+            "return_to_supplier": data.return_to_supplier,
         },
         reason=reason,
     )
@@ -245,6 +256,7 @@ async def ship_lot(session: AsyncSession, code: str, data: Ship, actor: str) -> 
             customer=data.customer,
             destination=data.destination,
             reference=data.reference,
+            return_to_supplier=data.return_to_supplier,
         ),
     )
     return await lot_read(session, lot)

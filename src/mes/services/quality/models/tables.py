@@ -308,6 +308,19 @@ class ProducedLot(Base):
     produced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class OrderPlan(Base):
+    """The plan version a work order inspects by: pinned when quality learns of the order's release
+    (or, for a plan first released later, when the order first needs it); a version released
+    afterwards is for the next orders (ADR 40)."""
+
+    __tablename__ = "order_plan"
+
+    work_order: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan.id"), index=True)
+    pinned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class Switching(Base):
     """ISO 2859-1 switching state per supplier and item."""
 

@@ -36,7 +36,7 @@ from mes.platform.workers import Periodic
 from mes.services.quality.models import OperationRun, Plan, SamplingPoint, YieldCount
 from mes.services.quality.schemas import BlockingRead
 from mes.services.quality.service import tasks
-from mes.services.quality.service.plans import released_plans
+from mes.services.quality.service.plans import order_plans
 
 PARTS, MINUTES = "parts", "minutes"
 _SETTING = {PARTS: "every_n_parts", MINUTES: "every_t_minutes"}
@@ -64,7 +64,8 @@ async def _run(
 
 async def _frequency_plans(session: AsyncSession, run: OperationRun, trigger: str) -> list[tuple[Plan, int]]:
     key = _SETTING[trigger]
-    plans = await released_plans(session, "in_process", run.item, run.operation)
+    # the versions the order was released with (ADR 40), as for the tasks on start
+    plans = await order_plans(session, run.work_order, "in_process", run.item, run.operation)
     return [(p, int(p.sampling[key])) for p in plans if (p.sampling or {}).get(key)]
 
 

@@ -1,18 +1,22 @@
 """Non-conformances: opened with the evidence and holds; dispositioned under a signature bound to
-the NCR's content; scrap and split go to material with the NCR as the reason."""
+the NCR's content; scrap, split and a return to the supplier go to material with the NCR as the
+reason, a rework to work orders' rework command (ADR 40)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts import quality as ev
 from mes.platform.events import record_event
+from mes.platform.schemas import format_decimal as fmt
 from mes.services.quality import clients
 from mes.services.quality.clients import Caller
-from mes.services.quality.errors import InvalidDisposition, InvalidState
+from mes.services.quality.errors import InvalidDisposition, InvalidState, SignatureRejected
 from mes.services.quality.models import Ncr
 from mes.services.quality.queries import ncr_by_number, ncr_read
 from mes.services.quality.schemas import DispositionIn, NcrClose, NcrCreate, NcrRead
@@ -98,17 +102,114 @@ async def _release(session: AsyncSession, lot: str, ncr: Ncr, why: str, actor: s
     )
 
 
-async def disposition_ncr(session: AsyncSession, number: str, data: DispositionIn, caller: Caller) -> NcrRead:
-    ncr = await ncr_by_number(session, number, lock=True)
+GONE = ("scrapped", "consumed", "shipped")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rework:
+    work_order: str
+    operation: str
+    to: str
+    quantity: Decimal
+    done: list[str]  # rework operations already inserted for this NCR (a retry after a lost answer)
+
+
+def _open(ncr: Ncr) -> None:
     if ncr.status != "open":
-        raise InvalidState(f"{number} is {ncr.status}; only an open NCR is dispositioned.")
+        raise InvalidState(f"{ncr.number} is {ncr.status}; only an open NCR is dispositioned.")
+
+
+def _rework_reason(ncr: Ncr, data: DispositionIn) -> str:
+    return f"{ncr.number} rework: {data.reason}"[:500]
+
+
+async def _held(caller: Caller, ncr: Ncr) -> list[clients.LotInfo]:
+    return [await clients.lot(caller, code) for code in ncr.held_lots]
+
+
+async def _prepare_rework(ncr: Ncr, data: DispositionIn, caller: Caller) -> _Rework:
+    """Everything a rework needs, checked before anything is signed or changed."""
+    if ncr.work_order is None or ncr.operation is None:
+        raise InvalidDisposition(
+            f"{ncr.number} is on no work order's operation: there is no operation to rework it at."
+        )
+    assert data.rework_operation is not None
+    order = await clients.work_order(caller, ncr.work_order)
+    if order.status not in ("released", "in_progress", "on_hold"):
+        raise InvalidState(
+            f"Work order {order.number} is {order.status.replace('_', ' ')}: nothing can go back to rework."
+        )
+    ops = {o.key: o for o in order.operations}
+    sender = ops.get(ncr.operation)
+    if sender is None:
+        raise InvalidDisposition(
+            f"Work order {order.number} has no operation {ncr.operation}.", code="unknown_operation",
+            operation=ncr.operation,
+        )  # fmt: skip
+    target = ops.get(data.rework_operation)
+    if target is None:
+        raise InvalidDisposition(
+            f"Work order {order.number} has no operation {data.rework_operation}.", code="unknown_operation",
+            operation=data.rework_operation,
+        )  # fmt: skip
+    if target.position > sender.position:
+        raise InvalidDisposition(f"{target.key} comes after {sender.key}; rework goes back.")
+    reason = _rework_reason(ncr, data)
+    done = [o.key for o in order.operations if o.origin == "rework" and o.reason == reason]
+    quantity = data.rework_quantity
+    if quantity is None:
+        quantity = sum(
+            (lot.quantity for lot in await _held(caller, ncr) if lot.status not in GONE), Decimal(0)
+        )
+        if quantity <= 0:
+            raise InvalidDisposition(f"{ncr.number} holds no quantity; name the quantity to rework.")
+    if not done and quantity > sender.good:
+        raise InvalidDisposition(
+            f"{sender.key} reported {fmt(sender.good)} good; {fmt(quantity)} can't go back to rework.",
+            good=fmt(sender.good),
+        )
+    return _Rework(order.number, sender.key, target.key, quantity, done)
+
+
+async def _prepare_return(ncr: Ncr, data: DispositionIn, caller: Caller) -> list[tuple[clients.LotInfo, str]]:
+    """The held lots that go back, each with the supplier who takes it."""
+    out = []
+    for lot in await _held(caller, ncr):
+        if lot.status in GONE or lot.quantity <= 0:
+            continue
+        supplier = data.supplier or lot.supplier
+        if supplier is None:
+            raise InvalidDisposition(
+                f"Lot {lot.code} has no supplier on record; name the supplier it goes back to.", lot=lot.code
+            )
+        out.append((lot, supplier))
+    if not out:
+        raise InvalidDisposition(f"{ncr.number} holds no stock to return to a supplier.")
+    return out
+
+
+async def disposition_ncr(session: AsyncSession, number: str, data: DispositionIn, caller: Caller) -> NcrRead:
+    """Peek, ask, lock, check again, act (ADR 35, ADR 40): what the disposition needs from work
+    orders, material and auth is asked before the NCR's row is locked; the acting calls (scrap,
+    split, ship, rework) are made under it, idempotent by keys derived from the NCR's number."""
+    peeked = await ncr_by_number(session, number)
+    _open(peeked)
+    content = peeked.content()
     if data.disposition == "partial":
-        if data.lot not in ncr.held_lots:
+        if data.lot not in peeked.held_lots:
             raise InvalidDisposition(f"Lot {data.lot} is not held by {number}.", lot=data.lot)
-    elif data.disposition in ("scrap", "use_as_is") and not ncr.held_lots and not ncr.work_order_held:
+    elif data.disposition in ("scrap", "use_as_is") and not peeked.held_lots and not peeked.work_order_held:
         raise InvalidDisposition(f"{number} holds nothing to {data.disposition.replace('_', ' ')}.")
+    rework = await _prepare_rework(peeked, data, caller) if data.disposition == "rework" else None
+    returns = await _prepare_return(peeked, data, caller) if data.disposition == "return_to_supplier" else []
     # the signature is checked before anything is changed anywhere
-    signer = await check_signature(caller, data.signature_id, RECORD_TYPE, number, ncr.content())
+    signer = await check_signature(caller, data.signature_id, RECORD_TYPE, number, content)
+    ncr = await ncr_by_number(session, number, lock=True)
+    _open(ncr)
+    if ncr.content() != content:
+        raise SignatureRejected(
+            "The NCR changed while it was being signed; sign it again.", reason="content_changed"
+        )
     why = f"{number} {data.disposition.replace('_', ' ')}: {data.reason}"[:2000]
     actor = caller.subject
     outcome: dict[str, Any] = {"disposition": data.disposition, "reason": data.reason, "signed_by": signer}
@@ -122,7 +223,7 @@ async def disposition_ncr(session: AsyncSession, number: str, data: DispositionI
         for lot in lots:
             info = await clients.lot(caller, lot)
             if info.quantity > 0 and info.status not in ("scrapped", "consumed"):
-                await clients.scrap(caller, lot, info.quantity, why)
+                await clients.scrap(caller, lot, info.quantity, why, f"{number}:scrap:{lot}")
                 scrapped.append({"lot": lot, "quantity": str(info.quantity), "uom": info.uom})
         outcome["scrapped"] = scrapped
     elif data.disposition == "partial":
@@ -133,8 +234,8 @@ async def disposition_ncr(session: AsyncSession, number: str, data: DispositionI
             raise InvalidDisposition(
                 f"Scrapping {data.scrap_quantity} of {info.quantity} {info.uom} is not a partial disposition; scrap it.",
             )
-        child = await clients.split(caller, data.lot, data.scrap_quantity)
-        await clients.scrap(caller, child.code, data.scrap_quantity, why)
+        child = await clients.split(caller, data.lot, data.scrap_quantity, f"{number}:split:{data.lot}")
+        await clients.scrap(caller, child.code, data.scrap_quantity, why, f"{number}:scrap:{child.code}")
         for lot in lots:
             await _release(session, lot, ncr, why, actor)
         outcome.update(
@@ -143,7 +244,33 @@ async def disposition_ncr(session: AsyncSession, number: str, data: DispositionI
             released=lots,
             released_quantity=str(info.quantity - data.scrap_quantity),
         )
-    else:  # rework and return to supplier: the decision is recorded, the lots stay held
+    elif data.disposition == "return_to_supplier":
+        returned = []
+        for info, supplier in returns:
+            await clients.ship(
+                caller, info.code, info.quantity, supplier, number, f"{number}:return:{info.code}"
+            )
+            returned.append(
+                {"lot": info.code, "quantity": str(info.quantity), "uom": info.uom, "supplier": supplier}
+            )
+        outcome["returned"] = returned
+    else:  # rework: work orders inserts the operations that run again; the lots stay held
+        assert rework is not None
+        inserted = rework.done
+        if not inserted:
+            order = await clients.rework(
+                caller, rework.work_order, rework.operation, rework.to, rework.quantity,
+                _rework_reason(ncr, data), f"{number}:rework",
+            )  # fmt: skip
+            inserted = [
+                o.key
+                for o in order.operations
+                if o.origin == "rework" and o.reason == _rework_reason(ncr, data)
+            ]
+        outcome["rework"] = {
+            "work_order": rework.work_order, "from": rework.operation, "to": rework.to,
+            "quantity": fmt(rework.quantity), "operations": inserted,
+        }  # fmt: skip
         outcome["held"] = lots
     if ncr.work_order_held and ncr.work_order is not None:
         await record_event(

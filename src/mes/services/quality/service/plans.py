@@ -1,14 +1,16 @@
-"""Inspection plans: versioned; releasing a version supersedes the one before it."""
+"""Inspection plans: versioned; releasing a version supersedes the one before it; a released work
+order keeps the versions it was released with (ADR 40)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.quality import IncomingInspectionChanged
 from mes.platform.events import record_event, utcnow
 from mes.services.quality.errors import InvalidPlan, InvalidState
-from mes.services.quality.models import Characteristic, DefectCode, Plan
+from mes.services.quality.models import Characteristic, DefectCode, OrderPlan, Plan
 from mes.services.quality.queries import plan_read, plan_version
 from mes.services.quality.schemas import CharacteristicIn, PlanCreate, PlanRead
 from mes.services.quality.service.common import audit
@@ -111,6 +113,53 @@ async def released_plans(
     if operation is not None:
         query = query.where(Plan.operation == operation)
     return list(await session.scalars(query.order_by(Plan.code)))
+
+
+async def _pin(session: AsyncSession, work_order: str, plans: list[Plan]) -> None:
+    if plans:
+        await session.execute(
+            insert(OrderPlan)
+            .values([{"work_order": work_order, "plan_code": p.code, "plan_id": p.id} for p in plans])
+            .on_conflict_do_nothing(index_elements=["work_order", "plan_code"])
+        )
+
+
+async def pin_order_plans(session: AsyncSession, work_order: str, product: str) -> None:
+    """On the order's release: the in-process and final plans for its product, at the versions
+    released now. An order released again (after a hold, say) keeps what it had."""
+    current = list(
+        await session.scalars(
+            select(Plan)
+            .where(Plan.item == product, Plan.kind.in_(("in_process", "final")), Plan.status == "released")
+            .order_by(Plan.code)
+        )
+    )
+    await _pin(session, work_order, current)
+
+
+async def order_plans(
+    session: AsyncSession, work_order: str, kind: str, item: str, operation: str | None = None
+) -> list[Plan]:
+    """The plans an order inspects by: the version pinned for it where one is, else the version
+    released now, which is pinned for it from then on."""
+    pinned = {
+        p.code: p
+        for p in await session.scalars(
+            select(Plan)
+            .join(OrderPlan, OrderPlan.plan_id == Plan.id)
+            .where(OrderPlan.work_order == work_order)
+        )
+    }
+    new = [p for p in await released_plans(session, kind, item, operation) if p.code not in pinned]
+    await _pin(session, work_order, new)
+    if new:  # pinned meanwhile by another event of the order: that version wins
+        return await order_plans(session, work_order, kind, item, operation)
+    mine = [
+        p
+        for p in pinned.values()
+        if p.kind == kind and p.item == item and (operation is None or p.operation == operation)
+    ]
+    return sorted(mine, key=lambda p: p.code)
 
 
 async def list_plans(

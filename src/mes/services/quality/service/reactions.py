@@ -1,4 +1,5 @@
-"""Tasks from other services' events: a lot received, an operation started, a lot produced."""
+"""Tasks from other services' events: a lot received, an operation started, a lot produced; the
+plan versions an order inspects by, pinned at its release."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.material import LotProduced, LotReceived
 from mes.contracts.quality import LotHoldRequested
-from mes.contracts.work_orders import OperationStarted
+from mes.contracts.work_orders import OperationStarted, WorkOrderReleased
 from mes.platform.events import record_event
 from mes.services.quality.models import ProducedLot
 from mes.services.quality.service import frequency
-from mes.services.quality.service.plans import released_plans
+from mes.services.quality.service.plans import order_plans, pin_order_plans, released_plans
 from mes.services.quality.service.tasks import open_task
 
 
@@ -41,9 +42,13 @@ async def lot_received(session: AsyncSession, event: LotReceived) -> None:
         )  # fmt: skip
 
 
+async def work_order_released(session: AsyncSession, event: WorkOrderReleased) -> None:
+    await pin_order_plans(session, event.work_order, event.product)
+
+
 async def operation_started(session: AsyncSession, event: OperationStarted) -> None:
     await frequency.operation_started(session, event)
-    for plan in await released_plans(session, "in_process", event.product, event.operation):
+    for plan in await order_plans(session, event.work_order, "in_process", event.product, event.operation):
         if not (plan.sampling or {}).get("on_start", True):
             continue
         await open_task(
@@ -60,7 +65,7 @@ async def lot_produced(session: AsyncSession, event: LotProduced) -> None:
                 operation=event.operation, produced_at=event.occurred_at,
             )
         )  # fmt: skip
-    for plan in await released_plans(session, "final", event.item_code):
+    for plan in await order_plans(session, event.work_order, "final", event.item_code):
         await open_task(
             session, plan, "system", event.topic, lot_code=event.lot_code, lot_size=_units(event.quantity),
             work_order=event.work_order,
