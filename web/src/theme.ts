@@ -43,6 +43,7 @@ export const theme = createTheme({
     Button: { defaultProps: { size: "md" } },
     // the menu's entries and its burger are tapped on the floor's tablets too
     NavLink: { styles: { root: { minHeight: rem(TAP_TARGET) } } },
+    Modal: { styles: { close: { minWidth: rem(TAP_TARGET), minHeight: rem(TAP_TARGET) } } },
     Burger: { styles: { root: { minWidth: rem(TAP_TARGET), minHeight: rem(TAP_TARGET) } } },
   },
 });

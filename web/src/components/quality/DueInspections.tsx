@@ -47,7 +47,7 @@ function PassFail({ c, value, onChange }: { c: Characteristic; value: boolean | 
         {c.name}
       </Text>
       <Group grow>
-        <Button size="xl" color="green.8" variant={value === true ? "filled" : "outline"} onClick={() => onChange(true)}>
+        <Button size="xl" color="green.9" variant={value === true ? "filled" : "outline"} onClick={() => onChange(true)}>
           {t("inspection.pass")}
         </Button>
         <Button size="xl" color="red.9" variant={value === false ? "filled" : "outline"} onClick={() => onChange(false)}>
@@ -91,7 +91,7 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
   if (verdict) {
     const ok = verdict.verdict === "passed";
     return (
-      <Alert color={ok ? "green.8" : "red.9"} variant="filled" data-testid="inspection-verdict">
+      <Alert color={ok ? "green.9" : "red.9"} variant="filled" data-testid="inspection-verdict">
         <Title order={1} c="white" fz={56}>
           {ok ? t("inspection.passed") : t("inspection.failed")}
         </Title>
