@@ -149,7 +149,7 @@ test.describe("readable text (WCAG AA contrast)", () => {
     // a report that is no number: the field's error
     await page.getByLabel("Good", { exact: true }).fill("abc");
     await page.getByRole("button", { name: "Report" }).click();
-    await expect(page.locator(".mantine-InputWrapper-error").first()).toBeVisible();
+    await expect(page.getByRole("alert").filter({ hasText: /Good/ })).toBeVisible();
     await contrastOk(page, "station, report error");
     // a held lot scanned: the refusal
     await page.getByTestId("consume-quantity").fill("1");
