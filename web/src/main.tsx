@@ -7,7 +7,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ApiError } from "./api/problem";
 import { App } from "./App";
-import { theme } from "./theme";
+import { cssVariablesResolver, theme } from "./theme";
 import "./i18n";
 
 const queryClient = new QueryClient({
@@ -26,7 +26,7 @@ const root = document.getElementById("root");
 if (!root) throw new Error("no #root element");
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <App />

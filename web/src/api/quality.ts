@@ -28,11 +28,18 @@ export function useTasks(filter: TaskFilter, enabled = true) {
   });
 }
 
+/** Records a task's results; `key` is the Idempotency-Key of the operator's one action (a double
+ * tap or a retry sends the same key and the results are recorded once, ADR 0045). */
 export function useRecordResults(task: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: components["schemas"]["ResultsRecord"]) =>
-      call(api.POST("/api/v1/quality/tasks/{number}/results", { params: { path: { number: task } }, body })),
+    mutationFn: ({ body, key }: { body: components["schemas"]["ResultsRecord"]; key: string }) =>
+      call(
+        api.POST("/api/v1/quality/tasks/{number}/results", {
+          params: { path: { number: task }, header: { "Idempotency-Key": key } },
+          body,
+        }),
+      ),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["quality"] }),
   });
 }

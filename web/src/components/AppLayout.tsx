@@ -112,7 +112,7 @@ export function AppLayout() {
                 </Text>
                 <Group gap={4} visibleFrom="sm">
                   {claims?.roles.map((r) => (
-                    <Badge key={r} size="xs" color="gray.6" variant="filled">
+                    <Badge key={r} size="xs" color="gray.7" variant="filled">
                       {r}
                     </Badge>
                   ))}

@@ -179,27 +179,27 @@ function OrderRow({ order, mayRelease, mayChange }: { order: WorkOrder; mayRelea
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
           {mayRelease && canRelease(order.status) ? (
-            <Button size="md" onClick={() => run("release")} loading={action.isPending}>
+            <Button size="lg" onClick={() => run("release")} loading={action.isPending}>
               {t("board.release")}
             </Button>
           ) : null}
           {mayRelease && canHoldOrder(order.status) ? (
-            <Button size="md" color="red.9" onClick={() => setAsking("hold")}>
+            <Button size="lg" color="red.9" onClick={() => setAsking("hold")}>
               {t("board.hold")}
             </Button>
           ) : null}
           {mayRelease && canResumeOrder(order.status) ? (
-            <Button size="md" color="green.9" onClick={() => run("resume")} loading={action.isPending}>
+            <Button size="lg" color="green.9" onClick={() => run("resume")} loading={action.isPending}>
               {t("board.resume")}
             </Button>
           ) : null}
           {mayChange && canCloseOrder(order.status) ? (
-            <Button size="md" color="dark.6" onClick={() => run("close")} loading={action.isPending}>
+            <Button size="lg" color="dark.6" onClick={() => run("close")} loading={action.isPending}>
               {t("board.close")}
             </Button>
           ) : null}
           {mayChange && canCancelOrder(order.status) ? (
-            <Button size="md" variant="outline" color="red.9" onClick={() => setAsking("cancel")}>
+            <Button size="lg" variant="outline" color="red.9" onClick={() => setAsking("cancel")}>
               {t("board.cancelOrder")}
             </Button>
           ) : null}

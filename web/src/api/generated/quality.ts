@@ -560,7 +560,12 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Record a task's results; the verdict comes back at once */
+        /**
+         * Record a task's results; the verdict comes back at once (idempotent with Idempotency-Key)
+         * @description A retry with the same Idempotency-Key (a double tap, a resend after reconnect) gets the
+         *     first verdict back and records nothing more; the same key with another body is a 422
+         *     `idempotency_key_reused`.
+         */
         post: operations["record_results_api_v1_quality_tasks__number__results_post"];
         delete?: never;
         options?: never;
@@ -5076,7 +5081,10 @@ export interface operations {
     record_results_api_v1_quality_tasks__number__results_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Send the same key when retrying; the first result is returned, never a second effect. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 number: string;
             };

@@ -1,7 +1,8 @@
 import { Alert, Badge, Button, Card, Group, Select, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useGauges, useRecordResults, useTasks, type Characteristic, type ResultIn, type Task, type Verdict } from "../../api/quality";
+import { newKey } from "../../lib/commandQueue";
 import { ProblemAlert } from "../ProblemAlert";
 
 const KEYS = ["7", "8", "9", "4", "5", "6", "1", "2", "3", "-", "0", "."];
@@ -46,7 +47,7 @@ function PassFail({ c, value, onChange }: { c: Characteristic; value: boolean | 
         {c.name}
       </Text>
       <Group grow>
-        <Button size="xl" color="green.8" variant={value === true ? "filled" : "outline"} onClick={() => onChange(true)}>
+        <Button size="xl" color="green.9" variant={value === true ? "filled" : "outline"} onClick={() => onChange(true)}>
           {t("inspection.pass")}
         </Button>
         <Button size="xl" color="red.9" variant={value === false ? "filled" : "outline"} onClick={() => onChange(false)}>
@@ -66,6 +67,12 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
   const [gauge, setGauge] = useState<string | null>(null);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const needsGauge = task.characteristics.some((c) => c.kind === "variable" && c.gauge_required);
+  // one Idempotency-Key per recording: a double tap or a retry of the same results sends it
+  // again (recorded once); changing a value, a pass/fail or the gauge makes another recording
+  const key = useRef(newKey());
+  const edit = () => {
+    key.current = newKey();
+  };
 
   const submit = () => {
     const results: ResultIn[] = task.characteristics.map((c) =>
@@ -76,7 +83,7 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
           : { characteristic: c.code, defects: {} },
     );
     record.mutate(
-      { results, gauge: gauge ?? undefined, equipment: equipment ?? undefined },
+      { body: { results, gauge: gauge ?? undefined, equipment: equipment ?? undefined }, key: key.current },
       { onSuccess: (v) => setVerdict(v) },
     );
   };
@@ -84,7 +91,7 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
   if (verdict) {
     const ok = verdict.verdict === "passed";
     return (
-      <Alert color={ok ? "green.8" : "red.9"} variant="filled" data-testid="inspection-verdict">
+      <Alert color={ok ? "green.9" : "red.9"} variant="filled" data-testid="inspection-verdict">
         <Title order={1} c="white" fz={56}>
           {ok ? t("inspection.passed") : t("inspection.failed")}
         </Title>
@@ -110,15 +117,24 @@ function TaskEntry({ task, equipment }: { task: Task; equipment: string | null }
             label={t("inspection.gauge")}
             data={(gauges.data ?? []).map((g) => ({ value: g.code, label: `${g.name} (${g.code})${g.overdue ? ` — ${t("inspection.calibrationOverdue")}` : ""}` }))}
             value={gauge}
-            onChange={setGauge}
+            onChange={(g) => {
+              edit();
+              setGauge(g);
+            }}
           />
         ) : null}
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           {task.characteristics.map((c) =>
             c.kind === "variable" ? (
-              <NumberPad key={c.code} c={c} value={values[c.code] ?? ""} onChange={(v) => setValues({ ...values, [c.code]: v })} />
+              <NumberPad key={c.code} c={c} value={values[c.code] ?? ""} onChange={(v) => {
+                  edit();
+                  setValues({ ...values, [c.code]: v });
+                }} />
             ) : (
-              <PassFail key={c.code} c={c} value={passed[c.code] ?? null} onChange={(v) => setPassed({ ...passed, [c.code]: v })} />
+              <PassFail key={c.code} c={c} value={passed[c.code] ?? null} onChange={(v) => {
+                  edit();
+                  setPassed({ ...passed, [c.code]: v });
+                }} />
             ),
           )}
         </SimpleGrid>

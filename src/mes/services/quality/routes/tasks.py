@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 
 from mes.platform.db import SessionDep
+from mes.platform.idempotency import IdempotencyDep
 from mes.services.quality import queries
 from mes.services.quality.routes.common import (
     CanPlan,
@@ -66,12 +67,20 @@ async def get_task(number: CodePath, session: SessionDep, _: CanRead) -> TaskRea
     "/tasks/{number}/results",
     response_model=Verdict,
     responses=problems(409, 422),
-    summary="Record a task's results; the verdict comes back at once",
+    summary="Record a task's results; the verdict comes back at once (idempotent with Idempotency-Key)",
 )
 async def record_results(
-    number: CodePath, body: ResultsRecord, request: Request, session: SessionDep, who: CanRecord
+    number: CodePath,
+    body: ResultsRecord,
+    request: Request,
+    session: SessionDep,
+    who: CanRecord,
+    idem: IdempotencyDep,
 ) -> Verdict:
-    return await results.record_results(session, number, body, caller(request, who))
+    """A retry with the same Idempotency-Key (a double tap, a resend after reconnect) gets the
+    first verdict back and records nothing more; the same key with another body is a 422
+    `idempotency_key_reused`."""
+    return await idem.run(results.record_results(session, number, body, caller(request, who)))
 
 
 @router.post("/tasks/{number}/waive", response_model=TaskRead, responses=problems(403, 409))
