@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from mes.platform.registry import SERVICES, ServiceInfo
+from mes.services.auth.models.permissions import SERVICE_GRANTS
 
 DEPLOY = Path(__file__).resolve().parent
 IMAGE = "mes:0.1.0"  # built from deploy/Dockerfile (target service); replace with your registry's tag
@@ -113,6 +114,21 @@ def _service_urls(host_of: Any) -> str:
     return json.dumps({s.name: host_of(s) for s in SERVICES}, separators=(",", ":"))
 
 
+def _identity_env(s: ServiceInfo, value: Any) -> dict[str, str]:
+    """A service's own identity for background work (ADR 44): auth holds the deployment's service
+    secret, a service with grants only its own credential (`mes service-credential <name>`)."""
+    if s.name == "auth":
+        return {"MES_SERVICE_SECRET": value("MES_SERVICE_SECRET", "a long random string")}
+    if s.name in SERVICE_GRANTS:
+        var = f"MES_{s.env_key}_SERVICE_CREDENTIAL"
+        return {"MES_SERVICE_CREDENTIAL": value(var, f"from: mes service-credential {s.name}")}
+    return {}
+
+
+def _compose_value(var: str, what: str) -> str:
+    return f"${{{var}:?set {var} ({what})}}"
+
+
 def compose_services() -> dict[str, Any]:
     """The eight services, their migrations and nginx; the infrastructure is in docker-compose.databases.yml."""
     common_env = {
@@ -148,7 +164,7 @@ def compose_services() -> dict[str, Any]:
             "image": IMAGE,
             "build": build,
             "command": ["serve", s.name, "--port", str(s.port)],
-            "environment": common_env,
+            "environment": {**common_env, **_identity_env(s, _compose_value)},
             "expose": [str(s.port)],
             "depends_on": {
                 **infra,
@@ -328,7 +344,8 @@ def k8s_service(s: ServiceInfo) -> list[dict[str, Any]]:
         "stringData": {
             f"MES_{s.env_key}_DATABASE_URL": (
                 f"postgresql+asyncpg://{s.package}:{PLACEHOLDER}@postgres.{NAMESPACE}.svc:5432/{s.database}"
-            )
+            ),
+            **_identity_env(s, lambda _var, _what: PLACEHOLDER),
         },
     }
     return [deployment, service, hpa, pdb, job, secret]

@@ -378,6 +378,18 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_service_credential(args: argparse.Namespace) -> int:
+    """Prints a service's credential for its own token (ADR 44), from MES_SERVICE_SECRET."""
+    from mes.platform.identity import service_credential
+    from mes.platform.settings import get_settings
+
+    if not get_settings().service_secret.get_secret_value():
+        print("set MES_SERVICE_SECRET (the secret the auth service holds) first", file=sys.stderr)
+        return 2
+    print(service_credential(args.service))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     names = [s.name for s in SERVICES]
     p = argparse.ArgumentParser(prog="mes", description="Manufacturing Execution System")
@@ -405,6 +417,11 @@ def parser() -> argparse.ArgumentParser:
     admin.add_argument("--embedded", action="store_true", help="in the embedded PostgreSQL of `mes up`")
     admin.add_argument("--data-dir", help="embedded data directory (default ./var)")
     admin.set_defaults(func=cmd_create_admin)
+    cred = sub.add_parser(
+        "service-credential", help="print a service's MES_SERVICE_CREDENTIAL (from MES_SERVICE_SECRET)"
+    )
+    cred.add_argument("service", choices=names + [s.package for s in SERVICES], metavar="service")
+    cred.set_defaults(func=cmd_service_credential)
     bk = sub.add_parser("backup", help="dump every service's database (pg_dump) and check its audit chain")
     bk.add_argument("directory", help="a new directory for the dumps and manifest.json")
     bk.add_argument("--embedded", action="store_true", help="the embedded PostgreSQL of `mes up`")

@@ -57,6 +57,8 @@ def _compose_config(*args: str, profiles: str = "") -> dict[str, Any]:
         **os.environ,
         "MES_AUTH_KEY_SECRET": "test-only-secret",
         "MES_INTEGRATION_SEAL_KEY": "test-only-key",
+        "MES_SERVICE_SECRET": "test-only-service-secret",
+        "MES_WORK_ORDERS_SERVICE_CREDENTIAL": "test-only-credential",
         "COMPOSE_PROFILES": profiles,
     }
     files = [a for f in COMPOSE_FILES for a in ("-f", str(f))]
@@ -80,6 +82,11 @@ def test_compose_config_validates_both_files() -> None:
         assert svc["environment"]["MES_REDIS_URL"] == "redis://redis:6379/0"
         assert svc["depends_on"]["migrations"]["condition"] == "service_completed_successfully"
     assert services["gateway"]["depends_on"].keys() == {s.name for s in SERVICES}
+    # ADR 44: only auth holds the service secret; the work orders service only its own credential
+    assert [n for n, svc in services.items() if "MES_SERVICE_SECRET" in svc.get("environment", {})] == [
+        "auth"
+    ]
+    assert services["work-orders"]["environment"]["MES_SERVICE_CREDENTIAL"] == "test-only-credential"
 
 
 def test_compose_with_kafka_in_kraft_mode() -> None:

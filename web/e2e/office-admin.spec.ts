@@ -312,4 +312,67 @@ test.describe("resource and administration screens", () => {
     await request;
     await expect(page.getByTestId("sort-name")).toContainText("▼");
   });
+
+  test("API keys, maintenance plans and a machine's stops sort and page on the server too (ADR 44)", async ({ page }) => {
+    await signIn(page, ADMIN);
+    const asked = (path: string, ...parts: string[]) =>
+      page.waitForRequest((r) => {
+        const url = new URL(r.url());
+        return url.pathname === path && parts.every((p) => url.search.includes(p));
+      });
+    const answered = (path: string) => page.waitForResponse((r) => new URL(r.url()).pathname === path && r.ok());
+
+    // API keys: the URL's sort and page, asked again after a reload; the total from X-Total-Count
+    const keys = "/api/v1/auth/api-keys";
+    let request = asked(keys, "sort=-name", "limit=10", "offset=0");
+    let response = answered(keys);
+    await page.goto("/admin/api-keys?sort=name&dir=desc&size=10");
+    await request;
+    const total = (await response).headers()["x-total-count"];
+    expect(total).toMatch(/^\d+$/);
+    await expect(page.getByTestId("api-keys")).toBeVisible();
+    await expect(page.getByTestId("sort-name")).toContainText("▼");
+    request = asked(keys, "sort=last_used_at", "limit=10");
+    await page.getByTestId("sort-last_used_at").click();
+    await request;
+    await expect(page).toHaveURL(/sort=last_used_at/);
+    request = asked(keys, "sort=last_used_at", "limit=10", "offset=0");
+    await page.reload();
+    await request;
+    await expect(page.getByTestId("sort-last_used_at")).toContainText("▲");
+
+    // maintenance plans: the tab's own sort and page
+    const plans = "/api/v1/resource/maintenance/plans";
+    request = asked(plans, "sort=-last_done_at", "limit=10", "offset=10");
+    await page.goto("/resource/maintenance?tab=plans&sort=last_done_at&dir=desc&size=10&page=2");
+    await request;
+    await expect(page.getByTestId("maintenance-plans")).toBeVisible();
+    request = asked(plans, "sort=-last_done_at", "limit=10", "offset=10");
+    await page.reload();
+    await request;
+    await expect(page.getByTestId("sort-last_done_at")).toContainText("▼");
+    request = asked(plans, "sort=code", "limit=10", "offset=0");
+    await page.getByTestId("sort-code").click(); // a new sort goes back to the first page
+    await request;
+    await expect(page).not.toHaveURL(/page=2/);
+
+    // a machine's stops: sort, page and the "unclassified only" filter, asked of resource
+    const stops = `/api/v1/resource/equipment/${STOP_MACHINE}/downtimes`;
+    request = asked(stops, "classified=false", "sort=-duration_s", "limit=10", "offset=0");
+    response = answered(stops);
+    await page.goto(`/resource/downtime?machine=${STOP_MACHINE}&open=1&sort=duration_s&dir=desc&size=10`);
+    await request;
+    const body = (await (await response).json()) as { items: { reason_code: string | null }[]; total: number };
+    expect(body.items.every((s) => s.reason_code === null)).toBe(true);
+    expect(body.total).toBeGreaterThanOrEqual(body.items.length);
+    await expect(page.getByTestId("sort-duration_s")).toContainText("▼");
+    request = asked(stops, "classified=false", "sort=-duration_s", "limit=10", "offset=0");
+    await page.reload();
+    await request;
+    request = asked(stops, "classified=false", "sort=started_at", "limit=10");
+    await page.getByTestId("sort-started_at").click();
+    await request;
+    await expect(page).toHaveURL(/dir=asc/); // started_at is the screen's default column
+    await expect(page.getByTestId("sort-started_at")).toContainText("▲");
+  });
 });

@@ -47,7 +47,7 @@ from mes.platform.registry import ServiceInfo
 from mes.platform.relay import OutboxRelay
 from mes.platform.settings import Settings
 from mes.platform.tracing import TracingMiddleware, span
-from mes.platform.workers import WorkerFactory
+from mes.platform.workers import Periodic, WorkerFactory
 
 EventHandler = Callable[[AsyncSession, Any], Awaitable[None]]
 E = TypeVar("E", bound=Event)
@@ -515,6 +515,9 @@ def attach(
     app.state.directory = directory
     app.state.verifier = verifier
     app.state.service = runtime.spec.info
+    for worker in runtime.workers:
+        if isinstance(worker, Periodic):
+            worker.directory = directory
 
 
 def create_standalone_app(spec: ServiceSpec, settings: Settings) -> FastAPI:

@@ -191,3 +191,19 @@ class Page(Schema, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+TOTAL_HEADER = "X-Total-Count"
+"""For a list answered as a bare JSON array (kept so for older callers): how many rows match the
+filters over all pages, the `total` a `Page` would carry (ADR 44)."""
+
+TOTAL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "headers": {
+            TOTAL_HEADER: {
+                "description": "Rows matching the filters over all pages",
+                "schema": {"type": "integer"},
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from mes.platform.registry import ServiceInfo
@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     # MES_CORS_ORIGINS='["https://mes.example.org"]'; none by default (the UI is same-origin)
     cors_origins: list[str] = Field(default_factory=list)
     cors_max_age_s: int = 600
+    # service identity for background work (ADR 44): auth holds the deployment's secret; a
+    # service in its own process holds only its own credential (`mes service-credential <name>`)
+    service_secret: SecretStr = SecretStr("")
+    service_credential: SecretStr = SecretStr("")
     # request rate limits (ADR 22): a token bucket of QUOTA requests per WINDOW seconds, "QUOTA/WINDOW",
     # per service and route class; sign-in (requests without credentials) per client address,
     # reads and commands per token. Generous by default; 0/... turns a class off

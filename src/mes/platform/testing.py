@@ -326,6 +326,25 @@ async def auth_harness(service_databases: Databases, test_keys: TestKeys) -> Asy
         yield h
 
 
+def _test_and_auth_keys(keys: TestKeys) -> Callable[[ServiceDirectory], JwtVerifier]:
+    def make(directory: ServiceDirectory) -> JwtVerifier:
+        async def fetch() -> dict[str, Any]:
+            issued = await directory.client("auth").get_json("/api/v1/auth/.well-known/jwks.json")
+            return {"keys": [*keys.jwks()["keys"], *issued["keys"]]}
+
+        return JwtVerifier(fetch, issuer=ISSUER, audience=AUDIENCE, min_refresh_s=0)
+
+    return make
+
+
+@pytest.fixture
+async def service_harness(service_databases: Databases, test_keys: TestKeys) -> AsyncIterator[Harness]:
+    """Like `harness`, but the services also accept the tokens the auth service issues, such as
+    a service's own token for background work (ADR 44)."""
+    async with _harness(Harness, service_databases, test_keys, _test_and_auth_keys(test_keys)) as h:
+        yield h
+
+
 async def _not_found_app(scope: Any, receive: Any, send: Any) -> None:
     from mes.platform.errors import problem
 

@@ -11,6 +11,7 @@ from typing import Protocol
 import structlog
 
 from mes.platform.db import Database
+from mes.platform.http import ServiceDirectory
 
 log = structlog.get_logger("mes.workers")
 
@@ -33,6 +34,8 @@ class Periodic(ABC):
     def __init__(self, db: Database, interval_s: float = 60.0) -> None:
         self.db = db
         self.interval_s = interval_s
+        # how the worker reaches other services; set when the service is attached to its app
+        self.directory: ServiceDirectory | None = None
         self._task: asyncio.Task[None] | None = None
 
     @abstractmethod

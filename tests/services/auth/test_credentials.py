@@ -217,3 +217,34 @@ async def test_a_lost_badge_is_removed_signs_nobody_in_and_its_station_sessions_
             )
         ).all()
     assert [(a, o["badge"], r) for a, o, r in audit] == [("admin", "B-2002", "lost on the line")]
+
+
+async def test_api_keys_are_sorted_and_paged_on_the_server(
+    auth_harness: AuthHarness, admin: dict[str, str], make_user: MakeUser
+) -> None:
+    h = auth_harness
+    await make_user("erp", "integration")
+    await make_user("scada", "integration")
+    ids = {}
+    for name, owner in (("Mill", "scada"), ("Atlas", "erp"), ("Zeta", "erp")):
+        r = await _api_key(h, admin, name=name, owner=owner)
+        assert r.status_code == 201, r.text
+        ids[name] = r.json()["id"]
+
+    async def keys(**query: object) -> tuple[list[str], str]:
+        r = await h.client.get(f"{A}/api-keys", headers=admin, params=query)
+        assert r.status_code == 200, r.text
+        return [k["name"] for k in r.json()], r.headers["x-total-count"]
+
+    assert await keys() == (["Mill", "Atlas", "Zeta"], "3")  # as before: a bare list, oldest first
+    assert await keys(sort="-name", limit=2) == (["Zeta", "Mill"], "3")
+    assert await keys(sort="name", limit=2, offset=1) == (["Mill", "Zeta"], "3")
+    assert await keys(sort="-owner", limit=1) == (["Mill"], "3")
+    assert await keys(owner="erp", sort="-created_at") == (["Zeta", "Atlas"], "2")
+    r = await h.client.post(f"{A}/api-keys/{ids['Atlas']}/revoke", headers=admin, json={"reason": "rotated"})
+    assert r.status_code == 200
+    assert (await keys(sort="revoked_at", limit=1))[0] == ["Atlas"]  # the unrevoked after it
+    for bad in ({"sort": "secret_hash"}, {"limit": 0}, {"offset": -1}):
+        r = await h.client.get(f"{A}/api-keys", headers=admin, params=bad)
+        assert r.status_code == 422, (bad, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")

@@ -193,6 +193,7 @@ async def test_only_the_ways_to_get_a_token_and_the_jwks_are_public(auth_harness
         ("post", f"{A}/logout"),
         ("post", f"{A}/stations/login"),
         ("post", f"{A}/api-keys/token"),
+        ("post", f"{A}/service-token"),  # a service's own token (ADR 44)
         ("get", f"{A}/.well-known/jwks.json"),
     }
     assert len(protected) >= 15

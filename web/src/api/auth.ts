@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, call } from "./client";
+import { api, call, callPage } from "./client";
 import type { components, operations } from "./generated/auth";
 
 export type Station = components["schemas"]["StationRead"];
@@ -193,10 +193,14 @@ export function useSetRolePermissions() {
   );
 }
 
-export function useApiKeys(owner?: string) {
+export type ApiKeySort = NonNullable<NonNullable<operations["list_api_keys_api_v1_auth_api_keys_get"]["parameters"]["query"]>["sort"]>;
+
+/** A page of API keys as the API sorts and pages them; `total` from the X-Total-Count header. */
+export function useApiKeys(q: { owner?: string; sort?: ApiKeySort; limit: number; offset: number }) {
   return useQuery({
-    queryKey: [...adminKeys.apiKeys, owner ?? null],
-    queryFn: () => call(api.GET("/api/v1/auth/api-keys", { params: { query: owner ? { owner } : {} } })),
+    queryKey: [...adminKeys.apiKeys, q],
+    placeholderData: (previous) => previous,
+    queryFn: () => callPage(api.GET("/api/v1/auth/api-keys", { params: { query: q } })),
   });
 }
 

@@ -26,6 +26,22 @@ export async function call<T>(promise: Promise<{ data?: T; error?: unknown; resp
   return unwrap(result);
 }
 
+/** Like `call`, for a list answered as a bare array that carries its total over all pages in the
+ * `X-Total-Count` header (API keys, maintenance plans: ADR 44). */
+export async function callPage<T>(
+  promise: Promise<{ data?: T[]; error?: unknown; response: Response }>,
+): Promise<{ items: T[]; total: number }> {
+  let response: Response | undefined;
+  const items = await call(
+    promise.then((result) => {
+      response = result.response;
+      return result;
+    }),
+  );
+  const header = response?.headers.get("X-Total-Count");
+  return { items, total: header ? Number(header) : items.length };
+}
+
 /**
  * POST a command with its Idempotency-Key (made once per user action: a retry sends the same
  * key and the server answers with the first result). Resolves with the status and the parsed

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, call } from "./client";
+import { api, call, callPage } from "./client";
 import type { components, operations } from "./generated/resource";
 
 export type Equipment = components["schemas"]["EquipmentRead"];
@@ -80,6 +80,8 @@ type SortOf<Op extends keyof operations> = NonNullable<
 export type EquipmentSort = SortOf<"list_equipment_api_v1_resource_equipment_get">;
 export type PersonSort = SortOf<"list_persons_api_v1_resource_persons_get">;
 export type MaintenanceOrderSort = SortOf<"list_orders_api_v1_resource_maintenance_orders_get">;
+export type MaintenancePlanSort = SortOf<"list_plans_api_v1_resource_maintenance_plans_get">;
+export type DowntimeSort = SortOf<"list_downtimes_api_v1_resource_equipment__code__downtimes_get">;
 
 export function useEquipmentPage(q: { level?: Level; sort?: EquipmentSort; limit: number; offset: number }) {
   return useQuery({
@@ -242,11 +244,12 @@ export function useRevokeQualification() {
   );
 }
 
-export function useMaintenancePlans(equipment?: string) {
+/** A page of maintenance plans as the API sorts and pages them; `total` from X-Total-Count. */
+export function useMaintenancePlans(q: { equipment?: string; sort?: MaintenancePlanSort; limit: number; offset: number }) {
   return useQuery({
-    queryKey: [...R, "maintenance", "plans", equipment ?? null],
-    queryFn: () =>
-      call(api.GET("/api/v1/resource/maintenance/plans", { params: { query: equipment ? { equipment } : {} } })),
+    queryKey: [...R, "maintenance", "plans", q],
+    placeholderData: (previous) => previous,
+    queryFn: () => callPage(api.GET("/api/v1/resource/maintenance/plans", { params: { query: q } })),
   });
 }
 
@@ -306,14 +309,19 @@ export function useAdvanceOrder() {
   }, "maintenance", "state");
 }
 
-export function useDowntimes(code: string | null, start: string, end: string) {
+/** A page of a machine's stops in [start, end), sorted, filtered and paged by the API. */
+export function useDowntimes(
+  code: string | null,
+  q: { start: string; end: string; classified?: boolean; sort?: DowntimeSort; limit: number; offset: number },
+) {
   return useQuery({
-    queryKey: [...R, "downtimes", code, start, end],
+    queryKey: [...R, "downtimes", code, q],
     enabled: !!code,
+    placeholderData: (previous) => previous,
     queryFn: () =>
       call(
         api.GET("/api/v1/resource/equipment/{code}/downtimes", {
-          params: { path: { code: code ?? "" }, query: { start, end } },
+          params: { path: { code: code ?? "" }, query: q },
         }),
       ),
   });

@@ -92,6 +92,10 @@ class InvalidApiKey(Unauthorized):
     keeps_changes = True
 
 
+class InvalidServiceCredential(Unauthorized):
+    code = "invalid_service_credential"
+
+
 class SignatureRefused(Forbidden):
     """Wrong password, or credentials of someone other than the signed-in user (21 CFR 11.200)."""
 

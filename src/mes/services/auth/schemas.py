@@ -177,6 +177,11 @@ class ApiKeyExchange(Schema):
     api_key: Annotated[SecretStr, Field(min_length=1, max_length=200)]
 
 
+class ServiceTokenRequest(Schema):
+    service: Annotated[str, Field(min_length=1, max_length=64, examples=["work-orders"])]
+    credential: Annotated[SecretStr, Field(min_length=1, max_length=200)]
+
+
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", examples=["L1-ST01"])]
 
 

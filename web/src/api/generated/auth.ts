@@ -28,7 +28,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List Api Keys */
+        /**
+         * List Api Keys
+         * @description A page of keys, still a bare list (without `limit` the first 1000, oldest first, as before
+         *     paging existed); how many match over all pages is in the `X-Total-Count` header.
+         */
         get: operations["list_api_keys_api_v1_auth_api_keys_get"];
         put?: never;
         /**
@@ -411,6 +415,27 @@ export type paths = {
          */
         put: operations["set_role_permissions_api_v1_auth_roles__name__permissions_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/service-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Service Token
+         * @description A service's own short-lived token for background work (ADR 44), with only the permissions
+         *     auth grants that service; the service proves itself with its credential.
+         */
+        post: operations["service_token_api_v1_auth_service_token_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1105,6 +1130,19 @@ export type components = {
             /** Permissions */
             permissions: string[];
         };
+        /** ServiceTokenRequest */
+        ServiceTokenRequest: {
+            /**
+             * Credential
+             * Format: password
+             */
+            credential: string;
+            /**
+             * Service
+             * @example work-orders
+             */
+            service: string;
+        };
         /** SignatureCheck */
         SignatureCheck: {
             /**
@@ -1489,7 +1527,11 @@ export interface operations {
     list_api_keys_api_v1_auth_api_keys_get: {
         parameters: {
             query?: {
+                limit?: number;
+                offset?: number;
                 owner?: string | null;
+                /** @description Sort column; a leading - sorts descending (default: oldest first) */
+                sort?: "created_at" | "-created_at" | "name" | "-name" | "owner" | "-owner" | "expires_at" | "-expires_at" | "last_used_at" | "-last_used_at" | "revoked_at" | "-revoked_at";
             };
             header?: never;
             path?: never;
@@ -1500,6 +1542,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Rows matching the filters over all pages */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3655,6 +3699,93 @@ export interface operations {
             };
             /** @description Last administrator */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Too many requests: see Retry-After and the RateLimit fields */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unavailable for now (the database is away or too slow): see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+        };
+    };
+    service_token_api_v1_auth_service_token_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessToken"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unknown service or wrong credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

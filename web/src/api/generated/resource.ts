@@ -277,7 +277,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List Downtimes */
+        /**
+         * List Downtimes
+         * @description A page of the machine's stops with `total`; without `limit` the first 5000, as before.
+         */
         get: operations["list_downtimes_api_v1_resource_equipment__code__downtimes_get"];
         put?: never;
         post?: never;
@@ -435,7 +438,11 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List Plans */
+        /**
+         * List Plans
+         * @description A page of plans, still a bare list (as before paging existed: without `limit` the first
+         *     1000 by code); how many match over all pages is in the `X-Total-Count` header.
+         */
         get: operations["list_plans_api_v1_resource_maintenance_plans_get"];
         put?: never;
         /** Create Plan */
@@ -914,6 +921,15 @@ export type components = {
         DowntimeList: {
             /** Items */
             items: components["schemas"]["DowntimeRead"][];
+            /** Limit */
+            limit?: number | null;
+            /** Offset */
+            offset?: number | null;
+            /**
+             * Total
+             * @description Stops matching the filters, over all pages (in a list answer)
+             */
+            total?: number | null;
         };
         /** DowntimeRead */
         DowntimeRead: {
@@ -3367,7 +3383,13 @@ export interface operations {
     list_downtimes_api_v1_resource_equipment__code__downtimes_get: {
         parameters: {
             query?: {
+                /** @description Only stops with (true) or without (false) a reason code */
+                classified?: boolean | null;
                 end?: string | null;
+                limit?: number;
+                offset?: number;
+                /** @description Sort column; a leading - sorts descending (default: oldest first) */
+                sort?: "started_at" | "-started_at" | "ended_at" | "-ended_at" | "duration_s" | "-duration_s" | "reason_code" | "-reason_code";
                 start?: string | null;
             };
             header?: never;
@@ -4447,6 +4469,10 @@ export interface operations {
         parameters: {
             query?: {
                 equipment?: string | null;
+                limit?: number;
+                offset?: number;
+                /** @description Sort column; a leading - sorts descending (default: by code) */
+                sort?: "code" | "-code" | "name" | "-name" | "trigger" | "-trigger" | "last_done_at" | "-last_done_at" | "active" | "-active";
             };
             header?: never;
             path?: never;
@@ -4457,6 +4483,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description Rows matching the filters over all pages */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {

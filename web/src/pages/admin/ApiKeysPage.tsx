@@ -7,12 +7,13 @@ import {
   useRevokeApiKey,
   type ApiKey,
   type ApiKeyCreated,
+  type ApiKeySort,
 } from "../../api/auth";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ReasonDialog } from "../../components/ReasonDialog";
 import { formatDateTime } from "../../lib/format";
-import { Pager, pageOf, SortTh, sortRows, useUrlState, type SortDir } from "./listing";
+import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "./listing";
 
 function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k: ApiKeyCreated) => void }) {
   const create = useCreateApiKey();
@@ -71,16 +72,21 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
 /** API keys of integration clients and machines: created (the secret shown once), listed, revoked. */
 export function ApiKeysPage() {
   const url = useUrlState({ owner: "", size: "25", sort: "created_at", dir: "desc" });
-  const keys = useApiKeys(url.get("owner") || undefined);
+  const size = Number(url.get("size"));
+  const sort = url.get("sort");
+  const dir = url.get("dir") as SortDir;
+  // the API sorts and pages (ADR 44): the page shown is the one it answers
+  const keys = useApiKeys({
+    owner: url.get("owner") || undefined,
+    sort: apiSort(sort, dir) as ApiKeySort,
+    limit: size,
+    offset: (url.page - 1) * size,
+  });
   const revoke = useRevokeApiKey();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<ApiKeyCreated | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const size = Number(url.get("size"));
-  const sort = url.get("sort");
-  const dir = url.get("dir") as SortDir;
   const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
-  const all = sortRows(keys.data ?? [], sort, dir);
   return (
     <Stack>
       <Group justify="space-between">
@@ -128,7 +134,7 @@ export function ApiKeysPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {pageOf(all, url.page, size).map((k) => (
+            {(keys.data?.items ?? []).map((k) => (
               <Table.Tr key={k.id}>
                 <Table.Td fw={700}>{k.name}</Table.Td>
                 <Table.Td>{k.owner}</Table.Td>
@@ -157,7 +163,7 @@ export function ApiKeysPage() {
         </Table>
       )}
       {keys.data ? (
-        <Pager total={all.length} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
+        <Pager total={keys.data.total} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
       ) : null}
       {creating ? (
         <CreateKey

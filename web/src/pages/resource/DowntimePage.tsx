@@ -8,13 +8,14 @@ import {
   useReasonCodes,
   useSplitDowntime,
   type Downtime,
+  type DowntimeSort,
   type Equipment,
 } from "../../api/resource";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDateTime, formatDuration } from "../../lib/format";
-import { Pager, pageOf, SortTh, sortRows, useUrlState, type SortDir } from "../admin/listing";
+import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
 
 const WRITE = "resource:downtime:write";
 
@@ -126,19 +127,22 @@ export function DowntimePage() {
     () => ({ start: new Date(now - hours * 3600_000).toISOString(), end: new Date(now + 3600_000).toISOString() }),
     [now, hours],
   );
-  const stops = useDowntimes(machine, period.start, period.end);
-  const site = siteOf(machine, equipment.data ?? []);
-  const [dialog, setDialog] = useState<Dialog>(null);
   const sort = url.get("sort");
   const dir = url.get("dir") as SortDir;
   const size = Number(url.get("size"));
   const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
   const unclassifiedOnly = url.get("open") === "1";
-  const all = sortRows(
-    (stops.data?.items ?? []).filter((s) => !unclassifiedOnly || !s.reason_code),
-    sort,
-    dir,
-  );
+  // the API filters, sorts and pages (ADR 44): the page shown is the one it answers
+  const stops = useDowntimes(machine, {
+    ...period,
+    classified: unclassifiedOnly ? false : undefined,
+    sort: apiSort(sort, dir) as DowntimeSort,
+    limit: size,
+    offset: (url.page - 1) * size,
+  });
+  const site = siteOf(machine, equipment.data ?? []);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const total = stops.data?.total ?? stops.data?.items.length ?? 0;
   const writable = can(WRITE);
   return (
     <Stack>
@@ -194,7 +198,7 @@ export function DowntimePage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {pageOf(all, url.page, size).map((s) => (
+            {(stops.data?.items ?? []).map((s) => (
               <Table.Tr key={s.id} data-testid={`downtime-${s.id}`}>
                 <Table.Td>{formatDateTime(s.started_at, { seconds: true })}</Table.Td>
                 <Table.Td>{s.ended_at ? formatDateTime(s.ended_at, { seconds: true }) : <Badge color="red.9">down now</Badge>}</Table.Td>
@@ -241,8 +245,8 @@ export function DowntimePage() {
         </Table>
       )}
       {stops.data ? (
-        all.length ? (
-          <Pager total={all.length} page={url.page} size={size} onPage={url.setPage} onSize={(v) => url.set({ size: v })} />
+        total ? (
+          <Pager total={total} page={url.page} size={size} onPage={url.setPage} onSize={(v) => url.set({ size: v })} />
         ) : (
           <Text c="dimmed">No stops of {machine} in this period.</Text>
         )

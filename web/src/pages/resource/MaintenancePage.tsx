@@ -22,6 +22,7 @@ import {
   useCurrentState,
   useMaintenanceOrders,
   useMaintenancePlans,
+  type MaintenancePlanSort,
   type MaintenanceOrder,
   type MaintenanceOrderSort,
   type MaintenanceStatus,
@@ -376,7 +377,17 @@ function NewPlan({ onClose }: { onClose: () => void }) {
 
 function Plans() {
   const { can } = useSession();
-  const plans = useMaintenancePlans();
+  const url = useUrlState({ sort: "code", dir: "asc", size: "25" });
+  const sort = url.get("sort");
+  const dir = url.get("dir") as SortDir;
+  const size = Number(url.get("size"));
+  const onSort = (column: string, d: SortDir) => url.set({ sort: column, dir: d });
+  // the API sorts and pages (ADR 44): the page shown is the one it answers
+  const plans = useMaintenancePlans({
+    sort: apiSort(sort, dir) as MaintenancePlanSort,
+    limit: size,
+    offset: (url.page - 1) * size,
+  });
   const [creating, setCreating] = useState(false);
   return (
     <Stack>
@@ -392,16 +403,22 @@ function Plans() {
         <Table striped data-testid="maintenance-plans">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Plan</Table.Th>
+              <SortTh column="code" sort={sort} dir={dir} onSort={onSort}>
+                Plan
+              </SortTh>
               <Table.Th>Machine</Table.Th>
-              <Table.Th>Trigger</Table.Th>
+              <SortTh column="trigger" sort={sort} dir={dir} onSort={onSort}>
+                Trigger
+              </SortTh>
               <Table.Th>Interval</Table.Th>
               <Table.Th>Used since last</Table.Th>
-              <Table.Th>Last done</Table.Th>
+              <SortTh column="last_done_at" sort={sort} dir={dir} onSort={onSort}>
+                Last done
+              </SortTh>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {(plans.data ?? []).map((p) => {
+            {(plans.data?.items ?? []).map((p) => {
               const ratio = Number(p.used) / Number(p.interval);
               return (
                 <Table.Tr key={p.code}>
@@ -423,6 +440,9 @@ function Plans() {
           </Table.Tbody>
         </Table>
       )}
+      {plans.data ? (
+        <Pager total={plans.data.total} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
+      ) : null}
       {creating ? <NewPlan onClose={() => setCreating(false)} /> : null}
     </Stack>
   );
@@ -430,11 +450,12 @@ function Plans() {
 
 /** Maintenance: orders (due, overdue; assign, start, complete) and the plans that raise them. */
 export function MaintenancePage() {
-  const url = useUrlState({ tab: "orders" });
+  // each tab keeps its own sort and page in the address: switching tabs clears them
+  const url = useUrlState({ tab: "orders", sort: "", dir: "", size: "" });
   return (
     <Stack>
       <Title order={2}>Maintenance</Title>
-      <Tabs value={url.get("tab")} onChange={(v) => url.set({ tab: v })}>
+      <Tabs value={url.get("tab")} keepMounted={false} onChange={(v) => url.set({ tab: v, sort: null, dir: null, size: null })}>
         <Tabs.List>
           <Tabs.Tab value="orders">Orders</Tabs.Tab>
           <Tabs.Tab value="plans">Plans</Tabs.Tab>

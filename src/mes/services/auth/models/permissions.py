@@ -208,3 +208,10 @@ ADMIN_ROLE = "admin"
 OPERATOR_ROLE = "operator"
 # holding both keeps someone able to repair users and roles: the last such user can't be removed
 ADMINISTRATION = ("auth:user:write", "auth:role:write")
+
+# what a service may do on its own, in background work with no user behind it (ADR 44): the least
+# its workers need. A service not named here gets no service token.
+SERVICE_GRANTS: dict[str, tuple[str, ...]] = {
+    # the schedule worker asks resource for shift windows and equipment states
+    "work-orders": ("resource:read",),
+}

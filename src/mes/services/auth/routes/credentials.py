@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from mes.platform.app import PROTECTED_RESPONSES
 from mes.platform.auth import Principal, require
 from mes.platform.db import SessionDep
+from mes.platform.schemas import TOTAL_HEADER, TOTAL_RESPONSES
 from mes.services.auth.routes.common import first_start
 from mes.services.auth.routes.common import problem_response as _problem
 from mes.services.auth.schemas import (
@@ -47,11 +48,37 @@ async def create_api_key(who: CanManageKeys, body: ApiKeyCreate, session: Sessio
     return await credentials.create_api_key(session, body, who.subject)
 
 
-@router.get("/api-keys", response_model=list[ApiKeyRead])
+@router.get("/api-keys", response_model=list[ApiKeyRead], responses=TOTAL_RESPONSES)
 async def list_api_keys(
-    _: CanManageKeys, session: SessionDep, owner: Annotated[str | None, Query(max_length=64)] = None
+    _: CanManageKeys,
+    session: SessionDep,
+    response: Response,
+    owner: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[
+        Literal[
+            "created_at",
+            "-created_at",
+            "name",
+            "-name",
+            "owner",
+            "-owner",
+            "expires_at",
+            "-expires_at",
+            "last_used_at",
+            "-last_used_at",
+            "revoked_at",
+            "-revoked_at",
+        ],
+        Query(description="Sort column; a leading - sorts descending (default: oldest first)"),
+    ] = "created_at",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[ApiKeyRead]:
-    return await credentials.list_api_keys(session, owner)
+    """A page of keys, still a bare list (without `limit` the first 1000, oldest first, as before
+    paging existed); how many match over all pages is in the `X-Total-Count` header."""
+    items, total = await credentials.list_api_keys(session, owner, sort=sort, limit=limit, offset=offset)
+    response.headers[TOTAL_HEADER] = str(total)
+    return items
 
 
 @router.post(

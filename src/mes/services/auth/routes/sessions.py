@@ -19,6 +19,7 @@ from mes.services.auth.schemas import (
     Jwks,
     LoginRequest,
     RefreshRequest,
+    ServiceTokenRequest,
     StationLogin,
     TokenPair,
 )
@@ -86,6 +87,19 @@ async def api_key_token(
     its owner still holds); every service verifies it like any other token."""
     response.headers.update(NO_STORE)
     return await sessions.api_key_token(session, strikes, body.api_key.get_secret_value(), client)
+
+
+@public.post(
+    "/service-token",
+    response_model=AccessToken,
+    openapi_extra=PUBLIC,
+    responses=_problem(401, "Unknown service or wrong credential"),
+)
+async def service_token(body: ServiceTokenRequest, session: SessionDep, response: Response) -> AccessToken:
+    """A service's own short-lived token for background work (ADR 44), with only the permissions
+    auth grants that service; the service proves itself with its credential."""
+    response.headers.update(NO_STORE)
+    return await sessions.service_token(session, body.service, body.credential.get_secret_value())
 
 
 @public.post(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
+from mes.platform.db import ordered
 from mes.services.auth.errors import (
     ApiKeyNotFound,
     ApiKeyRevoked,
@@ -94,11 +95,32 @@ async def create_api_key(session: AsyncSession, data: ApiKeyCreate, actor: str) 
     return ApiKeyCreated(**read.model_dump(), api_key=full)
 
 
-async def list_api_keys(session: AsyncSession, owner: str | None) -> list[ApiKeyRead]:
-    query = select(ApiKey, User.username).join(User, User.id == ApiKey.owner_id).order_by(ApiKey.created_at)
+_KEY_SORT = {
+    "created_at": ApiKey.created_at,
+    "name": ApiKey.name,
+    "owner": User.username,
+    "expires_at": ApiKey.expires_at,
+    "last_used_at": ApiKey.last_used_at,
+    "revoked_at": ApiKey.revoked_at,
+}
+
+
+async def list_api_keys(
+    session: AsyncSession,
+    owner: str | None,
+    *,
+    sort: str = "created_at",
+    limit: int = 1000,
+    offset: int = 0,
+) -> tuple[list[ApiKeyRead], int]:
+    """One page of keys and how many match; `sort` is a column of `_KEY_SORT`, `-` descending,
+    ties by key id."""
+    query = select(ApiKey, User.username).join(User, User.id == ApiKey.owner_id)
     if owner is not None:
         query = query.where(User.username == owner.lower())
-    return [api_key_read(k, name) for k, name in (await session.execute(query)).all()]
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(*ordered(sort, _KEY_SORT, ApiKey.key_id)).limit(limit).offset(offset)
+    return [api_key_read(k, name) for k, name in (await session.execute(query)).all()], total
 
 
 async def revoke_api_key(session: AsyncSession, key_id: str, reason: str | None, actor: str) -> ApiKeyRead:

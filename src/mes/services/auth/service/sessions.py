@@ -14,12 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.platform.audit import append_audit
+from mes.platform.identity import credential_matches
 from mes.platform.limits import Strikes
 from mes.platform.settings import get_settings
 from mes.services.auth.config import auth_settings
-from mes.services.auth.errors import InvalidApiKey, InvalidCredentials, StationNotRegistered
+from mes.services.auth.errors import (
+    InvalidApiKey,
+    InvalidCredentials,
+    InvalidServiceCredential,
+    StationNotRegistered,
+)
 from mes.services.auth.models import ApiKey, RefreshToken, Station, TokenFamily, User
-from mes.services.auth.models.permissions import OPERATOR_ROLE
+from mes.services.auth.models.permissions import OPERATOR_ROLE, SERVICE_GRANTS
 from mes.services.auth.queries import permissions_of, roles_of
 from mes.services.auth.schemas import AccessToken, TokenPair
 from mes.services.auth.service import guard, keys, passwords, tokens
@@ -172,6 +178,36 @@ async def api_key_token(
         extra={"akid": row.key_id},
     )
     return AccessToken(access_token=access, expires_in=cfg.auth_access_ttl_s)
+
+
+SERVICE_TOKEN_TTL_S = 300
+
+
+async def service_token(session: AsyncSession, service: str, credential: str) -> AccessToken:
+    """An access token for a service's own background work (ADR 44): `sub` is `service:<name>`,
+    the permissions are the service's grants only; no refresh (the service asks again)."""
+    grants = SERVICE_GRANTS.get(service)
+    if grants is None or not credential_matches(service, credential):
+        log.warning("service_token_refused", service=service[:64], known=grants is not None)
+        raise InvalidServiceCredential("The service credential is invalid.")
+    cfg, platform = auth_settings(), get_settings()
+    ttl = min(SERVICE_TOKEN_TTL_S, cfg.auth_access_ttl_s)
+    kid, key = await keys.signing_key(session)
+    access = tokens.access_token(
+        kid,
+        key,
+        subject=f"service:{service}",
+        name=f"{service} service",
+        roles=[],
+        permissions=grants,
+        session_id=None,
+        issuer=platform.jwt_issuer,
+        audience=platform.jwt_audience,
+        now=datetime.now(UTC),
+        ttl_s=ttl,
+        extra={"svc": service},
+    )
+    return AccessToken(access_token=access, expires_in=ttl)
 
 
 async def _find(session: AsyncSession, token: str) -> tuple[RefreshToken, TokenFamily] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
@@ -60,8 +60,30 @@ async def list_downtimes(
     _: CanRead,
     start: AwareDatetime | None = None,
     end: AwareDatetime | None = None,
+    classified: Annotated[
+        bool | None, Query(description="Only stops with (true) or without (false) a reason code")
+    ] = None,
+    sort: Annotated[
+        Literal[
+            "started_at",
+            "-started_at",
+            "ended_at",
+            "-ended_at",
+            "duration_s",
+            "-duration_s",
+            "reason_code",
+            "-reason_code",
+        ],
+        Query(description="Sort column; a leading - sorts descending (default: oldest first)"),
+    ] = "started_at",
+    limit: Annotated[int, Query(ge=1, le=5000)] = 5000,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> DowntimeList:
-    return DowntimeList(items=await service.list_downtimes(session, code, start, end))
+    """A page of the machine's stops with `total`; without `limit` the first 5000, as before."""
+    items, total = await service.list_downtimes(
+        session, code, start, end, classified=classified, sort=sort, limit=limit, offset=offset
+    )
+    return DowntimeList(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post("/downtimes/{downtime_id}/classify", response_model=DowntimeRead)

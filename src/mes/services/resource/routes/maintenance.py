@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from mes.platform.db import SessionDep
+from mes.platform.schemas import TOTAL_HEADER, TOTAL_RESPONSES
 from mes.services.resource.routes.common import CONFLICT, CanRead, CanWriteMaintenance, Code64
 from mes.services.resource.schemas.maintenance import (
     OrderAssign,
@@ -27,11 +28,35 @@ async def create_plan(body: PlanCreate, session: SessionDep, who: CanWriteMainte
     return await service.create_plan(session, body, who.subject)
 
 
-@router.get("/maintenance/plans", response_model=list[PlanRead])
+@router.get("/maintenance/plans", response_model=list[PlanRead], responses=TOTAL_RESPONSES)
 async def list_plans(
-    session: SessionDep, _: CanRead, equipment: Annotated[str | None, Query(max_length=64)] = None
+    session: SessionDep,
+    _: CanRead,
+    response: Response,
+    equipment: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[
+        Literal[
+            "code",
+            "-code",
+            "name",
+            "-name",
+            "trigger",
+            "-trigger",
+            "last_done_at",
+            "-last_done_at",
+            "active",
+            "-active",
+        ],
+        Query(description="Sort column; a leading - sorts descending (default: by code)"),
+    ] = "code",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[PlanRead]:
-    return await service.list_plans(session, equipment)
+    """A page of plans, still a bare list (as before paging existed: without `limit` the first
+    1000 by code); how many match over all pages is in the `X-Total-Count` header."""
+    items, total = await service.list_plans(session, equipment, sort=sort, limit=limit, offset=offset)
+    response.headers[TOTAL_HEADER] = str(total)
+    return items
 
 
 @router.get("/maintenance/plans/{code}", response_model=PlanRead)

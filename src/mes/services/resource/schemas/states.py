@@ -106,3 +106,8 @@ class DowntimeSplit(Schema):
 
 class DowntimeList(Schema):
     items: list[DowntimeRead]
+    total: int | None = Field(
+        default=None, description="Stops matching the filters, over all pages (in a list answer)"
+    )
+    limit: int | None = None
+    offset: int | None = None

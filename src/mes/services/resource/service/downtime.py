@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.resource import DowntimeClassified
 from mes.platform.audit import append_audit
-from mes.platform.db import add_unique
+from mes.platform.db import add_unique, ordered
 from mes.platform.errors import a_an
 from mes.platform.events import record_event
 from mes.services.resource import queries
@@ -125,22 +125,44 @@ async def _read(session: AsyncSession, dt: Downtime, row: EquipmentState, eq: Eq
     )
 
 
+_DOWNTIME_SORT = {
+    "started_at": EquipmentState.started_at,
+    "ended_at": EquipmentState.ended_at,
+    "duration_s": EquipmentState.ended_at - EquipmentState.started_at,
+    "reason_code": Downtime.reason_code,
+}
+
+
 async def list_downtimes(
-    session: AsyncSession, code: str, start: datetime | None, end: datetime | None
-) -> list[DowntimeRead]:
+    session: AsyncSession,
+    code: str,
+    start: datetime | None,
+    end: datetime | None,
+    *,
+    classified: bool | None = None,
+    sort: str = "started_at",
+    limit: int = 5000,
+    offset: int = 0,
+) -> tuple[list[DowntimeRead], int]:
+    """One page of the machine's stops overlapping [start, end) and how many match; `sort` is a
+    column of `_DOWNTIME_SORT`, `-` descending (open stops have no end: last either way)."""
     eq = await queries.equipment(session, code)
     query = (
         select(Downtime, EquipmentState)
         .join(EquipmentState, EquipmentState.id == Downtime.state_id)
         .where(Downtime.equipment_id == eq.id)
-        .order_by(EquipmentState.started_at)
-        .limit(5000)
     )
     if start is not None:
         query = query.where((EquipmentState.ended_at.is_(None)) | (EquipmentState.ended_at > start))
     if end is not None:
         query = query.where(EquipmentState.started_at < end)
-    return [await _read(session, dt, row, eq) for dt, row in (await session.execute(query)).all()]
+    if classified is not None:
+        query = query.where(
+            Downtime.reason_code.is_not(None) if classified else Downtime.reason_code.is_(None)
+        )
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(*ordered(sort, _DOWNTIME_SORT, EquipmentState.id)).limit(limit).offset(offset)
+    return [await _read(session, dt, row, eq) for dt, row in (await session.execute(query)).all()], total
 
 
 async def _downtime(

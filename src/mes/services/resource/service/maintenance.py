@@ -116,17 +116,36 @@ async def get_plan(session: AsyncSession, code: str) -> PlanRead:
     return await _plan_read(session, plan, await queries.equipment_by_id(session, plan.equipment_id))
 
 
-async def list_plans(session: AsyncSession, equipment_code: str | None) -> list[PlanRead]:
-    """Plans with their usage since last done, by equipment and code (a plant has tens to hundreds)."""
-    query = select(MaintenancePlan).order_by(MaintenancePlan.code).limit(1000)
+_PLAN_SORT = {
+    "code": MaintenancePlan.code,
+    "name": MaintenancePlan.name,
+    "trigger": MaintenancePlan.trigger,
+    "last_done_at": MaintenancePlan.last_done_at,
+    "active": MaintenancePlan.active,
+}
+
+
+async def list_plans(
+    session: AsyncSession,
+    equipment_code: str | None,
+    *,
+    sort: str = "code",
+    limit: int = 1000,
+    offset: int = 0,
+) -> tuple[list[PlanRead], int]:
+    """One page of plans with their usage since last done and how many match (a plant has tens to
+    hundreds); `sort` is a column of `_PLAN_SORT`, `-` descending, ties by code."""
+    query = select(MaintenancePlan)
     if equipment_code is not None:
         query = query.where(
             MaintenancePlan.equipment_id == (await queries.equipment(session, equipment_code)).id
         )
+    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = query.order_by(*ordered(sort, _PLAN_SORT, MaintenancePlan.code)).limit(limit).offset(offset)
     return [
         await _plan_read(session, plan, await queries.equipment_by_id(session, plan.equipment_id))
         for plan in await session.scalars(query)
-    ]
+    ], total
 
 
 async def _order_read(session: AsyncSession, o: MaintenanceOrder) -> OrderRead:

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.platform.db import Database
 from mes.platform.errors import DomainError
 from mes.platform.events import utcnow
-from mes.platform.http import RemoteError
+from mes.platform.http import RemoteError, ServiceDirectory
+from mes.platform.identity import ServiceIdentity
 from mes.platform.workers import Periodic
 from mes.services.work_orders import clients
 from mes.services.work_orders.clients import Caller
@@ -313,10 +314,27 @@ class _Latest:
 LATEST = _Latest()
 
 
+class BackgroundCaller:
+    """The schedule worker's own identity (ADR 44): a service token from auth carrying only what
+    the worker needs (resource:read), so a restart that forgot every user token still replans."""
+
+    def __init__(self, directory: ServiceDirectory) -> None:
+        self.directory = directory
+        self.identity = ServiceIdentity("work-orders", directory)
+
+    async def caller(self) -> Caller:
+        try:
+            token = await self.identity.token()
+        except DomainError as e:
+            raise PlanningUnavailable(f"No service token from auth ({e.code}); recompute by hand.") from None
+        return Caller(subject="service:work-orders", token=token, directory=self.directory)
+
+
 async def refresh_stale(
     db: Database,
     caller: Caller | None,
     *,
+    service: BackgroundCaller | None = None,
     now: datetime | None = None,
     debounce_s: float = 2.0,
     max_wait_s: float = 30.0,
@@ -325,7 +343,8 @@ async def refresh_stale(
     """One round of the schedule worker: when changes marked the schedule stale and none came for
     `debounce_s` (or the oldest waits for `max_wait_s`), recompute once for all of them; after a
     failed round, try again `retry_s` later. None when there was nothing to do or it could not run
-    now (then `last_error` says why)."""
+    now (then `last_error` says why). With `service`, it plans as the service itself, else as
+    `caller` (the last user whose change made it stale, in this process)."""
     at = now or utcnow()
     try:
         async with db.transaction() as session:
@@ -343,6 +362,12 @@ async def refresh_stale(
             )
             if failed_at is not None and at - failed_at < timedelta(seconds=retry_s):
                 return None  # the last round failed: don't press resource every second
+            if service is not None:
+                try:
+                    caller = await service.caller()
+                except PlanningUnavailable:
+                    if caller is None:
+                        raise  # nor any user's token to fall back on
             if caller is None:  # leaves the round to a replica that has one
                 raise PlanningUnavailable(
                     "No recent user token to ask resource for shift windows with; recompute by hand."
@@ -369,6 +394,9 @@ class ScheduleWorker(Periodic):
 
     def __init__(self, db: Database, interval_s: float = 1.0) -> None:
         super().__init__(db, interval_s)
+        self._service: BackgroundCaller | None = None
 
     async def step(self) -> object:
-        return await refresh_stale(self.db, LATEST.caller)
+        if self._service is None and self.directory is not None:
+            self._service = BackgroundCaller(self.directory)  # keeps its token while it is valid
+        return await refresh_stale(self.db, LATEST.caller, service=self._service)
