@@ -18,17 +18,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from mes.contracts.work_orders import WorkOrderCompleted
 from mes.platform.app import handlers, on
 from mes.services.material.models import Lot
+from mes.services.quality.models import Ncr, Task
 from mes.services.resource.models import MaintenanceOrder
 from mes.services.traceability.models import Edge, Node
 from mes.services.work_orders.models import Operation, WorkOrder
 
 
-def fine(order: WorkOrder, op: Operation, lot: Lot, mo: MaintenanceOrder, node: Node, edge: Edge) -> bool:
+def fine(
+    order: WorkOrder, op: Operation, lot: Lot, mo: MaintenanceOrder, node: Node, edge: Edge, ncr: Ncr, task: Task
+) -> bool:
     order.transition("release")
     op.status = "completed"
     mo.advance("in_progress")
     node.origin = "received"
-    return lot.status == "on_hold" and op.origin == "rework" and edge.kind == "consumed"
+    task.status = "waived"
+    return lot.status == "on_hold" and op.origin == "rework" and edge.kind == "consumed" and ncr.status == "open"
 
 
 async def finished(session: AsyncSession, event: WorkOrderCompleted) -> None:
@@ -48,6 +52,7 @@ from mes.platform.app import handlers, on
 from mes.services.auth.models import Signature
 from mes.services.integration.models import Delivery
 from mes.services.material.models import Lot
+from mes.services.quality.models import Ncr, Task
 from mes.services.resource.models import Equipment, MaintenanceOrder
 from mes.services.traceability.models import Edge, Node
 from mes.services.work_orders.models import Operation, WorkOrder
@@ -63,17 +68,21 @@ def typos(
     d: Delivery,
     node: Node,
     edge: Edge,
+    ncr: Ncr,
+    task: Task,
 ) -> bool:
     order.transition("relase")  # E: incompatible type "Literal['relase']"
     op.status = "complete"  # E: Incompatible types in assignment
     mo.advance("done")  # E: incompatible type "Literal['done']"
     node.origin = "recieved"  # E: Incompatible types in assignment
+    task.status = "pass"  # E: Incompatible types in assignment
     checks = [
         eq.level == "workcenter",  # E: Non-overlapping equality check
         s.meaning == "approve",  # E: Non-overlapping equality check
         d.status == "delivred",  # E: Non-overlapping equality check
         lot.status == "held",  # E: Non-overlapping equality check
         edge.kind == "consume",  # E: Non-overlapping equality check
+        ncr.status == "disposed",  # E: Non-overlapping equality check
     ]
     return any(checks)
 
@@ -134,7 +143,7 @@ def test_each_misspelt_word_and_the_wrong_handler_are_refused(mypy_output: str) 
     lines = textwrap.dedent(WRONG).lstrip().splitlines()
     expected = {n: line.split("# E: ", 1)[1] for n, line in enumerate(lines, 1) if "# E: " in line}
     found = _errors(mypy_output, "wrong.py")
-    assert len(expected) == 10
+    assert len(expected) == 12
     for number, what in expected.items():
         assert what in found.get(number, ""), (number, lines[number - 1], mypy_output)
     assert set(found) == set(expected), mypy_output  # nothing else is refused

@@ -13,8 +13,7 @@ from mes.contracts.work_orders import (
     WorkOrderReleased,
     YieldReported,
 )
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers, on
 from mes.services.quality.service import frequency, reactions
 
 
@@ -50,13 +49,13 @@ async def yield_reported(session: AsyncSession, event: YieldReported) -> None:
     await frequency.yield_reported(session, event)
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    LotReceived: material_lot_received,
-    LotProduced: material_lot_produced,
-    OperationStarted: operation_started,
-    OperationPaused: operation_paused,
-    OperationResumed: operation_resumed,
-    OperationCompleted: operation_completed,
-    YieldReported: yield_reported,
-    WorkOrderReleased: work_order_released,
-}
+HANDLERS = handlers(
+    on(LotReceived, material_lot_received),
+    on(LotProduced, material_lot_produced),
+    on(OperationStarted, operation_started),
+    on(OperationPaused, operation_paused),
+    on(OperationResumed, operation_resumed),
+    on(OperationCompleted, operation_completed),
+    on(YieldReported, yield_reported),
+    on(WorkOrderReleased, work_order_released),
+)

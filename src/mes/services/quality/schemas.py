@@ -10,6 +10,17 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from mes.platform.schemas import Page, Quantity, Schema
+from mes.services.quality.vocabulary import (
+    DEFAULT_RULES,
+    Aql,
+    CharKind,
+    Chart,
+    Disposition,
+    Level,
+    PlanKind,
+    Rule,
+    TaskStatus,
+)
 
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 # calibration and due dates of this century: date arithmetic never leaves the calendar
@@ -19,18 +30,6 @@ Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Spec = Annotated[Decimal, Field(ge=Decimal("-1e9"), le=Decimal("1e9"), max_digits=18, decimal_places=6)]
 Measured = Annotated[float, Field(ge=-1e9, le=1e9, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
-Aql = Literal[
-    "0.010", "0.015", "0.025", "0.040", "0.065", "0.10", "0.15", "0.25", "0.40", "0.65", "1.0",
-    "1.5", "2.5", "4.0", "6.5", "10", "15", "25", "40", "65", "100", "150", "250", "400", "650", "1000",
-]  # fmt: skip
-Level = Literal["S-1", "S-2", "S-3", "S-4", "I", "II", "III"]
-Rule = Literal["1", "2", "3", "4", "5", "6", "7", "8"]
-DEFAULT_RULES: tuple[Rule, ...] = ("1", "2", "3", "4")
-Chart = Literal["imr", "xbar_r", "xbar_s", "p", "u"]
-PlanKind = Literal["incoming", "in_process", "final"]
-CharKind = Literal["variable", "attribute", "defects"]
-TaskStatus = Literal["due", "passed", "failed", "waived"]
-Disposition = Literal["use_as_is", "rework", "scrap", "return_to_supplier", "partial"]
 
 
 class DefectCodeCreate(Schema):

@@ -2,9 +2,6 @@
 
 from mes.services.quality.models.base import Base, metadata
 from mes.services.quality.models.tables import (
-    CHAR_KINDS,
-    DISPOSITIONS,
-    PLAN_KINDS,
     Capa,
     CapaAction,
     Characteristic,
@@ -23,6 +20,7 @@ from mes.services.quality.models.tables import (
     Task,
     YieldCount,
 )
+from mes.services.quality.vocabulary import CHAR_KINDS, DISPOSITIONS, PLAN_KINDS
 
 __all__ = [
     "CHAR_KINDS",

@@ -26,14 +26,23 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mes.services.quality.models.base import Base
-
-PLAN_KINDS = ("incoming", "in_process", "final")
-PLAN_STATUSES = ("draft", "released", "superseded")
-CHAR_KINDS = ("variable", "attribute", "defects")
-TASK_STATUSES = ("due", "passed", "failed", "waived")
-NCR_STATUSES = ("open", "dispositioned", "closed")
-DISPOSITIONS = ("use_as_is", "rework", "scrap", "return_to_supplier", "partial")
-CAPA_STATUSES = ("open", "closed")
+from mes.services.quality.vocabulary import (
+    CAPA_STATUSES,
+    CHAR_KINDS,
+    NCR_STATUSES,
+    PLAN_KINDS,
+    PLAN_STATUSES,
+    SAMPLING_TRIGGERS,
+    TASK_STATUSES,
+    CapaStatus,
+    CharKind,
+    Chart,
+    NcrStatus,
+    PlanKind,
+    PlanStatus,
+    SamplingTrigger,
+    TaskStatus,
+)
 
 
 class DefectCode(Base):
@@ -68,10 +77,10 @@ class Plan(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     code: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[PlanKind] = mapped_column(String(16))
     item: Mapped[str] = mapped_column(String(64))
     operation: Mapped[str | None] = mapped_column(String(64))  # routing operation key (in-process)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[PlanStatus] = mapped_column(String(16), default="draft")
     sampling: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
@@ -90,13 +99,13 @@ class Characteristic(Base):
     position: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[CharKind] = mapped_column(String(16))
     nominal: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     lsl: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     usl: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     unit: Mapped[str | None] = mapped_column(String(16))
     decimals: Mapped[int] = mapped_column(Integer, default=3)
-    chart: Mapped[str | None] = mapped_column(String(16))
+    chart: Mapped[Chart | None] = mapped_column(String(16))
     subgroup_size: Mapped[int] = mapped_column(Integer, default=1)
     rules: Mapped[list[str]] = mapped_column(JSONB, default=list)
     rule_runs: Mapped[dict[str, int]] = mapped_column(JSONB, default=dict)
@@ -116,8 +125,8 @@ class Task(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="due")
+    kind: Mapped[PlanKind] = mapped_column(String(16))
+    status: Mapped[TaskStatus] = mapped_column(String(16), default="due")
     source: Mapped[str] = mapped_column(String(64))  # the event topic, or "manual"
     item: Mapped[str] = mapped_column(String(64))
     lot_code: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -170,7 +179,7 @@ class ControlLimits(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     characteristic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("characteristic.id"), index=True)
-    chart: Mapped[str] = mapped_column(String(16))
+    chart: Mapped[Chart] = mapped_column(String(16))
     center: Mapped[float] = mapped_column(Float)
     ucl: Mapped[float] = mapped_column(Float)
     lcl: Mapped[float] = mapped_column(Float)
@@ -189,7 +198,7 @@ class Ncr(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[NcrStatus] = mapped_column(String(16), default="open")
     title: Mapped[str] = mapped_column(String(200))
     item: Mapped[str | None] = mapped_column(String(64))
     work_order: Mapped[str | None] = mapped_column(String(64))
@@ -242,7 +251,7 @@ class Capa(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[CapaStatus] = mapped_column(String(16), default="open")
     title: Mapped[str] = mapped_column(String(200))
     problem: Mapped[str] = mapped_column(Text, default="")
     ncrs: Mapped[list[str]] = mapped_column(JSONB, default=list)
@@ -371,9 +380,6 @@ class YieldCount(Base):
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-SAMPLING_TRIGGERS = ("parts", "minutes")
-
-
 class SamplingPoint(Base):
     """One frequency task of a plan on an operation: the `mark`-th multiple of n parts or t minutes.
     The primary key makes creating it idempotent across redeliveries, replicas and restarts; the plan
@@ -385,7 +391,7 @@ class SamplingPoint(Base):
     plan_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     work_order: Mapped[str] = mapped_column(String(64), primary_key=True)
     operation: Mapped[str] = mapped_column(String(64), primary_key=True)
-    trigger: Mapped[str] = mapped_column(String(16), primary_key=True)
+    trigger: Mapped[SamplingTrigger] = mapped_column(String(16), primary_key=True)
     mark: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_number: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

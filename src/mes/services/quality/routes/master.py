@@ -12,16 +12,15 @@ from mes.services.quality.errors import InvalidPlan
 from mes.services.quality.models import sampling as iso
 from mes.services.quality.routes.common import CanGauge, CanPlan, CanRead, CodePath, problems
 from mes.services.quality.schemas import (
-    Aql,
     DefectCodeCreate,
     DefectCodeRead,
     GaugeCalibration,
     GaugeCreate,
     GaugeRead,
-    Level,
     SamplingPlanRead,
 )
 from mes.services.quality.service import master
+from mes.services.quality.vocabulary import Aql, Level
 
 router = APIRouter()
 

@@ -25,11 +25,11 @@ from mes.services.quality.schemas import (
     TaskCreate,
     TaskPage,
     TaskRead,
-    TaskStatus,
     Verdict,
     Waiver,
 )
 from mes.services.quality.service import frequency, results, tasks
+from mes.services.quality.vocabulary import TaskStatus
 
 router = APIRouter()
 Q64 = Annotated[str | None, Query(max_length=64)]
