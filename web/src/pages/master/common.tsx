@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useSession } from "../../auth/useSession";
 import { ProblemAlert } from "../../components/ProblemAlert";
 
@@ -66,6 +67,7 @@ export function FormModal({
 }) {
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!validate()) return;
@@ -88,7 +90,7 @@ export function FormModal({
           {children}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={busy}>
               {submitLabel}
