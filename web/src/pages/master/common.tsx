@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { codeLabel } from "../../i18n";
 import { useSession } from "../../auth/useSession";
 import { ProblemAlert } from "../../components/ProblemAlert";
 
@@ -102,10 +103,11 @@ export function FormModal({
   );
 }
 
-export function KindBadge({ value }: { value: string }) {
+/** A code's catalogue label (`codes.<group>.<value>`), else the code made readable. */
+export function KindBadge({ value, group }: { value: string; group: string }) {
   return (
     <Badge variant="filled" color="gray.7" radius="sm">
-      {value.replace(/_/g, " ")}
+      {codeLabel(group, value)}
     </Badge>
   );
 }
