@@ -26,7 +26,6 @@ export const NOT_YET = [
   "src/pages/resource/DowntimePage.tsx",
   "src/pages/resource/EquipmentPage.tsx",
   "src/pages/resource/MaintenancePage.tsx",
-  "src/pages/resource/PeoplePage.tsx",
 ];
 
 export default [
