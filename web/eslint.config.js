@@ -24,7 +24,6 @@ export const NOT_YET = [
   "src/pages/master/ProductPage.tsx",
   "src/pages/resource/CalendarsPage.tsx",
   "src/pages/resource/DowntimePage.tsx",
-  "src/pages/resource/EquipmentPage.tsx",
   "src/pages/resource/MaintenancePage.tsx",
 ];
 
