@@ -22,7 +22,6 @@ export const NOT_YET = [
   "src/pages/master/CodesPages.tsx",
   "src/pages/master/ItemPage.tsx",
   "src/pages/master/ProductPage.tsx",
-  "src/pages/resource/CalendarsPage.tsx",
   "src/pages/resource/DowntimePage.tsx",
   "src/pages/resource/MaintenancePage.tsx",
 ];
