@@ -14,7 +14,6 @@ export const NOT_YET = [
   "src/pages/ReportingPage.tsx",
   "src/pages/StationsAdminPage.tsx",
   "src/pages/TraceabilityAsBuilt.tsx",
-  "src/pages/TraceabilityGraph.tsx",
   "src/pages/TraceabilityPage.tsx",
   "src/pages/TraceabilityRecallPage.tsx",
   "src/pages/admin/ApiKeysPage.tsx",
@@ -41,7 +40,7 @@ export default [
             include: ["label", "title", "placeholder", "aria-label", "description", "confirmLabel", "alt"],
           },
           // codes (WO-2001, PCS), punctuation and the sort arrows are no language
-          words: { exclude: ["[0-9!-/:-@[-`{-~]+", "[A-Z0-9_./-]+", "[▲▼→·—–… ]+"] },
+          words: { exclude: ["[0-9!-/:-@[-`{-~]+", "[A-Z0-9_./-]+", "[▲▼→←·—–…−⤢ ]+"] },
           // i18next itself, the catalogue's code labels, and the locale's own date formatting
           callees: {
             exclude: ["i18n(ext)?", "t", "tr", "codeLabel", "can", "get", "has", "field", "toLocale(Date|Time)?String", "includes", "startsWith", "endsWith"],
