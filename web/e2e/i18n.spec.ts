@@ -53,7 +53,8 @@ async function runningOperation(base: string): Promise<{ order: string; op: stri
 
 /** The user follows the browser's language again (another spec may have saved a choice). */
 async function followBrowser(base: string, user: { username: string; password: string }): Promise<void> {
-  const { access_token: token } = (await post(`${base}/api/v1/auth/login`, null, user)) as { access_token: string };
+  const login = { username: user.username, password: user.password };
+  const { access_token: token } = (await post(`${base}/api/v1/auth/login`, null, login)) as { access_token: string };
   await post(`${base}/api/v1/auth/me/preferences`, token, { language: null }, "PUT");
 }
 
