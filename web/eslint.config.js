@@ -1,36 +1,33 @@
-// Lint of the translated screens (docs/adr/0031-languages.md): the app shell, the operator station
-// and the supervisor board may show no literal text; every string goes through i18next (t()).
+// The literal-string guard of docs/adr/0031-languages.md: no file of the web UI may show literal
+// text; every string goes through i18next (t()). It covers every source file under src/ except the
+// tests and the generated API client; a new literal string fails `npm run lint`.
 import i18next from "eslint-plugin-i18next";
 import tseslint from "typescript-eslint";
 
-export const TRANSLATED = [
-  "src/components/AppLayout.tsx",
-  "src/pages/HomePage.tsx",
-  "src/pages/BoardPage.tsx",
-  "src/pages/StationPage.tsx",
-  "src/components/ReasonDialog.tsx",
-  "src/components/station/NetworkBadge.tsx",
-  "src/components/station/DispatchCard.tsx",
-  "src/components/station/LabourBox.tsx",
-  "src/components/station/MachineBox.tsx",
-  "src/components/station/YieldForm.tsx",
-  "src/components/station/ConsumeBox.tsx",
-  "src/components/station/StepsPanel.tsx",
-  "src/components/station/StepsField.tsx",
-  "src/components/station/LabelPanel.tsx",
-  "src/components/station/PendingCommands.tsx",
-  "src/components/quality/DueInspections.tsx",
-  "src/components/reporting/LabourEfficiencyCard.tsx",
-  "src/components/PinKeypad.tsx",
-  "src/components/ScanField.tsx",
-  "src/components/ProblemAlert.tsx",
-  "src/pages/SignInPage.tsx",
-  "src/pages/TakeoverPage.tsx",
+/** Screens not translated yet (they still show English): each one leaves this list when it is. */
+export const NOT_YET = [
+  "src/pages/IntegrationPage.tsx",
+  "src/pages/LotPage.tsx",
+  "src/pages/QualityCapaPages.tsx",
+  "src/pages/QualityNcrPage.tsx",
+  "src/pages/QualitySpcPage.tsx",
+  "src/pages/ReportingPage.tsx",
+  "src/pages/StationsAdminPage.tsx",
+  "src/pages/TraceabilityAsBuilt.tsx",
+  "src/pages/TraceabilityPage.tsx",
+  "src/pages/TraceabilityRecallPage.tsx",
+  "src/pages/admin/ApiKeysPage.tsx",
+  "src/pages/lot/WarehouseActions.tsx",
+  "src/pages/master/ItemPage.tsx",
+  "src/pages/master/ProductPage.tsx",
+  "src/pages/resource/DowntimePage.tsx",
+  "src/pages/resource/MaintenancePage.tsx",
 ];
 
 export default [
   {
-    files: TRANSLATED,
+    files: ["src/**/*.{ts,tsx}"],
+    ignores: ["src/**/*.test.{ts,tsx}", "src/api/generated/**", "src/testing/**", ...NOT_YET],
     languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } },
     plugins: { i18next },
     rules: {
@@ -40,6 +37,12 @@ export default [
           mode: "jsx-only",
           "jsx-attributes": {
             include: ["label", "title", "placeholder", "aria-label", "description", "confirmLabel", "alt"],
+          },
+          // codes (WO-2001, PCS), punctuation and the sort arrows are no language
+          words: { exclude: ["[0-9!-/:-@[-`{-~]+", "[A-Z0-9_./-]+", "[▲▼→←·—–…−⤢ ]+"] },
+          // i18next itself, the catalogue's code labels, and the locale's own date formatting
+          callees: {
+            exclude: ["i18n(ext)?", "t", "tr", "codeLabel", "can", "get", "has", "field", "toLocale(Date|Time)?String", "includes", "startsWith", "endsWith"],
           },
         },
       ],

@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import de from "../src/i18n/de.json" with { type: "json" };
 import en from "../src/i18n/en.json" with { type: "json" };
 import { expect, signIn, SHOTS, test } from "./fixtures";
-import { adminToken, PLANNER, PLANT, SUPERVISOR } from "./seed";
+import { ADMIN, adminToken, PLANNER, PLANT, post, QUALITY, SUPERVISOR } from "./seed";
 
 function flatten(tree: unknown, prefix = ""): Record<string, string> {
   if (typeof tree !== "object" || tree === null) return { [prefix]: String(tree) };
@@ -51,8 +51,67 @@ async function runningOperation(base: string): Promise<{ order: string; op: stri
   return { order: "WO-1003", op: op.key };
 }
 
+/** The user follows the browser's language again (another spec may have saved a choice). */
+async function followBrowser(base: string, user: { username: string; password: string }): Promise<void> {
+  const login = { username: user.username, password: user.password };
+  const { access_token: token } = (await post(`${base}/api/v1/auth/login`, null, login)) as { access_token: string };
+  await post(`${base}/api/v1/auth/me/preferences`, token, { language: null }, "PUT");
+}
+
 test.describe("German UI", () => {
   test.use({ locale: "de-DE" });
+
+  test("the planner's work orders, an order and the schedule are fully German", async ({ page, baseURL }) => {
+    await followBrowser(baseURL ?? "", PLANNER);
+    await signIn(page, PLANNER);
+    await expect(page.getByTestId("language-menu")).toHaveText("Deutsch");
+    await page.goto("/workorders");
+    await expect(page.getByRole("heading", { name: "Fertigungsaufträge" })).toBeVisible();
+    await expect(page.getByTestId("order-row-WO-1003").getByTestId("order-status")).toHaveText("In Arbeit");
+    await expect(page.getByTestId("order-total")).toContainText("Fertigungsauftr");
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+    // the new-order dialog, with its validation messages
+    await page.getByTestId("new-order").click();
+    await expect(page.getByRole("dialog", { name: "Neuer Fertigungsauftrag" })).toBeVisible();
+    await page.getByRole("button", { name: "Anlegen" }).click();
+    await expect(page.getByText("Wählen Sie das zu fertigende Produkt.")).toBeVisible();
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+    await page.getByRole("button", { name: "Abbrechen" }).click();
+
+    await page.goto("/workorders/WO-1003");
+    await expect(page.getByRole("heading", { name: "Arbeitsgänge" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Historie" })).toBeVisible();
+    await expect(page.getByTestId("planned-vs-built")).toContainText("Geplant gegenüber gefertigt");
+    await page.screenshot({ path: `${SHOTS}workorder-de.png`, fullPage: true });
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+
+    await page.goto("/schedule");
+    await expect(page.getByRole("heading", { name: "Feinplanung" })).toBeVisible();
+    await expect(page.getByTestId("gantt")).toBeVisible();
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+  });
+
+  test("the administrator's users are fully German", async ({ page, baseURL }) => {
+    await followBrowser(baseURL ?? "", ADMIN);
+    await signIn(page, ADMIN);
+    await page.goto("/admin/users");
+    await expect(page.getByRole("heading", { name: "Benutzer", exact: true })).toBeVisible();
+    await expect(page.getByTestId(`user-${PLANNER.username}`)).toContainText("aktiv");
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+    await page.getByRole("button", { name: "Neuer Benutzer" }).click();
+    await expect(page.getByRole("dialog", { name: "Neuer Benutzer" })).toBeVisible();
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+    await page.getByRole("button", { name: "Abbrechen" }).click();
+  });
+
+  test("the quality engineer's workbench is fully German", async ({ page, baseURL }) => {
+    await followBrowser(baseURL ?? "", QUALITY);
+    await signIn(page, QUALITY);
+    await page.goto("/quality");
+    await expect(page.getByRole("heading", { name: "Qualitätsarbeitsplatz" })).toBeVisible();
+    await expect(page.getByTestId("tasks-due")).toContainText("Fällig und überfällig");
+    expect(await untranslated(page)).toEqual({ missing: [], english: [] });
+  });
 
   test("the station with a running operation and the board are fully German", async ({ page, baseURL }) => {
     const { order, op } = await runningOperation(baseURL ?? "");

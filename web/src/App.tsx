@@ -1,5 +1,6 @@
 import { Button, Container, Stack, Text, Title } from "@mantine/core";
 import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
 import { createBrowserRouter, Link, RouterProvider, useRouteError } from "react-router";
 import { session } from "./auth/session";
 import { AppLayout } from "./components/AppLayout";
@@ -41,13 +42,14 @@ function needs(path: string): readonly string[] {
 }
 
 function NotFound() {
+  const { t } = useTranslation();
   return (
     <Container size="sm" py="xl">
       <Stack>
-        <Title order={2}>No such page</Title>
-        <Text>This address is not a screen of the MES.</Text>
+        <Title order={2}>{t("common.noSuchPage")}</Title>
+        <Text>{t("common.noSuchPageText")}</Text>
         <Button component={Link} to="/" w="fit-content">
-          Home
+          {t("shell.home")}
         </Button>
       </Stack>
     </Container>
@@ -57,12 +59,13 @@ function NotFound() {
 /** Last resort: a crash in a page shows what happened, never a blank screen. */
 function Crash() {
   const error = useRouteError();
+  const { t } = useTranslation();
   return (
     <Container size="sm" py="xl">
       <Stack>
-        <ProblemAlert error={error} title="This screen failed" />
+        <ProblemAlert error={error} title={t("common.screenFailed")} />
         <Button onClick={() => window.location.reload()} w="fit-content">
-          Reload
+          {t("common.reload")}
         </Button>
       </Stack>
     </Container>

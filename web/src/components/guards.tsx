@@ -1,6 +1,7 @@
 import { Navigate, Outlet, useLocation } from "react-router";
 import { Alert, Container } from "@mantine/core";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useSession } from "../auth/useSession";
 import { useTerminal } from "../lib/useTerminal";
 import { Loading } from "./Loading";
@@ -13,7 +14,8 @@ export function RequireSignIn() {
   const { status } = useSession();
   const terminal = useTerminal();
   const location = useLocation();
-  if (status === "restoring") return <Loading label="Restoring your session…" />;
+  const { t } = useTranslation();
+  if (status === "restoring") return <Loading label={t("common.restoring")} />;
   if (status !== "signed-in" && terminal) return <Navigate to="/takeover" replace />;
   if (status !== "signed-in") {
     return <Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />;
@@ -24,11 +26,12 @@ export function RequireSignIn() {
 /** A page for users holding every one of `needs`; others are told, not shown a blank page. */
 export function RequirePerms({ needs, children }: { needs: readonly string[]; children: ReactNode }) {
   const { can } = useSession();
+  const { t } = useTranslation();
   if (!can(...needs)) {
     return (
       <Container size="sm" py="xl">
-        <Alert color="orange.9" variant="filled" title="Not for your role" role="alert">
-          This screen needs the permission {needs.join(" and ")}. Ask an administrator if you should have it.
+        <Alert color="orange.9" variant="filled" title={t("common.notForRole")} role="alert">
+          {t("common.needsPermission", { perms: needs.join(" + ") })}
         </Alert>
       </Container>
     );

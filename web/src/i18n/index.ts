@@ -58,7 +58,7 @@ export function applyLanguage(language: Language | null | undefined): void {
 export default i18n;
 
 /** A status code the server sends (running, on_hold...): its catalogue label, else the code made readable. */
-export function codeLabel(group: "equipmentState" | "orderStatus" | "opStatus", code: string): string {
+export function codeLabel(group: string, code: string): string {
   const key = `codes.${group}.${code}`;
   if (i18n.exists(key)) return i18n.t(key);
   const text = code.replace(/[_-]+/g, " ").trim();

@@ -2,6 +2,8 @@ import { ActionIcon, Group, Paper, Text, Tooltip } from "@mantine/core";
 import { useMemo, useRef, useState, type PointerEvent, type WheelEvent } from "react";
 import type { Direction, Trace, TraceNode } from "../api/traceability";
 import { formatQuantity } from "../lib/format";
+import { useTranslation } from "react-i18next";
+import i18n from "../i18n";
 
 const COL = 230; // horizontal distance between columns
 const ROW = 74;
@@ -94,7 +96,7 @@ function fill(n: TraceNode): string {
 }
 
 function label(n: TraceNode): [string, string] {
-  if (n.kind === "operation") return [`Op ${n.operation ?? ""}`, n.equipment ?? n.work_center ?? ""];
+  if (n.kind === "operation") return [i18n.t("trace.graph.op", { op: n.operation ?? "" }), n.equipment ?? n.work_center ?? ""];
   if (n.kind === "work_order") return [n.code, n.item ?? ""];
   return [n.code, n.item ?? ""];
 }
@@ -111,6 +113,7 @@ export function TraceGraph({
   selected: string | null;
   onSelect: (node: TraceNode) => void;
 }) {
+  const { t } = useTranslation();
   const placed = useMemo(() => layout(trace, direction), [trace, direction]);
   const at = useMemo(() => new Map(placed.map((p) => [p.node.key, p])), [placed]);
   const uom = useMemo(() => new Map(trace.nodes.map((n) => [n.key, n.uom])), [trace]);
@@ -142,18 +145,18 @@ export function TraceGraph({
   return (
     <Paper withBorder radius="md" pos="relative" style={{ overflow: "hidden" }}>
       <Group gap={6} pos="absolute" top={8} right={8} style={{ zIndex: 1 }}>
-        <Tooltip label="Zoom in">
-          <ActionIcon variant="default" size="lg" aria-label="Zoom in" onClick={() => zoom(1.25)}>
+        <Tooltip label={t("trace.graph.zoomIn")}>
+          <ActionIcon variant="default" size="lg" aria-label={t("trace.graph.zoomIn")} onClick={() => zoom(1.25)}>
             +
           </ActionIcon>
         </Tooltip>
-        <Tooltip label="Zoom out">
-          <ActionIcon variant="default" size="lg" aria-label="Zoom out" onClick={() => zoom(0.8)}>
+        <Tooltip label={t("trace.graph.zoomOut")}>
+          <ActionIcon variant="default" size="lg" aria-label={t("trace.graph.zoomOut")} onClick={() => zoom(0.8)}>
             −
           </ActionIcon>
         </Tooltip>
-        <Tooltip label="Fit">
-          <ActionIcon variant="default" size="lg" aria-label="Fit" onClick={() => setView({ dx: 0, dy: 0, k: 1 })}>
+        <Tooltip label={t("trace.graph.fit")}>
+          <ActionIcon variant="default" size="lg" aria-label={t("trace.graph.fit")} onClick={() => setView({ dx: 0, dy: 0, k: 1 })}>
             ⤢
           </ActionIcon>
         </Tooltip>
@@ -236,8 +239,7 @@ export function TraceGraph({
         </g>
       </svg>
       <Text size="xs" c="gray.7" px="sm" pb={4}>
-        Drag to move, scroll to zoom. Teal: supplier lots · blue: produced · violet: serials and split lots · dark:
-        work orders · grey: operations.
+        {t("trace.graph.legend")}
       </Text>
     </Paper>
   );

@@ -26,6 +26,7 @@ import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDateTime } from "../../lib/format";
 import { Pager, useUrlState } from "./listing";
+import { useTranslation } from "react-i18next";
 
 function short(hash: string): string {
   return `${hash.slice(0, 10)}…`;
@@ -36,20 +37,27 @@ function json(value: unknown): string {
 }
 
 function Verification({ result }: { result: AuditVerification }) {
+  const { t } = useTranslation();
   if (result.ok) {
     return (
-      <Alert color="green.9" variant="filled" title="Chain intact" data-testid="audit-verified">
-        {result.checked} rows verified at {formatDateTime(result.verified_at, { seconds: true })}; head{" "}
-        {result.head_hash ? short(result.head_hash) : "(empty trail)"}
+      <Alert color="green.9" variant="filled" title={t("admin.audit.intact")} data-testid="audit-verified">
+        {t("admin.audit.verified", {
+          count: result.checked,
+          at: formatDateTime(result.verified_at, { seconds: true }),
+          head: result.head_hash ? short(result.head_hash) : t("admin.audit.emptyTrail"),
+        })}
       </Alert>
     );
   }
   const row = result.first_broken;
   return (
-    <Alert color="red.9" variant="filled" title="Chain broken" data-testid="audit-broken">
+    <Alert color="red.9" variant="filled" title={t("admin.audit.broken")} data-testid="audit-broken">
       <Text c="white">
-        Row {row?.id} does not verify ({result.broken === "hash" ? "its content was changed" : "a row before it was removed or inserted"}
-        ); {result.checked - 1} rows before it are intact.
+        {t("admin.audit.brokenText", {
+          row: row?.id,
+          why: result.broken === "hash" ? t("admin.audit.brokenHash") : t("admin.audit.brokenLink"),
+          count: result.checked - 1,
+        })}
       </Text>
       {row ? (
         <Text c="white" size="sm">
@@ -62,6 +70,7 @@ function Verification({ result }: { result: AuditVerification }) {
 
 /** A service's hash-chained audit trail (who, when, what, before and after, why) and its verification. */
 export function AuditTrailPage() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const allowed = AUDITED_SERVICES.filter((s) => can(s.permission));
   const url = useUrlState({
@@ -105,23 +114,29 @@ export function AuditTrailPage() {
       onKeyDown={(e) => e.key === "Enter" && url.set({ [key]: e.currentTarget.value.trim() })}
     />
   );
+  const filters = [
+    filter("entity_type", t("admin.audit.entityType")),
+    filter("entity_id", t("admin.audit.entity")),
+    filter("actor", t("common.who")),
+    filter("action", t("admin.audit.action")),
+  ];
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Audit trail</Title>
+        <Title order={2}>{t("admin.audit.title")}</Title>
         <Button
           loading={verify.isPending}
           onClick={() =>
             verify.mutate(service, { onSuccess: (result) => setVerified({ service, result }) })
           }
         >
-          Verify chain
+          {t("admin.audit.verify")}
         </Button>
       </Group>
       <Select
-        label="Service"
+        label={t("admin.audit.service")}
         w={320}
-        data={allowed.map((s) => ({ value: s.prefix, label: s.label }))}
+        data={allowed.map((s) => ({ value: s.prefix, label: t(`admin.audit.services.${s.prefix}`) }))}
         value={service}
         onChange={(v) => {
           if (v) url.set({ service: v });
@@ -133,26 +148,23 @@ export function AuditTrailPage() {
       {verify.isError ? <ProblemAlert error={verify.error} /> : null}
       {verified && verified.service === service ? <Verification result={verified.result} /> : null}
       <Group align="flex-end">
-        {filter("entity_type", "Entity type")}
-        {filter("entity_id", "Entity")}
-        {filter("actor", "Who")}
-        {filter("action", "Action")}
+        {filters}
         <TextInput
-          label="From"
+          label={t("common.from")}
           type="datetime-local"
           value={url.get("since")}
           onChange={(e) => url.set({ since: e.currentTarget.value })}
         />
         <TextInput
-          label="Before"
+          label={t("admin.audit.beforeTime")}
           type="datetime-local"
           value={url.get("until")}
           onChange={(e) => url.set({ until: e.currentTarget.value })}
         />
         <SegmentedControl
           data={[
-            { value: "newest", label: "Newest first" },
-            { value: "oldest", label: "Oldest first" },
+            { value: "newest", label: t("admin.audit.newest") },
+            { value: "oldest", label: t("admin.audit.oldest") },
           ]}
           value={url.get("order")}
           onChange={(v) => url.set({ order: v })}
@@ -160,18 +172,18 @@ export function AuditTrailPage() {
       </Group>
       {trail.isError ? <ProblemAlert error={trail.error} onRetry={() => void trail.refetch()} /> : null}
       {trail.isPending ? (
-        <Loading label="Loading the trail…" />
+        <Loading label={t("admin.audit.loading")} />
       ) : (
         <Table striped highlightOnHover data-testid="audit-trail">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Who</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Entity</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>Hash</Table.Th>
+              <Table.Th>{t("common.when")}</Table.Th>
+              <Table.Th>{t("common.who")}</Table.Th>
+              <Table.Th>{t("admin.audit.action")}</Table.Th>
+              <Table.Th>{t("admin.audit.entity")}</Table.Th>
+              <Table.Th>{t("common.reason")}</Table.Th>
+              <Table.Th>{t("admin.audit.hash")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -197,19 +209,19 @@ export function AuditTrailPage() {
         <Pager total={trail.data.total} page={url.page} size={size} onPage={url.setPage} onSize={(s) => url.set({ size: s })} />
       ) : null}
       {shown ? (
-        <Modal opened onClose={() => setShown(null)} title={`Audit entry ${shown.id}`} size="xl" centered>
+        <Modal opened onClose={() => setShown(null)} title={t("admin.audit.entry", { id: shown.id })} size="xl" centered>
           <Stack gap="xs">
             <Text>
               {formatDateTime(shown.at, { seconds: true })} — {shown.actor} — {shown.action} — {shown.entity_type}{" "}
               {shown.entity_id}
             </Text>
-            <Text fw={700}>Before</Text>
+            <Text fw={700}>{t("admin.audit.before")}</Text>
             <Code block>{json(shown.old)}</Code>
-            <Text fw={700}>After</Text>
+            <Text fw={700}>{t("admin.audit.after")}</Text>
             <Code block>{json(shown.new)}</Code>
-            <Text>Reason: {shown.reason ?? "—"}</Text>
-            <Text size="sm">Previous hash: <Code>{shown.prev_hash}</Code></Text>
-            <Text size="sm">Hash: <Code>{shown.hash}</Code></Text>
+            <Text>{t("admin.audit.reasonIs", { reason: shown.reason ?? "—" })}</Text>
+            <Text size="sm">{t("admin.audit.prevHash")} <Code>{shown.prev_hash}</Code></Text>
+            <Text size="sm">{t("admin.audit.hashIs")} <Code>{shown.hash}</Code></Text>
           </Stack>
         </Modal>
       ) : null}

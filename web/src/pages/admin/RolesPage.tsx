@@ -20,6 +20,7 @@ import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ReasonDialog } from "../../components/ReasonDialog";
 import { useUrlState } from "./listing";
+import { useTranslation } from "react-i18next";
 
 /** Permissions grouped by their service (the part before the first colon). */
 function byService(names: readonly { name: string; description: string }[]) {
@@ -32,6 +33,7 @@ function byService(names: readonly { name: string; description: string }[]) {
 }
 
 function CreateRole({ onClose, onCreated }: { onClose: () => void; onCreated: (name: string) => void }) {
+  const { t } = useTranslation();
   const create = useCreateRole();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
@@ -43,18 +45,18 @@ function CreateRole({ onClose, onCreated }: { onClose: () => void; onCreated: (n
     );
   };
   return (
-    <Modal opened onClose={onClose} title="New role" centered>
+    <Modal opened onClose={onClose} title={t("admin.roles.new")} centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {create.isError ? <ProblemAlert error={create.error} /> : null}
-          <TextInput label="Name" description="Lower case: letters, digits, - and _" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <TextInput label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+          <TextInput label={t("common.name")} description={t("admin.roles.nameHint")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={t("common.description")} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Create role
+              {t("admin.roles.create")}
             </Button>
           </Group>
         </Stack>
@@ -64,6 +66,7 @@ function CreateRole({ onClose, onCreated }: { onClose: () => void; onCreated: (n
 }
 
 function RolePermissions({ role, editable }: { role: Role; editable: boolean }) {
+  const { t } = useTranslation();
   const catalog = usePermissionCatalog();
   const save = useSetRolePermissions();
   const [chosen, setChosen] = useState<Set<string>>(new Set(role.permissions));
@@ -72,25 +75,25 @@ function RolePermissions({ role, editable }: { role: Role; editable: boolean }) 
   const groups = useMemo(() => byService(catalog.data ?? []), [catalog.data]);
   const changed =
     chosen.size !== role.permissions.length || role.permissions.some((p) => !chosen.has(p));
-  if (catalog.isPending) return <Loading label="Loading permissions…" />;
+  if (catalog.isPending) return <Loading label={t("admin.roles.loadingPermissions")} />;
   if (catalog.isError) return <ProblemAlert error={catalog.error} />;
   return (
     <Stack>
       <Group justify="space-between">
         <div>
           <Title order={3}>
-            {role.name} {role.builtin ? <Badge variant="light">built in</Badge> : null}
+            {role.name} {role.builtin ? <Badge variant="light">{t("admin.roles.builtin")}</Badge> : null}
           </Title>
           <Text c="dimmed">{role.description}</Text>
         </div>
         {editable ? (
           <Button disabled={!changed} onClick={() => setConfirm(true)}>
-            Save permissions
+            {t("admin.roles.savePermissions")}
           </Button>
         ) : null}
       </Group>
       <Text>
-        {chosen.size} of {catalog.data.length} permissions
+        {t("admin.roles.countOf", { n: chosen.size, total: catalog.data.length })}
       </Text>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         {groups.map(([service, perms]) => (
@@ -120,8 +123,8 @@ function RolePermissions({ role, editable }: { role: Role; editable: boolean }) 
       </SimpleGrid>
       {confirm ? (
         <ReasonDialog
-          title={`Change the permissions of ${role.name}`}
-          confirmLabel="Save"
+          title={t("admin.roles.changeTitle", { role: role.name })}
+          confirmLabel={t("common.save")}
           color="blue"
           onConfirm={(reason) => save.mutateAsync({ name: role.name, permissions: [...chosen].sort(), reason })}
           onClose={() => setConfirm(false)}
@@ -133,6 +136,7 @@ function RolePermissions({ role, editable }: { role: Role; editable: boolean }) 
 
 /** Roles and the permissions each grants; an administrator changes them (with a reason). */
 export function RolesPage() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const roles = useRoles();
   const url = useUrlState({ role: "" });
@@ -141,11 +145,11 @@ export function RolesPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Roles and permissions</Title>
-        {can("auth:role:write") ? <Button onClick={() => setCreating(true)}>New role</Button> : null}
+        <Title order={2}>{t("admin.roles.title")}</Title>
+        {can("auth:role:write") ? <Button onClick={() => setCreating(true)}>{t("admin.roles.new")}</Button> : null}
       </Group>
       {roles.isError ? <ProblemAlert error={roles.error} /> : null}
-      {roles.isPending ? <Loading label="Loading roles…" /> : null}
+      {roles.isPending ? <Loading label={t("admin.roles.loading")} /> : null}
       <Grid>
         <Grid.Col span={{ base: 12, md: 3 }}>
           <Stack gap={2} data-testid="roles">
@@ -153,7 +157,7 @@ export function RolesPage() {
               <NavLink
                 key={r.name}
                 label={r.name}
-                description={`${r.permissions.length} permissions`}
+                description={t("admin.roles.count", { count: r.permissions.length })}
                 active={r.name === selected?.name}
                 onClick={() => url.set({ role: r.name })}
               />

@@ -5,8 +5,10 @@ import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDateTime } from "../../lib/format";
 import { Pager, SortTh, sortRows, useUrlState, type SortDir } from "./listing";
+import { Trans, useTranslation } from "react-i18next";
 
 function VerifyDialog({ signature, onClose }: { signature: Signature; onClose: () => void }) {
+  const { t } = useTranslation();
   const verify = useVerifySignature();
   const [content, setContent] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -16,38 +18,41 @@ function VerifyDialog({ signature, onClose }: { signature: Signature; onClose: (
     try {
       parsed = JSON.parse(content);
     } catch {
-      setError("Paste the record's content as JSON (an object).");
+      setError(t("admin.signatures.pasteJson"));
       return;
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      setError("The record's content is a JSON object.");
+      setError(t("admin.signatures.jsonObject"));
       return;
     }
     setError(null);
     verify.mutate({ id: signature.id, content: parsed as Record<string, unknown> });
   };
   return (
-    <Modal opened onClose={onClose} title={`Verify the signature of ${signature.printed_name}`} size="xl" centered>
+    <Modal opened onClose={onClose} title={t("admin.signatures.verifyTitle", { name: signature.printed_name })} size="xl" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text>
-            The signature binds to the hash of the record's content when signed (<Code>{signature.record_hash.slice(0, 16)}…</Code>
-            ). Paste the record's content as it is now to see whether the signature still holds.
+            <Trans
+              i18nKey="admin.signatures.verifyText"
+              values={{ hash: `${signature.record_hash.slice(0, 16)}…` }}
+              components={{ code: <Code /> }}
+            />
           </Text>
           {verify.isError ? <ProblemAlert error={verify.error} /> : null}
           {verify.data ? (
             verify.data.valid ? (
-              <Alert color="green.9" variant="filled" title="Valid">
-                The content is what was signed.
+              <Alert color="green.9" variant="filled" title={t("admin.signatures.valid")}>
+                {t("admin.signatures.validText")}
               </Alert>
             ) : (
-              <Alert color="red.9" variant="filled" title="Not valid">
-                The content changed since it was signed.
+              <Alert color="red.9" variant="filled" title={t("admin.signatures.notValid")}>
+                {t("admin.signatures.notValidText")}
               </Alert>
             )
           ) : null}
           <Textarea
-            label="Record content (JSON)"
+            label={t("admin.signatures.content")}
             autosize
             minRows={6}
             value={content}
@@ -56,10 +61,10 @@ function VerifyDialog({ signature, onClose }: { signature: Signature; onClose: (
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Close
+              {t("common.close")}
             </Button>
             <Button type="submit" loading={verify.isPending}>
-              Verify
+              {t("admin.signatures.verify")}
             </Button>
           </Group>
         </Stack>
@@ -70,6 +75,7 @@ function VerifyDialog({ signature, onClose }: { signature: Signature; onClose: (
 
 /** Electronic signatures of a kind of record (and one record): who signed, when, meaning, comment. */
 export function SignaturesPage() {
+  const { t } = useTranslation();
   const url = useUrlState({ record_type: "", record_id: "", size: "50", sort: "signed_at", dir: "asc" });
   const [type, setType] = useState(url.get("record_type"));
   const [id, setId] = useState(url.get("record_id"));
@@ -87,7 +93,7 @@ export function SignaturesPage() {
   const rows = sortRows(signatures.data?.items ?? [], sort, dir);
   return (
     <Stack>
-      <Title order={2}>Electronic signatures</Title>
+      <Title order={2}>{t("admin.signatures.title")}</Title>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -96,17 +102,17 @@ export function SignaturesPage() {
       >
         <Group align="flex-end">
           <TextInput
-            label="Record type"
-            description="e.g. quality.ncr, quality.task"
+            label={t("admin.signatures.recordType")}
+            description={t("admin.signatures.recordTypeHint")}
             required
             value={type}
             onChange={(e) => setType(e.currentTarget.value)}
           />
-          <TextInput label="Record (optional)" value={id} onChange={(e) => setId(e.currentTarget.value)} />
-          <Button type="submit">Show</Button>
+          <TextInput label={t("admin.signatures.recordOptional")} value={id} onChange={(e) => setId(e.currentTarget.value)} />
+          <Button type="submit">{t("admin.signatures.show")}</Button>
         </Group>
       </form>
-      {!url.get("record_type") ? <Text c="dimmed">Name a record type to list its signatures.</Text> : null}
+      {!url.get("record_type") ? <Text c="dimmed">{t("admin.signatures.nameType")}</Text> : null}
       {signatures.isError ? <ProblemAlert error={signatures.error} /> : null}
       {url.get("record_type") && signatures.isPending ? <Loading /> : null}
       {signatures.data ? (
@@ -115,18 +121,18 @@ export function SignaturesPage() {
             <Table.Thead>
               <Table.Tr>
                 <SortTh column="signed_at" sort={sort} dir={dir} onSort={onSort}>
-                  Signed
+                  {t("admin.signatures.signed")}
                 </SortTh>
                 <SortTh column="printed_name" sort={sort} dir={dir} onSort={onSort}>
-                  By
+                  {t("admin.signatures.by")}
                 </SortTh>
                 <SortTh column="meaning" sort={sort} dir={dir} onSort={onSort}>
-                  Meaning
+                  {t("admin.signatures.meaning")}
                 </SortTh>
                 <SortTh column="record_id" sort={sort} dir={dir} onSort={onSort}>
-                  Record
+                  {t("admin.signatures.record")}
                 </SortTh>
-                <Table.Th>Comment</Table.Th>
+                <Table.Th>{t("admin.signatures.comment")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -144,7 +150,7 @@ export function SignaturesPage() {
                   <Table.Td>{s.comment ?? "—"}</Table.Td>
                   <Table.Td>
                     <Button size="xs" variant="default" onClick={() => setVerifying(s)}>
-                      Verify
+                      {t("admin.signatures.verify")}
                     </Button>
                   </Table.Td>
                 </Table.Tr>

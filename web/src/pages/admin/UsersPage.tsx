@@ -30,6 +30,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { ReasonDialog } from "../../components/ReasonDialog";
 import { formatDateTime } from "../../lib/format";
 import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "./listing";
+import { useTranslation } from "react-i18next";
 
 const WRITE = "auth:user:write";
 
@@ -39,6 +40,7 @@ function useRoleOptions() {
 }
 
 function CreateUser({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreateUser();
   const roleOptions = useRoleOptions();
   const [username, setUsername] = useState("");
@@ -53,27 +55,27 @@ function CreateUser({ onClose }: { onClose: () => void }) {
     );
   };
   return (
-    <Modal opened onClose={onClose} title="New user" size="lg" centered>
+    <Modal opened onClose={onClose} title={t("admin.users.new")} size="lg" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {create.isError ? <ProblemAlert error={create.error} /> : null}
-          <TextInput label="User name" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
-          <TextInput label="Display name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={t("admin.users.username")} required value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
+          <TextInput label={t("admin.users.displayName")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <PasswordInput
-            label="Initial password"
-            description="At least 12 characters; the auth service checks its policy"
+            label={t("admin.users.initialPassword")}
+            description={t("admin.users.passwordHint")}
             required
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
             autoComplete="new-password"
           />
-          <MultiSelect label="Roles" data={roleOptions} value={roles} onChange={setRoles} searchable />
+          <MultiSelect label={t("admin.users.roles")} data={roleOptions} value={roles} onChange={setRoles} searchable />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Create user
+              {t("admin.users.create")}
             </Button>
           </Group>
         </Stack>
@@ -83,6 +85,7 @@ function CreateUser({ onClose }: { onClose: () => void }) {
 }
 
 function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
   const reset = useResetPassword();
   const [password, setPassword] = useState("");
   const [reason, setReason] = useState("");
@@ -91,25 +94,25 @@ function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
     reset.mutate({ username: user.username, password, reason: reason.trim() }, { onSuccess: onClose });
   };
   return (
-    <Modal opened onClose={onClose} title={`Reset the password of ${user.username}`} size="lg" centered>
+    <Modal opened onClose={onClose} title={t("admin.users.resetTitle", { user: user.username })} size="lg" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {reset.isError ? <ProblemAlert error={reset.error} /> : null}
-          <Text>Their sessions end; they sign in with the new password.</Text>
+          <Text>{t("admin.users.resetText")}</Text>
           <PasswordInput
-            label="New password"
+            label={t("admin.users.newPassword")}
             required
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
             autoComplete="new-password"
           />
-          <TextInput label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+          <TextInput label={t("dialog.reasonOptional")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" color="orange.9" loading={reset.isPending}>
-              Reset password
+              {t("admin.users.resetPassword")}
             </Button>
           </Group>
         </Stack>
@@ -119,6 +122,7 @@ function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
 }
 
 function EditUser({ user, onClose }: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
   const update = useUpdateUser();
   const roleOptions = useRoleOptions();
   const [name, setName] = useState(user.display_name);
@@ -132,19 +136,19 @@ function EditUser({ user, onClose }: { user: User; onClose: () => void }) {
     );
   };
   return (
-    <Modal opened onClose={onClose} title={`Edit ${user.username}`} size="lg" centered>
+    <Modal opened onClose={onClose} title={t("common.editThing", { thing: user.username })} size="lg" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {update.isError ? <ProblemAlert error={update.error} /> : null}
-          <TextInput label="Display name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
-          <MultiSelect label="Roles" data={roleOptions} value={roles} onChange={setRoles} searchable />
-          <TextInput label="Reason (optional)" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+          <TextInput label={t("admin.users.displayName")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <MultiSelect label={t("admin.users.roles")} data={roleOptions} value={roles} onChange={setRoles} searchable />
+          <TextInput label={t("dialog.reasonOptional")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={update.isPending}>
-              Save
+              {t("common.save")}
             </Button>
           </Group>
         </Stack>
@@ -157,6 +161,7 @@ type Dialog = { kind: "create" } | { kind: "edit" | "reset" | "active"; user: Us
 
 /** Users: who may sign in, with which roles; create, edit, deactivate, reactivate, reset a password. */
 export function UsersPage() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const url = useUrlState({ active: "all", role: "", size: "25", sort: "username", dir: "asc" });
   const size = Number(url.get("size"));
@@ -179,22 +184,22 @@ export function UsersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Users</Title>
-        {can(WRITE) ? <Button onClick={() => setDialog({ kind: "create" })}>New user</Button> : null}
+        <Title order={2}>{t("admin.users.title")}</Title>
+        {can(WRITE) ? <Button onClick={() => setDialog({ kind: "create" })}>{t("admin.users.new")}</Button> : null}
       </Group>
       <Group align="flex-end">
         <SegmentedControl
           data={[
-            { value: "all", label: "All" },
-            { value: "active", label: "Active" },
-            { value: "inactive", label: "Deactivated" },
+            { value: "all", label: t("admin.users.all") },
+            { value: "active", label: t("admin.users.activeFilter") },
+            { value: "inactive", label: t("admin.users.deactivatedFilter") },
           ]}
           value={active}
           onChange={(v) => url.set({ active: v })}
         />
         <Select
-          label="Role"
-          placeholder="Any role"
+          label={t("admin.users.role")}
+          placeholder={t("admin.users.anyRole")}
           data={roleOptions}
           value={url.get("role") || null}
           onChange={(v) => url.set({ role: v })}
@@ -204,25 +209,25 @@ export function UsersPage() {
       </Group>
       {users.isError ? <ProblemAlert error={users.error} onRetry={() => void users.refetch()} /> : null}
       {users.isPending ? (
-        <Loading label="Loading users…" />
+        <Loading label={t("admin.users.loading")} />
       ) : (
         <Table striped highlightOnHover data-testid="users">
           <Table.Thead>
             <Table.Tr>
               <SortTh column="username" sort={sort} dir={dir} onSort={onSort}>
-                User name
+                {t("admin.users.username")}
               </SortTh>
               <SortTh column="display_name" sort={sort} dir={dir} onSort={onSort}>
-                Name
+                {t("common.name")}
               </SortTh>
-              <Table.Th>Roles</Table.Th>
+              <Table.Th>{t("admin.users.roles")}</Table.Th>
               <SortTh column="active" sort={sort} dir={dir} onSort={onSort}>
-                Status
+                {t("common.status")}
               </SortTh>
               <SortTh column="password_changed_at" sort={sort} dir={dir} onSort={onSort}>
-                Password changed
+                {t("admin.users.passwordChanged")}
               </SortTh>
-              {can(WRITE) ? <Table.Th>Actions</Table.Th> : null}
+              {can(WRITE) ? <Table.Th>{t("admin.users.actions")}</Table.Th> : null}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -234,10 +239,10 @@ export function UsersPage() {
                 <Table.Td>
                   {u.active ? (
                     <Text c="green.9" fw={700}>
-                      active
+                      {t("admin.users.active")}
                     </Text>
                   ) : (
-                    <Badge color="gray.6">deactivated</Badge>
+                    <Badge color="gray.6">{t("admin.users.deactivated")}</Badge>
                   )}
                 </Table.Td>
                 <Table.Td>{formatDateTime(u.password_changed_at)}</Table.Td>
@@ -245,10 +250,10 @@ export function UsersPage() {
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: "edit", user: u })}>
-                        Edit
+                        {t("common.edit")}
                       </Button>
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: "reset", user: u })}>
-                        Reset password
+                        {t("admin.users.resetPassword")}
                       </Button>
                       <Button
                         size="xs"
@@ -256,7 +261,7 @@ export function UsersPage() {
                         color={u.active ? "red.9" : "green.9"}
                         onClick={() => setDialog({ kind: "active", user: u })}
                       >
-                        {u.active ? "Deactivate" : "Reactivate"}
+                        {u.active ? t("admin.users.deactivate") : t("admin.users.reactivate")}
                       </Button>
                     </Group>
                   </Table.Td>
@@ -280,8 +285,8 @@ export function UsersPage() {
       {dialog?.kind === "reset" ? <ResetPassword user={dialog.user} onClose={() => setDialog(null)} /> : null}
       {dialog?.kind === "active" ? (
         <ReasonDialog
-          title={`${dialog.user.active ? "Deactivate" : "Reactivate"} ${dialog.user.username}`}
-          confirmLabel={dialog.user.active ? "Deactivate" : "Reactivate"}
+          title={t(dialog.user.active ? "admin.users.deactivateTitle" : "admin.users.reactivateTitle", { user: dialog.user.username })}
+          confirmLabel={dialog.user.active ? t("admin.users.deactivate") : t("admin.users.reactivate")}
           color={dialog.user.active ? "red.9" : "green.9"}
           onConfirm={(reason) =>
             setActive.mutateAsync({ username: dialog.user.username, active: !dialog.user.active, reason })

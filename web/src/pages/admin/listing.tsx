@@ -1,5 +1,6 @@
 import { Group, Pagination, Select, Table, Text, UnstyledButton } from "@mantine/core";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
 /** A list's filters, sort and page, kept in the address (so a link or a reload shows the same list). */
@@ -88,18 +89,19 @@ export function Pager({
   onPage: (page: number) => void;
   onSize?: (size: string) => void;
 }) {
+  const { t } = useTranslation();
   const pages = Math.max(1, Math.ceil(total / size));
   const first = total === 0 ? 0 : (page - 1) * size + 1;
   const last = Math.min(total, page * size);
   return (
     <Group justify="space-between" data-testid="pager">
       <Text c="dimmed">
-        {first}–{last} of {total}
+        {t("common.range", { first, last, total })}
       </Text>
       <Group>
         {onSize ? (
           <Select
-            aria-label="Rows per page"
+            aria-label={t("common.rowsPerPage")}
             w={90}
             data={PAGE_SIZES}
             value={String(size)}

@@ -15,17 +15,19 @@ import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ActionButton, FormModal, PageHeader } from "./common";
 import { clean, code, defectCode, name, type Errors } from "./validation";
+import { useTranslation } from "react-i18next";
 
 type CodeForm = { code: string; name: string; parent: string };
 
 function AddReasonDialog({ site, codes, onClose }: { site: string; codes: ReasonCode[]; onClose: () => void }) {
+  const { t } = useTranslation();
   const add = useAddReasonCode(site);
   const [form, setForm] = useState<CodeForm>({ code: "", name: "", parent: "" });
   const [errors, setErrors] = useState<Errors<keyof CodeForm>>({});
   return (
     <FormModal
-      title={`New reason code at ${site}`}
-      submitLabel="Add reason code"
+      title={t("master.codes.newReasonAt", { site })}
+      submitLabel={t("master.codes.addReason")}
       onClose={onClose}
       validate={() => {
         const e = clean<keyof CodeForm>({ code: code(form.code), name: name(form.name) });
@@ -34,12 +36,12 @@ function AddReasonDialog({ site, codes, onClose }: { site: string; codes: Reason
       }}
       submit={async () => {
         const r = await add.mutateAsync({ code: form.code.trim(), name: form.name.trim(), parent_code: form.parent || null });
-        notifications.show({ color: "green.9", title: "Reason code added", message: r.path });
+        notifications.show({ color: "green.9", title: t("master.codes.reasonAdded"), message: r.path });
       }}
     >
       <Select
-        label="Under"
-        description="Empty: a top-level reason"
+        label={t("master.codes.under")}
+        description={t("master.codes.underHint")}
         clearable
         searchable
         data={codes.map((c) => ({ value: c.code, label: `${c.path} — ${c.name}` }))}
@@ -47,14 +49,14 @@ function AddReasonDialog({ site, codes, onClose }: { site: string; codes: Reason
         onChange={(v) => setForm({ ...form, parent: v ?? "" })}
       />
       <TextInput
-        label="Code"
+        label={t("common.code")}
         data-autofocus
         value={form.code}
         error={errors.code}
         onChange={(e) => setForm({ ...form, code: e.currentTarget.value })}
       />
       <TextInput
-        label="Name"
+        label={t("common.name")}
         value={form.name}
         error={errors.name}
         onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
@@ -64,6 +66,7 @@ function AddReasonDialog({ site, codes, onClose }: { site: string; codes: Reason
 }
 
 function Tree({ codes, parent, depth }: { codes: ReasonCode[]; parent: string | null; depth: number }) {
+  const { t } = useTranslation();
   const children = codes.filter((c) => (c.parent_code ?? null) === parent).sort((a, b) => a.code.localeCompare(b.code));
   if (children.length === 0) return null;
   return (
@@ -77,7 +80,7 @@ function Tree({ codes, parent, depth }: { codes: ReasonCode[]; parent: string | 
             <Text>{c.name}</Text>
             {depth === 0 ? (
               <Badge size="sm" variant="filled" color="gray.7">
-                {codes.filter((x) => x.path.startsWith(`${c.path}/`)).length} below
+                {t("master.codes.below", { count: codes.filter((x) => x.path.startsWith(`${c.path}/`)).length })}
               </Badge>
             ) : null}
           </Group>
@@ -89,6 +92,7 @@ function Tree({ codes, parent, depth }: { codes: ReasonCode[]; parent: string | 
 }
 
 export function ReasonCodesPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const sites = useEquipment("site");
   const site = params.get("site") ?? sites.data?.items[0]?.code ?? null;
@@ -113,19 +117,19 @@ export function ReasonCodesPage() {
   return (
     <Stack gap="lg" maw={900}>
       <PageHeader
-        title="Reason codes"
-        subtitle="Why machines stop: each site's tree, from the broad reason to the exact cause."
+        title={t("master.codes.reasonTitle")}
+        subtitle={t("master.codes.reasonSubtitle")}
         action={
           site ? (
             <ActionButton needs={[PERM.downtimeWrite]} onClick={() => setAdding(true)}>
-              New reason code
+              {t("master.codes.newReason")}
             </ActionButton>
           ) : null
         }
       />
       {sites.isError ? <ProblemAlert error={sites.error} /> : null}
       <Select
-        label="Site"
+        label={t("master.codes.site")}
         w={320}
         data={(sites.data?.items ?? []).map((s) => ({ value: s.code, label: `${s.name} (${s.code})` }))}
         value={site}
@@ -134,15 +138,15 @@ export function ReasonCodesPage() {
       />
       <Group align="flex-end">
         <TextInput
-          label="Search"
-          placeholder="Code or name"
+          label={t("common.search")}
+          placeholder={t("master.codeOrName")}
           w={280}
           value={q}
           onChange={(e) => setFilter({ q: e.currentTarget.value })}
         />
         <Select
-          label="Below"
-          placeholder="Anywhere in the tree"
+          label={t("master.codes.belowFilter")}
+          placeholder={t("master.codes.anywhere")}
           w={280}
           data={(codes.data ?? []).map((c) => ({ value: c.code, label: `${c.code} ${c.name}` }))}
           value={parent || null}
@@ -158,9 +162,9 @@ export function ReasonCodesPage() {
         <Table fz="md" verticalSpacing="sm" data-testid="reason-matches">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Code</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Path</Table.Th>
+              <Table.Th>{t("common.code")}</Table.Th>
+              <Table.Th>{t("common.name")}</Table.Th>
+              <Table.Th>{t("resource.equipment.path")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -174,14 +178,14 @@ export function ReasonCodesPage() {
           </Table.Tbody>
         </Table>
       ) : null}
-      {filtered && found.data?.length === 0 ? <Text c="gray.7">No reason code matches.</Text> : null}
+      {filtered && found.data?.length === 0 ? <Text c="gray.7">{t("master.codes.noReasonMatch")}</Text> : null}
       {!filtered && codes.data ? (
         codes.data.length === 0 ? (
-          <Text c="gray.7">No reason codes at {site} yet.</Text>
+          <Text c="gray.7">{t("master.codes.noReasonsAt", { site })}</Text>
         ) : (
           <div data-testid="reason-tree">
             <Text c="gray.7" mb="xs">
-              {codes.data.length} codes
+              {t("master.codes.count", { count: codes.data.length })}
             </Text>
             <Tree codes={codes.data} parent={null} depth={0} />
           </div>
@@ -193,13 +197,14 @@ export function ReasonCodesPage() {
 }
 
 function AddDefectDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const add = useCreateDefectCode();
   const [form, setForm] = useState({ code: "", name: "" });
   const [errors, setErrors] = useState<Errors<"code" | "name">>({});
   return (
     <FormModal
-      title="New defect code"
-      submitLabel="Add defect code"
+      title={t("master.codes.newDefect")}
+      submitLabel={t("master.codes.addDefect")}
       onClose={onClose}
       validate={() => {
         const e = clean<"code" | "name">({ code: defectCode(form.code), name: name(form.name) });
@@ -208,19 +213,19 @@ function AddDefectDialog({ onClose }: { onClose: () => void }) {
       }}
       submit={async () => {
         const d = await add.mutateAsync({ code: form.code.trim(), name: form.name.trim() });
-        notifications.show({ color: "green.9", title: "Defect code added", message: `${d.code} ${d.name}` });
+        notifications.show({ color: "green.9", title: t("master.codes.defectAdded"), message: `${d.code} ${d.name}` });
       }}
     >
       <TextInput
-        label="Code"
-        description="Capitals, digits, _ and -"
+        label={t("common.code")}
+        description={t("master.codes.defectHint")}
         data-autofocus
         value={form.code}
         error={errors.code}
         onChange={(e) => setForm({ ...form, code: e.currentTarget.value })}
       />
       <TextInput
-        label="Name"
+        label={t("common.name")}
         value={form.name}
         error={errors.name}
         onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
@@ -231,6 +236,7 @@ function AddDefectDialog({ onClose }: { onClose: () => void }) {
 
 /** Defect codes, searched on the server (the quality service lists them by code; a plant has tens). */
 export function DefectCodesPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const q = params.get("q") ?? "";
   const codes = useDefectCodes({ q });
@@ -239,17 +245,17 @@ export function DefectCodesPage() {
   return (
     <Stack gap="lg" maw={900}>
       <PageHeader
-        title="Defect codes"
-        subtitle="What inspectors and operators name when a part is bad."
+        title={t("master.codes.defectTitle")}
+        subtitle={t("master.codes.defectSubtitle")}
         action={
           <ActionButton needs={[PERM.qualityPlanWrite]} onClick={() => setAdding(true)}>
-            New defect code
+            {t("master.codes.newDefect")}
           </ActionButton>
         }
       />
       <TextInput
-        label="Search"
-        placeholder="Code or name"
+        label={t("common.search")}
+        placeholder={t("master.codeOrName")}
         w={280}
         value={q}
         onChange={(e) => setParams(e.currentTarget.value ? { q: e.currentTarget.value } : {}, { replace: true })}
@@ -260,9 +266,9 @@ export function DefectCodesPage() {
         <Table fz="md" verticalSpacing="sm" data-testid="defect-codes">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Code</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Site</Table.Th>
+              <Table.Th>{t("common.code")}</Table.Th>
+              <Table.Th>{t("common.name")}</Table.Th>
+              <Table.Th>{t("master.codes.site")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -270,13 +276,13 @@ export function DefectCodesPage() {
               <Table.Tr key={`${d.site ?? ""}/${d.code}`}>
                 <Table.Td fw={700}>{d.code}</Table.Td>
                 <Table.Td>{d.name}</Table.Td>
-                <Table.Td>{d.site ?? "Every site"}</Table.Td>
+                <Table.Td>{d.site ?? t("master.codes.everySite")}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       ) : null}
-      {codes.data && shown.length === 0 ? <Text c="gray.7">No defect code matches.</Text> : null}
+      {codes.data && shown.length === 0 ? <Text c="gray.7">{t("master.codes.noDefectMatch")}</Text> : null}
       {adding ? <AddDefectDialog onClose={() => setAdding(false)} /> : null}
     </Stack>
   );

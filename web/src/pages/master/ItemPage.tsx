@@ -443,7 +443,7 @@ export function ItemPage() {
             </Text>
           </div>
           <Group>
-            <KindBadge value={i.kind} />
+            <KindBadge group="itemKind" value={i.kind} />
             <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setEditing(true)}>
               Edit item
             </ActionButton>

@@ -1,5 +1,7 @@
 import { Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { useTranslation } from "react-i18next";
+import { codeLabel } from "../../i18n";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import {
@@ -13,7 +15,6 @@ import {
 import { PERM } from "../../auth/permissions";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { humanize } from "../../lib/format";
 import { ActionButton, FormModal, KindBadge, PageHeader } from "./common";
 import { Pager, SortTh, useListParams } from "./list";
 import { validateItem, type Errors, type ItemForm } from "./validation";
@@ -21,6 +22,7 @@ import { validateItem, type Errors, type ItemForm } from "./validation";
 const EMPTY: ItemForm = { code: "", name: "", kind: "raw", uom: "", tracking: "lot", shelfLife: "" };
 
 function NewItemDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreateItem();
   const navigate = useNavigate();
   const [form, setForm] = useState<ItemForm>(EMPTY);
@@ -32,8 +34,8 @@ function NewItemDialog({ onClose }: { onClose: () => void }) {
   });
   return (
     <FormModal
-      title="New item"
-      submitLabel="Create item"
+      title={t("master.items.new")}
+      submitLabel={t("master.items.create")}
       onClose={onClose}
       validate={() => {
         const e = validateItem(form);
@@ -49,40 +51,41 @@ function NewItemDialog({ onClose }: { onClose: () => void }) {
           tracking: form.tracking as Tracking,
           shelf_life_days: form.shelfLife.trim() ? Number(form.shelfLife) : null,
         });
-        notifications.show({ color: "green.9", title: "Item created", message: `${item.code} ${item.name}` });
+        notifications.show({ color: "green.9", title: t("master.items.created"), message: `${item.code} ${item.name}` });
         navigate(`/master/items/${encodeURIComponent(item.code)}`);
       }}
     >
-      <TextInput label="Code" description="As on labels and in the ERP" data-autofocus {...field("code")} />
-      <TextInput label="Name" {...field("name")} />
+      <TextInput label={t("common.code")} description={t("master.items.codeHint")} data-autofocus {...field("code")} />
+      <TextInput label={t("common.name")} {...field("name")} />
       <Group grow>
         <Select
-          label="Kind"
-          data={ITEM_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+          label={t("common.kind")}
+          data={ITEM_KINDS.map((k) => ({ value: k, label: codeLabel("itemKind", k) }))}
           value={form.kind}
           error={errors.kind}
           onChange={(v) => setForm({ ...form, kind: v ?? "" })}
           allowDeselect={false}
         />
-        <TextInput label="Unit" description="kg, g, pcs, m …" {...field("uom")} />
+        <TextInput label={t("common.uom")} description={t("master.items.uomHint")} {...field("uom")} />
       </Group>
       <Group grow>
         <Select
-          label="Tracking"
-          description="Serial: every unit is its own lot"
-          data={TRACKINGS.map((t) => ({ value: t, label: humanize(t) }))}
+          label={t("master.items.tracking")}
+          description={t("master.items.trackingHint")}
+          data={TRACKINGS.map((k) => ({ value: k, label: codeLabel("tracking", k) }))}
           value={form.tracking}
           error={errors.tracking}
           onChange={(v) => setForm({ ...form, tracking: v ?? "" })}
           allowDeselect={false}
         />
-        <TextInput label="Shelf life (days)" description="Empty: does not expire" {...field("shelfLife")} />
+        <TextInput label={t("master.items.shelfLifeDays")} description={t("master.items.shelfLifeHint")} {...field("shelfLife")} />
       </Group>
     </FormModal>
   );
 }
 
 export function ItemsPage() {
+  const { t } = useTranslation();
   const list = useListParams("code");
   const kind = list.get("kind") as ItemKind | "";
   const tracking = list.get("tracking") as Tracking | "";
@@ -93,35 +96,35 @@ export function ItemsPage() {
   return (
     <Stack gap="lg" maw={1200}>
       <PageHeader
-        title="Items"
-        subtitle="The item master: what can be received, consumed and produced."
+        title={t("master.items.title")}
+        subtitle={t("master.items.subtitle")}
         action={
           <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setCreating(true)}>
-            New item
+            {t("master.items.new")}
           </ActionButton>
         }
       />
       <Group align="flex-end">
         <TextInput
-          label="Search"
-          placeholder="Code or name"
+          label={t("common.search")}
+          placeholder={t("master.codeOrName")}
           value={list.q}
           onChange={(e) => list.set({ q: e.currentTarget.value })}
           w={280}
         />
         <Select
-          label="Kind"
-          placeholder="Any kind"
+          label={t("common.kind")}
+          placeholder={t("master.anyKind")}
           clearable
-          data={ITEM_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+          data={ITEM_KINDS.map((k) => ({ value: k, label: codeLabel("itemKind", k) }))}
           value={kind || null}
           onChange={(v) => list.set({ kind: v })}
         />
         <Select
-          label="Tracking"
-          placeholder="Lot or serial"
+          label={t("master.items.tracking")}
+          placeholder={t("master.items.lotOrSerial")}
           clearable
-          data={TRACKINGS.map((t) => ({ value: t, label: humanize(t) }))}
+          data={TRACKINGS.map((k) => ({ value: k, label: codeLabel("tracking", k) }))}
           value={tracking || null}
           onChange={(v) => list.set({ tracking: v })}
         />
@@ -135,19 +138,19 @@ export function ItemsPage() {
               <Table.Thead>
                 <Table.Tr>
                   <SortTh column="code" {...sortProps}>
-                    Code
+                    {t("common.code")}
                   </SortTh>
                   <SortTh column="name" {...sortProps}>
-                    Name
+                    {t("common.name")}
                   </SortTh>
                   <SortTh column="kind" {...sortProps}>
-                    Kind
+                    {t("common.kind")}
                   </SortTh>
                   <SortTh column="uom" {...sortProps}>
-                    Unit
+                    {t("common.uom")}
                   </SortTh>
-                  <Table.Th>Tracking</Table.Th>
-                  <Table.Th ta="right">Shelf life</Table.Th>
+                  <Table.Th>{t("master.items.tracking")}</Table.Th>
+                  <Table.Th ta="right">{t("master.items.shelfLife")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -162,17 +165,17 @@ export function ItemsPage() {
                     </Table.Td>
                     <Table.Td>{i.name}</Table.Td>
                     <Table.Td>
-                      <KindBadge value={i.kind} />
+                      <KindBadge group="itemKind" value={i.kind} />
                     </Table.Td>
                     <Table.Td>{i.uom}</Table.Td>
-                    <Table.Td>{humanize(i.tracking)}</Table.Td>
-                    <Table.Td ta="right">{i.shelf_life_days ? `${i.shelf_life_days} days` : "—"}</Table.Td>
+                    <Table.Td>{codeLabel("tracking", i.tracking)}</Table.Td>
+                    <Table.Td ta="right">{i.shelf_life_days ? t("master.items.days", { count: i.shelf_life_days }) : "—"}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          {items.data.items.length === 0 ? <Text c="gray.7">No item matches.</Text> : null}
+          {items.data.items.length === 0 ? <Text c="gray.7">{t("master.items.none")}</Text> : null}
           <Pager total={items.data.total} page={list.page} onPage={list.setPage} />
         </>
       ) : null}

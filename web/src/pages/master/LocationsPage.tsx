@@ -1,5 +1,7 @@
 import { Button, Group, Select, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { useTranslation } from "react-i18next";
+import { codeLabel } from "../../i18n";
 import { useState } from "react";
 import { Link } from "react-router";
 import {
@@ -15,7 +17,6 @@ import { PERM } from "../../auth/permissions";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { humanize } from "../../lib/format";
 import { ActionButton, FormModal, KindBadge, PageHeader } from "./common";
 import { Pager, SortTh, useListParams } from "./list";
 import { clean, code, name, type Errors } from "./validation";
@@ -23,13 +24,14 @@ import { clean, code, name, type Errors } from "./validation";
 type Form = { code: string; name: string; kind: string };
 
 function NewLocationDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreateLocation();
   const [form, setForm] = useState<Form>({ code: "", name: "", kind: "warehouse" });
   const [errors, setErrors] = useState<Errors<keyof Form>>({});
   return (
     <FormModal
-      title="New location"
-      submitLabel="Create location"
+      title={t("master.locations.new")}
+      submitLabel={t("master.locations.create")}
       onClose={onClose}
       validate={() => {
         const e = clean<keyof Form>({
@@ -46,26 +48,26 @@ function NewLocationDialog({ onClose }: { onClose: () => void }) {
           name: form.name.trim(),
           kind: form.kind as LocationKind,
         });
-        notifications.show({ color: "green.9", title: "Location created", message: `${loc.code} ${loc.name}` });
+        notifications.show({ color: "green.9", title: t("master.locations.created"), message: `${loc.code} ${loc.name}` });
       }}
     >
       <TextInput
-        label="Code"
-        description="As on the rack label"
+        label={t("common.code")}
+        description={t("master.locations.codeHint")}
         data-autofocus
         value={form.code}
         error={errors.code}
         onChange={(e) => setForm({ ...form, code: e.currentTarget.value })}
       />
       <TextInput
-        label="Name"
+        label={t("common.name")}
         value={form.name}
         error={errors.name}
         onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
       />
       <Select
-        label="Kind"
-        data={LOCATION_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+        label={t("common.kind")}
+        data={LOCATION_KINDS.map((k) => ({ value: k, label: codeLabel("locationKind", k) }))}
         value={form.kind}
         error={errors.kind}
         allowDeselect={false}
@@ -77,13 +79,14 @@ function NewLocationDialog({ onClose }: { onClose: () => void }) {
 
 /** A location's edit form, filled with the values read and their version (ADR 39); the code stays. */
 function EditLocationDialog({ location, onClose }: { location: Location; onClose: () => void }) {
+  const { t } = useTranslation();
   const update = useUpdateLocation(location.code);
   const [form, setForm] = useState<Form>({ code: location.code, name: location.name, kind: location.kind });
   const [errors, setErrors] = useState<Errors<keyof Form>>({});
   return (
     <FormModal
-      title={`Edit location ${location.code}`}
-      submitLabel="Save location"
+      title={t("master.locations.editTitle", { code: location.code })}
+      submitLabel={t("master.locations.save")}
       onClose={onClose}
       validate={() => {
         const e = clean<keyof Form>({ name: name(form.name), kind: form.kind ? undefined : "Kind: choose one." });
@@ -95,20 +98,20 @@ function EditLocationDialog({ location, onClose }: { location: Location; onClose
         if (form.name.trim() !== location.name) body.name = form.name.trim();
         if (form.kind !== location.kind) body.kind = form.kind as LocationKind;
         const saved = await update.mutateAsync(body);
-        notifications.show({ color: "green.9", title: "Location saved", message: `${saved.code} ${saved.name}` });
+        notifications.show({ color: "green.9", title: t("master.locations.saved"), message: `${saved.code} ${saved.name}` });
       }}
     >
-      <TextInput label="Code" description="Never changes" value={location.code} disabled />
+      <TextInput label={t("common.code")} description={t("master.neverChanges")} value={location.code} disabled />
       <TextInput
-        label="Name"
+        label={t("common.name")}
         data-autofocus
         value={form.name}
         error={errors.name}
         onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
       />
       <Select
-        label="Kind"
-        data={LOCATION_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+        label={t("common.kind")}
+        data={LOCATION_KINDS.map((k) => ({ value: k, label: codeLabel("locationKind", k) }))}
         value={form.kind}
         error={errors.kind}
         allowDeselect={false}
@@ -119,6 +122,7 @@ function EditLocationDialog({ location, onClose }: { location: Location; onClose
 }
 
 export function LocationsPage() {
+  const { t } = useTranslation();
   const list = useListParams("code");
   const kind = list.get("kind") as LocationKind | "";
   const locations = useLocationsPage({ ...list.query, kind: kind || undefined });
@@ -130,27 +134,27 @@ export function LocationsPage() {
   return (
     <Stack gap="lg" maw={1000}>
       <PageHeader
-        title="Locations"
-        subtitle="Where stock is kept: warehouses, line sides, work in progress, quarantine."
+        title={t("master.locations.title")}
+        subtitle={t("master.locations.subtitle")}
         action={
           <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setCreating(true)}>
-            New location
+            {t("master.locations.new")}
           </ActionButton>
         }
       />
       <Group align="flex-end">
         <TextInput
-          label="Search"
-          placeholder="Code or name"
+          label={t("common.search")}
+          placeholder={t("master.codeOrName")}
           value={list.q}
           onChange={(e) => list.set({ q: e.currentTarget.value })}
           w={280}
         />
         <Select
-          label="Kind"
-          placeholder="Any kind"
+          label={t("common.kind")}
+          placeholder={t("master.anyKind")}
           clearable
-          data={LOCATION_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+          data={LOCATION_KINDS.map((k) => ({ value: k, label: codeLabel("locationKind", k) }))}
           value={kind || null}
           onChange={(v) => list.set({ kind: v })}
         />
@@ -163,15 +167,15 @@ export function LocationsPage() {
             <Table.Thead>
               <Table.Tr>
                 <SortTh column="code" {...sortProps}>
-                  Code
+                  {t("common.code")}
                 </SortTh>
                 <SortTh column="name" {...sortProps}>
-                  Name
+                  {t("common.name")}
                 </SortTh>
                 <SortTh column="kind" {...sortProps}>
-                  Kind
+                  {t("common.kind")}
                 </SortTh>
-                <Table.Th>Stock</Table.Th>
+                <Table.Th>{t("master.locations.stock")}</Table.Th>
                 {mayEdit ? <Table.Th /> : null}
               </Table.Tr>
             </Table.Thead>
@@ -181,15 +185,15 @@ export function LocationsPage() {
                   <Table.Td fw={700}>{l.code}</Table.Td>
                   <Table.Td>{l.name}</Table.Td>
                   <Table.Td>
-                    <KindBadge value={l.kind} />
+                    <KindBadge group="locationKind" value={l.kind} />
                   </Table.Td>
                   <Table.Td>
-                    <Link to={`/material/lots?location=${encodeURIComponent(l.code)}`}>Lots here</Link>
+                    <Link to={`/material/lots?location=${encodeURIComponent(l.code)}`}>{t("master.locations.lotsHere")}</Link>
                   </Table.Td>
                   {mayEdit ? (
                     <Table.Td>
-                      <Button variant="subtle" aria-label={`Edit ${l.code}`} onClick={() => setEditing(l)}>
-                        Edit
+                      <Button variant="subtle" aria-label={t("common.editThing", { thing: l.code })} onClick={() => setEditing(l)}>
+                        {t("common.edit")}
                       </Button>
                     </Table.Td>
                   ) : null}
@@ -197,7 +201,7 @@ export function LocationsPage() {
               ))}
             </Table.Tbody>
           </Table>
-          {locations.data.items.length === 0 ? <Text c="gray.7">No location matches.</Text> : null}
+          {locations.data.items.length === 0 ? <Text c="gray.7">{t("master.locations.none")}</Text> : null}
           <Pager total={locations.data.total} page={list.page} onPage={list.setPage} />
         </>
       ) : null}

@@ -1,5 +1,6 @@
 import { Select, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
+import { useTranslation } from "react-i18next";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useCreateProduct, useItemsPage, useProductsPage } from "../../api/masterData";
@@ -12,6 +13,7 @@ import { Pager, SortTh, useListParams } from "./list";
 import { code as checkCode } from "./validation";
 
 function NewProductDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreateProduct();
   const navigate = useNavigate();
   const made = useItemsPage({ limit: 500, offset: 0 });
@@ -23,8 +25,8 @@ function NewProductDialog({ onClose }: { onClose: () => void }) {
     .map((i) => ({ value: i.code, label: `${i.code} — ${i.name}` }));
   return (
     <FormModal
-      title="New product"
-      submitLabel="Create product"
+      title={t("master.products.new")}
+      submitLabel={t("master.products.create")}
       onClose={onClose}
       validate={() => {
         const e = item ? checkCode(item, "Item") : "Item: choose the item this product makes.";
@@ -34,13 +36,13 @@ function NewProductDialog({ onClose }: { onClose: () => void }) {
       }}
       submit={async () => {
         const p = await create.mutateAsync({ code: item ?? "", name: name.trim() || null });
-        notifications.show({ color: "green.9", title: "Product created", message: `${p.code} ${p.name}` });
+        notifications.show({ color: "green.9", title: t("master.products.created"), message: `${p.code} ${p.name}` });
         navigate(`/master/products/${encodeURIComponent(p.code)}`);
       }}
     >
-      <Text c="gray.7">A product is an item of the material master that work orders make.</Text>
+      <Text c="gray.7">{t("master.products.intro")}</Text>
       <Select
-        label="Item"
+        label={t("common.item")}
         searchable
         data-autofocus
         data={choices}
@@ -50,8 +52,8 @@ function NewProductDialog({ onClose }: { onClose: () => void }) {
         nothingFoundMessage="No finished or intermediate item matches: create the item first."
       />
       <TextInput
-        label="Name"
-        description="Empty: the item's name"
+        label={t("common.name")}
+        description={t("master.products.nameHint")}
         value={name}
         onChange={(e) => setName(e.currentTarget.value)}
       />
@@ -60,6 +62,7 @@ function NewProductDialog({ onClose }: { onClose: () => void }) {
 }
 
 export function ProductsPage() {
+  const { t } = useTranslation();
   const list = useListParams("code");
   const products = useProductsPage(list.query);
   const [creating, setCreating] = useState(false);
@@ -68,18 +71,18 @@ export function ProductsPage() {
   return (
     <Stack gap="lg" maw={1100}>
       <PageHeader
-        title="Products"
-        subtitle="What work orders make, and the routings they follow."
+        title={t("master.products.title")}
+        subtitle={t("master.products.subtitle")}
         action={
           <ActionButton needs={[PERM.routingWrite, PERM.materialRead]} onClick={() => setCreating(true)}>
-            New product
+            {t("master.products.new")}
           </ActionButton>
         }
       />
       <Group>
         <TextInput
-          label="Search"
-          placeholder="Code or name"
+          label={t("common.search")}
+          placeholder={t("master.codeOrName")}
           value={list.q}
           onChange={(e) => list.set({ q: e.currentTarget.value })}
           w={280}
@@ -93,14 +96,14 @@ export function ProductsPage() {
             <Table.Thead>
               <Table.Tr>
                 <SortTh column="code" {...sortProps}>
-                  Code
+                  {t("common.code")}
                 </SortTh>
                 <SortTh column="name" {...sortProps}>
-                  Name
+                  {t("common.name")}
                 </SortTh>
-                <Table.Th>Unit</Table.Th>
+                <Table.Th>{t("common.uom")}</Table.Th>
                 <SortTh column="created_at" {...sortProps}>
-                  Created
+                  {t("common.created")}
                 </SortTh>
               </Table.Tr>
             </Table.Thead>
@@ -117,13 +120,13 @@ export function ProductsPage() {
                   <Table.Td>{p.name}</Table.Td>
                   <Table.Td>{p.uom}</Table.Td>
                   <Table.Td>
-                    {formatDateTime(p.created_at)} by {p.created_by}
+                    {t("workorders.order.createdBy", { at: formatDateTime(p.created_at), by: p.created_by })}
                   </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
-          {products.data.items.length === 0 ? <Text c="gray.7">No product matches.</Text> : null}
+          {products.data.items.length === 0 ? <Text c="gray.7">{t("master.products.none")}</Text> : null}
           <Pager total={products.data.total} page={list.page} onPage={list.setPage} />
         </>
       ) : null}

@@ -1,5 +1,7 @@
 import { Badge, Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { codeLabel } from "../../i18n";
 import { useSession } from "../../auth/useSession";
 import { ProblemAlert } from "../../components/ProblemAlert";
 
@@ -66,6 +68,7 @@ export function FormModal({
 }) {
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!validate()) return;
@@ -88,7 +91,7 @@ export function FormModal({
           {children}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={busy}>
               {submitLabel}
@@ -100,10 +103,11 @@ export function FormModal({
   );
 }
 
-export function KindBadge({ value }: { value: string }) {
+/** A code's catalogue label (`codes.<group>.<value>`), else the code made readable. */
+export function KindBadge({ value, group }: { value: string; group: string }) {
   return (
     <Badge variant="filled" color="gray.7" radius="sm">
-      {value.replace(/_/g, " ")}
+      {codeLabel(group, value)}
     </Badge>
   );
 }

@@ -1,5 +1,6 @@
 import { Group, Pagination, Table, Text, UnstyledButton } from "@mantine/core";
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 
 export const PAGE_SIZE = 20;
@@ -76,13 +77,14 @@ export function Pager({
   onPage: (page: number) => void;
   pageSize?: number;
 }) {
+  const { t } = useTranslation();
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = Math.min(total, page * pageSize);
   return (
     <Group justify="space-between">
       <Text c="gray.7" data-testid="list-count">
-        {total === 0 ? "Nothing found" : `${first}–${last} of ${total}`}
+        {total === 0 ? t("common.nothingFound") : t("common.range", { first, last, total })}
       </Text>
       {pages > 1 ? <Pagination total={pages} value={page} onChange={onPage} /> : null}
     </Group>

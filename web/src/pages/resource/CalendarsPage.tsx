@@ -31,11 +31,16 @@ import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDate, formatDateTime } from "../../lib/format";
 import { useUrlState } from "../admin/listing";
+import { useTranslation } from "react-i18next";
+import i18n from "../../i18n";
 
 const WRITE = "resource:shift:write";
 const DAY = 24 * 3600_000;
 const HOUR_PX = 18;
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+/** Monday to Sunday, short, in the UI's language (1 January 2024 was a Monday). */
+function weekdays(): string[] {
+  return Array.from({ length: 7 }, (_, i) => new Date(2024, 0, 1 + i).toLocaleDateString(i18n.language, { weekday: "short" }));
+}
 
 /** A local date as YYYY-MM-DD. */
 function dayIso(d: Date): string {
@@ -88,6 +93,7 @@ export function weekBlocks(windows: readonly PlannedWindow[], monday: Date): Blo
 }
 
 function WeekView({ code, week }: { code: string; week: string }) {
+  const { t } = useTranslation();
   const monday = localMidnight(week);
   const end = new Date(monday);
   end.setDate(monday.getDate() + 7);
@@ -96,11 +102,11 @@ function WeekView({ code, week }: { code: string; week: string }) {
   const blocks = useMemo(() => weekBlocks(windows.data?.windows ?? [], localMidnight(week)), [windows.data, week]);
   const holidays = (exceptions.data ?? []).filter((x) => x.kind === "holiday" && x.day);
   if (windows.isError) return <ProblemAlert error={windows.error} />;
-  if (windows.isPending) return <Loading label="Loading the week…" />;
+  if (windows.isPending) return <Loading label={t("resource.calendars.loadingWeek")} />;
   return (
     <Stack gap="xs">
       <Text>
-        {Math.round(windows.data.minutes / 6) / 10} h planned production this week, from the nearest calendar, exceptions applied.
+        {t("resource.calendars.planned", { hours: Math.round(windows.data.minutes / 6) / 10 })}
       </Text>
       <Group align="flex-start" gap={0} wrap="nowrap" data-testid="week-view">
         <Box w={40} pt={24}>
@@ -110,7 +116,7 @@ function WeekView({ code, week }: { code: string; week: string }) {
             </Text>
           ))}
         </Box>
-        {WEEKDAYS.map((label, i) => {
+        {weekdays().map((label, i) => {
           const day = new Date(monday);
           day.setDate(monday.getDate() + i);
           const holiday = holidays.find((h) => h.day === dayIso(day));
@@ -157,6 +163,7 @@ function WeekView({ code, week }: { code: string; week: string }) {
 }
 
 function Patterns({ code }: { code: string }) {
+  const { t } = useTranslation();
   const { can } = useSession();
   const calendar = useCalendar(code);
   const save = useSetCalendar();
@@ -176,20 +183,20 @@ function Patterns({ code }: { code: string }) {
   return (
     <Card withBorder>
       <Stack gap="sm">
-        <Title order={4}>Shift patterns of {code}</Title>
+        <Title order={4}>{t("resource.calendars.patternsOf", { code })}</Title>
         {calendar.isPending ? <Loading /> : null}
-        {inherits ? <Text c="dimmed">{code} has no calendar of its own: it uses the nearest one above it.</Text> : null}
+        {inherits ? <Text c="dimmed">{t("resource.calendars.inherits", { code })}</Text> : null}
         {calendar.isError && !inherits ? <ProblemAlert error={calendar.error} /> : null}
         {save.isError ? <ProblemAlert error={save.error} /> : null}
-        {calendar.data ? <Text size="sm">Time zone {calendar.data.time_zone}</Text> : null}
+        {calendar.data ? <Text size="sm">{t("resource.calendars.timeZone", { tz: calendar.data.time_zone })}</Text> : null}
         {patterns.length ? (
           <Table>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Shift</Table.Th>
-                <Table.Th>Days</Table.Th>
-                <Table.Th>Hours</Table.Th>
-                <Table.Th>Breaks</Table.Th>
+                <Table.Th>{t("resource.calendars.shift")}</Table.Th>
+                <Table.Th>{t("resource.calendars.days")}</Table.Th>
+                <Table.Th>{t("resource.calendars.hours")}</Table.Th>
+                <Table.Th>{t("resource.calendars.breaks")}</Table.Th>
                 {editable ? <Table.Th /> : null}
               </Table.Tr>
             </Table.Thead>
@@ -197,7 +204,7 @@ function Patterns({ code }: { code: string }) {
               {patterns.map((p, i) => (
                 <Table.Tr key={`${p.name}-${i}`}>
                   <Table.Td fw={700}>{p.name}</Table.Td>
-                  <Table.Td>{p.weekdays.map((d) => WEEKDAYS[d - 1]).join(" ")}</Table.Td>
+                  <Table.Td>{p.weekdays.map((d) => weekdays()[d - 1]).join(" ")}</Table.Td>
                   <Table.Td>
                     {p.start}–{p.end}
                   </Table.Td>
@@ -205,7 +212,7 @@ function Patterns({ code }: { code: string }) {
                   {editable ? (
                     <Table.Td>
                       <Button size="xs" variant="default" color="red.9" onClick={() => put(patterns.filter((_, j) => j !== i))}>
-                        Remove
+                        {t("common.remove")}
                       </Button>
                     </Table.Td>
                   ) : null}
@@ -217,18 +224,18 @@ function Patterns({ code }: { code: string }) {
         {editable ? (
           <form onSubmit={add} noValidate>
             <Group align="flex-end">
-              <TextInput label="New shift" required w={120} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
+              <TextInput label={t("resource.calendars.newShift")} required w={120} value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
               <MultiSelect
-                label="Days"
+                label={t("resource.calendars.days")}
                 w={260}
-                data={WEEKDAYS.map((d, i) => ({ value: String(i + 1), label: d }))}
+                data={weekdays().map((d, i) => ({ value: String(i + 1), label: d }))}
                 value={draft.weekdays}
                 onChange={(v) => setDraft({ ...draft, weekdays: v })}
               />
-              <TextInput label="From" type="time" value={draft.start} onChange={(e) => setDraft({ ...draft, start: e.currentTarget.value })} />
-              <TextInput label="To" type="time" value={draft.end} onChange={(e) => setDraft({ ...draft, end: e.currentTarget.value })} />
+              <TextInput label={t("common.from")} type="time" value={draft.start} onChange={(e) => setDraft({ ...draft, start: e.currentTarget.value })} />
+              <TextInput label={t("common.to")} type="time" value={draft.end} onChange={(e) => setDraft({ ...draft, end: e.currentTarget.value })} />
               <Button type="submit" loading={save.isPending}>
-                Add shift
+                {t("resource.calendars.addShift")}
               </Button>
             </Group>
           </form>
@@ -239,6 +246,7 @@ function Patterns({ code }: { code: string }) {
 }
 
 function Exceptions({ code }: { code: string }) {
+  const { t } = useTranslation();
   const { can } = useSession();
   const exceptions = useCalendarExceptions(code);
   const add = useAddException();
@@ -270,7 +278,7 @@ function Exceptions({ code }: { code: string }) {
   return (
     <Card withBorder>
       <Stack gap="sm">
-        <Title order={4}>Exceptions</Title>
+        <Title order={4}>{t("resource.calendars.exceptions")}</Title>
         {exceptions.isError ? <ProblemAlert error={exceptions.error} /> : null}
         {(exceptions.data ?? []).length ? (
           <Table data-testid="exceptions">
@@ -279,7 +287,7 @@ function Exceptions({ code }: { code: string }) {
                 <Table.Tr key={x.id}>
                   <Table.Td>
                     <Badge color={x.kind === "holiday" ? "red.8" : "orange.8"} variant="light">
-                      {x.kind === "holiday" ? "holiday" : "no production"}
+                      {x.kind === "holiday" ? t("resource.calendars.holiday") : t("resource.calendars.noProduction")}
                     </Badge>
                   </Table.Td>
                   <Table.Td fw={700}>{x.name}</Table.Td>
@@ -289,7 +297,7 @@ function Exceptions({ code }: { code: string }) {
             </Table.Tbody>
           </Table>
         ) : (
-          <Text c="dimmed">No exceptions.</Text>
+          <Text c="dimmed">{t("resource.calendars.noExceptions")}</Text>
         )}
         {can(WRITE) ? (
           <form onSubmit={submit} noValidate>
@@ -297,27 +305,27 @@ function Exceptions({ code }: { code: string }) {
               {add.isError ? <ProblemAlert error={add.error} /> : null}
               <Group align="flex-end">
                 <Select
-                  label="Kind"
+                  label={t("common.kind")}
                   w={180}
                   data={[
-                    { value: "holiday", label: "Holiday (whole day)" },
-                    { value: "non_production", label: "No production (period)" },
+                    { value: "holiday", label: t("resource.calendars.holidayOption") },
+                    { value: "non_production", label: t("resource.calendars.noProductionOption") },
                   ]}
                   value={kind}
                   onChange={(v) => v && setKind(v as typeof kind)}
                   allowDeselect={false}
                 />
-                <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+                <TextInput label={t("common.name")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
                 {kind === "holiday" ? (
-                  <TextInput label="Day" type="date" value={day} onChange={(e) => setDay(e.currentTarget.value)} />
+                  <TextInput label={t("resource.calendars.day")} type="date" value={day} onChange={(e) => setDay(e.currentTarget.value)} />
                 ) : (
                   <>
-                    <TextInput label="From" type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-                    <TextInput label="To" type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+                    <TextInput label={t("common.from")} type="datetime-local" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+                    <TextInput label={t("common.to")} type="datetime-local" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
                   </>
                 )}
                 <Button type="submit" loading={add.isPending}>
-                  Add exception
+                  {t("resource.calendars.addException")}
                 </Button>
               </Group>
             </Stack>
@@ -330,6 +338,7 @@ function Exceptions({ code }: { code: string }) {
 
 /** Shift calendars: a week of planned production per site, line or machine, its shifts and exceptions. */
 export function CalendarsPage() {
+  const { t } = useTranslation();
   const all = useAllEquipment();
   const withCalendars = (all.data ?? []).filter((e) => e.level !== "enterprise");
   const firstSite = withCalendars.find((e) => e.level === "site")?.code ?? "";
@@ -343,10 +352,10 @@ export function CalendarsPage() {
   };
   return (
     <Stack>
-      <Title order={2}>Shift calendars</Title>
+      <Title order={2}>{t("resource.calendars.title")}</Title>
       <Group align="flex-end">
         <Select
-          label="Site, line, work center or machine"
+          label={t("resource.calendars.equipment")}
           w={340}
           data={withCalendars.map((e) => ({ value: e.code, label: `${e.name} (${e.code})` }))}
           value={code || null}
@@ -356,16 +365,16 @@ export function CalendarsPage() {
           data-testid="calendar-equipment"
         />
         <Button variant="default" onClick={() => shift(-7)}>
-          ← Previous week
+          {t("resource.calendars.previous")}
         </Button>
         <Text fw={700} data-testid="week-label">
-          Week of {formatDate(week)}
+          {t("resource.calendars.weekOf", { date: formatDate(week) })}
         </Text>
         <Button variant="default" onClick={() => shift(7)}>
-          Next week →
+          {t("resource.calendars.next")}
         </Button>
         <Button variant="subtle" onClick={() => url.set({ week: null })}>
-          This week
+          {t("resource.calendars.thisWeek")}
         </Button>
       </Group>
       {all.isPending ? <Loading /> : null}

@@ -32,18 +32,13 @@ import {
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
+import { formatDateTime, formatQuantity } from "../../lib/format";
 import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
+import { useTranslation } from "react-i18next";
+import { codeLabel } from "../../i18n";
 
 const WRITE = "resource:equipment:write";
 const LEVELS: Level[] = ["enterprise", "site", "area", "work_center", "equipment"];
-const LEVEL_LABEL: Record<string, string> = {
-  enterprise: "Enterprise",
-  site: "Site",
-  area: "Area / line",
-  work_center: "Work center",
-  equipment: "Machine",
-};
 const CHILD: Record<string, Level | undefined> = {
   enterprise: "site",
   site: "area",
@@ -88,7 +83,7 @@ function Tree({ nodes, selected, onSelect, depth = 0 }: { nodes: Node[]; selecte
           >
             <Group gap={6} wrap="nowrap">
               <Badge size="xs" variant="light" w={92}>
-                {LEVEL_LABEL[n.item.level] ?? n.item.level}
+                {codeLabel("equipmentLevel", n.item.level)}
               </Badge>
               <Text fw={selected === n.item.code ? 700 : 500} truncate>
                 {n.item.name} <Text span c="dimmed" size="sm">({n.item.code})</Text>
@@ -103,6 +98,7 @@ function Tree({ nodes, selected, onSelect, depth = 0 }: { nodes: Node[]; selecte
 }
 
 function Attributes({ detail }: { detail: EquipmentDetail }) {
+  const { t } = useTranslation();
   const { can } = useSession();
   const save = useSetAttributes();
   const [tz, setTz] = useState(detail.time_zone ?? "");
@@ -135,20 +131,20 @@ function Attributes({ detail }: { detail: EquipmentDetail }) {
     <form onSubmit={submit} noValidate>
       <Stack gap="sm">
         {save.isError ? <ProblemAlert error={save.error} /> : null}
-        {save.isSuccess ? <Text c="green.9">Saved.</Text> : null}
+        {save.isSuccess ? <Text c="green.9">{t("resource.equipment.saved")}</Text> : null}
         <Group grow>
-          <TextInput label="Time zone" placeholder="Inherited" value={tz} onChange={(e) => setTz(e.currentTarget.value)} disabled={!editable} />
-          <TextInput label="Capacity" value={capacity} onChange={(e) => setCapacity(e.currentTarget.value)} disabled={!editable} />
-          <TextInput label="Capacity unit" value={uom} onChange={(e) => setUom(e.currentTarget.value)} disabled={!editable} />
+          <TextInput label={t("resource.equipment.timeZone")} placeholder={t("resource.equipment.inherited")} value={tz} onChange={(e) => setTz(e.currentTarget.value)} disabled={!editable} />
+          <TextInput label={t("resource.equipment.capacity")} value={capacity} onChange={(e) => setCapacity(e.currentTarget.value)} disabled={!editable} />
+          <TextInput label={t("resource.equipment.capacityUnit")} value={uom} onChange={(e) => setUom(e.currentTarget.value)} disabled={!editable} />
         </Group>
         <Group grow>
-          <NumberInput label="Micro stop up to (s)" min={1} max={86400} value={micro} onChange={setMicro} disabled={!editable} />
-          <NumberInput label="No signal after (s)" min={1} max={86400} value={noSignal} onChange={setNoSignal} disabled={!editable} />
+          <NumberInput label={t("resource.equipment.microStop")} min={1} max={86400} value={micro} onChange={setMicro} disabled={!editable} />
+          <NumberInput label={t("resource.equipment.noSignal")} min={1} max={86400} value={noSignal} onChange={setNoSignal} disabled={!editable} />
         </Group>
         {editable ? (
           <Group justify="flex-end">
             <Button type="submit" loading={save.isPending}>
-              Save attributes
+              {t("resource.equipment.saveAttributes")}
             </Button>
           </Group>
         ) : null}
@@ -158,6 +154,7 @@ function Attributes({ detail }: { detail: EquipmentDetail }) {
 }
 
 function Details({ code }: { code: string }) {
+  const { t } = useTranslation();
   const detail = useEquipmentDetail(code);
   const state = useCurrentState(code);
   if (detail.isPending) return <Loading />;
@@ -172,28 +169,28 @@ function Details({ code }: { code: string }) {
               {d.name} ({d.code})
             </Title>
             <Text c="dimmed">
-              {LEVEL_LABEL[d.level]} · {d.path}
+              {codeLabel("equipmentLevel", d.level)} · {d.path}
             </Text>
           </div>
           {state.data?.state ? (
             <Badge size="lg" color={state.data.available ? "green.8" : "orange.8"} data-testid="equipment-state">
-              {humanize(state.data.state)} · {state.data.available ? "available" : "unavailable"}
+              {codeLabel("equipmentState", state.data.state)} · {state.data.available ? t("resource.equipment.available") : t("resource.equipment.unavailable")}
             </Badge>
           ) : null}
         </Group>
         <Text size="sm">
-          Registered {formatDateTime(d.created_at)} by {d.created_by}
+          {t("resource.equipment.registered", { at: formatDateTime(d.created_at), by: d.created_by })}
         </Text>
         <Attributes detail={d} />
         {d.cycle_times.length ? (
           <>
-            <Text fw={700}>Ideal cycle times</Text>
+            <Text fw={700}>{t("resource.equipment.cycleTimes")}</Text>
             <Table>
               <Table.Tbody>
                 {d.cycle_times.map((c) => (
                   <Table.Tr key={c.product_code}>
                     <Table.Td>{c.product_code}</Table.Td>
-                    <Table.Td>{formatQuantity(c.ideal_cycle_time_s)} s</Table.Td>
+                    <Table.Td>{t("resource.equipment.seconds", { value: formatQuantity(c.ideal_cycle_time_s) })}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -202,7 +199,7 @@ function Details({ code }: { code: string }) {
         ) : null}
         {Object.keys(d.counters).length ? (
           <>
-            <Text fw={700}>Counters</Text>
+            <Text fw={700}>{t("resource.equipment.counters")}</Text>
             <Text size="sm">
               {Object.entries(d.counters)
                 .map(([k, v]) => `${k}: ${String(v)}`)
@@ -216,12 +213,13 @@ function Details({ code }: { code: string }) {
 }
 
 function Register({ parent, onClose }: { parent: Equipment | null; onClose: (code?: string) => void }) {
+  const { t } = useTranslation();
   const register = useRegisterEquipment();
   const level = parent ? CHILD[parent.level] : "enterprise";
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
   return (
-    <Modal opened onClose={() => onClose()} title={`New ${LEVEL_LABEL[level ?? ""] ?? ""}${parent ? ` under ${parent.code}` : ""}`} centered>
+    <Modal opened onClose={() => onClose()} title={parent ? t("resource.equipment.newUnder", { level: codeLabel("equipmentLevel", level ?? ""), parent: parent.code }) : t("resource.equipment.new", { level: codeLabel("equipmentLevel", level ?? "") })} centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -235,14 +233,14 @@ function Register({ parent, onClose }: { parent: Equipment | null; onClose: (cod
       >
         <Stack>
           {register.isError ? <ProblemAlert error={register.error} /> : null}
-          <TextInput label="Code" required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={t("common.code")} required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+          <TextInput label={t("common.name")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => onClose()}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={register.isPending}>
-              Register
+              {t("resource.equipment.register")}
             </Button>
           </Group>
         </Stack>
@@ -252,6 +250,7 @@ function Register({ parent, onClose }: { parent: Equipment | null; onClose: (cod
 }
 
 function ListView() {
+  const { t } = useTranslation();
   const url = useUrlState({ level: "", size: "25", sort: "path", dir: "asc", code: "", view: "tree" });
   const size = Number(url.get("size"));
   const page = useEquipmentPage({
@@ -266,10 +265,10 @@ function ListView() {
   return (
     <Stack>
       <Select
-        label="Level"
-        placeholder="Every level"
+        label={t("resource.equipment.level")}
+        placeholder={t("resource.equipment.everyLevel")}
         w={220}
-        data={LEVELS.map((l) => ({ value: l, label: LEVEL_LABEL[l] ?? l }))}
+        data={LEVELS.map((l) => ({ value: l, label: codeLabel("equipmentLevel", l) }))}
         value={url.get("level") || null}
         onChange={(v) => url.set({ level: v })}
         clearable
@@ -279,16 +278,16 @@ function ListView() {
         <Table.Thead>
           <Table.Tr>
             <SortTh column="code" sort={sort} dir={dir} onSort={onSort}>
-              Code
+              {t("common.code")}
             </SortTh>
             <SortTh column="name" sort={sort} dir={dir} onSort={onSort}>
-              Name
+              {t("common.name")}
             </SortTh>
             <SortTh column="level" sort={sort} dir={dir} onSort={onSort}>
-              Level
+              {t("resource.equipment.level")}
             </SortTh>
             <SortTh column="path" sort={sort} dir={dir} onSort={onSort}>
-              Path
+              {t("resource.equipment.path")}
             </SortTh>
           </Table.Tr>
         </Table.Thead>
@@ -297,7 +296,7 @@ function ListView() {
             <Table.Tr key={e.code} onClick={() => url.set({ code: e.code, view: "tree" })} style={{ cursor: "pointer" }}>
               <Table.Td fw={700}>{e.code}</Table.Td>
               <Table.Td>{e.name}</Table.Td>
-              <Table.Td>{LEVEL_LABEL[e.level]}</Table.Td>
+              <Table.Td>{codeLabel("equipmentLevel", e.level)}</Table.Td>
               <Table.Td>{e.path}</Table.Td>
             </Table.Tr>
           ))}
@@ -312,6 +311,7 @@ function ListView() {
 
 /** The plant model: a tree of site, area, line, work center and machine, each with its attributes. */
 export function EquipmentPage() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const all = useAllEquipment();
   const url = useUrlState({ code: "", view: "tree" });
@@ -321,22 +321,22 @@ export function EquipmentPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Equipment</Title>
+        <Title order={2}>{t("resource.equipment.title")}</Title>
         {can(WRITE) && current && CHILD[current.level] ? (
           <Button onClick={() => setAdding(current)}>
-            New {LEVEL_LABEL[CHILD[current.level] ?? ""]} under {current.code}
+            {t("resource.equipment.newUnder", { level: codeLabel("equipmentLevel", CHILD[current.level] ?? ""), parent: current.code })}
           </Button>
         ) : null}
       </Group>
       <Tabs value={url.get("view")} onChange={(v) => url.set({ view: v })}>
         <Tabs.List>
-          <Tabs.Tab value="tree">Hierarchy</Tabs.Tab>
-          <Tabs.Tab value="list">List</Tabs.Tab>
+          <Tabs.Tab value="tree">{t("resource.equipment.hierarchy")}</Tabs.Tab>
+          <Tabs.Tab value="list">{t("resource.equipment.list")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="tree" pt="md">
           {all.isError ? <ProblemAlert error={all.error} /> : null}
           {all.isPending ? (
-            <Loading label="Loading the plant model…" />
+            <Loading label={t("resource.equipment.loading")} />
           ) : (
             <Grid>
               <Grid.Col span={{ base: 12, md: 5 }}>
@@ -344,13 +344,13 @@ export function EquipmentPage() {
                   <Tree nodes={buildTree(all.data ?? [])} selected={selected} onSelect={(c) => url.set({ code: c })} />
                   {can(WRITE) && !(all.data ?? []).length ? (
                     <Button mt="sm" onClick={() => setAdding(null)}>
-                      Register the enterprise
+                      {t("resource.equipment.registerEnterprise")}
                     </Button>
                   ) : null}
                 </Card>
               </Grid.Col>
               <Grid.Col span={{ base: 12, md: 7 }}>
-                {selected ? <Details code={selected} /> : <Text c="dimmed">Choose equipment in the tree.</Text>}
+                {selected ? <Details code={selected} /> : <Text c="dimmed">{t("resource.equipment.choose")}</Text>}
               </Grid.Col>
             </Grid>
           )}

@@ -6,6 +6,7 @@ import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDate } from "../../lib/format";
 import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
+import { useTranslation } from "react-i18next";
 
 const WRITE = "resource:personnel:write";
 export const SOON_DAYS = 30;
@@ -24,22 +25,24 @@ export function expiry(q: Pick<Qualification, "expires_on">, today = new Date())
 }
 
 function QualificationBadge({ q }: { q: Qualification }) {
+  const { t } = useTranslation();
   const state = expiry(q);
   const color = state === "expired" ? "red.9" : state === "soon" ? "orange.8" : "blue";
   return (
     <Badge
       color={color}
       variant={state ? "filled" : "light"}
-      title={q.expires_on ? `certified until ${formatDate(q.expires_on)}` : "no expiry"}
+      title={q.expires_on ? t("resource.people.certifiedUntil", { date: formatDate(q.expires_on) }) : t("resource.people.noExpiry")}
       data-testid={state ? `qualification-${state}` : "qualification"}
     >
       {q.skill} L{q.level}
-      {q.expires_on ? ` · ${state === "expired" ? "expired" : "until"} ${formatDate(q.expires_on)}` : ""}
+      {q.expires_on ? ` · ${t(state === "expired" ? "resource.people.expiredOn" : "resource.people.until", { date: formatDate(q.expires_on) })}` : ""}
     </Badge>
   );
 }
 
 function Grant({ person, onClose }: { person: Person; onClose: () => void }) {
+  const { t } = useTranslation();
   const grant = useGrantQualification();
   const skills = useSkills();
   const [skill, setSkill] = useState<string | null>(null);
@@ -53,25 +56,25 @@ function Grant({ person, onClose }: { person: Person; onClose: () => void }) {
     );
   };
   return (
-    <Modal opened onClose={onClose} title={`Qualify ${person.name}`} centered>
+    <Modal opened onClose={onClose} title={t("resource.people.qualifyTitle", { name: person.name })} centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {grant.isError ? <ProblemAlert error={grant.error} /> : null}
           <Select
-            label="Skill"
+            label={t("resource.people.skill")}
             required
             data={(skills.data ?? []).map((s) => ({ value: s.code, label: `${s.name} (${s.code})` }))}
             value={skill}
             onChange={setSkill}
           />
-          <NumberInput label="Level" min={1} max={9} value={level} onChange={setLevel} />
-          <TextInput label="Certified until (optional)" type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
+          <NumberInput label={t("resource.people.level")} min={1} max={9} value={level} onChange={setLevel} />
+          <TextInput label={t("resource.people.certifiedOptional")} type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={grant.isPending}>
-              Grant
+              {t("resource.people.grant")}
             </Button>
           </Group>
         </Stack>
@@ -82,6 +85,7 @@ function Grant({ person, onClose }: { person: Person; onClose: () => void }) {
 
 /** People with their skills, levels and certification expiry (expired and expiring soon stand out). */
 export function PeoplePage() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const skills = useSkills();
   const url = useUrlState({ skill: "", active: "active", expiring: "", size: "25", sort: "name", dir: "asc" });
@@ -103,11 +107,11 @@ export function PeoplePage() {
   const rows = persons.data?.items ?? []; // one page, sorted by the API
   return (
     <Stack>
-      <Title order={2}>People and skills</Title>
+      <Title order={2}>{t("resource.people.title")}</Title>
       <Group align="flex-end">
         <Select
-          label="Skill"
-          placeholder="Any skill"
+          label={t("resource.people.skill")}
+          placeholder={t("resource.people.anySkill")}
           w={220}
           data={(skills.data ?? []).map((s) => ({ value: s.code, label: s.name }))}
           value={url.get("skill") || null}
@@ -116,21 +120,21 @@ export function PeoplePage() {
         />
         <SegmentedControl
           data={[
-            { value: "active", label: "Active" },
-            { value: "inactive", label: "Inactive" },
-            { value: "all", label: "All" },
+            { value: "active", label: t("resource.people.activeFilter") },
+            { value: "inactive", label: t("resource.people.inactiveFilter") },
+            { value: "all", label: t("common.all") },
           ]}
           value={active}
           onChange={(v) => url.set({ active: v })}
         />
         <Select
-          label="Certification expiring"
-          placeholder="Any"
+          label={t("resource.people.expiring")}
+          placeholder={t("resource.people.any")}
           w={200}
           data={[
-            { value: "0", label: "Already expired" },
-            { value: "30", label: "Within 30 days" },
-            { value: "90", label: "Within 90 days" },
+            { value: "0", label: t("resource.people.alreadyExpired") },
+            { value: "30", label: t("resource.people.withinDays", { count: 30 }) },
+            { value: "90", label: t("resource.people.withinDays", { count: 90 }) },
           ]}
           value={expiringDays || null}
           onChange={(v) => url.set({ expiring: v })}
@@ -138,24 +142,24 @@ export function PeoplePage() {
         />
       </Group>
       <Text size="sm" c="dimmed">
-        Red: certification expired. Orange: expires within {SOON_DAYS} days.
+        {t("resource.people.legend", { days: SOON_DAYS })}
       </Text>
       {persons.isError ? <ProblemAlert error={persons.error} onRetry={() => void persons.refetch()} /> : null}
       {persons.isPending ? (
-        <Loading label="Loading people…" />
+        <Loading label={t("resource.people.loading")} />
       ) : (
         <Table striped data-testid="persons">
           <Table.Thead>
             <Table.Tr>
               <SortTh column="name" sort={sort} dir={dir} onSort={onSort}>
-                Name
+                {t("common.name")}
               </SortTh>
               <SortTh column="username" sort={sort} dir={dir} onSort={onSort}>
-                User
+                {t("resource.people.user")}
               </SortTh>
-              <Table.Th>Skills</Table.Th>
+              <Table.Th>{t("resource.people.skills")}</Table.Th>
               <SortTh column="active" sort={sort} dir={dir} onSort={onSort}>
-                Status
+                {t("common.status")}
               </SortTh>
               {can(WRITE) ? <Table.Th /> : null}
             </Table.Tr>
@@ -172,11 +176,11 @@ export function PeoplePage() {
                     ))}
                   </Group>
                 </Table.Td>
-                <Table.Td>{p.active ? "active" : <Badge color="gray.6">inactive</Badge>}</Table.Td>
+                <Table.Td>{p.active ? t("resource.people.active") : <Badge color="gray.6">{t("resource.people.inactive")}</Badge>}</Table.Td>
                 {can(WRITE) ? (
                   <Table.Td>
                     <Button size="xs" variant="default" onClick={() => setGranting(p)}>
-                      Qualify
+                      {t("resource.people.qualify")}
                     </Button>
                   </Table.Td>
                 ) : null}

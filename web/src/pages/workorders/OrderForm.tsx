@@ -1,5 +1,6 @@
 import { Button, Group, Modal, NumberInput, Select, Stack, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useCreateOrder,
   useProducts,
@@ -8,6 +9,7 @@ import {
   type WorkOrder,
 } from "../../api/workOrders";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import i18n from "../../i18n";
 import { CODE_PATTERN } from "../../lib/forms";
 
 /** "2026-12-01T14:00" (a datetime-local input, the user's time) <-> ISO with an offset. */
@@ -34,18 +36,20 @@ interface Values {
 
 export function validateOrder(v: Values, creating: boolean): Partial<Record<keyof Values, string>> {
   const errors: Partial<Record<keyof Values, string>> = {};
-  if (creating && !CODE_PATTERN.test(v.number)) errors.number = "Letters, digits and . _ / - only, at most 64.";
-  if (creating && !v.product) errors.product = "Choose the product to make.";
-  if (!/^\d+(\.\d+)?$/.test(v.quantity.trim()) || Number(v.quantity) <= 0) errors.quantity = "A quantity above 0.";
-  if (!fromLocalInput(v.due)) errors.due = "When it is due.";
-  if (v.priority < 1 || v.priority > 9) errors.priority = "1 (most urgent) to 9.";
-  if (v.erp_ref.length > 64) errors.erp_ref = "At most 64 characters.";
+  const t = i18n.t.bind(i18n);
+  if (creating && !CODE_PATTERN.test(v.number)) errors.number = t("common.codeRule");
+  if (creating && !v.product) errors.product = t("workorders.form.productMissing");
+  if (!/^\d+(\.\d+)?$/.test(v.quantity.trim()) || Number(v.quantity) <= 0) errors.quantity = t("workorders.form.quantityAboveZero");
+  if (!fromLocalInput(v.due)) errors.due = t("workorders.form.dueMissing");
+  if (v.priority < 1 || v.priority > 9) errors.priority = t("workorders.form.priorityRange");
+  if (v.erp_ref.length > 64) errors.erp_ref = t("common.atMost", { n: 64 });
   return errors;
 }
 
 /** Create a planned work order, or edit one that is still planned (released orders are frozen). */
 export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onClose: () => void; onSaved: (o: WorkOrder) => void }) {
   const creating = !order;
+  const { t } = useTranslation();
   const [v, setV] = useState<Values>({
     number: order?.number ?? "",
     product: order?.product ?? "",
@@ -97,13 +101,13 @@ export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onCl
   };
 
   return (
-    <Modal opened onClose={onClose} title={creating ? "New work order" : `Edit ${order.number}`} size="lg" centered>
+    <Modal opened onClose={onClose} title={creating ? t("workorders.list.new") : t("workorders.form.edit", { number: order.number })} size="lg" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {failure ? <ProblemAlert error={failure} /> : null}
           {creating ? (
             <TextInput
-              label="Number"
+              label={t("workorders.list.col.number")}
               placeholder="WO-2001"
               value={v.number}
               onChange={(e) => set("number", e.currentTarget.value)}
@@ -113,7 +117,7 @@ export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onCl
             />
           ) : null}
           <Select
-            label="Product"
+            label={t("workorders.list.col.product")}
             data={(products.data?.items ?? []).map((p) => ({ value: p.code, label: `${p.name} (${p.code})` }))}
             value={v.product || null}
             onChange={(value) => {
@@ -127,7 +131,7 @@ export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onCl
           />
           <Group grow>
             <TextInput
-              label="Quantity"
+              label={t("workorders.list.col.quantity")}
               inputMode="decimal"
               value={v.quantity}
               onChange={(e) => set("quantity", e.currentTarget.value)}
@@ -135,8 +139,8 @@ export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onCl
               required
             />
             <NumberInput
-              label="Priority"
-              description="1 is the most urgent"
+              label={t("workorders.list.col.priority")}
+              description={t("workorders.form.priorityHint")}
               min={1}
               max={9}
               value={v.priority}
@@ -146,7 +150,7 @@ export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onCl
           </Group>
           <Group grow>
             <TextInput
-              label="Due"
+              label={t("workorders.list.col.due")}
               type="datetime-local"
               value={v.due}
               onChange={(e) => set("due", e.currentTarget.value)}
@@ -154,26 +158,26 @@ export function OrderForm({ order, onClose, onSaved }: { order?: WorkOrder; onCl
               required
             />
             <TextInput
-              label="ERP reference"
+              label={t("workorders.list.col.erp_ref")}
               value={v.erp_ref}
               onChange={(e) => set("erp_ref", e.currentTarget.value)}
               error={errors.erp_ref}
             />
           </Group>
           <Select
-            label="Routing version"
-            description="Empty: the product's latest routing when the order is released"
-            data={(routings.data ?? []).map((r) => ({ value: r.version, label: `Version ${r.version}` }))}
+            label={t("workorders.form.routingVersion")}
+            description={t("workorders.form.routingHint")}
+            data={(routings.data ?? []).map((r) => ({ value: r.version, label: t("workorders.form.version", { version: r.version }) }))}
             value={v.routing_version}
             onChange={(value) => set("routing_version", value)}
             clearable
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending || update.isPending}>
-              {creating ? "Create" : "Save"}
+              {creating ? t("common.create") : t("common.save")}
             </Button>
           </Group>
         </Stack>

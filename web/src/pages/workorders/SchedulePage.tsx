@@ -1,12 +1,14 @@
 import { Alert, Anchor, Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title } from "@mantine/core";
 import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { useRecompute, useSchedule, type Schedule } from "../../api/workOrders";
 import { hasAll, PERM } from "../../auth/permissions";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { formatDateTime, humanize } from "../../lib/format";
+import { codeLabel } from "../../i18n";
+import { formatDateTime } from "../../lib/format";
 import { dayTicks, ganttRows, xOf, type Mode, type Row } from "./gantt";
 
 const LABEL_W = 220;
@@ -15,6 +17,7 @@ const LANE_H = 22;
 const HOUR = 3_600_000;
 
 function Gantt({ rows, from, to }: { rows: Row[]; from: number; to: number }) {
+  const { t: tr } = useTranslation();
   const span = WIDTH - LABEL_W;
   const x = (t: number) => LABEL_W + xOf(t, from, to) * span;
   const heights = rows.map((r) => r.lanes * LANE_H + 8);
@@ -26,7 +29,7 @@ function Gantt({ rows, from, to }: { rows: Row[]; from: number; to: number }) {
       viewBox={`0 0 ${WIDTH} ${height}`}
       width="100%"
       role="img"
-      aria-label="Gantt chart of the schedule"
+      aria-label={tr("schedule.ganttLabel")}
       data-testid="gantt"
       style={{ fontFamily: "inherit", fontSize: 11 }}
     >
@@ -50,13 +53,13 @@ function Gantt({ rows, from, to }: { rows: Row[]; from: number; to: number }) {
               .map(([a, b]) => (
                 <rect key={a} x={x(a)} y={top} width={Math.max(1, x(b) - x(a))} height={h} fill="#d3f9d8" opacity={0.7}>
                   <title>
-                    Shift {new Date(a).toLocaleString()} – {new Date(b).toLocaleString()}
+                    {tr("schedule.shift", { from: new Date(a).toLocaleString(), to: new Date(b).toLocaleString() })}
                   </title>
                 </rect>
               ))}
             <text x={6} y={top + 15} fontWeight={700} fill={r.available ? "#212529" : "#c92a2a"}>
               {r.label}
-              {!r.available && r.state ? ` · ${humanize(r.state)}` : ""}
+              {!r.available && r.state ? ` · ${codeLabel("equipmentState", r.state)}` : ""}
             </text>
             {r.bars
               .filter((b) => b.end > from && b.start < to)
@@ -75,7 +78,7 @@ function Gantt({ rows, from, to }: { rows: Row[]; from: number; to: number }) {
                       stroke={b.late ? "#5c0000" : "none"}
                     >
                       <title>
-                        {`${b.order} / ${b.key} ${b.name} (${b.product})${b.equipment ? ` on ${b.equipment}` : ""}\n${new Date(b.start).toLocaleString()} – ${new Date(b.end).toLocaleString()}${b.late ? "\nLATE" : ""}`}
+                        {`${b.order} / ${b.key} ${b.name} (${b.product})${b.equipment ? ` ${tr("schedule.on", { equipment: b.equipment })}` : ""}\n${new Date(b.start).toLocaleString()} – ${new Date(b.end).toLocaleString()}${b.late ? `\n${tr("schedule.lateCaps")}` : ""}`}
                       </title>
                     </rect>
                     {w > 44 ? (
@@ -99,20 +102,22 @@ function Gantt({ rows, from, to }: { rows: Row[]; from: number; to: number }) {
 }
 
 function Status({ schedule }: { schedule: Schedule }) {
+  const { t } = useTranslation();
+  const at = formatDateTime(schedule.computed_at, { seconds: true });
   return (
     <Group gap="md" data-testid="schedule-status">
       <Text>
-        Computed {formatDateTime(schedule.computed_at, { seconds: true })}
-        {schedule.computed_by ? ` by ${schedule.computed_by}` : ""} · {schedule.recomputations} computation
-        {schedule.recomputations === 1 ? "" : "s"}
+        {schedule.computed_by ? t("schedule.computedBy", { at, by: schedule.computed_by }) : t("schedule.computed", { at })}
+        {" · "}
+        {t("schedule.computations", { count: schedule.recomputations })}
       </Text>
       {schedule.stale ? (
         <Badge color="orange.9" data-testid="schedule-stale">
-          Stale since {formatDateTime(schedule.stale_since, { seconds: true })}: replanning
+          {t("schedule.stale", { since: formatDateTime(schedule.stale_since, { seconds: true }) })}
         </Badge>
       ) : (
         <Badge color="green.9" data-testid="schedule-fresh">
-          Up to date
+          {t("schedule.fresh")}
         </Badge>
       )}
     </Group>
@@ -127,6 +132,7 @@ export function SchedulePage() {
   const [params, setParams] = useSearchParams();
   const mode: Mode = params.get("by") === "work_center" ? "work_center" : "machine";
   const [days, setDays] = useState("7");
+  const { t } = useTranslation();
   const rows = useMemo(() => (schedule.data ? ganttRows(schedule.data, mode) : []), [schedule.data, mode]);
   if (schedule.isPending) return <Loading />;
   if (schedule.error) return <ProblemAlert error={schedule.error} onRetry={() => void schedule.refetch()} />;
@@ -139,17 +145,17 @@ export function SchedulePage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Schedule</Title>
+        <Title order={2}>{t("schedule.title")}</Title>
         {hasAll(perms, [PERM.workorderDispatch]) ? (
           <Button onClick={() => recompute.mutate()} loading={recompute.isPending} data-testid="recompute">
-            Recompute now
+            {t("schedule.recompute")}
           </Button>
         ) : null}
       </Group>
       <Status schedule={s} />
       {recompute.error ? <ProblemAlert error={recompute.error} /> : null}
       {s.last_error ? (
-        <Alert color="orange.9" variant="filled" title="The background replanning could not run">
+        <Alert color="orange.9" variant="filled" title={t("schedule.replanFailed")}>
           {s.last_error}
         </Alert>
       ) : null}
@@ -158,8 +164,8 @@ export function SchedulePage() {
           value={mode}
           onChange={(v) => setParams(v === "work_center" ? { by: v } : {})}
           data={[
-            { value: "machine", label: "Per machine" },
-            { value: "work_center", label: "Per work center" },
+            { value: "machine", label: t("schedule.perMachine") },
+            { value: "work_center", label: t("schedule.perWorkCenter") },
           ]}
           data-testid="gantt-mode"
         />
@@ -167,29 +173,29 @@ export function SchedulePage() {
           value={days}
           onChange={setDays}
           data={[
-            { value: "2", label: "2 days" },
-            { value: "7", label: "Week" },
-            { value: "28", label: "4 weeks" },
+            { value: "2", label: t("schedule.twoDays") },
+            { value: "7", label: t("schedule.week") },
+            { value: "28", label: t("schedule.fourWeeks") },
           ]}
         />
         <Text size="sm" c="dimmed">
-          Green: shift windows. Red bars: late orders. Hatched: machine down or in maintenance (nothing planned on it).
+          {t("schedule.legend")}
         </Text>
       </Group>
       <Card withBorder padding="xs">
-        {rows.length ? <Gantt rows={rows} from={from} to={to} /> : <Text c="dimmed">Nothing released to plan.</Text>}
+        {rows.length ? <Gantt rows={rows} from={from} to={to} /> : <Text c="dimmed">{t("schedule.nothing")}</Text>}
       </Card>
       <Card withBorder padding={0}>
         <Title order={3} p="md" pb={0}>
-          Late orders <Badge color={late.length ? "red.9" : "green.9"}>{late.length}</Badge>
+          {t("schedule.lateOrders")} <Badge color={late.length ? "red.9" : "green.9"}>{late.length}</Badge>
         </Title>
         <Table data-testid="late-orders">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Order</Table.Th>
-              <Table.Th>Product</Table.Th>
-              <Table.Th>Due</Table.Th>
-              <Table.Th>Planned end</Table.Th>
+              <Table.Th>{t("schedule.order")}</Table.Th>
+              <Table.Th>{t("workorders.list.col.product")}</Table.Th>
+              <Table.Th>{t("workorders.list.col.due")}</Table.Th>
+              <Table.Th>{t("workorders.list.col.planned_end")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -202,14 +208,14 @@ export function SchedulePage() {
                 </Table.Td>
                 <Table.Td>{o.product}</Table.Td>
                 <Table.Td>{formatDateTime(o.due)}</Table.Td>
-                <Table.Td>{o.planned_end ? formatDateTime(o.planned_end) : "can't be placed"}</Table.Td>
+                <Table.Td>{o.planned_end ? formatDateTime(o.planned_end) : t("schedule.cantPlace")}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
         {unplaced.length ? (
           <Text p="md" size="sm">
-            Not placed (no available machine or shift in the horizon): {unplaced.map((o) => o.work_order).join(", ")}
+            {t("schedule.notPlaced", { orders: unplaced.map((o) => o.work_order).join(", ") })}
           </Text>
         ) : null}
       </Card>

@@ -1,5 +1,6 @@
 import { Anchor, Badge, Button, Card, Code, Group, Menu, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import {
   useAsBuilt,
@@ -12,7 +13,8 @@ import { hasAll, PERM } from "../../auth/permissions";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
+import { codeLabel } from "../../i18n";
+import { formatDateTime, formatQuantity } from "../../lib/format";
 import {
   canCancelOrder,
   canCloseOrder,
@@ -54,37 +56,38 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 function Header({ order }: { order: WorkOrder }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder>
       <SimpleGrid cols={{ base: 2, sm: 4 }}>
-        <Field label="Product">{order.product}</Field>
-        <Field label="Quantity">{formatQuantity(order.quantity, order.uom)}</Field>
-        <Field label="Good / scrap / loss">
+        <Field label={t("workorders.list.col.product")}>{order.product}</Field>
+        <Field label={t("workorders.list.col.quantity")}>{formatQuantity(order.quantity, order.uom)}</Field>
+        <Field label={t("workorders.order.goodScrapLoss")}>
           {formatQuantity(order.good)} / {formatQuantity(order.scrap)} / {formatQuantity(order.process_loss)}
         </Field>
-        <Field label="Priority">{order.priority}</Field>
-        <Field label="Due">{formatDateTime(order.due)}</Field>
-        <Field label="Planned">
+        <Field label={t("workorders.list.col.priority")}>{order.priority}</Field>
+        <Field label={t("workorders.list.col.due")}>{formatDateTime(order.due)}</Field>
+        <Field label={t("workorders.order.planned")}>
           {formatDateTime(order.planned_start)} → {formatDateTime(order.planned_end)}{" "}
-          {order.late ? <Badge color="red.9">Late</Badge> : null}
+          {order.late ? <Badge color="red.9">{t("workorders.late")}</Badge> : null}
         </Field>
-        <Field label="ERP reference">{order.erp_ref ?? "—"}</Field>
-        <Field label="Routing version">{order.routing_version ?? "latest at release"}</Field>
-        <Field label="Created">
-          {formatDateTime(order.created_at)} by {order.created_by}
+        <Field label={t("workorders.list.col.erp_ref")}>{order.erp_ref ?? "—"}</Field>
+        <Field label={t("workorders.form.routingVersion")}>{order.routing_version ?? t("workorders.order.latestAtRelease")}</Field>
+        <Field label={t("workorders.order.created")}>
+          {t("workorders.order.createdBy", { at: formatDateTime(order.created_at), by: order.created_by })}
         </Field>
-        <Field label="Released">{formatDateTime(order.released_at)}</Field>
-        <Field label="Completed">{formatDateTime(order.completed_at)}</Field>
-        <Field label="Closed">{formatDateTime(order.closed_at)}</Field>
+        <Field label={t("workorders.order.released")}>{formatDateTime(order.released_at)}</Field>
+        <Field label={t("workorders.order.completed")}>{formatDateTime(order.completed_at)}</Field>
+        <Field label={t("workorders.order.closed")}>{formatDateTime(order.closed_at)}</Field>
       </SimpleGrid>
       {order.hold_reason ? (
         <Text c="red.9" fw={700} mt="sm">
-          On hold: {order.hold_reason}
+          {t("workorders.order.onHold", { reason: order.hold_reason })}
         </Text>
       ) : null}
       {order.quality_hold ? (
         <Text c="red.9" fw={700} mt="sm">
-          Quality hold: {order.quality_hold}
+          {t("workorders.order.qualityHold", { reason: order.quality_hold })}
         </Text>
       ) : null}
     </Card>
@@ -102,21 +105,22 @@ function Operations({
   completeShort: boolean;
   open: (d: Dialog) => void;
 }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder padding={0}>
       <Title order={3} p="md" pb={0}>
-        Operations
+        {t("workorders.order.operations")}
       </Title>
       <Table striped data-testid="operations">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Op</Table.Th>
-            <Table.Th>Name / work center</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Qty · good · scrap · rework</Table.Th>
-            <Table.Th>Planned</Table.Th>
-            <Table.Th>Ran</Table.Th>
-            <Table.Th>Labour</Table.Th>
+            <Table.Th>{t("workorders.order.op")}</Table.Th>
+            <Table.Th>{t("workorders.order.nameWorkCenter")}</Table.Th>
+            <Table.Th>{t("workorders.list.col.status")}</Table.Th>
+            <Table.Th>{t("workorders.order.qtyGoodScrapRework")}</Table.Th>
+            <Table.Th>{t("workorders.order.planned")}</Table.Th>
+            <Table.Th>{t("workorders.order.ran")}</Table.Th>
+            <Table.Th>{t("workorders.order.labour")}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -130,7 +134,7 @@ function Operations({
                   {op.key}
                   {op.origin !== "planned" ? (
                     <Badge ml={4} size="xs" color="grape.9">
-                      {op.origin}
+                      {codeLabel("opOrigin", op.origin)}
                     </Badge>
                   ) : null}
                 </Table.Td>
@@ -140,13 +144,13 @@ function Operations({
                     {op.work_center}
                     {op.equipment ? ` · ${op.equipment}` : ""}
                   </Text>
-                  {op.reason ? <Text size="sm">Why: {op.reason}</Text> : null}
+                  {op.reason ? <Text size="sm">{t("workorders.order.why", { reason: op.reason })}</Text> : null}
                 </Table.Td>
                 <Table.Td style={{ minWidth: 130 }}>
                   <Badge color={OP_STATUS_COLOR[op.status] ?? "gray.7"} data-testid="op-status">
-                    {humanize(op.status)}
+                    {codeLabel("opStatus", op.status)}
                   </Badge>
-                  {op.pause_reason ? <Text size="sm">Paused: {op.pause_reason}</Text> : null}
+                  {op.pause_reason ? <Text size="sm">{t("workorders.order.pausedFor", { reason: op.pause_reason })}</Text> : null}
                 </Table.Td>
                 <Table.Td>
                   {formatQuantity(op.quantity)} · {formatQuantity(op.good)} · {formatQuantity(op.scrap)} ·{" "}
@@ -159,12 +163,12 @@ function Operations({
                 <Table.Td>
                   <Text size="sm">{formatDateTime(op.started_at)}</Text>
                   <Text size="sm">{formatDateTime(op.completed_at)}</Text>
-                  {Number(op.paused_minutes) > 0 ? <Text size="sm">paused {formatQuantity(op.paused_minutes)} min</Text> : null}
+                  {Number(op.paused_minutes) > 0 ? <Text size="sm">{t("workorders.order.pausedMinutes", { minutes: formatQuantity(op.paused_minutes) })}</Text> : null}
                 </Table.Td>
                 <Table.Td>
                   {labourByOperator(op).map((l) => (
                     <Text size="sm" key={l.operator}>
-                      {l.operator}: {l.minutes} min{l.open ? ", clocked in" : ""}
+                      {t(l.open ? "workorders.order.labourOpen" : "workorders.order.labourMinutes", { operator: l.operator, minutes: l.minutes })}
                     </Text>
                   ))}
                 </Table.Td>
@@ -172,20 +176,20 @@ function Operations({
                   <Group gap={4} wrap="nowrap">
                     {short ? (
                       <Button size="xs" color="orange.9" onClick={() => open({ kind: "short", op })}>
-                        Complete short
+                        {t("workorders.order.completeShort")}
                       </Button>
                     ) : null}
                     {actions.length ? (
                       <Menu>
                         <Menu.Target>
-                          <Button size="xs" variant="default" aria-label={`Change ${op.key}`}>
-                            Change…
+                          <Button size="xs" variant="default" aria-label={t("workorders.order.changeOp", { op: op.key })}>
+                            {t("workorders.order.changeMenu")}
                           </Button>
                         </Menu.Target>
                         <Menu.Dropdown>
                           {actions.map((change) => (
                             <Menu.Item key={change} onClick={() => open({ kind: "floor", op, change })}>
-                              {{ skip: "Skip", split: "Split across machines", rework: "Send parts back (rework)", insert: "Insert an operation after" }[change]}
+                              {t(`workorders.order.floor.${change}`)}
                             </Menu.Item>
                           ))}
                         </Menu.Dropdown>
@@ -200,7 +204,7 @@ function Operations({
       </Table>
       {order.operations.length === 0 ? (
         <Text c="dimmed" p="md">
-          No operations yet: the routing is copied into the order when it is released.
+          {t("workorders.order.noOperations")}
         </Text>
       ) : null}
     </Card>
@@ -209,6 +213,7 @@ function Operations({
 
 function AsBuilt({ number, uom }: { number: string; uom: string }) {
   const built = useAsBuilt(number);
+  const { t } = useTranslation();
   if (built.isPending) return <Loading />;
   if (built.error) return <ProblemAlert error={built.error} />;
   const b = built.data;
@@ -216,27 +221,30 @@ function AsBuilt({ number, uom }: { number: string; uom: string }) {
     <SimpleGrid cols={{ base: 1, md: 2 }}>
       <Card withBorder data-testid="planned-vs-built">
         <Title order={3} mb="xs">
-          Planned versus as built
+          {t("workorders.order.plannedVsBuilt")}
         </Title>
         <Text size="sm" c="dimmed">
-          Released with routing {b.routing_version ?? "—"}: {b.planned.map((p) => `${p.seq} ${p.name}`).join(" → ") || "not released"}
+          {t("workorders.order.releasedWith", {
+            version: b.routing_version ?? "—",
+            ops: b.planned.map((p) => `${p.seq} ${p.name}`).join(" → ") || t("workorders.order.notReleased"),
+          })}
         </Text>
         <Text size="sm" mt="xs">
-          As built: {b.as_built.map((o) => `${o.key} ${humanize(o.status)}`).join(" → ") || "—"}
+          {t("workorders.order.asBuilt", { ops: b.as_built.map((o) => `${o.key} ${codeLabel("opStatus", o.status)}`).join(" → ") || "—" })}
         </Text>
         <Table mt="sm">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Change</Table.Th>
-              <Table.Th>Op</Table.Th>
-              <Table.Th>Why</Table.Th>
-              <Table.Th>Who, when</Table.Th>
+              <Table.Th>{t("workorders.order.change")}</Table.Th>
+              <Table.Th>{t("workorders.order.op")}</Table.Th>
+              <Table.Th>{t("workorders.order.whyHead")}</Table.Th>
+              <Table.Th>{t("workorders.order.whoWhen")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {b.changes.map((c, i) => (
               <Table.Tr key={i}>
-                <Table.Td>{humanize(c.kind)}</Table.Td>
+                <Table.Td>{codeLabel("floorChange", c.kind)}</Table.Td>
                 <Table.Td>{c.operation}</Table.Td>
                 <Table.Td>{c.reason}</Table.Td>
                 <Table.Td>
@@ -246,19 +254,19 @@ function AsBuilt({ number, uom }: { number: string; uom: string }) {
             ))}
           </Table.Tbody>
         </Table>
-        {b.changes.length === 0 ? <Text c="dimmed">No floor change: built as planned.</Text> : null}
+        {b.changes.length === 0 ? <Text c="dimmed">{t("workorders.order.noChange")}</Text> : null}
       </Card>
       <Card withBorder data-testid="materials">
         <Title order={3} mb="xs">
-          Materials consumed and lots produced
+          {t("workorders.order.materials")}
         </Title>
         <Table>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Op</Table.Th>
-              <Table.Th>Lot consumed</Table.Th>
-              <Table.Th>Quantity</Table.Th>
-              <Table.Th>Into</Table.Th>
+              <Table.Th>{t("workorders.order.op")}</Table.Th>
+              <Table.Th>{t("workorders.order.lotConsumed")}</Table.Th>
+              <Table.Th>{t("workorders.list.col.quantity")}</Table.Th>
+              <Table.Th>{t("workorders.order.into")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -277,18 +285,18 @@ function AsBuilt({ number, uom }: { number: string; uom: string }) {
             ))}
           </Table.Tbody>
         </Table>
-        {b.consumed.length === 0 ? <Text c="dimmed">Nothing consumed yet.</Text> : null}
+        {b.consumed.length === 0 ? <Text c="dimmed">{t("workorders.order.nothingConsumed")}</Text> : null}
         <Text fw={700} mt="sm">
-          Produced
+          {t("workorders.order.produced")}
         </Text>
-        {b.outputs.length === 0 ? <Text c="dimmed">No lot or serial produced yet.</Text> : null}
+        {b.outputs.length === 0 ? <Text c="dimmed">{t("workorders.order.nothingProduced")}</Text> : null}
         {b.outputs.map((o) => (
           <Text key={o.code} size="sm">
             <Anchor component={Link} to={`/material/lots/${encodeURIComponent(o.code)}`}>
               {o.code}
             </Anchor>{" "}
-            {formatQuantity(o.quantity, o.uom || uom)} {o.item} at {o.operation}
-            {o.components.length ? ` from ${o.components.map((c) => c.lot).join(", ")}` : ""}
+            {t("workorders.order.output", { quantity: formatQuantity(o.quantity, o.uom || uom), item: o.item, op: o.operation })}
+            {o.components.length ? ` ${t("workorders.order.from", { lots: o.components.map((c) => c.lot).join(", ") })}` : ""}
           </Text>
         ))}
       </Card>
@@ -298,21 +306,22 @@ function AsBuilt({ number, uom }: { number: string; uom: string }) {
 
 function History({ number }: { number: string }) {
   const history = useOrderHistory(number);
+  const { t } = useTranslation();
   if (history.isPending) return <Loading />;
   if (history.error) return <ProblemAlert error={history.error} />;
   return (
     <Card withBorder padding={0}>
       <Title order={3} p="md" pb={0}>
-        History
+        {t("workorders.order.history")}
       </Title>
       <Table striped data-testid="history">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Who</Table.Th>
-            <Table.Th>What</Table.Th>
-            <Table.Th>Change</Table.Th>
-            <Table.Th>Why</Table.Th>
+            <Table.Th>{t("workorders.order.when")}</Table.Th>
+            <Table.Th>{t("workorders.order.who")}</Table.Th>
+            <Table.Th>{t("workorders.order.what")}</Table.Th>
+            <Table.Th>{t("workorders.order.change")}</Table.Th>
+            <Table.Th>{t("workorders.order.whyHead")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -353,38 +362,39 @@ export function WorkOrderPage() {
   const order = useWorkOrder(number);
   const { perms } = useSession();
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const { t } = useTranslation();
   if (order.isPending) return <Loading />;
   if (order.error) return <ProblemAlert error={order.error} onRetry={() => void order.refetch()} />;
   const o = order.data;
   const may = (p: string) => hasAll(perms, [p]);
   const close = () => setDialog(null);
   const buttons: { label: string; kind: Exclude<Dialog["kind"], "short" | "floor">; show: boolean; color?: string }[] = [
-    { label: "Edit", kind: "edit", show: o.status === "planned" && may(PERM.workorderWrite) },
-    { label: "Release", kind: "release", show: canRelease(o.status) && may(PERM.workorderRelease) },
-    { label: "Hold", kind: "hold", show: (canHoldOrder(o.status) || o.status === "planned") && may(PERM.workorderRelease), color: "red.9" },
-    { label: "Resume", kind: "resume", show: canResumeOrder(o.status) && may(PERM.workorderRelease) },
+    { label: t("workorders.action.edit"), kind: "edit", show: o.status === "planned" && may(PERM.workorderWrite) },
+    { label: t("workorders.action.release"), kind: "release", show: canRelease(o.status) && may(PERM.workorderRelease) },
+    { label: t("workorders.action.hold"), kind: "hold", show: (canHoldOrder(o.status) || o.status === "planned") && may(PERM.workorderRelease), color: "red.9" },
+    { label: t("workorders.action.resume"), kind: "resume", show: canResumeOrder(o.status) && may(PERM.workorderRelease) },
     {
-      label: "Cancel",
+      label: t("workorders.action.cancel"),
       kind: "cancel",
       show: (canCancelOrder(o.status) || (o.status === "on_hold" && !o.started_at)) && may(PERM.workorderWrite),
       color: "red.9",
     },
-    { label: "Close", kind: "close", show: canCloseOrder(o.status) && may(PERM.workorderWrite), color: "dark" },
+    { label: t("workorders.action.close"), kind: "close", show: canCloseOrder(o.status) && may(PERM.workorderWrite), color: "dark" },
   ];
   return (
     <Stack>
       <Group justify="space-between">
         <Group>
           <Anchor component={Link} to="/workorders">
-            Work orders
+            {t("workorders.list.title")}
           </Anchor>
           <Title order={2}>{o.number}</Title>
           <Badge size="lg" color={ORDER_STATUS_COLOR[o.status] ?? "gray.7"} data-testid="order-status">
-            {humanize(o.status)}
+            {codeLabel("orderStatus", o.status)}
           </Badge>
           {o.short ? (
             <Badge size="lg" color="orange.9" data-testid="order-short">
-              Completed short
+              {t("workorders.order.completedShort")}
             </Badge>
           ) : null}
         </Group>

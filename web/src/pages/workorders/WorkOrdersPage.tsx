@@ -15,26 +15,29 @@ import {
   UnstyledButton,
 } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { useOrderPage } from "../../api/workOrders";
 import { hasAll, PERM } from "../../auth/permissions";
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
+import { codeLabel } from "../../i18n";
+import { formatDateTime, formatQuantity } from "../../lib/format";
 import { ORDER_STATUS_COLOR } from "../../lib/orders";
 import { OrderForm } from "./OrderForm";
 import { nextSort, PAGE_SIZE, queryFromParams, STATUSES, withParams } from "./listQuery";
 
-const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
-  { key: "number", label: "Number", sortable: true },
-  { key: "product", label: "Product", sortable: true },
-  { key: "quantity", label: "Quantity", sortable: true },
-  { key: "status", label: "Status", sortable: true },
-  { key: "priority", label: "Priority", sortable: true },
-  { key: "due", label: "Due", sortable: true },
-  { key: "planned_end", label: "Planned end", sortable: true },
-  { key: "erp_ref", label: "ERP reference", sortable: true },
+/** the columns; their headers are `workorders.list.col.<key>` */
+const COLUMNS: { key: string; sortable: boolean }[] = [
+  { key: "number", sortable: true },
+  { key: "product", sortable: true },
+  { key: "quantity", sortable: true },
+  { key: "status", sortable: true },
+  { key: "priority", sortable: true },
+  { key: "due", sortable: true },
+  { key: "planned_end", sortable: true },
+  { key: "erp_ref", sortable: true },
 ];
 
 /** Every work order, in every state: searched, filtered, sorted and paged by the server. */
@@ -44,6 +47,7 @@ export function WorkOrdersPage() {
   const page = useOrderPage(query);
   const { perms } = useSession();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const [creating, setCreating] = useState(false);
   const [text, setText] = useState(params.get("q") ?? "");
   const sort = params.get("sort");
@@ -63,26 +67,26 @@ export function WorkOrdersPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Work orders</Title>
+        <Title order={2}>{t("workorders.list.title")}</Title>
         {hasAll(perms, [PERM.workorderWrite]) ? (
           <Button onClick={() => setCreating(true)} data-testid="new-order">
-            New work order
+            {t("workorders.list.new")}
           </Button>
         ) : null}
       </Group>
       <Card withBorder>
         <Group align="flex-end" wrap="wrap">
           <TextInput
-            label="Search"
-            description="Number, product or ERP reference"
+            label={t("workorders.list.search")}
+            description={t("workorders.list.searchHint")}
             value={text}
             onChange={(e) => setText(e.currentTarget.value)}
             w={260}
             data-testid="order-search"
           />
           <MultiSelect
-            label="Status"
-            data={STATUSES.map((s) => ({ value: s, label: humanize(s) }))}
+            label={t("workorders.list.col.status")}
+            data={STATUSES.map((s) => ({ value: s, label: codeLabel("orderStatus", s) }))}
             value={params.getAll("status")}
             onChange={(value) => setParams(withParams(params, { status: value }))}
             clearable
@@ -90,19 +94,19 @@ export function WorkOrdersPage() {
             data-testid="status-filter"
           />
           <TextInput
-            label="Due from"
+            label={t("workorders.list.dueFrom")}
             type="date"
             value={params.get("due_from") ?? ""}
             onChange={(e) => setParams(withParams(params, { due_from: e.currentTarget.value || null }))}
           />
           <TextInput
-            label="Due to"
+            label={t("workorders.list.dueTo")}
             type="date"
             value={params.get("due_to") ?? ""}
             onChange={(e) => setParams(withParams(params, { due_to: e.currentTarget.value || null }))}
           />
           <Checkbox
-            label="Late only"
+            label={t("workorders.list.lateOnly")}
             checked={params.get("late") === "true"}
             onChange={(e) => setParams(withParams(params, { late: e.currentTarget.checked ? "true" : null }))}
             mb={8}
@@ -127,7 +131,7 @@ export function WorkOrdersPage() {
                       onClick={() => setParams(withParams(params, { sort: nextSort(sort, c.key) }))}
                       data-testid={`sort-${c.key}`}
                     >
-                      {c.label} {sort === c.key ? "▲" : sort === `-${c.key}` ? "▼" : ""}
+                      {t(`workorders.list.col.${c.key}`)} {sort === c.key ? "▲" : sort === `-${c.key}` ? "▼" : ""}
                     </UnstyledButton>
                   </Table.Th>
                 ))}
@@ -145,14 +149,14 @@ export function WorkOrdersPage() {
                   <Table.Td>{formatQuantity(o.quantity, o.uom)}</Table.Td>
                   <Table.Td>
                     <Badge color={ORDER_STATUS_COLOR[o.status] ?? "gray.7"} data-testid="order-status">
-                      {humanize(o.status)}
+                      {codeLabel("orderStatus", o.status)}
                     </Badge>{" "}
-                    {o.short ? <Badge color="orange.9">Short</Badge> : null}
+                    {o.short ? <Badge color="orange.9">{t("workorders.short")}</Badge> : null}
                   </Table.Td>
                   <Table.Td>{o.priority}</Table.Td>
                   <Table.Td>{formatDateTime(o.due)}</Table.Td>
                   <Table.Td>
-                    {formatDateTime(o.planned_end)} {o.late ? <Badge color="red.9">Late</Badge> : null}
+                    {formatDateTime(o.planned_end)} {o.late ? <Badge color="red.9">{t("workorders.late")}</Badge> : null}
                   </Table.Td>
                   <Table.Td>{o.erp_ref ?? "—"}</Table.Td>
                 </Table.Tr>
@@ -161,14 +165,14 @@ export function WorkOrdersPage() {
           </Table>
           {total === 0 ? (
             <Text c="dimmed" p="md">
-              No work order matches.
+              {t("workorders.list.none")}
             </Text>
           ) : null}
         </Card>
       )}
       <Group justify="space-between">
         <Text c="dimmed" data-testid="order-total">
-          {total} work order{total === 1 ? "" : "s"}
+          {t("workorders.list.total", { count: total })}
         </Text>
         <Pagination
           total={pages}

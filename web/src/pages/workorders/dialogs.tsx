@@ -1,5 +1,6 @@
 import { Alert, Button, Checkbox, Group, List, Modal, Select, Stack, Table, Text, Textarea, TextInput } from "@mantine/core";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import {
   useCompleteShort,
   useFloorChange,
@@ -40,6 +41,7 @@ function ActionDialog({
   const [error, setError] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useTranslation();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const problem = reasonRequired || reason.trim() ? validateReason(reason) : null;
@@ -63,8 +65,8 @@ function ActionDialog({
           {failure ? <ProblemAlert error={failure} /> : null}
           {children}
           <Textarea
-            label={reasonRequired ? "Reason" : "Reason (optional)"}
-            description="Kept in the audit trail"
+            label={reasonRequired ? t("dialog.reason") : t("dialog.reasonOptional")}
+            description={t("dialog.keptInAudit")}
             autosize
             minRows={2}
             maxLength={500}
@@ -77,7 +79,7 @@ function ActionDialog({
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Back
+              {t("common.back")}
             </Button>
             <Button type="submit" color={color} loading={busy} disabled={!canConfirm}>
               {confirmLabel}
@@ -94,14 +96,15 @@ export function ReleaseDialog({ order, onClose }: { order: WorkOrder; onClose: (
   const action = useOrderAction();
   const routings = useRoutings(order.product);
   const versions = routings.data ?? [];
+  const { t } = useTranslation();
   // the order's version, else the latest (the API picks the same at release)
   const routing = order.routing_version
     ? versions.find((r) => r.version === order.routing_version)
     : [...versions].sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
   return (
     <ActionDialog
-      title={`Release ${order.number}`}
-      confirmLabel="Release"
+      title={t("workorders.dialog.releaseTitle", { number: order.number })}
+      confirmLabel={t("workorders.action.release")}
       reasonRequired={false}
       canConfirm={!!routing}
       testId="release-dialog"
@@ -113,18 +116,24 @@ export function ReleaseDialog({ order, onClose }: { order: WorkOrder; onClose: (
       {routing ? (
         <Stack gap="xs">
           <Text>
-            Releasing freezes into the order: routing <b>version {routing.version}</b>
-            {routing.bom_version ? ` (BOM ${routing.bom_version})` : ""} for{" "}
-            <b>{formatQuantity(order.quantity, order.uom)}</b>. Later routing versions will not change it.
+            <Trans
+              i18nKey="workorders.dialog.releaseFreezes"
+              values={{
+                version: routing.version,
+                bom: routing.bom_version ? ` (${t("workorders.dialog.bom", { version: routing.bom_version })})` : "",
+                quantity: formatQuantity(order.quantity, order.uom),
+              }}
+              components={{ b: <b /> }}
+            />
           </Text>
           <Table withTableBorder data-testid="frozen-routing">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Step</Table.Th>
-                <Table.Th>Operation</Table.Th>
-                <Table.Th>Work center</Table.Th>
-                <Table.Th>Setup + run/unit (min)</Table.Th>
-                <Table.Th>Materials</Table.Th>
+                <Table.Th>{t("workorders.dialog.step")}</Table.Th>
+                <Table.Th>{t("workorders.dialog.operation")}</Table.Th>
+                <Table.Th>{t("workorders.dialog.workCenter")}</Table.Th>
+                <Table.Th>{t("workorders.dialog.setupRun")}</Table.Th>
+                <Table.Th>{t("workorders.dialog.materials")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -144,7 +153,9 @@ export function ReleaseDialog({ order, onClose }: { order: WorkOrder; onClose: (
         </Stack>
       ) : routings.isSuccess ? (
         <Alert color="red.9" variant="filled">
-          {order.product} has no routing{order.routing_version ? ` version ${order.routing_version}` : ""}: it can't be released.
+          {order.routing_version
+            ? t("workorders.dialog.noRoutingVersion", { product: order.product, version: order.routing_version })
+            : t("workorders.dialog.noRouting", { product: order.product })}
         </Alert>
       ) : null}
     </ActionDialog>
@@ -153,47 +164,54 @@ export function ReleaseDialog({ order, onClose }: { order: WorkOrder; onClose: (
 
 export function HoldDialog({ order, onClose }: { order: WorkOrder; onClose: () => void }) {
   const action = useOrderAction();
+  const { t } = useTranslation();
   return (
     <ActionDialog
-      title={`Hold ${order.number}`}
-      confirmLabel="Hold"
+      title={t("workorders.dialog.holdTitle", { number: order.number })}
+      confirmLabel={t("workorders.action.hold")}
       color="red.9"
       reasonRequired
       onConfirm={(reason) => action.mutateAsync({ number: order.number, action: "hold", reason })}
       onClose={onClose}
     >
-      <Text>No operation of a held order can start; it leaves the schedule until it is resumed.</Text>
+      <Text>{t("workorders.dialog.holdText")}</Text>
     </ActionDialog>
   );
 }
 
 export function ResumeDialog({ order, onClose }: { order: WorkOrder; onClose: () => void }) {
   const action = useOrderAction();
+  const { t } = useTranslation();
   return (
     <ActionDialog
-      title={`Resume ${order.number}`}
-      confirmLabel="Resume"
+      title={t("workorders.dialog.resumeTitle", { number: order.number })}
+      confirmLabel={t("workorders.action.resume")}
       reasonRequired={false}
       onConfirm={(reason) => action.mutateAsync({ number: order.number, action: "resume", reason })}
       onClose={onClose}
     >
-      <Text>It goes back to where it was before the hold{order.hold_reason ? ` (held: ${order.hold_reason})` : ""}.</Text>
+      <Text>
+        {order.hold_reason
+          ? t("workorders.dialog.resumeTextHeld", { reason: order.hold_reason })
+          : t("workorders.dialog.resumeText")}
+      </Text>
     </ActionDialog>
   );
 }
 
 export function CancelDialog({ order, onClose }: { order: WorkOrder; onClose: () => void }) {
   const action = useOrderAction();
+  const { t } = useTranslation();
   return (
     <ActionDialog
-      title={`Cancel ${order.number}`}
-      confirmLabel="Cancel the order"
+      title={t("workorders.dialog.cancelTitle", { number: order.number })}
+      confirmLabel={t("workorders.dialog.cancelConfirm")}
       color="red.9"
       reasonRequired
       onConfirm={(reason) => action.mutateAsync({ number: order.number, action: "cancel", reason })}
       onClose={onClose}
     >
-      <Text>A cancelled order is never made. Work that has started is completed short instead.</Text>
+      <Text>{t("workorders.dialog.cancelText")}</Text>
     </ActionDialog>
   );
 }
@@ -202,10 +220,11 @@ export function CancelDialog({ order, onClose }: { order: WorkOrder; onClose: ()
 export function CloseDialog({ order, onClose }: { order: WorkOrder; onClose: () => void }) {
   const action = useOrderAction();
   const [sure, setSure] = useState(false);
+  const { t } = useTranslation();
   return (
     <ActionDialog
-      title={`Close ${order.number}`}
-      confirmLabel="Close for good"
+      title={t("workorders.dialog.closeTitle", { number: order.number })}
+      confirmLabel={t("workorders.dialog.closeConfirm")}
       color="dark"
       reasonRequired={false}
       canConfirm={sure}
@@ -213,12 +232,14 @@ export function CloseDialog({ order, onClose }: { order: WorkOrder; onClose: () 
       onConfirm={(reason) => action.mutateAsync({ number: order.number, action: "close", reason })}
       onClose={onClose}
     >
-      <Alert color="orange.9" variant="filled" title="This can't be undone">
-        A closed order's figures are final ({formatQuantity(order.good, order.uom)} good,{" "}
-        {formatQuantity(order.scrap, order.uom)} scrap): nothing can be booked on it any more.
+      <Alert color="orange.9" variant="filled" title={t("workorders.dialog.cantUndo")}>
+        {t("workorders.dialog.closeText", {
+          good: formatQuantity(order.good, order.uom),
+          scrap: formatQuantity(order.scrap, order.uom),
+        })}
       </Alert>
       <Checkbox
-        label={`Yes, close ${order.number}`}
+        label={t("workorders.dialog.closeSure", { number: order.number })}
         checked={sure}
         onChange={(e) => setSure(e.currentTarget.checked)}
         data-testid="close-sure"
@@ -240,10 +261,11 @@ export function CompleteShortDialog({
   const complete = useCompleteShort(order.number);
   const [good, setGood] = useState("0");
   const valid = /^\d+(\.\d+)?$/.test(good.trim());
+  const { t } = useTranslation();
   return (
     <ActionDialog
-      title={`Complete ${order.number} short`}
-      confirmLabel="Complete short"
+      title={t("workorders.dialog.shortTitle", { number: order.number })}
+      confirmLabel={t("workorders.order.completeShort")}
       color="orange.9"
       reasonRequired
       canConfirm={valid}
@@ -252,16 +274,20 @@ export function CompleteShortDialog({
       onClose={onClose}
     >
       <Text>
-        Operation {op.key} ({op.name}) has {formatQuantity(op.good, order.uom)} good reported of{" "}
-        {formatQuantity(op.quantity, order.uom)}. Completing it completes the order short of its quantity.
+        {t("workorders.dialog.shortText", {
+          op: op.key,
+          name: op.name,
+          good: formatQuantity(op.good, order.uom),
+          quantity: formatQuantity(op.quantity, order.uom),
+        })}
       </Text>
       <TextInput
-        label="Good to add now"
-        description="Added to what was reported"
+        label={t("workorders.dialog.goodToAdd")}
+        description={t("workorders.dialog.goodToAddHint")}
         inputMode="decimal"
         value={good}
         onChange={(e) => setGood(e.currentTarget.value)}
-        error={valid ? null : "A quantity, 0 or more."}
+        error={valid ? null : t("forms.quantityNegative")}
       />
     </ActionDialog>
   );
@@ -293,12 +319,8 @@ export function FloorDialog({
   const [workCenter, setWorkCenter] = useState(op.work_center);
   const [setup, setSetup] = useState("0");
   const [run, setRun] = useState("1");
-  const titles: Record<FloorKind, string> = {
-    skip: `Skip ${op.key}`,
-    split: `Split ${op.key} across machines`,
-    rework: `Send parts of ${op.key} back`,
-    insert: `Insert an operation after ${op.key}`,
-  };
+  const { t } = useTranslation();
+  const title = t(`workorders.dialog.floorTitle.${kind}`, { op: op.key });
   const build = (reason: string): FloorChange => {
     switch (kind) {
       case "skip":
@@ -326,23 +348,23 @@ export function FloorDialog({
   };
   return (
     <ActionDialog
-      title={titles[kind]}
-      confirmLabel={kind === "skip" ? "Skip" : kind === "split" ? "Split" : kind === "rework" ? "Send back" : "Insert"}
+      title={title}
+      confirmLabel={t(`workorders.dialog.floorConfirm.${kind}`)}
       reasonRequired
       testId={`floor-${kind}-dialog`}
       onConfirm={(reason) => change.mutateAsync(build(reason))}
       onClose={onClose}
     >
-      {kind === "skip" ? <Text>{op.name} will not be done for this order.</Text> : null}
+      {kind === "skip" ? <Text>{t("workorders.dialog.skipText", { name: op.name })}</Text> : null}
       {kind === "split" ? (
         <Stack gap="xs">
           <Text>
-            {formatQuantity(op.quantity, order.uom)} to make at {op.work_center}: the parts must add up to it.
+            {t("workorders.dialog.splitText", { quantity: formatQuantity(op.quantity, order.uom), workCenter: op.work_center })}
           </Text>
           {parts.map((p, i) => (
             <Group key={i} grow>
               <TextInput
-                label={`Part ${String.fromCharCode(65 + i)} quantity`}
+                label={t("workorders.dialog.partQuantity", { part: String.fromCharCode(65 + i) })}
                 inputMode="decimal"
                 value={p.quantity}
                 onChange={(e) => {
@@ -351,7 +373,7 @@ export function FloorDialog({
                 }}
               />
               <TextInput
-                label="Machine (optional)"
+                label={t("workorders.dialog.machineOptional")}
                 value={p.equipment}
                 onChange={(e) => {
                   const value = e.currentTarget.value;
@@ -361,36 +383,36 @@ export function FloorDialog({
             </Group>
           ))}
           <Button variant="default" w="fit-content" onClick={() => setParts((old) => [...old, { quantity: "", equipment: "" }])}>
-            Add a part
+            {t("workorders.dialog.addPart")}
           </Button>
         </Stack>
       ) : null}
       {kind === "rework" ? (
         <Group grow>
           <Select
-            label="Back to"
+            label={t("workorders.dialog.backTo")}
             data={earlier.map((o) => ({ value: o.key, label: `${o.key} ${o.name}` }))}
             value={to}
             onChange={setTo}
           />
-          <TextInput label="Quantity" inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.currentTarget.value)} />
+          <TextInput label={t("workorders.list.col.quantity")} inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.currentTarget.value)} />
         </Group>
       ) : null}
       {kind === "insert" ? (
         <Stack gap="xs">
           <Group grow>
-            <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
-            <TextInput label="Work center" value={workCenter} onChange={(e) => setWorkCenter(e.currentTarget.value)} />
+            <TextInput label={t("workorders.dialog.name")} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+            <TextInput label={t("workorders.dialog.workCenter")} value={workCenter} onChange={(e) => setWorkCenter(e.currentTarget.value)} />
           </Group>
           <Group grow>
-            <TextInput label="Setup minutes" inputMode="decimal" value={setup} onChange={(e) => setSetup(e.currentTarget.value)} />
-            <TextInput label="Run minutes per unit" inputMode="decimal" value={run} onChange={(e) => setRun(e.currentTarget.value)} />
+            <TextInput label={t("workorders.dialog.setupMinutes")} inputMode="decimal" value={setup} onChange={(e) => setSetup(e.currentTarget.value)} />
+            <TextInput label={t("workorders.dialog.runMinutes")} inputMode="decimal" value={run} onChange={(e) => setRun(e.currentTarget.value)} />
           </Group>
         </Stack>
       ) : null}
       {kind === "rework" && !earlier.length ? (
         <List>
-          <List.Item>No earlier operation is completed: there is nothing to send parts back to.</List.Item>
+          <List.Item>{t("workorders.dialog.noEarlier")}</List.Item>
         </List>
       ) : null}
     </ActionDialog>
