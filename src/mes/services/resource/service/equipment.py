@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -83,7 +83,7 @@ async def register_equipment(session: AsyncSession, data: EquipmentCreate, actor
 
 
 # the columns of an EquipmentRead, in one Core statement built once (no ORM object is loaded)
-_READ: Select[Any] = (
+_READ = (
     select(
         Equipment.code,
         Equipment.name,
@@ -98,7 +98,7 @@ _READ: Select[Any] = (
 )
 
 
-def _found(row: Row[Any] | None, code: str) -> EquipmentRead:
+def _found(row: Any, code: str) -> EquipmentRead:  # a Row of _READ, or None
     if row is None:
         raise EquipmentNotFound(f"No equipment with code {code}.")
     return EquipmentRead.model_validate(row._mapping)
