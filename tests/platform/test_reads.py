@@ -14,6 +14,12 @@ _things = sa.table("things", sa.column("code"), sa.column("n"))
 _BY_CODE = sa.select(_things.c.code, _things.c.n).where(_things.c.code == bindparam("code"))
 
 
+async def _insert_then_fail(db: Database) -> None:
+    async with db.transaction() as s:
+        await s.execute(text("INSERT INTO things VALUES ('C', 3)"))
+        raise RuntimeError("undo")
+
+
 async def test_a_read_sees_committed_rows_and_leaves_the_pool_transactional() -> None:
     async with scratch_databases("reads") as urls:
         db = Database.from_url(urls["reads"], service="test", pool_size=1)
@@ -24,13 +30,14 @@ async def test_a_read_sees_committed_rows_and_leaves_the_pool_transactional() ->
             row = await db.reads.one(_BY_CODE, {"code": "B"})
             assert row is not None and (row.code, row.n) == ("B", 2)
             assert await db.reads.one(_BY_CODE, {"code": "nope"}) is None
-            assert [r.code for r in await db.reads.all(sa.select(_things.c.code).order_by("code"))] == ["A", "B"]
+            assert [r.code for r in await db.reads.all(sa.select(_things.c.code).order_by("code"))] == [
+                "A",
+                "B",
+            ]
             # the one pooled connection comes back in its own isolation: a unit of work that
             # fails is still rolled back whole after reads have used that connection
             with pytest.raises(RuntimeError):
-                async with db.transaction() as s:
-                    await s.execute(text("INSERT INTO things VALUES ('C', 3)"))
-                    raise RuntimeError("undo")
+                await _insert_then_fail(db)
             assert await db.reads.one(_BY_CODE, {"code": "C"}) is None
         finally:
             await db.dispose()
