@@ -87,7 +87,7 @@ def main() -> None:
         service.stop()
 
     print(
-        f"Consumption: POST {M}/lots/<lot>/consume, {n} connections, {args.rounds} rounds x {args.seconds:g} s"
+        f"B2 consumption: POST {M}/lots/<lot>/consume, {n} connections, {args.rounds} rounds x {args.seconds:g} s"
     )
     print(
         table(
@@ -104,7 +104,7 @@ def main() -> None:
     for shape in ("spread", "hot"):
         full = median_of(runs[f"full-{shape}"], "rps")
         print(
-            f"ratio full/pgbench ({shape}) = {full / median_of(runs[f'pgbench-{shape}'], 'rps'):.2f}, "
+            f"B2 ratio full/pgbench ({shape}) = {full / median_of(runs[f'pgbench-{shape}'], 'rps'):.2f}, "
             f"full/asyncpg = {full / median_of(runs[f'asyncpg-{shape}'], 'rps'):.2f}"
         )
 

@@ -126,9 +126,16 @@ def options(doc: str | None, *switches: str) -> argparse.Namespace:
     return p.parse_args()
 
 
+def bench_database(name: str) -> str:
+    """A benchmark's database name, suffixed with MES_TEST_TAG when set, so that two sessions
+    benchmarking on one PostgreSQL don't drop each other's database."""
+    tag = os.environ.get("MES_TEST_TAG", "")
+    return f"{name}_{tag}" if tag else name
+
+
 def serve(service: str, keys: TestKeys, database: str) -> Server:
     """`mes serve <service>` on a fresh database `database`, trusting `keys`, logging as in production."""
-    url = asyncio.run(recreate_database(server_url(), database))
+    url = asyncio.run(recreate_database(server_url(), bench_database(database)))
     env_key = service.upper().replace("-", "_")
     return Server(
         [str(BIN / "mes"), "serve", service, "--port", "{port}"],
@@ -148,10 +155,10 @@ def median_of(results: list[dict[str, float]], key: str) -> float:
 
 
 def table(rows: list[tuple[str, list[dict[str, float]]]]) -> str:
-    lines = [f"{'contender':<38} {'req/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8}"]
+    lines = [f"{'contender':<42} {'req/s (median)':>15} {'p50 ms':>8} {'p99 ms':>8}"]
     for name, results in rows:
         lines.append(
-            f"{name:<38} {median_of(results, 'rps'):>15.0f} {median_of(results, 'p50_ms'):>8.2f} "
+            f"{name:<42} {median_of(results, 'rps'):>15.0f} {median_of(results, 'p50_ms'):>8.2f} "
             f"{median_of(results, 'p99_ms'):>8.2f}"
         )
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from mes.platform.registry import SERVICES, service_info
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mes.platform.app import ServiceSpec
     from mes.platform.settings import Settings
 
 
@@ -80,18 +81,19 @@ def cmd_up(args: argparse.Namespace) -> int:
         specs = all_specs()
         urls: dict[str, str] = {}
 
+        async def prepare_one(spec: ServiceSpec) -> None:
+            if stop_asked:
+                return
+            url = replace_database(server_url, spec.info.database)
+            created = await ensure_database(server_url, spec.info.database)
+            migrated = await migrate(url, spec.migrations)
+            urls[spec.info.name] = url
+            done = ("created and migrated" if created else "migrated") if migrated else "already up to date"
+            _say(f"{spec.info.name:<13} database {spec.info.database:<17} {done}")
+
         async def prepare() -> None:
-            for spec in specs:
-                if stop_asked:
-                    return
-                url = replace_database(server_url, spec.info.database)
-                created = await ensure_database(server_url, spec.info.database)
-                await migrate(url, spec.migrations)
-                urls[spec.info.name] = url
-                _say(
-                    f"{spec.info.name:<13} database {spec.info.database:<17} "
-                    f"{'created and ' if created else ''}migrated"
-                )
+            # the eight databases side by side (ADR 47): each its own connections and history
+            await asyncio.gather(*(prepare_one(spec) for spec in specs))
 
         asyncio.run(prepare())
         if not stop_asked:

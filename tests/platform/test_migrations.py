@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from mes.platform.migrations import alembic_config, migrate
+from mes.platform.migrations import alembic_config, migrate, script_heads
 from mes.platform.registry import SERVICES
 from mes.platform.testing import Databases, recreate_database, worker_suffix
 from mes.services import load_spec
@@ -73,3 +73,29 @@ async def migrate_down(url: str, spec) -> None:  # type: ignore[no-untyped-def]
 
         await conn.run_sync(_down)
     await engine.dispose()
+
+
+@pytest.mark.parametrize("name", [s.name for s in SERVICES])
+def test_heads_read_from_the_files_are_alembics(name: str) -> None:
+    spec = load_spec(name)
+    assert script_heads(spec.migrations) == set(
+        ScriptDirectory.from_config(alembic_config(spec.migrations)).get_heads()
+    )
+
+
+async def test_a_database_at_its_heads_is_not_migrated_again_and_one_behind_is(
+    service_databases: Databases,
+) -> None:
+    spec = load_spec("resource")
+    url = await recreate_database(service_databases.server, f"test_skip_{worker_suffix()}")
+    assert await migrate(url, spec.migrations) is True  # empty: Alembic runs
+    assert await migrate(url, spec.migrations) is False  # at its heads: skipped
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:  # one revision behind, as after an upgrade of the code
+        await conn.execute(text("DROP INDEX ix_equipment_state_equipment_id_ended_at"))
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0004' WHERE version_num = '0005'"))
+    assert await migrate(url, spec.migrations) is True
+    async with engine.connect() as conn:
+        stored = set((await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars())
+    await engine.dispose()
+    assert stored == script_heads(spec.migrations)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, Row, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql import Executable
 
 from mes.platform.errors import DomainError
 
@@ -137,6 +138,7 @@ class Database:
                 bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
         self.outbox_signal = asyncio.Event()
+        self.reads = Reads(self, bound=bind is not None)
 
     @classmethod
     def from_url(
@@ -169,6 +171,47 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+class Reads:
+    """A read that is one SQL statement, outside a unit of work: on a pooled connection in
+    autocommit, so one round trip instead of BEGIN, the statement and COMMIT, and no ORM session
+    (ADR 47). One statement sees one snapshot, so the answer is what a transaction around it
+    would read. Only for statements that change nothing; anything that writes, or reads twice
+    and needs both reads to agree, takes the unit of work (`SessionDep`). Core statements only:
+    rows come back as rows, never as ORM objects."""
+
+    def __init__(self, db: Database, *, bound: bool) -> None:
+        self._db = db
+        # tests bind the database to their outer transaction: reads must see its uncommitted rows
+        self._bound = bound
+        self._engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    async def one(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Row[Any] | None:
+        """The first row, or None. A statement built once with `bindparam`s and given its
+        `params` here skips building it per request."""
+        if self._bound:
+            async with self._db.transaction() as session:
+                return (await session.execute(statement, params)).first()
+        async with self._engine.connect() as conn:
+            return (await conn.execute(statement, params)).first()
+
+    async def all(self, statement: Executable, params: Mapping[str, Any] | None = None) -> list[Row[Any]]:
+        if self._bound:
+            async with self._db.transaction() as session:
+                return list((await session.execute(statement, params)).all())
+        async with self._engine.connect() as conn:
+            return list((await conn.execute(statement, params)).all())
+
+
+async def _request_reads(request: Request) -> Reads:
+    # async: FastAPI would run a plain function in its thread pool, a thread hop per request
+    db: Database = request.app.state.db
+    return db.reads
+
+
+# a route whose whole read is one statement takes this instead of SessionDep
+ReadsDep = Annotated[Reads, Depends(_request_reads)]
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import os
+import weakref
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,14 +60,75 @@ async def migrate_connection(conn: AsyncConnection, script_location: Path, revis
         cfg.attributes["connection"] = sync_conn
         command.upgrade(cfg, revision)
 
-    await conn.run_sync(_upgrade)
+    # Alembic's `context` is one module-level proxy: two upgrades interleaving at their database
+    # calls in one event loop would run on each other's context, so they take turns
+    async with _alembic_turn():
+        await conn.run_sync(_upgrade)
 
 
-async def migrate(url: str, script_location: Path, revision: str = "heads") -> None:
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def _alembic_turn() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    lock = _TURNS.get(loop)
+    if lock is None:
+        lock = _TURNS[loop] = asyncio.Lock()
+    return lock
+
+
+def script_heads(script_location: Path) -> frozenset[str] | None:
+    """The heads of a service's history, read from its revision files without importing Alembic
+    or them: every `revision` no file names as its `down_revision`. None when a file doesn't
+    state both as plain literals (then Alembic decides)."""
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for folder in (script_location / "versions", PLATFORM_VERSIONS):
+        for path in folder.glob("*.py"):
+            if path.name == "__init__.py":
+                continue
+            found: dict[str, Any] = {}
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+                if isinstance(node, ast.AnnAssign):
+                    target = node.target
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+                    try:
+                        found[target.id] = ast.literal_eval(value) if value is not None else None
+                    except ValueError:
+                        return None
+            revision, down = found.get("revision"), found.get("down_revision")
+            if not isinstance(revision, str) or "down_revision" not in found:
+                return None
+            revisions.add(revision)
+            downs.update([down] if isinstance(down, str) else list(down or ()))
+    return frozenset(revisions - downs)
+
+
+async def at_heads(conn: AsyncConnection, script_location: Path) -> bool:
+    """True when the database's `alembic_version` holds exactly the history's heads: one query,
+    no Alembic (ADR 47)."""
+    heads = script_heads(script_location)
+    if heads is None:
+        return False
+    if (await conn.execute(text("SELECT to_regclass('alembic_version')"))).scalar() is None:
+        return False
+    stored = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalars().all()
+    return frozenset(stored) == heads
+
+
+async def migrate(url: str, script_location: Path, revision: str = "heads") -> bool:
+    """Upgrades the database to `revision`; False when it was already at the heads (nothing ran)."""
     engine = create_async_engine(url)
     try:
+        if revision == "heads":
+            async with engine.connect() as conn:
+                if await at_heads(conn, script_location):
+                    return False
         async with engine.begin() as conn:
             await migrate_connection(conn, script_location, revision)
+        return True
     finally:
         await engine.dispose()
 

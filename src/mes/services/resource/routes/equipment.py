@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from mes.platform.db import SessionDep
+from mes.platform.db import ReadsDep, SessionDep
 from mes.services.resource.routes.common import CONFLICT, CanRead, CanWriteEquipment, Code64, EquipmentCode
 from mes.services.resource.schemas import (
     CycleTimeRead,
@@ -49,8 +49,8 @@ async def list_equipment(
 
 
 @router.get("/equipment/{code}", response_model=EquipmentRead)
-async def get_equipment(code: EquipmentCode, session: SessionDep, _: CanRead) -> EquipmentRead:
-    return await service.get_equipment(session, code)
+async def get_equipment(code: EquipmentCode, reads: ReadsDep, _: CanRead) -> EquipmentRead:
+    return await service.read_equipment(reads, code)
 
 
 @router.get("/equipment/{code}/details", response_model=EquipmentDetail)

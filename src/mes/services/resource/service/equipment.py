@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from mes.contracts.resource import EquipmentDetailsChanged, EquipmentRegistered
 from mes.platform.audit import append_audit
 from mes.platform.auth import Principal
-from mes.platform.db import ordered
+from mes.platform.db import Reads, ordered
 from mes.platform.events import record_event
 from mes.services.resource import queries
 from mes.services.resource.errors import DuplicateEquipmentCode, EquipmentNotFound, InvalidHierarchy
@@ -80,17 +82,35 @@ async def register_equipment(session: AsyncSession, data: EquipmentCreate, actor
     return read
 
 
-async def get_equipment(session: AsyncSession, code: str) -> EquipmentRead:
-    row = (
-        await session.execute(
-            select(Equipment, Parent.code)
-            .outerjoin(Parent, Equipment.parent_id == Parent.id)
-            .where(Equipment.code == code)
-        )
-    ).first()
+# the columns of an EquipmentRead, in one Core statement built once (no ORM object is loaded)
+_READ = (
+    select(
+        Equipment.code,
+        Equipment.name,
+        Equipment.level,
+        Parent.code.label("parent_code"),
+        Equipment.path,
+        Equipment.created_at,
+        Equipment.created_by,
+    )
+    .outerjoin(Parent, Equipment.parent_id == Parent.id)
+    .where(Equipment.code == bindparam("code"))
+)
+
+
+def _found(row: Any, code: str) -> EquipmentRead:  # a Row of _READ, or None
     if row is None:
         raise EquipmentNotFound(f"No equipment with code {code}.")
-    return _read(row[0], row[1])
+    return EquipmentRead.model_validate(row._mapping)
+
+
+async def get_equipment(session: AsyncSession, code: str) -> EquipmentRead:
+    return _found((await session.execute(_READ, {"code": code})).first(), code)
+
+
+async def read_equipment(reads: Reads, code: str) -> EquipmentRead:
+    """`GET /equipment/{code}`, the hot read: one statement, one round trip (ADR 47)."""
+    return _found(await reads.one(_READ, {"code": code}), code)
 
 
 async def list_equipment(
