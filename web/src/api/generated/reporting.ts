@@ -592,6 +592,13 @@ export type components = {
             /** Now */
             now: number | null;
         };
+        /** HistoricLabour */
+        HistoricLabour: {
+            /** Minutes */
+            minutes: number | string;
+            /** Operator */
+            operator: string;
+        };
         /** HistoricScrap */
         HistoricScrap: {
             /** Quantity */
@@ -613,6 +620,12 @@ export type components = {
             equipment: string;
             /** Good */
             good: number | string;
+            /**
+             * Labour
+             * @description The operators' labour minutes on this line's quantities (each on their own clock); given with standard_minutes, the line counts in labour efficiency
+             * @default []
+             */
+            labour: components["schemas"]["HistoricLabour"][];
             /** Operation */
             operation: string;
             /** Product */
@@ -629,6 +642,11 @@ export type components = {
              * @default []
              */
             scrap: components["schemas"]["HistoricScrap"][];
+            /**
+             * Standard Minutes
+             * @description Standard (earned) minutes of this line's quantities: setup + run per unit x (good + scrap + rework), as the legacy routing had them; given with labour
+             */
+            standard_minutes?: number | string | null;
             /** Work Center */
             work_center: string;
             /** Work Order */
@@ -687,7 +705,7 @@ export type components = {
             labour_efficiency: number | null;
             /**
              * Operations
-             * @description Operations completed in the interval, with standard times and labour
+             * @description Operations completed in the interval, with standard times and labour, and imported history lines with labour (POST /imports/yields) dated in it
              */
             operations: number;
             /**
