@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mes import cli
 from mes.demo import OPERATOR_PASSWORD, DemoError, seed
-from mes.demo_plant import OPERATORS
+from mes.demo_plant import OPERATORS, ORDERS, ROUTINGS
 from mes.demo_reporting import MACHINES, PAST_SHIFTS, plan_machine, shifts_until
 from mes.platform.testing import AuthHarness, free_port
 from mes.services.auth.service.bootstrap import bootstrap_admin
@@ -71,6 +71,12 @@ async def test_demo_seeds_every_state_and_its_released_orders_can_be_executed(
             if end > now:
                 assert live == 0 or counted < modelled + live, (key, machine)  # not counted twice
     assert timedelta(0) <= now - shifts[-1][1]
+    # the dashboard's labour efficiency over the history: a plant's figure, the history with its
+    # crews' minutes outweighing the demo orders run in seconds
+    q = f"start={quote(shifts[0][1].isoformat())}&end={quote((now + timedelta(hours=1)).isoformat())}"
+    eff = await h.client.get(f"/api/v1/reporting/labour-efficiency?{q}", headers=admin)
+    assert eff.status_code == 200, eff.text
+    assert 70 <= eff.json()["total"]["labour_efficiency"] <= 110, eff.json()["total"]
     # a seeded operator signs in and runs a released order to the end
     ana = await h.login("ana.moreau", OPERATOR_PASSWORD)
 
@@ -145,3 +151,54 @@ def test_the_history_of_the_running_shift_leaves_room_for_what_the_orders_report
     for _, s0, s1 in shifts[:-1]:
         assert _produced(plan.lines, s0, s1) == _produced(model.lines, s0, s1)
     assert plan.states == model.states
+
+
+def _earned_and_booked(lines: list[dict[str, Any]], who: str | None = None) -> tuple[Decimal, Decimal]:
+    """Labour efficiency's two sums over imported lines, as reporting computes them (a crew shares
+    a line's standard minutes in proportion to each one's minutes)."""
+    earned = booked = Decimal(0)
+    for line in lines:
+        crew = {x["operator"]: Decimal(x["minutes"]) for x in line["labour"]}
+        total = sum(crew.values(), Decimal(0))
+        mine = total if who is None else crew.get(who, Decimal(0))
+        if total:
+            earned += Decimal(line["standard_minutes"]) * mine / total
+            booked += mine
+    return earned, booked
+
+
+@pytest.mark.parametrize(
+    "now", [datetime(2026, 3, 3, 10, 40, tzinfo=UTC), datetime(2026, 3, 6, 16, 5, tzinfo=UTC)]
+)
+def test_the_history_books_plausible_labour_and_the_live_orders_weigh_little(now: datetime) -> None:
+    """Tuesday 11:40 and Friday 17:05 Paris time: every hourly line carries its crew's minutes
+    (never more than the hour, about the running time) and the standard minutes of the ideal
+    cycle time x produced x crew; over the history labour efficiency is a plant's figure, with
+    operators apart, and the demo's completed orders (worked in seconds) barely move it."""
+    shifts = shifts_until(now, PAST_SHIFTS)
+    lines = [line for m in MACHINES for line in plan_machine(m, shifts, now).lines]
+    assert lines and all(line["labour"] for line in lines)
+    for line in lines:
+        assert 1 <= len(line["labour"]) <= 2
+        assert all(Decimal(0) < Decimal(x["minutes"]) <= 60 for x in line["labour"])
+        ict, crew = Decimal(MACHINES[line["equipment"]][3]), len(line["labour"])
+        produced = Decimal(line["good"]) + sum((Decimal(x["quantity"]) for x in line["scrap"]), Decimal(0))
+        assert Decimal(line["standard_minutes"]) == round(ict * produced * crew / 60, 2)
+    earned, booked = _earned_and_booked(lines)
+    assert Decimal("0.80") <= earned / booked <= Decimal("0.95"), earned / booked
+    people = {x["operator"] for line in lines for x in line["labour"]}
+    assert people <= {username for username, _, _ in OPERATORS} and len(people) >= 4
+    each = {p: (lambda e, b: e / b)(*_earned_and_booked(lines, p)) for p in people}
+    assert all(Decimal("0.70") <= v <= Decimal("1.10") for v in each.values()), each
+    assert max(each.values()) - min(each.values()) > Decimal("0.02"), each  # operators differ
+    # the demo's completed orders: standard minutes from their routings, next to no minutes worked
+    live = Decimal(0)
+    for _, product, qty, _, _, state in ORDERS:
+        if state in ("completed", "closed"):
+            first, second = ROUTINGS[product]
+            live += Decimal(first["setup_minutes"]) + Decimal(first["run_minutes_per_unit"]) * Decimal(qty)
+            live += Decimal(second["setup_minutes"]) + Decimal(second["run_minutes_per_unit"]) * (
+                Decimal(qty) - 1
+            )
+    assert live / (earned + live) < Decimal("0.05"), (live, earned)
+    assert Decimal("0.70") <= (earned + live) / booked <= Decimal("1.10")

@@ -3,6 +3,9 @@
 Everything goes through the public APIs: states placed in the past through resource (as a late
 machine report would), stops reported with a reason of the site's tree, ideal cycle times, and
 the yield history imported into reporting (as a plant going live imports its legacy counts).
+Each hourly line carries its operators' labour minutes (one or two per machine, each booking a
+little more than the running time) and the standard minutes earned (ideal cycle time x produced x
+crew), so labour efficiency reads a plant's figure, not the live orders' seconds.
 A fixed seed makes every demo the same plant; one CNC mill is left stopped by an electrical fault.
 """
 
@@ -47,6 +50,15 @@ MACHINES: dict[str, tuple[str, str, str, str, list[str]]] = {
     **{f"PCK-2{i}": ("BRACKET", "20", "L2-PACK", "12", ["Damaged carton"]) for i in (1, 2, 3)},
 }
 STOPPED = ("CNC-22", "ELEC", timedelta(minutes=25))
+# who runs a machine (the demo's operators by skill) and its crew: assembly takes two
+CREWS: dict[str, tuple[list[str], int]] = {
+    "IMM": (["ana.moreau", "dev.patel"], 1),
+    "ASM": (["ana.moreau", "ben.okafor", "eli.novak"], 2),
+    "CNC": (["carla.ruiz", "dev.patel"], 1),
+    "PCK": (["ben.okafor", "carla.ruiz", "eli.novak"], 1),
+}
+# minutes an operator books per minute the machine runs (handling, checks, micro-stops clocked in)
+BOOKED = {"ana.moreau": 1.02, "ben.okafor": 1.08, "carla.ruiz": 1.0, "dev.patel": 1.12, "eli.novak": 1.05}
 
 
 class Caller(Protocol):
@@ -129,6 +141,8 @@ def plan_machine(
     hour first, so the shift counts what the machine made once, not the history and the orders twice."""
     product, op, wc, ict, scrap_reasons = MACHINES[machine]
     rng = random.Random(f"demo:{machine}")
+    people = random.Random(f"demo:{machine}:labour")  # its own draws: the states and yields stay as they were
+    qualified, crew_size = CREWS[machine[:3]]
     out = MachinePlan([], [])
     for key, start, end in shifts:
         until = min(end, now - timedelta(minutes=1))
@@ -145,19 +159,33 @@ def plan_machine(
         out.states.append(reports)
         hour = start
         speed = Decimal(str(round(rng.uniform(0.82, 0.97), 3)))
+        crew = people.sample(qualified, crew_size)
         hours: list[tuple[datetime, int, int, str]] = []
+        running: dict[datetime, tuple[float, int]] = {}  # hour -> running seconds, modelled production
         while hour < until:
             run_s = _running_seconds(events, until, hour)
             produced = int(Decimal(run_s) * speed / Decimal(ict))
             if produced > 0:
                 scrap = int(produced * rng.uniform(0.005, 0.04))
                 hours.append((hour, produced, scrap, rng.choice(scrap_reasons)))
+                running[hour] = (run_s, produced)
             hour += timedelta(hours=1)
         if end > now:
             hours = _less_live(hours, int(live))
         for hour, produced, scrap, reason in hours:
             if produced <= 0:
                 continue
+            run_s, modelled = running[hour]
+            share = produced / modelled  # of the hour's running time, what the history made (not the orders)
+            labour = [
+                {
+                    "operator": who,
+                    "minutes": str(
+                        round(min(60.0, run_s / 60 * share * BOOKED[who] * people.uniform(0.98, 1.05)), 2)
+                    ),
+                }
+                for who in crew
+            ]
             out.lines.append(
                 {
                     "report_id": f"demo-{machine}-{hour:%Y%m%d%H}",
@@ -169,6 +197,9 @@ def plan_machine(
                     "at": min(hour + timedelta(minutes=59), until - timedelta(seconds=1)).isoformat(),
                     "good": str(produced - scrap),
                     "scrap": [{"reason": reason, "quantity": str(scrap)}] if scrap else [],
+                    # each operator on the machine while it ran; earned: the crew x ideal cycle x produced
+                    "labour": labour,
+                    "standard_minutes": str(round(Decimal(ict) * produced * crew_size / 60, 2)),
                 }
             )
     return out

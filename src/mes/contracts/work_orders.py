@@ -177,6 +177,11 @@ class YieldReported(_OperationEvent):
     scrap: Quantity
     scrap_reasons: list[ScrapReason]
     rework: Quantity
+    # added for labour efficiency of imported history (absent from earlier events, never set by
+    # work orders, whose labour travels with the operation's completion): the operators' labour
+    # minutes on this report's quantities and the standard minutes they earned (ADR 42)
+    labour: list[LabourTime] = []
+    standard_minutes: Quantity | None = None
 
 
 class StepRecorded(_OperationEvent):

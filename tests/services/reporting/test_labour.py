@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from mes.contracts.work_orders import LabourTime, OperationCompleted
 from mes.services.reporting.models.kpis import LabourOperation, earned_minutes, labour_figures
 
@@ -208,3 +210,111 @@ async def test_bad_input_is_refused(plant: Plant) -> None:
         f"{P}/labour-efficiency", params=EARLY, headers=plant.h.auth("resource:read")
     )
     assert forbidden.status_code == 403
+
+
+def history(report_id: str, when: datetime, equipment: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "report_id": report_id,
+        "work_order": "OLD-1",
+        "product": "CAP",
+        "operation": "10",
+        "work_center": "WC-1",
+        "equipment": equipment,
+        "at": when.isoformat(),
+        "good": "100",
+    } | extra
+
+
+async def import_history(plant: Plant, lines: list[dict[str, Any]], status: int = 200) -> Any:
+    r = await plant.h.client.post(
+        f"{P}/imports/yields", json={"lines": lines}, headers=plant.h.auth("reporting:rebuild")
+    )
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+LEGACY = [
+    # 80 standard minutes earned by Ana 50 + Ben 50 = 100 actual on PRESS-1
+    history(
+        "h-1",
+        at(8),
+        "PRESS-1",
+        labour=[{"operator": "op-ana", "minutes": "50"}, {"operator": "op-ben", "minutes": "50"}],
+        standard_minutes="80",
+    ),
+    # 45 earned by Cleo in 60 on PRESS-2
+    history(
+        "h-2", at(10), "PRESS-2", labour=[{"operator": "op-cleo", "minutes": "60"}], standard_minutes="45"
+    ),
+    # a line without labour: yields only, no labour figure
+    history("h-3", at(9), "PRESS-2"),
+    # in the late shift
+    history(
+        "h-4", at(16), "PRESS-1", labour=[{"operator": "op-ana", "minutes": "60"}], standard_minutes="30"
+    ),
+]
+
+
+async def test_imported_history_with_labour_counts_with_the_completed_operations(plant: Plant) -> None:
+    await early_shift(plant)
+    assert await import_history(plant, LEGACY) == {"lines": 4}
+    r = await labour(plant)
+    # events 95 earned in 92.5, plus history 80 + 45 = 125 earned in 100 + 60 = 160: 220 / 252.5
+    assert figures(r["total"]) == ("*", 5, 220.0, 252.5, 87.1287)
+    assert r["total"]["operations_without_standard"] == 1  # WO-3 still, the history's h-3 is no operation
+    assert [figures(i) for i in r["items"]] == [
+        ("WC-1", 4, 205.0, 242.5, 84.5361),  # 80 + 80 + 45 in 82.5 + 100 + 60
+        ("WC-2", 1, 15.0, 10.0, 150.0),
+    ]
+    press = await labour(plant, equipment="PRESS-1")
+    assert figures(press["total"]) == ("*", 2, 130.0, 162.5, 80.0)  # WO-1 50 + h-1 80 in 62.5 + 100
+    people = await labour(plant, by="operator")
+    assert [figures(i) for i in people["items"]] == [
+        ("op-ana", 3, 94.0, 100.0, 94.0),  # 54 from the events, half of h-1's 80
+        ("op-ben", 2, 66.0, 82.5, 80.0),  # 26 + 40 in 32.5 + 50
+        ("op-cleo", 2, 60.0, 70.0, 85.7143),  # 15 + 45 in 10 + 60
+    ]
+    cleo = await labour(plant, operator="op-cleo", by="equipment")
+    assert [figures(i) for i in cleo["items"]] == [
+        ("", 1, 15.0, 10.0, 150.0),
+        ("PRESS-2", 1, 45.0, 60.0, 75.0),
+    ]
+    late = await labour(plant, start=at(14).isoformat(), end=at(22).isoformat())
+    assert figures(late["total"]) == ("*", 2, 80.0, 560.0, 14.2857)  # WO-5 50 in 500, h-4 30 in 60
+    # the same report again corrects it: Cleo 45 minutes now
+    fixed = history(
+        "h-2", at(10), "PRESS-2", labour=[{"operator": "op-cleo", "minutes": "45"}], standard_minutes="45"
+    )
+    await import_history(plant, [fixed])
+    assert figures((await labour(plant))["total"]) == ("*", 5, 220.0, 237.5, 92.6316)
+    before = await labour(plant, by="operator")
+    # a rebuild replays the imports as it does imported yields: the same figures
+    rebuilt = await plant.h.client.post(f"{P}/rebuild", headers=plant.h.auth("reporting:rebuild"))
+    assert rebuilt.status_code == 200, rebuilt.text
+    assert await labour(plant, by="operator") == before
+    assert figures((await labour(plant))["total"]) == ("*", 5, 220.0, 237.5, 92.6316)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"labour": [{"operator": "op-ana", "minutes": "-1"}], "standard_minutes": "10"},
+        {"labour": [{"operator": "op-ana", "minutes": "NaN"}], "standard_minutes": "10"},
+        {"labour": [{"operator": "op-ana", "minutes": "Infinity"}], "standard_minutes": "10"},
+        {"labour": [{"operator": "op-ana", "minutes": "1441"}], "standard_minutes": "10"},
+        {"labour": [{"operator": "op-ana", "minutes": "10"}], "standard_minutes": "-5"},
+        {"labour": [{"operator": "op-ana", "minutes": "10"}], "standard_minutes": "1e9"},
+        {"labour": [{"operator": "op-ana", "minutes": "10"}]},  # no standard minutes
+        {"standard_minutes": "10"},  # no labour
+        {"labour": [{"operator": "op-ana", "minutes": "10"}] * 2, "standard_minutes": "10"},
+        {"labour": [{"operator": "", "minutes": "10"}], "standard_minutes": "10"},
+    ],
+)
+async def test_bad_imported_labour_is_refused_and_nothing_is_imported(
+    plant: Plant, bad: dict[str, Any]
+) -> None:
+    r = await import_history(plant, [LEGACY[0], history("h-9", at(11), "PRESS-1", **bad)], 422)
+    assert r["status"] == 422 and r["code"]
+    total = (await labour(plant))["total"]
+    assert (total["operations"], total["actual_min"]) == (0, 0.0)  # not even the good line
+    assert (await plant.get("/production", scope="PRESS-1", **EARLY))["items"] == []  # its yields neither

@@ -326,7 +326,8 @@ async def labour(
     equipment: str | None,
     operator: str | None,
 ) -> LabourReport:
-    """Labour efficiency of the operations completed in [start, end), in total and per `by`."""
+    """Labour efficiency of the operations completed in [start, end) and of the imported yield
+    reports with labour at a time in it, in total and per `by`."""
     where = [OperationResult.completed_at >= start, OperationResult.completed_at < end]
     if work_center is not None:
         where.append(OperationResult.work_center == work_center)
@@ -357,6 +358,27 @@ async def labour(
                 if setup is None or run is None
                 else earned_minutes(setup, run, r.good, r.scrap, r.rework),
                 labour=minutes.get((r.work_order, r.operation), {}),
+            )
+        )
+    # imported history (ADR 42): a yield report carrying labour counts like an operation, at its `at`
+    imported = [
+        YieldReport.at >= start,
+        YieldReport.at < end,
+        YieldReport.labour.is_not(None),
+        YieldReport.standard_minutes.is_not(None),
+    ]
+    if work_center is not None:
+        imported.append(YieldReport.work_center == work_center)
+    if equipment is not None:
+        imported.append(YieldReport.equipment_code == equipment)
+    for y in await session.scalars(select(YieldReport).where(*imported).order_by(YieldReport.report_id)):
+        ops.append(
+            LabourOperation(
+                key=(y.work_order, y.report_id),
+                work_center=y.work_center,
+                equipment=y.equipment_code,
+                earned=y.standard_minutes,
+                labour={k: Decimal(v) for k, v in (y.labour or {}).items()},
             )
         )
     if operator is not None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from mes.platform.schemas import Schema
 
@@ -209,6 +209,16 @@ class HistoricScrap(Schema):
     quantity: Annotated[Decimal, Field(gt=0, le=1_000_000, max_digits=18, decimal_places=6)]
 
 
+# one line is at most a day; labour is per operator, standard minutes per line (a crew's)
+LabourMinutes = Annotated[Decimal, Field(ge=0, le=1440, max_digits=18, decimal_places=6)]
+StandardMinutes = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=18, decimal_places=6)]
+
+
+class HistoricLabour(Schema):
+    operator: Annotated[str, Field(min_length=1, max_length=200)]
+    minutes: LabourMinutes
+
+
 class HistoricYield(Schema):
     """One yield report from before the MES; importing the same report id again corrects it."""
 
@@ -223,6 +233,25 @@ class HistoricYield(Schema):
     good: Qty
     scrap: Annotated[list[HistoricScrap], Field(max_length=20)] = []
     rework: Qty = Decimal(0)
+    labour: Annotated[list[HistoricLabour], Field(max_length=20)] = Field(
+        default=[],
+        description="The operators' labour minutes on this line's quantities (each on their own clock); "
+        "given with standard_minutes, the line counts in labour efficiency",
+    )
+    standard_minutes: StandardMinutes | None = Field(
+        default=None,
+        description="Standard (earned) minutes of this line's quantities: setup + run per unit x (good + "
+        "scrap + rework), as the legacy routing had them; given with labour",
+    )
+
+    @model_validator(mode="after")
+    def _labour_with_standard(self) -> HistoricYield:
+        if bool(self.labour) != (self.standard_minutes is not None):
+            raise ValueError("labour and standard_minutes go together: give both or neither")
+        operators = [x.operator for x in self.labour]
+        if len(set(operators)) != len(operators):
+            raise ValueError("an operator appears twice in one line's labour")
+        return self
 
 
 class YieldImport(Schema):
@@ -271,7 +300,8 @@ class LabourRow(Schema):
 
     key: str = Field(description='The work center, equipment ("" when the operation had none) or operator')
     operations: int = Field(
-        description="Operations completed in the interval, with standard times and labour"
+        description="Operations completed in the interval, with standard times and labour, and imported "
+        "history lines with labour (POST /imports/yields) dated in it"
     )
     operations_without_standard: int = Field(
         description="Operations completed in the interval whose event carried no standard times (published "

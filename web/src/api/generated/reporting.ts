@@ -136,7 +136,7 @@ export type paths = {
         };
         /**
          * Labour efficiency: earned (standard) labour minutes / actual labour minutes, in total and per work center, equipment or operator
-         * @description Labour efficiency = earned minutes / actual labour minutes, over the operations completed in [start, end). Earned minutes of an operation = its standard setup minutes + its standard run minutes per unit x the units it processed (good + scrap + rework, ISO 22400-2's PQ); actual minutes = the sum of its operators' labour minutes (each on their own clock). Per operator, each operator is credited with the part of an operation's earned minutes that their minutes are of its labour. Operations whose completion event carried no standard times (published before they were added) are excluded and counted in operations_without_standard. This is the industrial-engineering labour (performance) efficiency, not ISO 22400-2's worker efficiency (APWT / APAT): that needs the workers' attendance time, which the MES does not record. format=csv: the total row (key *) and then one row per group.
+         * @description Labour efficiency = earned minutes / actual labour minutes, over the operations completed in [start, end). Earned minutes of an operation = its standard setup minutes + its standard run minutes per unit x the units it processed (good + scrap + rework, ISO 22400-2's PQ); actual minutes = the sum of its operators' labour minutes (each on their own clock). Per operator, each operator is credited with the part of an operation's earned minutes that their minutes are of its labour. Imported history lines (POST /imports/yields) with labour and standard_minutes dated in [start, end) count as operations of their work center and equipment, earning their standard_minutes. Operations whose completion event carried no standard times (published before they were added) are excluded and counted in operations_without_standard. This is the industrial-engineering labour (performance) efficiency, not ISO 22400-2's worker efficiency (APWT / APAT): that needs the workers' attendance time, which the MES does not record. format=csv: the total row (key *) and then one row per group.
          */
         get: operations["labour_efficiency_api_v1_reporting_labour_efficiency_get"];
         put?: never;
@@ -592,6 +592,13 @@ export type components = {
             /** Now */
             now: number | null;
         };
+        /** HistoricLabour */
+        HistoricLabour: {
+            /** Minutes */
+            minutes: number | string;
+            /** Operator */
+            operator: string;
+        };
         /** HistoricScrap */
         HistoricScrap: {
             /** Quantity */
@@ -613,6 +620,12 @@ export type components = {
             equipment: string;
             /** Good */
             good: number | string;
+            /**
+             * Labour
+             * @description The operators' labour minutes on this line's quantities (each on their own clock); given with standard_minutes, the line counts in labour efficiency
+             * @default []
+             */
+            labour: components["schemas"]["HistoricLabour"][];
             /** Operation */
             operation: string;
             /** Product */
@@ -629,6 +642,11 @@ export type components = {
              * @default []
              */
             scrap: components["schemas"]["HistoricScrap"][];
+            /**
+             * Standard Minutes
+             * @description Standard (earned) minutes of this line's quantities: setup + run per unit x (good + scrap + rework), as the legacy routing had them; given with labour
+             */
+            standard_minutes?: number | string | null;
             /** Work Center */
             work_center: string;
             /** Work Order */
@@ -687,7 +705,7 @@ export type components = {
             labour_efficiency: number | null;
             /**
              * Operations
-             * @description Operations completed in the interval, with standard times and labour
+             * @description Operations completed in the interval, with standard times and labour, and imported history lines with labour (POST /imports/yields) dated in it
              */
             operations: number;
             /**

@@ -112,6 +112,9 @@ class YieldReport(Base):
     scrap: Mapped[Decimal] = mapped_column(Qty)
     rework: Mapped[Decimal] = mapped_column(Qty)
     reasons: Mapped[dict[str, str]] = mapped_column(JSONB)  # reason -> quantity
+    # imported history only (ADR 42): standard minutes earned and each operator's labour minutes
+    standard_minutes: Mapped[Decimal | None] = mapped_column(Qty, nullable=True)
+    labour: Mapped[dict[str, str] | None] = mapped_column(JSONB, nullable=True)  # operator -> minutes
 
 
 class MachineCount(Base):

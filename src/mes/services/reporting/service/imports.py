@@ -2,7 +2,9 @@
 
 Each imported line becomes a `work_orders.yield_reported.v1` event received from outside the
 bus, kept with every other received event, so it projects, corrects (same report id, later
-import) and rebuilds exactly as a live yield report does. Only the past can be imported.
+import) and rebuilds exactly as a live yield report does. Only the past can be imported. A line
+may carry its operators' labour minutes with the standard minutes they earned: it then counts in
+labour efficiency like a completed operation (ADR 42).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mes.contracts.work_orders import ScrapReason, YieldReported
+from mes.contracts.work_orders import LabourTime, ScrapReason, YieldReported
 from mes.platform.audit import append_audit
 from mes.platform.events import utcnow
 from mes.services.reporting.errors import InvalidInterval
@@ -49,6 +51,8 @@ async def import_yields(session: AsyncSession, lines: list[HistoricYield], actor
                 scrap=sum((s.quantity for s in line.scrap), Decimal(0)),
                 scrap_reasons=reasons,
                 rework=line.rework,
+                labour=[LabourTime(operator=x.operator, minutes=x.minutes) for x in line.labour],
+                standard_minutes=line.standard_minutes,
             ),
         )
     await append_audit(

@@ -286,6 +286,8 @@ async def _yield(session: AsyncSession, e: YieldReported) -> None:
             scrap=e.scrap,
             rework=e.rework,
             reasons={k: str(v) for k, v in reasons.items()},
+            standard_minutes=e.standard_minutes,
+            labour={x.operator: str(x.minutes) for x in e.labour} if e.labour else None,
         )
     )
     await session.flush()
