@@ -256,7 +256,7 @@ test.describe("master data and warehouse actions", () => {
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Code").fill("WIP-LID");
     await dialog.getByLabel("Name").fill("Lid cell WIP");
-    await choose(page, dialog, "Kind", "Wip");
+    await choose(page, dialog, "Kind", "Work in progress");
     await dialog.getByRole("button", { name: "Create location" }).click();
     await expect(dialog).toBeHidden();
     await page.getByTestId("sort-kind").click();
