@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import type { Page, Request } from "@playwright/test";
 import { expect, scan, signIn, test } from "./fixtures";
+import { contrastOk } from "./checks";
 import { adminToken, OPERATOR, PLANT, post, SUPERVISOR } from "./seed";
 
 // A shop floor you can trust (ADR 0045): error, helper and placeholder text at WCAG AA contrast
@@ -45,17 +45,6 @@ test.beforeAll(async () => {
   const station = { code: `ST-A11Y-${Date.now() % 1_000_000}`, name: "Accessibility terminal" };
   stationKey = ((await post(`${api}/auth/stations`, admin, station)) as { station_key: string }).station_key;
 });
-
-/** axe's colour-contrast rule on what is on screen now; any violation fails, with what and where. */
-async function contrastOk(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withRules(["color-contrast"]).analyze();
-  const found = result.violations.flatMap((v) =>
-    v.nodes.map((n) => `${screen}: ${n.target.join(" ")} — ${n.failureSummary?.split("\n").slice(1).join(" ")}`),
-  );
-  expect(found, found.join("\n")).toEqual([]);
-  // the rule looked at something: a blank screen would pass vacuously
-  expect(result.passes.find((p) => p.id === "color-contrast")?.nodes.length ?? 0).toBeGreaterThan(5);
-}
 
 /** Every visible control on screen smaller than 48x48 CSS px: buttons, inputs, links, checkboxes and
  * radios (by their clickable root), segmented controls (by their segments), menu items, options, tabs. */

@@ -1,5 +1,5 @@
 import { expect, signIn, SHOTS, test } from "./fixtures";
-import { followBrowser, untranslated } from "./german";
+import { followBrowser, untranslated } from "./checks";
 import { ADMIN, adminToken, PLANNER, PLANT, QUALITY, SUPERVISOR } from "./seed";
 
 /** The demo's work order in progress and its running operation (read through the API). */

@@ -1,8 +1,10 @@
-// What the German e2e specs share: which texts on a page are untranslated, and a user back to the
-// browser's language.
+// Checks the e2e specs share: which texts on a page are untranslated, a user back to the browser's
+// language, and axe's text contrast.
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import de from "../src/i18n/de.json" with { type: "json" };
 import en from "../src/i18n/en.json" with { type: "json" };
+import { expect } from "./fixtures";
 import { post } from "./seed";
 
 function flatten(tree: unknown, prefix = ""): Record<string, string> {
@@ -47,4 +49,15 @@ export async function followBrowser(base: string, user: { username: string; pass
   const login = { username: user.username, password: user.password };
   const { access_token: token } = (await post(`${base}/api/v1/auth/login`, null, login)) as { access_token: string };
   await post(`${base}/api/v1/auth/me/preferences`, token, { language: null }, "PUT");
+}
+
+/** axe's colour-contrast rule on what is on screen now; any violation fails, with what and where. */
+export async function contrastOk(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).withRules(["color-contrast"]).analyze();
+  const found = result.violations.flatMap((v) =>
+    v.nodes.map((n) => `${screen}: ${n.target.join(" ")} — ${n.failureSummary?.split("\n").slice(1).join(" ")}`),
+  );
+  expect(found, found.join("\n")).toEqual([]);
+  // the rule looked at something: a blank screen would pass vacuously
+  expect(result.passes.find((p) => p.id === "color-contrast")?.nodes.length ?? 0).toBeGreaterThan(5);
 }
