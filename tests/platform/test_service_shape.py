@@ -12,8 +12,18 @@ from mes.platform.registry import SERVICES
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES_DIR = ROOT / "src" / "mes" / "services"
 # each layer may be a module (x.py) or a package (x/) of the same name
-REQUIRED = {"app", "routes", "event_handlers", "service", "schemas", "models", "errors", "migrations"}
-OPTIONAL = {"queries", "clients", "config", "vocabulary"}
+REQUIRED = {
+    "app",
+    "routes",
+    "event_handlers",
+    "service",
+    "schemas",
+    "models",
+    "vocabulary",
+    "errors",
+    "migrations",
+}
+OPTIONAL = {"queries", "clients", "config"}
 MODULE_ONLY = {"app", "errors", "config", "vocabulary"}
 
 

@@ -19,19 +19,32 @@ from mes.contracts.work_orders import WorkOrderCompleted
 from mes.platform.app import handlers, on
 from mes.services.material.models import Lot
 from mes.services.quality.models import Ncr, Task
+from mes.services.reporting.models import ProductionHour, StateInterval
 from mes.services.resource.models import MaintenanceOrder
 from mes.services.traceability.models import Edge, Node
 from mes.services.work_orders.models import Operation, WorkOrder
 
 
 def fine(
-    order: WorkOrder, op: Operation, lot: Lot, mo: MaintenanceOrder, node: Node, edge: Edge, ncr: Ncr, task: Task
+    order: WorkOrder,
+    op: Operation,
+    lot: Lot,
+    mo: MaintenanceOrder,
+    node: Node,
+    edge: Edge,
+    ncr: Ncr,
+    task: Task,
+    hour: ProductionHour,
+    interval: StateInterval,
 ) -> bool:
     order.transition("release")
     op.status = "completed"
     mo.advance("in_progress")
     node.origin = "received"
     task.status = "waived"
+    hour.source = "machine"
+    if interval.element == "ADOT":
+        return True
     return lot.status == "on_hold" and op.origin == "rework" and edge.kind == "consumed" and ncr.status == "open"
 
 
@@ -53,6 +66,7 @@ from mes.services.auth.models import Signature
 from mes.services.integration.models import Delivery
 from mes.services.material.models import Lot
 from mes.services.quality.models import Ncr, Task
+from mes.services.reporting.models import ProductionHour, StateInterval
 from mes.services.resource.models import Equipment, MaintenanceOrder
 from mes.services.traceability.models import Edge, Node
 from mes.services.work_orders.models import Operation, WorkOrder
@@ -70,12 +84,15 @@ def typos(
     edge: Edge,
     ncr: Ncr,
     task: Task,
+    hour: ProductionHour,
+    interval: StateInterval,
 ) -> bool:
     order.transition("relase")  # E: incompatible type "Literal['relase']"
     op.status = "complete"  # E: Incompatible types in assignment
     mo.advance("done")  # E: incompatible type "Literal['done']"
     node.origin = "recieved"  # E: Incompatible types in assignment
     task.status = "pass"  # E: Incompatible types in assignment
+    hour.source = "machin"  # E: Incompatible types in assignment
     checks = [
         eq.level == "workcenter",  # E: Non-overlapping equality check
         s.meaning == "approve",  # E: Non-overlapping equality check
@@ -83,6 +100,7 @@ def typos(
         lot.status == "held",  # E: Non-overlapping equality check
         edge.kind == "consume",  # E: Non-overlapping equality check
         ncr.status == "disposed",  # E: Non-overlapping equality check
+        interval.element == "APD",  # E: Non-overlapping equality check
     ]
     return any(checks)
 
@@ -143,7 +161,7 @@ def test_each_misspelt_word_and_the_wrong_handler_are_refused(mypy_output: str) 
     lines = textwrap.dedent(WRONG).lstrip().splitlines()
     expected = {n: line.split("# E: ", 1)[1] for n, line in enumerate(lines, 1) if "# E: " in line}
     found = _errors(mypy_output, "wrong.py")
-    assert len(expected) == 12
+    assert len(expected) == 14
     for number, what in expected.items():
         assert what in found.get(number, ""), (number, lines[number - 1], mypy_output)
     assert set(found) == set(expected), mypy_output  # nothing else is refused

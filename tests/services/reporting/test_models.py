@@ -193,3 +193,21 @@ def test_pareto_sorts_and_accumulates() -> None:
     rows = pareto({"burr": 2, "short shot": 6, "flash": 2, "none": 0})
     assert [(r.key, r.value) for r in rows] == [("short shot", 6), ("burr", 2), ("flash", 2)]
     assert [round(r.cumulative, 2) for r in rows] == [0.6, 0.8, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("announced", "state", "element"),
+    [
+        ("AUST", "running", "AUST"),  # the event's own element wins over its state's
+        (None, "down", "ADOT"),
+        (None, "maintenance", "PDOT"),
+        ("XYZ", "setup", "AUST"),  # an element that is none of ISO 22400's counts by the state
+        (None, "warming_up", "ADET"),  # a state reporting doesn't know yet is a delay
+    ],
+)
+def test_a_state_event_counts_to_an_iso_22400_element(
+    announced: str | None, state: str, element: str
+) -> None:
+    from mes.services.reporting.vocabulary import element_of
+
+    assert element_of(announced, state) == element

@@ -19,8 +19,7 @@ from mes.contracts.work_orders import (
     WorkOrderCompleted,
     YieldReported,
 )
-from mes.platform.app import EventHandler
-from mes.platform.events import Event
+from mes.platform.app import handlers, on
 from mes.services.reporting import clients
 from mes.services.reporting.service import projection
 
@@ -71,16 +70,16 @@ async def resource_details_changed(session: AsyncSession, event: EquipmentDetail
     await clients.invalidate(clients.DETAILS)
 
 
-HANDLERS: dict[type[Event], EventHandler] = {
-    EquipmentRegistered: resource_equipment_registered,
-    EquipmentStateChanged: resource_state_changed,
-    DowntimeRecorded: resource_downtime_recorded,
-    DowntimeClassified: resource_downtime_classified,
-    YieldReported: work_orders_yield_reported,
-    OperationStarted: work_orders_operation_started,
-    OperationCompleted: work_orders_operation_completed,
-    WorkOrderCompleted: work_orders_order_completed,
-    MachineCounterReported: integration_machine_counter,
-    CalendarChanged: resource_calendar_changed,
-    EquipmentDetailsChanged: resource_details_changed,
-}
+HANDLERS = handlers(
+    on(EquipmentRegistered, resource_equipment_registered),
+    on(EquipmentStateChanged, resource_state_changed),
+    on(DowntimeRecorded, resource_downtime_recorded),
+    on(DowntimeClassified, resource_downtime_classified),
+    on(YieldReported, work_orders_yield_reported),
+    on(OperationStarted, work_orders_operation_started),
+    on(OperationCompleted, work_orders_operation_completed),
+    on(WorkOrderCompleted, work_orders_order_completed),
+    on(MachineCounterReported, integration_machine_counter),
+    on(CalendarChanged, resource_calendar_changed),
+    on(EquipmentDetailsChanged, resource_details_changed),
+)

@@ -33,7 +33,6 @@ from mes.services.reporting.models.kpis import (
     schedule_figures,
 )
 from mes.services.reporting.schemas import (
-    LabourBy,
     LabourReport,
     LabourRow,
     OperationYield,
@@ -47,6 +46,7 @@ from mes.services.reporting.schemas import (
     WipRow,
 )
 from mes.services.reporting.schemas import YieldReport as YieldOut
+from mes.services.reporting.vocabulary import LabourBy
 
 
 def _pct(x: float | Decimal | None) -> float | None:

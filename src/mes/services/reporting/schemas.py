@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from mes.platform.schemas import Schema
+from mes.services.reporting.vocabulary import LabourBy, TimeElement
 
 Percent = Annotated[float | None, Field(description="percent, 0-100; null when its denominator is 0")]
-Grain = Literal["total", "shift", "day", "week", "month"]
-Group = Literal["scope", "children", "equipment"]
 
 
 class OeeRow(Schema):
@@ -162,7 +161,7 @@ class ProductionPage(Schema):
 class StateHourRow(Schema):
     equipment_code: str
     hour: datetime
-    element: str = Field(description="ISO 22400 time element: APT, AUST, ADET, ADOT, PDOT")
+    element: TimeElement = Field(description="ISO 22400 time element: APT, AUST, ADET, ADOT, PDOT")
     minutes: float
 
 
@@ -290,9 +289,6 @@ class ScheduleReport(Schema):
     tolerance_min: int
     total: ScheduleRow
     items: list[ScheduleRow]
-
-
-LabourBy = Literal["work_center", "equipment", "operator"]
 
 
 class LabourRow(Schema):

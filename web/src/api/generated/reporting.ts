@@ -1124,8 +1124,9 @@ export type components = {
             /**
              * Element
              * @description ISO 22400 time element: APT, AUST, ADET, ADOT, PDOT
+             * @enum {string}
              */
-            element: string;
+            element: "APT" | "AUST" | "ADET" | "ADOT" | "PDOT";
             /** Equipment Code */
             equipment_code: string;
             /**

@@ -18,6 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mes.platform.db import new_metadata
 from mes.platform.migrations import platform_tables
+from mes.services.reporting.vocabulary import CountSource, TimeElement
 
 metadata = new_metadata()
 platform_tables(metadata)
@@ -65,7 +66,7 @@ class StateSegment(Base):
     eff_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(String(20))
-    element: Mapped[str] = mapped_column(String(8))
+    element: Mapped[TimeElement] = mapped_column(String(8))
     reason_code: Mapped[str | None] = mapped_column(Code)
 
 
@@ -78,7 +79,7 @@ class StateInterval(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(String(20))
-    element: Mapped[str] = mapped_column(String(8))
+    element: Mapped[TimeElement] = mapped_column(String(8))
     reason_code: Mapped[str | None] = mapped_column(Code)
 
 
@@ -89,7 +90,7 @@ class StateHour(Base):
 
     equipment_code: Mapped[str] = mapped_column(Code, primary_key=True)
     hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
-    element: Mapped[str] = mapped_column(String(8), primary_key=True)
+    element: Mapped[TimeElement] = mapped_column(String(8), primary_key=True)
     seconds: Mapped[Decimal] = mapped_column(Numeric(12, 3))
 
 
@@ -138,7 +139,7 @@ class ProductionHour(Base):
     equipment_code: Mapped[str] = mapped_column(Code, primary_key=True)
     product: Mapped[str] = mapped_column(Code, primary_key=True)  # "" for machine counters
     hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
-    source: Mapped[str] = mapped_column(String(8), primary_key=True)  # operator | machine
+    source: Mapped[CountSource] = mapped_column(String(8), primary_key=True)
     good: Mapped[Decimal] = mapped_column(Qty)
     scrap: Mapped[Decimal] = mapped_column(Qty)
     rework: Mapped[Decimal] = mapped_column(Qty)

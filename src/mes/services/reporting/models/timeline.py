@@ -13,18 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mes.services.reporting.models.oee import TimeElements
+from mes.services.reporting.vocabulary import TimeElement
 
 Window = tuple[datetime, datetime]
-# what a state counts to when its event doesn't say (resource's own mapping)
-ELEMENT = {
-    "running": "APT",
-    "idle": "ADET",
-    "setup": "AUST",
-    "down": "ADOT",
-    "planned_stop": "PDOT",
-    "maintenance": "PDOT",
-    "offline": "PDOT",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +25,7 @@ class Segment:
     occurred_at: datetime
     event_id: str
     state: str
-    element: str
+    element: TimeElement
     reason_code: str | None
 
 
@@ -43,7 +34,7 @@ class Interval:
     started_at: datetime
     ended_at: datetime | None  # None: still going on
     state: str
-    element: str
+    element: TimeElement
     reason_code: str | None
 
 
@@ -128,7 +119,7 @@ def elements(
     """Seconds per ISO 22400 element of the history (sorted by start) within the planned windows (POT), up to `now`."""
     planned = sorted((s, min(e, now)) for s, e in planned if s < now)
     pot = _seconds(planned)
-    acc = {"APT": 0.0, "AUST": 0.0, "ADET": 0.0, "ADOT": 0.0, "PDOT": 0.0}
+    acc: dict[TimeElement, float] = {"APT": 0.0, "AUST": 0.0, "ADET": 0.0, "ADOT": 0.0, "PDOT": 0.0}
     micro = 0.0
     micro_w = sorted((s.started_at, s.ended_at) for s in stops if s.micro_stop)
     planned_w = sorted((s.started_at, s.ended_at) for s in stops if s.planned and not s.micro_stop)
@@ -146,7 +137,7 @@ def elements(
             acc["PDOT"] += p
             acc["ADOT"] += secs - m - p
         else:
-            acc[iv.element if iv.element in acc else ELEMENT.get(iv.state, "ADET")] += secs
+            acc[iv.element] += secs
     known = sum(acc.values())
     return TimeElements(
         pot=pot,

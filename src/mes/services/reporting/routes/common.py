@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import Response
@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel
 
 from mes.platform.auth import Principal, bearer_token, require
 from mes.services.reporting.clients import Resource
+from mes.services.reporting.vocabulary import ExportFormat
 
 CanRead = Annotated[Principal, require("reporting:read")]
 CanRebuild = Annotated[Principal, require("reporting:rebuild")]
@@ -27,7 +28,7 @@ End = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
+Format = Annotated[ExportFormat, Query(description="json (default) or csv")]
 
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with format=csv"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -22,7 +22,6 @@ from mes.services.reporting.routes.common import (
     csv_response,
 )
 from mes.services.reporting.schemas import (
-    LabourBy,
     LabourReport,
     LabourRow,
     ParetoPage,
@@ -38,6 +37,7 @@ from mes.services.reporting.schemas import (
     YieldReport,
 )
 from mes.services.reporting.service import reports
+from mes.services.reporting.vocabulary import LabourBy, ParetoBy
 
 router = APIRouter()
 IncludeMicro = Annotated[bool, Query(description="count micro-stops too (they are performance loss)")]
@@ -75,7 +75,7 @@ async def downtime_pareto(
     scope: Scope,
     start: Start,
     end: End,
-    by: Literal["reason", "equipment"] = "reason",
+    by: ParetoBy = "reason",
     include_micro: IncludeMicro = False,
     limit: Limit = 50,
     offset: Offset = 0,

@@ -20,8 +20,9 @@ from mes.services.reporting.routes.common import (
     csv_response,
     resource,
 )
-from mes.services.reporting.schemas import Board, Grain, Group, OeePage, OeeRow, ShiftRecord
+from mes.services.reporting.schemas import Board, OeePage, OeeRow, ShiftRecord
 from mes.services.reporting.service import reports, shift_record
+from mes.services.reporting.vocabulary import Grain, Group
 
 router = APIRouter()
 

@@ -39,7 +39,8 @@ from mes.services.reporting.models import (
     StateSegment,
     YieldReport,
 )
-from mes.services.reporting.models.timeline import ELEMENT, Segment, resolve
+from mes.services.reporting.models.timeline import Segment, resolve
+from mes.services.reporting.vocabulary import element_of
 
 HOUR = timedelta(hours=1)
 
@@ -131,7 +132,7 @@ async def _state(session: AsyncSession, e: EquipmentStateChanged) -> None:
             eff_end=eff_end,
             occurred_at=e.occurred_at,
             state=e.state,
-            element=e.iso22400_element or ELEMENT.get(e.state, "ADET"),
+            element=element_of(e.iso22400_element, e.state),
             reason_code=e.reason_code,
         )
     )
