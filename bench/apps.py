@@ -75,3 +75,18 @@ async def query(scope: dict[str, Any], receive: Any, send: Any) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def open_order(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """Work orders' answer to material's order check (`GET /.../orders/{number}`) for an open
+    order, with no framework: B2 runs material alone against its SQL, and this stands in for the
+    other service so that the consumption's remote check is made (its client side is material's
+    cost) without measuring work orders as well (B1 measures a service's GET)."""
+    if scope["type"] == "lifespan":
+        await _lifespan(receive, send)
+        return
+    number = scope["path"].rpartition("/")[2]
+    body = json.dumps({"number": number, "status": "released"}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -2,8 +2,9 @@
 the same SQL sent straight to PostgreSQL by pgbench (the ceiling) and by asyncpg from Python
 (bench/ledger_ceiling.py), measured in the same run.
 
-The full stack is `mes serve material`: JWT check, permission, Idempotency-Key claimed in the
-transaction, the lot's row lock, the ledger movement, the balance, the event in the outbox (and the
+The full stack is `mes serve material`: JWT check, permission, the work order asked whether it is
+open (`bench.apps:open_order` answers for work orders: material's side of the call is measured,
+not the other service), Idempotency-Key claimed in the transaction, the lot's row lock, the ledger movement, the balance, the event in the outbox (and the
 relay publishing it), the stored answer. Two shapes:
 - spread: each connection consumes from a lot of its own (stations at different machines);
 - hot: every connection consumes from the same lot (the row lock serialises them).
@@ -20,12 +21,14 @@ import httpx
 
 from bench import pgbench
 from bench.harness import (
+    Server,
     load,
     median_of,
     options,
     run_json,
     serve,
     table,
+    uvicorn_argv,
 )
 from bench.ledger_ceiling import pgbench_script
 from mes.platform.testing import TestKeys
@@ -54,7 +57,13 @@ def seed(base: str, keys: TestKeys, spread: int) -> None:
 def main() -> None:
     args = options(__doc__)
     keys = TestKeys()
-    service = serve("material", keys, DB)
+    orders = Server(uvicorn_argv("bench.apps:open_order")).start()
+    urls = json.dumps({"work-orders": f"http://127.0.0.1:{orders.port}"})
+    try:
+        service = serve("material", keys, DB, MES_SERVICE_URLS=urls)
+    except BaseException:
+        orders.stop()
+        raise
     db_url = service.env["MES_MATERIAL_DATABASE_URL"]
     n = args.connections
     body = json.dumps({"quantity": "1", "work_order": "WO-BENCH", "operation": "10"})
@@ -85,6 +94,7 @@ def main() -> None:
                 )
     finally:
         service.stop()
+        orders.stop()
 
     print(
         f"B2 consumption: POST {M}/lots/<lot>/consume, {n} connections, {args.rounds} rounds x {args.seconds:g} s"

@@ -133,8 +133,9 @@ def bench_database(name: str) -> str:
     return f"{name}_{tag}" if tag else name
 
 
-def serve(service: str, keys: TestKeys, database: str) -> Server:
-    """`mes serve <service>` on a fresh database `database`, trusting `keys`, logging as in production."""
+def serve(service: str, keys: TestKeys, database: str, **env: str) -> Server:
+    """`mes serve <service>` on a fresh database `database`, trusting `keys`, logging as in production
+    (`env`: more settings, e.g. MES_SERVICE_URLS for the services it calls)."""
     url = asyncio.run(recreate_database(server_url(), bench_database(database)))
     env_key = service.upper().replace("-", "_")
     return Server(
@@ -146,6 +147,7 @@ def serve(service: str, keys: TestKeys, database: str) -> Server:
             "MES_LOG_JSON": "true",
             # one client at full speed measures the service, not the request rate limiter (ADR 22)
             "MES_RATE_LIMITS_ENABLED": "false",
+            **env,
         },
     ).start("/health")
 

@@ -1,7 +1,7 @@
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from mes.contracts.quality import LotHoldRequested, LotReleaseRequested
 from mes.platform.events import Envelope
@@ -57,6 +57,32 @@ async def test_receive_and_scan_a_lot(harness: Harness, plant: Seed) -> None:
     r = await harness.client.get(f"{M}/lots/R-001", headers=harness.auth("material:read"))
     assert r.json()["supplier_lot"] == "BX-7781"
     assert r.json()["status"] == "available"
+
+
+async def test_a_consumption_reads_its_lot_item_location_and_unit_in_one_round_trip(
+    harness: Harness, plant: Seed
+) -> None:
+    """Issue 11, B2: the hot write sends the key claim, one SELECT (the lot locked with its item,
+    location and unit), the balance, the movement, the event and the stored answer: nothing else."""
+    await plant()
+    await _receive(harness)
+    assert (await _consume(harness, "R-001", "1", key="warm-up")).status_code == 200
+    sent: list[str] = []
+    engine = harness.db("material").engine.sync_engine
+
+    def record(_c: object, _cur: object, statement: str, *_: object) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        r = await _consume(harness, "R-001", "2.5", key="scan-b2")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert r.status_code == 200, r.text
+    work = [s for s in sent if not s.startswith(("SAVEPOINT", "RELEASE"))]  # the test's transaction
+    assert [s.split()[0] for s in work] == ["INSERT", "SELECT", "UPDATE", "INSERT", "INSERT", "UPDATE"], sent
+    assert work[1].endswith("FOR UPDATE OF lot"), work[1]  # the lot alone is locked, not its item
+    assert r.json()["remaining"] == "96.5"
 
 
 async def test_retried_consumption_returns_the_first_result_and_books_once(

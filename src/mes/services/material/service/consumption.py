@@ -28,6 +28,7 @@ from mes.services.material.service.ledger import (
     book,
     child_lot,
     lot_for_update,
+    lot_to_consume,
     take,
     today,
 )
@@ -37,9 +38,9 @@ async def consume_lot(
     session: AsyncSession, code: str, data: Consume, actor: str, orders: WorkOrders
 ) -> ConsumptionRead:
     await orders.require_open(data.work_order)  # asked before the lot's lock is taken
-    lot = await lot_for_update(session, code)
-    item = await session.get(Item, lot.item_id)
-    assert item is not None
+    # one round trip for the lot, its item, location and unit; `_location` and `_unit` are kept so
+    # that the checks and the booking below find them in the session instead of asking again
+    lot, item, _location, _unit = await lot_to_consume(session, code)
     if data.item is not None and data.item != item.code:
         raise WrongItem(f"Lot {code} holds {item.code}, not {data.item}.", lot=code, item=item.code)
     await queries.check_precision(session, data.quantity, data.uom or item.uom)

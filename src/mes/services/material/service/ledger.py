@@ -22,7 +22,7 @@ from mes.services.material.errors import (
     LotNotFound,
     SerialQuantity,
 )
-from mes.services.material.models import Item, Location, Lot, Movement
+from mes.services.material.models import Item, Location, Lot, Movement, Uom
 from mes.services.material.vocabulary import MovementKind
 
 
@@ -47,6 +47,26 @@ async def lot_for_update(session: AsyncSession, code: str) -> Lot:
     if lot is None:
         raise LotNotFound(f"No lot with code {code}.")
     return lot
+
+
+async def lot_to_consume(session: AsyncSession, code: str) -> tuple[Lot, Item, Location, Uom]:
+    """The lot locked as `lot_for_update` does, with its item, its location and the item's unit
+    read in the same round trip: a consumption needs all four, and the session's identity map then
+    answers `session.get` for them (the caller keeps the four, as the map holds them weakly)."""
+    row = (
+        await session.execute(
+            select(Lot, Item, Location, Uom)
+            .join(Item, Item.id == Lot.item_id)
+            .join(Location, Location.id == Lot.location_id)
+            .join(Uom, Uom.code == Item.uom)
+            .where(Lot.code == code)
+            .with_for_update(of=Lot)
+        )
+    ).one_or_none()
+    if row is None:
+        raise LotNotFound(f"No lot with code {code}.")
+    lot, item, location, unit = row.tuple()
+    return lot, item, location, unit
 
 
 async def book(
