@@ -79,6 +79,7 @@ def main() -> None:
                 runs[f"pgbench-{shape}"].append(pgbench.run(db_url, script, args.seconds, n))
                 ceiling = [sys.executable, "-m", "bench.ledger_ceiling", db_url, pattern, str(args.seconds), str(n), str(spread)]  # fmt: skip
                 runs[f"asyncpg-{shape}"].append(run_json(ceiling, "the asyncpg ceiling"))
+                used = service.cpu_s()
                 runs[f"full-{shape}"].append(
                     load(
                         service.port,
@@ -92,6 +93,8 @@ def main() -> None:
                         f"--spread={spread}",
                     )
                 )
+                last = runs[f"full-{shape}"][-1]
+                last["cpu_ms"] = (service.cpu_s() - used) * 1000 / last["requests"]
     finally:
         service.stop()
         orders.stop()
@@ -115,7 +118,8 @@ def main() -> None:
         full = median_of(runs[f"full-{shape}"], "rps")
         print(
             f"B2 ratio full/pgbench ({shape}) = {full / median_of(runs[f'pgbench-{shape}'], 'rps'):.2f}, "
-            f"full/asyncpg = {full / median_of(runs[f'asyncpg-{shape}'], 'rps'):.2f}"
+            f"full/asyncpg = {full / median_of(runs[f'asyncpg-{shape}'], 'rps'):.2f}; "
+            f"the service's CPU per consumption {median_of(runs[f'full-{shape}'], 'cpu_ms'):.2f} ms"
         )
 
 

@@ -5,8 +5,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
 
+from mes.contracts.work_orders import WorkOrderClosed
 from mes.platform.testing import Harness
+from mes.services.material.clients import WorkOrders
 
 from .conftest import ALL, M
 
@@ -124,3 +127,51 @@ async def test_no_stock_is_booked_against_a_cancelled_order(harness: Harness, pl
     assert r.status_code == 200, r.text
     r = await _consume(harness, "RESIN-1", "3", "10", wo="WO-1002")
     assert (r.status_code, r.json()["code"]) == (409, "work_order_not_open")
+
+
+async def test_an_order_material_knows_is_not_asked_for_again(
+    harness: Harness, plant: Seed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 49: the first booking against an order asks work orders; later ones read what material
+    kept, so a consumption goes on while work orders is away."""
+    await plant()
+    await _lot(harness, "RESIN-1", "PP-RESIN", "50")
+    assert (await _consume(harness, "RESIN-1", "1", "10")).status_code == 200
+    asked: list[str] = []
+
+    async def away(_self: WorkOrders, number: str) -> str:
+        asked.append(number)
+        raise AssertionError("work orders was asked again")
+
+    monkeypatch.setattr(WorkOrders, "status_of", away)
+    r = await _consume(harness, "RESIN-1", "2", "10")
+    assert r.status_code == 200, r.text
+    assert r.json()["remaining"] == "47"
+    r = await _produce(harness, "FG-1", [{"lot": "RESIN-1", "quantity": "3"}])
+    assert r.status_code == 201, r.text
+    assert asked == []
+
+
+@pytest.mark.parametrize("end", ["cancel", "close"])
+async def test_an_order_ended_after_its_first_booking_takes_no_more_stock(
+    harness: Harness, plant: Seed, end: str
+) -> None:
+    """Work orders' cancel and close events reach material: what it kept of the order is no
+    longer open, and the next booking is refused without asking (ADR 49)."""
+    await plant()
+    await _lot(harness, "RESIN-1", "PP-RESIN", "50")
+    assert (await _consume(harness, "RESIN-1", "1", "10", wo="WO-1002")).status_code == 200
+    if end == "cancel":
+        planner = harness.auth("workorder:read", "workorder:write", "workorder:release")
+        r = await harness.client.post(
+            "/api/v1/workorders/orders/WO-1002/cancel", json={"reason": "customer cancelled"}, headers=planner
+        )
+        assert r.status_code == 200, r.text
+        await harness.deliver()
+    else:
+        order = WorkOrderClosed(work_order="WO-1002", product="BOTTLE-1L", actor="planner-kim", reason=None)
+        await harness.publish(order)
+    r = await _consume(harness, "RESIN-1", "2", "10", wo="WO-1002")
+    assert (r.status_code, r.json()["code"]) == (409, "work_order_not_open"), r.text
+    lot = (await harness.client.get(f"{M}/lots/RESIN-1", headers=harness.auth(*ALL))).json()
+    assert lot["quantity"] == "49"

@@ -62,8 +62,9 @@ async def test_receive_and_scan_a_lot(harness: Harness, plant: Seed) -> None:
 async def test_a_consumption_reads_its_lot_item_location_and_unit_in_one_round_trip(
     harness: Harness, plant: Seed
 ) -> None:
-    """Issue 11, B2: the hot write sends the key claim, one SELECT (the lot locked with its item,
-    location and unit), the balance, the movement, the event and the stored answer: nothing else."""
+    """Issue 11, B2: the hot write sends the key claim, the order's status (known since the first
+    consumption: no call to work orders, ADR 49), one SELECT (the lot locked with its item, location
+    and unit), the balance, the movement, the event and the stored answer: nothing else."""
     await plant()
     await _receive(harness)
     assert (await _consume(harness, "R-001", "1", key="warm-up")).status_code == 200
@@ -80,8 +81,10 @@ async def test_a_consumption_reads_its_lot_item_location_and_unit_in_one_round_t
         event.remove(engine, "before_cursor_execute", record)
     assert r.status_code == 200, r.text
     work = [s for s in sent if not s.startswith(("SAVEPOINT", "RELEASE"))]  # the test's transaction
-    assert [s.split()[0] for s in work] == ["INSERT", "SELECT", "UPDATE", "INSERT", "INSERT", "UPDATE"], sent
-    assert work[1].endswith("FOR UPDATE OF lot"), work[1]  # the lot alone is locked, not its item
+    kinds = ["INSERT", "SELECT", "SELECT", "UPDATE", "INSERT", "INSERT", "UPDATE"]
+    assert [s.split()[0] for s in work] == kinds, sent
+    assert "FROM work_order" in work[1], work[1]
+    assert work[2].endswith("FOR UPDATE OF lot"), work[2]  # the lot alone is locked, not its item
     assert r.json()["remaining"] == "96.5"
 
 

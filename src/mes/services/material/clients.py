@@ -9,11 +9,9 @@ from pydantic import BaseModel, ConfigDict
 
 from mes.platform.http import RemoteError, ServiceDirectory
 from mes.services.material import config
-from mes.services.material.errors import PrinterUnreachable, UnknownWorkOrder, WorkOrderNotOpen
+from mes.services.material.errors import PrinterUnreachable, UnknownWorkOrder
 
 W = "/api/v1/workorders"
-# an order in these states takes no more material: booking against it would falsify its genealogy
-CLOSED_STATUSES = ("closed", "cancelled")
 
 
 class _OrderInfo(BaseModel):
@@ -31,7 +29,8 @@ class WorkOrders:
     token: str | None
     request_id: str | None = None
 
-    async def require_open(self, number: str) -> None:
+    async def status_of(self, number: str) -> str:
+        """The order's status as work orders has it now; 409 unknown_work_order when there is none."""
         client = self.directory.client("work-orders")
         try:
             order = await client.get_model(
@@ -41,11 +40,7 @@ class WorkOrders:
             if e.status == 404:
                 raise UnknownWorkOrder(f"There is no work order {number}.", work_order=number) from None
             raise
-        if order.status in CLOSED_STATUSES:
-            raise WorkOrderNotOpen(
-                f"Work order {number} is {order.status}; no material can be booked against it.",
-                work_order=number,
-            )
+        return order.status
 
 
 async def send_to_printer(host: str, port: int, data: bytes) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from mes.contracts.quality import IncomingInspectionChanged, LotHoldRequested, LotReleaseRequested
-from mes.contracts.work_orders import WorkOrderCompleted
+from mes.contracts.work_orders import WorkOrderCancelled, WorkOrderClosed, WorkOrderCompleted
 from mes.platform.app import handlers, on
 from mes.services.material import service
+from mes.services.material.service.orders import order_ended
 
 
 def _why(reason: str, reference: str | None) -> str:
@@ -46,8 +47,18 @@ async def work_order_completed(session: AsyncSession, event: WorkOrderCompleted)
     await service.finish_order(session, event)
 
 
+async def work_order_closed(session: AsyncSession, event: WorkOrderClosed) -> None:
+    await order_ended(session, event.work_order, "closed")
+
+
+async def work_order_cancelled(session: AsyncSession, event: WorkOrderCancelled) -> None:
+    await order_ended(session, event.work_order, "cancelled")
+
+
 HANDLERS = handlers(
     on(WorkOrderCompleted, work_order_completed),
+    on(WorkOrderClosed, work_order_closed),
+    on(WorkOrderCancelled, work_order_cancelled),
     on(IncomingInspectionChanged, quality_incoming_inspection),
     on(LotHoldRequested, quality_hold_requested),
     on(LotReleaseRequested, quality_release_requested),

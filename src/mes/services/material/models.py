@@ -236,6 +236,18 @@ class LotSequence(Base):
     last: Mapped[int] = mapped_column(Integer)
 
 
+class OrderState(Base):
+    """What material knows of a work order's status (ADR 49): written by work orders' close and
+    cancel events, and by the first answer work orders gave for the order, so that booking
+    against an order material already knows asks no other service."""
+
+    __tablename__ = "work_order"
+
+    number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
 class LabelPrinter(Base):
     """A network label printer that takes ZPL on a raw TCP port (9100 by convention)."""
 

@@ -32,12 +32,13 @@ from mes.services.material.service.ledger import (
     take,
     today,
 )
+from mes.services.material.service.orders import require_open
 
 
 async def consume_lot(
     session: AsyncSession, code: str, data: Consume, actor: str, orders: WorkOrders
 ) -> ConsumptionRead:
-    await orders.require_open(data.work_order)  # asked before the lot's lock is taken
+    await require_open(session, orders, data.work_order)  # asked before the lot's lock is taken
     # one round trip for the lot, its item, location and unit; `_location` and `_unit` are kept so
     # that the checks and the booking below find them in the session instead of asking again
     lot, item, _location, _unit = await lot_to_consume(session, code)
@@ -61,7 +62,7 @@ async def consume_lot(
 
 async def issue_lot(session: AsyncSession, code: str, data: Issue, actor: str, orders: WorkOrders) -> LotRead:
     """Hand stock to a work order at the line: the whole lot moves, or the issued part becomes its own lot."""
-    await orders.require_open(data.work_order)
+    await require_open(session, orders, data.work_order)
     lot = await lot_for_update(session, code)
     item = await session.get(Item, lot.item_id)
     assert item is not None

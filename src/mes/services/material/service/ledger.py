@@ -65,7 +65,7 @@ async def lot_to_consume(session: AsyncSession, code: str) -> tuple[Lot, Item, L
     ).one_or_none()
     if row is None:
         raise LotNotFound(f"No lot with code {code}.")
-    lot, item, location, unit = row.tuple()
+    lot, item, location, unit = row
     return lot, item, location, unit
 
 

@@ -33,6 +33,7 @@ from mes.services.material.service.ledger import (
     today,
 )
 from mes.services.material.service.naming import next_lot_code
+from mes.services.material.service.orders import require_open
 
 
 async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> LotRead:
@@ -76,7 +77,7 @@ async def receive_lot(session: AsyncSession, data: LotReceive, actor: str) -> Lo
 
 
 async def produce_lot(session: AsyncSession, data: Produce, actor: str, orders: WorkOrders) -> LotRead:
-    await orders.require_open(data.work_order)
+    await require_open(session, orders, data.work_order)
     item = await queries.item_by_code(session, data.item)
     location = await queries.location_by_code(session, data.location)
     qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
