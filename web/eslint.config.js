@@ -10,7 +10,6 @@ export const NOT_YET = [
   "src/pages/LotPage.tsx",
   "src/pages/QualityCapaPages.tsx",
   "src/pages/QualityNcrPage.tsx",
-  "src/pages/QualitySpcPage.tsx",
   "src/pages/ReportingPage.tsx",
   "src/pages/StationsAdminPage.tsx",
   "src/pages/TraceabilityAsBuilt.tsx",
