@@ -9,7 +9,6 @@ export const NOT_YET = [
   "src/pages/IntegrationPage.tsx",
   "src/pages/LotPage.tsx",
   "src/pages/QualityCapaPages.tsx",
-  "src/pages/QualityNcrPage.tsx",
   "src/pages/ReportingPage.tsx",
   "src/pages/StationsAdminPage.tsx",
   "src/pages/TraceabilityAsBuilt.tsx",
