@@ -8,7 +8,6 @@ import tseslint from "typescript-eslint";
 export const NOT_YET = [
   "src/pages/IntegrationPage.tsx",
   "src/pages/LotPage.tsx",
-  "src/pages/QualityCapaPages.tsx",
   "src/pages/ReportingPage.tsx",
   "src/pages/StationsAdminPage.tsx",
   "src/pages/TraceabilityAsBuilt.tsx",
