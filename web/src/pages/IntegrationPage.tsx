@@ -55,7 +55,7 @@ function Connectors() {
                   </Table.Td>
                   <Table.Td>
                     {!c.enabled ? (
-                      <Badge color="gray">{t("integration.disabled")}</Badge>
+                      <Badge color="gray.7">{t("integration.disabled")}</Badge>
                     ) : c.status.connected ? (
                       <Badge color="green.9">{t("integration.connected")}</Badge>
                     ) : (
@@ -122,7 +122,7 @@ function LetterRow({ letter }: { letter: DeadLetter }) {
             </Button>
           </Group>
         ) : (
-          <Badge color="gray">{t(`integration.letterState.${letter.status}`)}</Badge>
+          <Badge color="gray.7">{t(`integration.letterState.${letter.status}`)}</Badge>
         )}
       </Table.Td>
     </Table.Tr>

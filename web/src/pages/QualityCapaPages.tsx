@@ -175,7 +175,7 @@ export function QualityCapaPage() {
         <Title order={1}>{c.number}</Title>
         <Group>
           {c.overdue ? <Badge size="xl" color="red.9">{t("inspection.overdue")}</Badge> : null}
-          <Badge size="xl" data-testid="capa-status" color={open ? "orange" : "green.8"}>
+          <Badge size="xl" data-testid="capa-status" color={open ? "orange.9" : "green.9"}>
             {codeLabel("capaStatus", c.status)}
           </Badge>
         </Group>
@@ -242,7 +242,7 @@ export function QualityCapaPage() {
       <Card withBorder data-testid="capa-effectiveness">
         <Title order={3}>{t("quality.capa.effectiveness")}</Title>
         {c.effectiveness ? (
-          <Text mt="sm" fw={700} c={c.effectiveness.effective ? "green.8" : "red.9"}>
+          <Text mt="sm" fw={700} c={c.effectiveness.effective ? "green.9" : "red.9"}>
             {t("quality.capa.checkResult", {
               verdict: c.effectiveness.effective ? t("quality.capa.effective") : t("quality.capa.notEffective"),
               note: String(c.effectiveness.note),
@@ -266,7 +266,7 @@ export function QualityCapaPage() {
       </Card>
       {change.isError ? <ProblemAlert error={change.error} /> : null}
       {c.status === "closed" ? (
-        <Alert color="green.8" variant="filled" data-testid="capa-closure">
+        <Alert color="green.9" variant="filled" data-testid="capa-closure">
           <Text c="white" fw={700} size="lg">
             {t("quality.capa.closed", { at: formatDateTime(c.closed_at), by: c.closed_by, reason: c.closure_reason })}
           </Text>

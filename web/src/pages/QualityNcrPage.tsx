@@ -177,7 +177,7 @@ export function QualityNcrPage() {
     <Stack gap="lg">
       <Group justify="space-between">
         <Title order={1}>{n.number}</Title>
-        <Badge size="xl" data-testid="ncr-status" color={n.status === "open" ? "red.9" : "green.8"}>
+        <Badge size="xl" data-testid="ncr-status" color={n.status === "open" ? "red.9" : "green.9"}>
           {codeLabel("ncrStatus", n.status)}
         </Badge>
       </Group>
@@ -231,11 +231,11 @@ export function QualityNcrPage() {
               {lot}
             </Anchor>
           ))}
-          {n.work_order_held ? <Badge color="orange">{t("quality.ncr.orderOnHold", { order: n.work_order })}</Badge> : null}
+          {n.work_order_held ? <Badge color="orange.9">{t("quality.ncr.orderOnHold", { order: n.work_order })}</Badge> : null}
         </Group>
       </Card>
       {n.disposition ? (
-        <Alert color="green.8" variant="filled" data-testid="ncr-disposition">
+        <Alert color="green.9" variant="filled" data-testid="ncr-disposition">
           <Text c="white" fw={700} size="lg">
             {t("quality.ncr.signedBy", {
               disposition: codeLabel("disposition", String(n.disposition.disposition)),

@@ -117,7 +117,7 @@ export function QualitySpcPage() {
       </Card>
       <Card withBorder data-testid="spc-violations">
         <Title order={3}>
-          {t("quality.spc.violations")} <Badge color={violations.length ? "red.9" : "green.8"}>{violations.length}</Badge>
+          {t("quality.spc.violations")} <Badge color={violations.length ? "red.9" : "green.9"}>{violations.length}</Badge>
         </Title>
         {violations.map((p) => (
           <Text key={p.result_id}>
