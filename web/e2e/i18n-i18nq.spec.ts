@@ -24,6 +24,7 @@ test.describe("German UI (quality and integration)", () => {
   test.use({ locale: "de-DE" });
 
   test("the quality engineer's NCR, CAPA and SPC screens are fully German", async ({ page, baseURL }) => {
+    test.setTimeout(180_000); // five screens and their dialogs, each checked by axe
     const api = `${baseURL}/api/v1`;
     const { access_token: token } = (await post(`${api}/auth/login`, null, { username: QUALITY.username, password: QUALITY.password })) as { access_token: string };
     const ncr = (await post(`${api}/quality/ncrs`, token, { title: "Deckel schnappt nicht ein (e2e i18n)", item: "BOX-200" })) as {
