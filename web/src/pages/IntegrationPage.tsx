@@ -1,5 +1,6 @@
 import { Badge, Button, Card, Code, Group, SegmentedControl, Stack, Table, Text, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useConnectors,
   useDeadLetters,
@@ -22,26 +23,27 @@ function endpointOf(c: Connector): string {
 
 /** Each MQTT broker and OPC UA server: connected or not, last message, counts, the last error. */
 function Connectors() {
+  const { t } = useTranslation();
   const connectors = useConnectors();
   if (connectors.isPending) return <Loading />;
   if (connectors.isError) return <ProblemAlert error={connectors.error} />;
   return (
     <Card withBorder padding="lg">
       <Stack gap="sm">
-        <Title order={3}>Machine connections</Title>
+        <Title order={3}>{t("integration.connections")}</Title>
         {connectors.data.items.length === 0 ? (
-          <Text>No connector yet: configure one through the integration API.</Text>
+          <Text>{t("integration.noConnector")}</Text>
         ) : (
           <Table striped data-testid="connectors">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Server</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Last message</Table.Th>
-                <Table.Th>Messages</Table.Th>
-                <Table.Th>Errors</Table.Th>
-                <Table.Th>Last error</Table.Th>
+                <Table.Th>{t("common.name")}</Table.Th>
+                <Table.Th>{t("integration.server")}</Table.Th>
+                <Table.Th>{t("common.status")}</Table.Th>
+                <Table.Th>{t("integration.lastMessage")}</Table.Th>
+                <Table.Th>{t("integration.messages")}</Table.Th>
+                <Table.Th>{t("integration.errors")}</Table.Th>
+                <Table.Th>{t("integration.lastError")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -53,14 +55,14 @@ function Connectors() {
                   </Table.Td>
                   <Table.Td>
                     {!c.enabled ? (
-                      <Badge color="gray">Disabled</Badge>
+                      <Badge color="gray.7">{t("integration.disabled")}</Badge>
                     ) : c.status.connected ? (
-                      <Badge color="green.9">Connected</Badge>
+                      <Badge color="green.9">{t("integration.connected")}</Badge>
                     ) : (
-                      <Badge color="red.9">Not connected</Badge>
+                      <Badge color="red.9">{t("integration.notConnected")}</Badge>
                     )}
                   </Table.Td>
-                  <Table.Td>{c.status.last_message_at ? formatDateTime(c.status.last_message_at) : "never"}</Table.Td>
+                  <Table.Td>{c.status.last_message_at ? formatDateTime(c.status.last_message_at) : t("integration.never")}</Table.Td>
                   <Table.Td>{c.status.messages}</Table.Td>
                   <Table.Td>{c.status.errors}</Table.Td>
                   <Table.Td>
@@ -79,6 +81,7 @@ function Connectors() {
 }
 
 function LetterRow({ letter }: { letter: DeadLetter }) {
+  const { t } = useTranslation();
   const action = useLetterAction();
   const replayable = letter.source === "erp" || letter.source === "webhook";
   return (
@@ -91,7 +94,7 @@ function LetterRow({ letter }: { letter: DeadLetter }) {
         </Text>
         {letter.path || letter.line ? (
           <Text size="sm" c="dimmed">
-            {letter.line ? `line ${letter.line}` : ""} {letter.path ?? ""}
+            {letter.line ? t("integration.line", { line: letter.line }) : ""} {letter.path ?? ""}
           </Text>
         ) : null}
         {action.isError ? <ProblemAlert error={action.error} /> : null}
@@ -106,7 +109,7 @@ function LetterRow({ letter }: { letter: DeadLetter }) {
                 loading={action.isPending}
                 onClick={() => action.mutate({ id: letter.id, action: "replay" })}
               >
-                Replay
+                {t("integration.replay")}
               </Button>
             ) : null}
             <Button
@@ -115,11 +118,11 @@ function LetterRow({ letter }: { letter: DeadLetter }) {
               loading={action.isPending}
               onClick={() => action.mutate({ id: letter.id, action: "discard" })}
             >
-              Discard
+              {t("integration.discard")}
             </Button>
           </Group>
         ) : (
-          <Badge color="gray">{letter.status}</Badge>
+          <Badge color="gray.7">{t(`integration.letterState.${letter.status}`)}</Badge>
         )}
       </Table.Td>
     </Table.Tr>
@@ -128,20 +131,21 @@ function LetterRow({ letter }: { letter: DeadLetter }) {
 
 /** Messages that could not be taken in or delivered, with the exact reason. */
 function DeadLetters() {
+  const { t } = useTranslation();
   const [status, setStatus] = useState<LetterStatus>("open");
   const letters = useDeadLetters(status);
   return (
     <Card withBorder padding="lg">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={3}>Dead letters</Title>
+          <Title order={3}>{t("integration.deadLetters")}</Title>
           <SegmentedControl
             value={status}
             onChange={(v) => setStatus(v as LetterStatus)}
             data={[
-              { value: "open", label: "Open" },
-              { value: "replayed", label: "Replayed" },
-              { value: "discarded", label: "Discarded" },
+              { value: "open", label: t("integration.filter.open") },
+              { value: "replayed", label: t("integration.filter.replayed") },
+              { value: "discarded", label: t("integration.filter.discarded") },
             ]}
           />
         </Group>
@@ -150,15 +154,15 @@ function DeadLetters() {
         ) : letters.isError ? (
           <ProblemAlert error={letters.error} />
         ) : letters.data.items.length === 0 ? (
-          <Text data-testid="no-dead-letters">No {status} dead letters.</Text>
+          <Text data-testid="no-dead-letters">{t(`integration.noLetters.${status}`)}</Text>
         ) : (
           <Table striped data-testid="dead-letters">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Source</Table.Th>
-                <Table.Th>Received</Table.Th>
-                <Table.Th>Reason</Table.Th>
-                <Table.Th>Reference</Table.Th>
+                <Table.Th>{t("integration.source")}</Table.Th>
+                <Table.Th>{t("integration.received")}</Table.Th>
+                <Table.Th>{t("common.reason")}</Table.Th>
+                <Table.Th>{t("integration.reference")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -175,23 +179,24 @@ function DeadLetters() {
 }
 
 function Subscriptions() {
+  const { t } = useTranslation();
   const subs = useSubscriptions();
   if (subs.isPending) return <Loading />;
   if (subs.isError) return <ProblemAlert error={subs.error} />;
   return (
     <Card withBorder padding="lg">
       <Stack gap="sm">
-        <Title order={3}>Webhooks and ERP endpoints</Title>
+        <Title order={3}>{t("integration.subscriptions")}</Title>
         {subs.data.items.length === 0 ? (
-          <Text>No subscription.</Text>
+          <Text>{t("integration.noSubscription")}</Text>
         ) : (
           <Table striped data-testid="subscriptions">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>URL</Table.Th>
-                <Table.Th>Format</Table.Th>
-                <Table.Th>Events</Table.Th>
+                <Table.Th>{t("common.name")}</Table.Th>
+                <Table.Th>{t("integration.url")}</Table.Th>
+                <Table.Th>{t("integration.format")}</Table.Th>
+                <Table.Th>{t("integration.events")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -201,7 +206,7 @@ function Subscriptions() {
                   <Table.Td>
                     <Code>{s.url}</Code>
                   </Table.Td>
-                  <Table.Td>{s.format === "b2mml" ? "B2MML performance" : "JSON webhook"}</Table.Td>
+                  <Table.Td>{s.format === "b2mml" ? t("integration.b2mml") : t("integration.json")}</Table.Td>
                   <Table.Td>{s.event_types.length}</Table.Td>
                 </Table.Tr>
               ))}
@@ -215,9 +220,10 @@ function Subscriptions() {
 
 /** Connector status: machine connections, dead letters with replay, outbound subscriptions. */
 export function IntegrationPage() {
+  const { t } = useTranslation();
   return (
     <Stack gap="lg">
-      <Title order={2}>Integration</Title>
+      <Title order={2}>{t("integration.title")}</Title>
       <Connectors />
       <DeadLetters />
       <Subscriptions />

@@ -1,11 +1,13 @@
 import { Alert, Anchor, Badge, Button, Card, Checkbox, Group, Modal, PasswordInput, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { session } from "../auth/session";
 import { useCapa, useCapaChange, useCapas, useOpenCapa, useSignedCapaClosure, type Capa } from "../api/quality";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { formatDate, formatDateTime, humanize } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDate, formatDateTime } from "../lib/format";
 
 function inDays(days: number): string {
   const d = new Date();
@@ -14,17 +16,18 @@ function inDays(days: number): string {
 }
 
 function CapaTable({ capas, testId }: { capas: Capa[]; testId: string }) {
-  if (capas.length === 0) return <Text c="dimmed">None.</Text>;
+  const { t } = useTranslation();
+  if (capas.length === 0) return <Text c="dimmed">{t("quality.workbench.none")}</Text>;
   return (
     <Table striped data-testid={testId}>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>CAPA</Table.Th>
-          <Table.Th>Title</Table.Th>
-          <Table.Th>NCRs</Table.Th>
-          <Table.Th>Owner</Table.Th>
-          <Table.Th>Due</Table.Th>
-          <Table.Th>Status</Table.Th>
+          <Table.Th>{t("quality.capa.capa")}</Table.Th>
+          <Table.Th>{t("quality.capa.capaTitle")}</Table.Th>
+          <Table.Th>{t("quality.capa.ncrs")}</Table.Th>
+          <Table.Th>{t("quality.capa.owner")}</Table.Th>
+          <Table.Th>{t("inspection.dueBadge")}</Table.Th>
+          <Table.Th>{t("common.status")}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -39,9 +42,9 @@ function CapaTable({ capas, testId }: { capas: Capa[]; testId: string }) {
             <Table.Td>{c.ncrs.join(", ")}</Table.Td>
             <Table.Td>{c.owner}</Table.Td>
             <Table.Td>
-              {formatDate(c.due_on)} {c.overdue ? <Badge color="red.9">Overdue</Badge> : null}
+              {formatDate(c.due_on)} {c.overdue ? <Badge color="red.9">{t("inspection.overdue")}</Badge> : null}
             </Table.Td>
-            <Table.Td>{humanize(c.status)}</Table.Td>
+            <Table.Td>{codeLabel("capaStatus", c.status)}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -51,6 +54,7 @@ function CapaTable({ capas, testId }: { capas: Capa[]; testId: string }) {
 
 /** Open a CAPA for an NCR (reached from the NCR page with ?ncr=…). */
 function OpenCapaForm({ ncr }: { ncr: string }) {
+  const { t } = useTranslation();
   const open = useOpenCapa();
   const navigate = useNavigate();
   const [title, setTitle] = useState("");
@@ -59,13 +63,13 @@ function OpenCapaForm({ ncr }: { ncr: string }) {
   const [due, setDue] = useState(inDays(30));
   return (
     <Card withBorder data-testid="capa-open-form">
-      <Title order={3}>Open a CAPA for {ncr}</Title>
+      <Title order={3}>{t("quality.capa.openFor", { ncr })}</Title>
       <Stack mt="sm">
-        <TextInput label="Title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
-        <TextInput label="Problem" value={problem} onChange={(e) => setProblem(e.currentTarget.value)} />
+        <TextInput label={t("quality.capa.capaTitle")} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+        <TextInput label={t("quality.capa.problem")} value={problem} onChange={(e) => setProblem(e.currentTarget.value)} />
         <Group grow>
-          <TextInput label="Owner" value={owner} onChange={(e) => setOwner(e.currentTarget.value)} />
-          <TextInput label="Due on" type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} />
+          <TextInput label={t("quality.capa.owner")} value={owner} onChange={(e) => setOwner(e.currentTarget.value)} />
+          <TextInput label={t("quality.capa.dueOn")} type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} />
         </Group>
         {open.isError ? <ProblemAlert error={open.error} /> : null}
         <Group justify="flex-end">
@@ -76,7 +80,7 @@ function OpenCapaForm({ ncr }: { ncr: string }) {
               open.mutate({ title, problem, owner, due_on: due, ncrs: [ncr], actions: [] }, { onSuccess: (c) => void navigate(`/quality/capas/${c.number}`) })
             }
           >
-            Open CAPA
+            {t("quality.capa.open")}
           </Button>
         </Group>
       </Stack>
@@ -86,31 +90,32 @@ function OpenCapaForm({ ncr }: { ncr: string }) {
 
 /** CAPAs: the overdue ones first, then all open and closed. */
 export function QualityCapaListPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const ncr = params.get("ncr") ?? undefined;
   const overdue = useCapas({ overdue: true });
   const all = useCapas(ncr ? { ncr } : {});
-  if (overdue.isPending || all.isPending) return <Loading label="Loading CAPAs…" />;
+  if (overdue.isPending || all.isPending) return <Loading label={t("quality.capa.loadingList")} />;
   if (overdue.isError) return <ProblemAlert error={overdue.error} onRetry={() => void overdue.refetch()} />;
   if (all.isError) return <ProblemAlert error={all.error} onRetry={() => void all.refetch()} />;
   return (
     <Stack gap="lg">
       <Group justify="space-between">
-        <Title order={1}>Corrective and preventive actions</Title>
+        <Title order={1}>{t("quality.capa.title")}</Title>
         <Anchor component={Link} to="/quality">
-          Quality workbench
+          {t("quality.workbench.title")}
         </Anchor>
       </Group>
       {ncr ? <OpenCapaForm ncr={ncr} /> : null}
       <Card withBorder>
         <Title order={3} mb="sm">
-          Overdue <Badge size="lg" color="red.9">{overdue.data.total}</Badge>
+          {t("inspection.overdue")} <Badge size="lg" color="red.9">{overdue.data.total}</Badge>
         </Title>
         <CapaTable capas={overdue.data.items} testId="capas-overdue" />
       </Card>
       <Card withBorder>
         <Title order={3} mb="sm">
-          {ncr ? `CAPAs of ${ncr}` : "All CAPAs"} <Badge size="lg">{all.data.total}</Badge>
+          {ncr ? t("quality.capa.ofNcr", { ncr }) : t("quality.capa.all")} <Badge size="lg">{all.data.total}</Badge>
         </Title>
         <CapaTable capas={all.data.items} testId="capas-all" />
       </Card>
@@ -119,27 +124,27 @@ export function QualityCapaListPage() {
 }
 
 function CloseDialog({ capa, onClose }: { capa: Capa; onClose: () => void }) {
+  const { t } = useTranslation();
   const close = useSignedCapaClosure(capa);
   const [reason, setReason] = useState("");
   const [username, setUsername] = useState(session.getState().claims?.sub ?? "");
   const [password, setPassword] = useState("");
   return (
-    <Modal opened onClose={onClose} title={`Sign the closure of ${capa.number}`} size="lg">
+    <Modal opened onClose={onClose} title={t("quality.capa.closeTitle", { capa: capa.number })} size="lg">
       <Stack>
-        <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <TextInput label={t("dialog.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         <Alert color="blue" variant="light" data-testid="capa-signature-meaning">
-          By signing you approve closing {capa.number} as shown on this page: {capa.actions.length} action(s) done and
-          the effectiveness check “{String(capa.effectiveness?.note ?? "")}”. Your signature is bound to this content.
+          {t("quality.capa.meaning", { capa: capa.number, count: capa.actions.length, note: String(capa.effectiveness?.note ?? "") })}
         </Alert>
-        <TextInput label="User name" value={username} onChange={(e) => setUsername(e.currentTarget.value)} autoComplete="username" />
-        <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />
+        <TextInput label={t("signin.username")} value={username} onChange={(e) => setUsername(e.currentTarget.value)} autoComplete="username" />
+        <PasswordInput label={t("signin.password")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />
         {close.isError ? <ProblemAlert error={close.error} /> : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t("dialog.cancel")}
           </Button>
           <Button disabled={!reason.trim() || !username || !password} loading={close.isPending} onClick={() => close.mutate({ reason, username, password }, { onSuccess: onClose })}>
-            Sign and close
+            {t("quality.capa.signClose")}
           </Button>
         </Group>
       </Stack>
@@ -149,6 +154,7 @@ function CloseDialog({ capa, onClose }: { capa: Capa; onClose: () => void }) {
 
 /** One CAPA: its NCRs, actions (add, mark done), the effectiveness check and the signed closure. */
 export function QualityCapaPage() {
+  const { t } = useTranslation();
   const { number } = useParams();
   const capa = useCapa(number);
   const change = useCapaChange(number ?? "");
@@ -158,7 +164,7 @@ export function QualityCapaPage() {
   const [effective, setEffective] = useState(true);
   const [note, setNote] = useState("");
   const [closing, setClosing] = useState(false);
-  if (capa.isPending) return <Loading label={`Loading ${number}…`} />;
+  if (capa.isPending) return <Loading label={t("quality.ncr.loading", { number })} />;
   if (capa.isError) return <ProblemAlert error={capa.error} onRetry={() => void capa.refetch()} />;
   const c = capa.data;
   const open = c.status === "open";
@@ -168,9 +174,9 @@ export function QualityCapaPage() {
       <Group justify="space-between">
         <Title order={1}>{c.number}</Title>
         <Group>
-          {c.overdue ? <Badge size="xl" color="red.9">Overdue</Badge> : null}
-          <Badge size="xl" data-testid="capa-status" color={open ? "orange" : "green.8"}>
-            {humanize(c.status)}
+          {c.overdue ? <Badge size="xl" color="red.9">{t("inspection.overdue")}</Badge> : null}
+          <Badge size="xl" data-testid="capa-status" color={open ? "orange.9" : "green.9"}>
+            {codeLabel("capaStatus", c.status)}
           </Badge>
         </Group>
       </Group>
@@ -178,7 +184,7 @@ export function QualityCapaPage() {
         {c.title}
       </Text>
       <Text>
-        {c.problem} · owner {c.owner} · due {formatDate(c.due_on)} · NCRs{" "}
+        {t("quality.capa.summary", { problem: c.problem, owner: c.owner, due: formatDate(c.due_on) })}{" "}
         {c.ncrs.map((n) => (
           <Anchor key={n} component={Link} to={`/quality/ncrs/${n}`} mr="xs">
             {n}
@@ -186,15 +192,15 @@ export function QualityCapaPage() {
         ))}
       </Text>
       <Card withBorder data-testid="capa-actions">
-        <Title order={3}>Actions</Title>
+        <Title order={3}>{t("quality.capa.actions")}</Title>
         <Table mt="sm">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
-              <Table.Th>Action</Table.Th>
-              <Table.Th>Owner</Table.Th>
-              <Table.Th>Due</Table.Th>
-              <Table.Th>Done</Table.Th>
+              <Table.Th>{t("quality.capa.action")}</Table.Th>
+              <Table.Th>{t("quality.capa.owner")}</Table.Th>
+              <Table.Th>{t("inspection.dueBadge")}</Table.Th>
+              <Table.Th>{t("quality.capa.done")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -204,14 +210,14 @@ export function QualityCapaPage() {
                 <Table.Td>{a.description}</Table.Td>
                 <Table.Td>{a.owner}</Table.Td>
                 <Table.Td>
-                  {formatDate(a.due_on)} {a.overdue ? <Badge color="red.9">Overdue</Badge> : null}
+                  {formatDate(a.due_on)} {a.overdue ? <Badge color="red.9">{t("inspection.overdue")}</Badge> : null}
                 </Table.Td>
                 <Table.Td>
                   {a.done_at ? (
-                    `${formatDateTime(a.done_at)} by ${a.done_by}`
+                    t("quality.capa.doneBy", { at: formatDateTime(a.done_at), by: a.done_by })
                   ) : open ? (
                     <Button size="xs" onClick={() => change.mutate({ kind: "done", position: a.position, note: "" })}>
-                      Mark done
+                      {t("quality.capa.markDone")}
                     </Button>
                   ) : null}
                 </Table.Td>
@@ -221,49 +227,53 @@ export function QualityCapaPage() {
         </Table>
         {open ? (
           <Group mt="sm" align="flex-end">
-            <TextInput label="New action" value={description} onChange={(e) => setDescription(e.currentTarget.value)} style={{ flex: 2 }} />
-            <TextInput label="Action owner" value={owner} onChange={(e) => setOwner(e.currentTarget.value)} />
-            <TextInput label="Action due on" type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} />
+            <TextInput label={t("quality.capa.newAction")} value={description} onChange={(e) => setDescription(e.currentTarget.value)} style={{ flex: 2 }} />
+            <TextInput label={t("quality.capa.actionOwner")} value={owner} onChange={(e) => setOwner(e.currentTarget.value)} />
+            <TextInput label={t("quality.capa.actionDueOn")} type="date" value={due} onChange={(e) => setDue(e.currentTarget.value)} />
             <Button
               disabled={!description.trim() || !owner.trim() || !due}
               onClick={() => change.mutate({ kind: "action", description, owner, due_on: due }, { onSuccess: () => setDescription("") })}
             >
-              Add action
+              {t("quality.capa.addAction")}
             </Button>
           </Group>
         ) : null}
       </Card>
       <Card withBorder data-testid="capa-effectiveness">
-        <Title order={3}>Effectiveness check</Title>
+        <Title order={3}>{t("quality.capa.effectiveness")}</Title>
         {c.effectiveness ? (
-          <Text mt="sm" fw={700} c={c.effectiveness.effective ? "green.8" : "red.9"}>
-            {c.effectiveness.effective ? "Effective" : "Not effective"}: {String(c.effectiveness.note)} ({String(c.effectiveness.checked_by)})
+          <Text mt="sm" fw={700} c={c.effectiveness.effective ? "green.9" : "red.9"}>
+            {t("quality.capa.checkResult", {
+              verdict: c.effectiveness.effective ? t("quality.capa.effective") : t("quality.capa.notEffective"),
+              note: String(c.effectiveness.note),
+              by: String(c.effectiveness.checked_by),
+            })}
           </Text>
         ) : (
           <Text c="dimmed" mt="sm">
-            Not checked yet{allDone ? "." : " — every action must be done first."}
+            {allDone ? t("quality.capa.notChecked") : t("quality.capa.notCheckedActions")}
           </Text>
         )}
         {open && allDone ? (
           <Group mt="sm" align="flex-end">
-            <Checkbox label="The actions were effective" checked={effective} onChange={(e) => setEffective(e.currentTarget.checked)} />
-            <TextInput label="Check" value={note} onChange={(e) => setNote(e.currentTarget.value)} style={{ flex: 1 }} />
+            <Checkbox label={t("quality.capa.wereEffective")} checked={effective} onChange={(e) => setEffective(e.currentTarget.checked)} />
+            <TextInput label={t("quality.capa.check")} value={note} onChange={(e) => setNote(e.currentTarget.value)} style={{ flex: 1 }} />
             <Button disabled={!note.trim()} onClick={() => change.mutate({ kind: "effectiveness", effective, note })}>
-              Record check
+              {t("quality.capa.recordCheck")}
             </Button>
           </Group>
         ) : null}
       </Card>
       {change.isError ? <ProblemAlert error={change.error} /> : null}
       {c.status === "closed" ? (
-        <Alert color="green.8" variant="filled" data-testid="capa-closure">
+        <Alert color="green.9" variant="filled" data-testid="capa-closure">
           <Text c="white" fw={700} size="lg">
-            Closed {formatDateTime(c.closed_at)} by {c.closed_by}, signed: {c.closure_reason}
+            {t("quality.capa.closed", { at: formatDateTime(c.closed_at), by: c.closed_by, reason: c.closure_reason })}
           </Text>
         </Alert>
       ) : (
         <Button size="lg" disabled={!allDone || c.effectiveness?.effective !== true} onClick={() => setClosing(true)}>
-          Close with signature…
+          {t("quality.capa.closeWithSignature")}
         </Button>
       )}
       {closing ? <CloseDialog capa={c} onClose={() => setClosing(false)} /> : null}

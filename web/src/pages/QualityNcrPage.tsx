@@ -1,23 +1,25 @@
 import { Alert, Anchor, Badge, Button, Card, Code, Group, Modal, NumberInput, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { session } from "../auth/session";
 import { useCapas, useNcr, useSignedDisposition, type Disposition, type Ncr } from "../api/quality";
 import { useWorkOrder } from "../api/workOrders";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { formatDateTime, humanize } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDateTime } from "../lib/format";
+import { ruleText } from "./QualitySpcPage";
 
-const DISPOSITIONS: { value: Disposition; label: string }[] = [
-  { value: "use_as_is", label: "Use as is (release)" },
-  { value: "partial", label: "Partial: release part, scrap part" },
-  { value: "scrap", label: "Scrap" },
-  { value: "rework", label: "Rework: back to an operation of the work order (lots stay held)" },
-  { value: "return_to_supplier", label: "Return to supplier (the held lots ship back)" },
-];
+/** The dispositions in the order offered; each one's label says what it does (quality.ncr.dispositions). */
+/** An open end of a specification (no lower or no upper limit). */
+const OPEN_END = { lower: "−∞", upper: "+∞" };
+
+const DISPOSITIONS: Disposition[] = ["use_as_is", "partial", "scrap", "rework", "return_to_supplier"];
 
 /** The signature dialog: the meaning is shown before signing; user name and password are asked. */
 function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
+  const { t } = useTranslation();
   const sign = useSignedDisposition(ncr);
   const [disposition, setDisposition] = useState<Disposition>("partial");
   const [reason, setReason] = useState("");
@@ -43,25 +45,31 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
     (!partial || (lot && Number(scrap) > 0)) &&
     (!rework || (ncr.work_order && reworkOp));
   return (
-    <Modal opened onClose={onClose} title={`Sign the disposition of ${ncr.number}`} size="lg">
+    <Modal opened onClose={onClose} title={t("quality.ncr.signTitle", { ncr: ncr.number })} size="lg">
       <Stack>
-        <Select label="Disposition" data={DISPOSITIONS} value={disposition} onChange={(v) => v && setDisposition(v as Disposition)} allowDeselect={false} />
+        <Select
+          label={t("quality.ncr.disposition")}
+          data={DISPOSITIONS.map((d) => ({ value: d, label: t(`quality.ncr.dispositions.${d}`) }))}
+          value={disposition}
+          onChange={(v) => v && setDisposition(v as Disposition)}
+          allowDeselect={false}
+        />
         {partial ? (
           <Group grow>
-            <Select label="Lot to split" data={ncr.held_lots} value={lot} onChange={setLot} />
-            <NumberInput label="Quantity to scrap" value={scrap} onChange={setScrap} min={0} decimalScale={6} />
+            <Select label={t("quality.ncr.lotToSplit")} data={ncr.held_lots} value={lot} onChange={setLot} />
+            <NumberInput label={t("quality.ncr.quantityToScrap")} value={scrap} onChange={setScrap} min={0} decimalScale={6} />
           </Group>
         ) : null}
         {rework && !ncr.work_order ? (
           <Alert color="orange" variant="light">
-            {ncr.number} is on no work order: there is no operation to rework it at.
+            {t("quality.ncr.noWorkOrder", { ncr: ncr.number })}
           </Alert>
         ) : null}
         {rework && ncr.work_order ? (
           <Group grow>
             <Select
-              label="Back to operation"
-              description={`of ${ncr.work_order}`}
+              label={t("quality.ncr.backToOperation")}
+              description={t("quality.ncr.ofOrder", { order: ncr.work_order })}
               data={reworkChoices}
               value={reworkOp}
               onChange={setReworkOp}
@@ -69,8 +77,8 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
               data-testid="rework-operation"
             />
             <NumberInput
-              label="Quantity to rework"
-              description="Empty: what the NCR's lots hold"
+              label={t("quality.ncr.quantityToRework")}
+              description={t("quality.ncr.reworkHint")}
               value={reworkQty}
               onChange={setReworkQty}
               min={0}
@@ -80,24 +88,27 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
         ) : null}
         {disposition === "return_to_supplier" ? (
           <TextInput
-            label="Supplier"
-            description="Empty: each lot goes back to the supplier it came from"
+            label={t("quality.ncr.supplier")}
+            description={t("quality.ncr.supplierHint")}
             value={supplier}
             onChange={(e) => setSupplier(e.currentTarget.value)}
           />
         ) : null}
         {order.isError ? <ProblemAlert error={order.error} /> : null}
-        <TextInput label="Reason" value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+        <TextInput label={t("dialog.reason")} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
         <Alert color="blue" variant="light" data-testid="signature-meaning">
-          By signing you approve the disposition “{humanize(disposition)}” of {ncr.number} as shown on this page
-          (held lots {ncr.held_lots.join(", ") || "none"}). Your signature is bound to this content.
+          {t("quality.ncr.meaning", {
+            disposition: codeLabel("disposition", disposition),
+            ncr: ncr.number,
+            lots: ncr.held_lots.join(", ") || t("quality.ncr.noLots"),
+          })}
         </Alert>
-        <TextInput label="User name" value={username} onChange={(e) => setUsername(e.currentTarget.value)} autoComplete="username" />
-        <PasswordInput label="Password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />
+        <TextInput label={t("signin.username")} value={username} onChange={(e) => setUsername(e.currentTarget.value)} autoComplete="username" />
+        <PasswordInput label={t("signin.password")} value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />
         {sign.isError ? <ProblemAlert error={sign.error} /> : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
-            Cancel
+            {t("dialog.cancel")}
           </Button>
           <Button
             disabled={!ready}
@@ -119,7 +130,7 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
               )
             }
           >
-            Sign and apply
+            {t("quality.ncr.signApply")}
           </Button>
         </Group>
       </Stack>
@@ -129,33 +140,35 @@ function SignDialog({ ncr, onClose }: { ncr: Ncr; onClose: () => void }) {
 
 /** The CAPAs opened for this NCR, and the way to open one. */
 function NcrCapas({ ncr }: { ncr: string }) {
+  const { t } = useTranslation();
   const capas = useCapas({ ncr });
   return (
     <Card withBorder data-testid="ncr-capas">
       <Group justify="space-between">
-        <Title order={3}>Corrective and preventive actions</Title>
+        <Title order={3}>{t("quality.capa.title")}</Title>
         <Button component={Link} to={`/quality/capas?ncr=${ncr}`} variant="light">
-          Open a CAPA…
+          {t("quality.ncr.openCapa")}
         </Button>
       </Group>
       {capas.isError ? <ProblemAlert error={capas.error} /> : null}
       <Group mt="sm">
         {(capas.data?.items ?? []).map((c) => (
           <Anchor key={c.number} component={Link} to={`/quality/capas/${c.number}`} fw={700}>
-            {c.number} · {c.title} ({humanize(c.status)})
+            {c.number} · {c.title} ({codeLabel("capaStatus", c.status)})
           </Anchor>
         ))}
-        {capas.data && capas.data.items.length === 0 ? <Text c="dimmed">None yet.</Text> : null}
+        {capas.data && capas.data.items.length === 0 ? <Text c="dimmed">{t("quality.ncr.noneYet")}</Text> : null}
       </Group>
     </Card>
   );
 }
 
 export function QualityNcrPage() {
+  const { t } = useTranslation();
   const { number } = useParams();
   const ncr = useNcr(number);
   const [signing, setSigning] = useState(false);
-  if (ncr.isPending) return <Loading label={`Loading ${number}…`} />;
+  if (ncr.isPending) return <Loading label={t("quality.ncr.loading", { number })} />;
   if (ncr.isError) return <ProblemAlert error={ncr.error} onRetry={() => void ncr.refetch()} />;
   const n = ncr.data;
   const planCode = String(n.evidence.plan ?? "").split(" ")[0];
@@ -164,28 +177,28 @@ export function QualityNcrPage() {
     <Stack gap="lg">
       <Group justify="space-between">
         <Title order={1}>{n.number}</Title>
-        <Badge size="xl" data-testid="ncr-status" color={n.status === "open" ? "red.9" : "green.8"}>
-          {humanize(n.status)}
+        <Badge size="xl" data-testid="ncr-status" color={n.status === "open" ? "red.9" : "green.9"}>
+          {codeLabel("ncrStatus", n.status)}
         </Badge>
       </Group>
       <Text size="lg" fw={600}>
         {n.title}
       </Text>
       <Card withBorder>
-        <Title order={3}>Evidence</Title>
+        <Title order={3}>{t("quality.ncr.evidence")}</Title>
         <Text>
-          Opened {formatDateTime(n.opened_at)} by {n.opened_by} · {n.item} {n.work_order ? `· ${n.work_order}/${n.operation}` : ""}
-          {n.evidence.equipment ? ` · equipment ${String(n.evidence.equipment)}` : ""}
-          {n.evidence.operator ? ` · operator ${String(n.evidence.operator)}` : ""}
-          {n.evidence.gauge ? ` · gauge ${String(n.evidence.gauge)}` : ""}
+          {t("quality.ncr.opened", { at: formatDateTime(n.opened_at), by: n.opened_by })} · {n.item} {n.work_order ? `· ${n.work_order}/${n.operation}` : ""}
+          {n.evidence.equipment ? ` · ${t("quality.ncr.evidenceEquipment", { equipment: String(n.evidence.equipment) })}` : ""}
+          {n.evidence.operator ? ` · ${t("quality.ncr.evidenceOperator", { operator: String(n.evidence.operator) })}` : ""}
+          {n.evidence.gauge ? ` · ${t("quality.ncr.evidenceGauge", { gauge: String(n.evidence.gauge) })}` : ""}
         </Text>
         <Table mt="sm">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Characteristic</Table.Th>
-              <Table.Th>Values</Table.Th>
-              <Table.Th>Specification</Table.Th>
-              <Table.Th>Judgement</Table.Th>
+              <Table.Th>{t("quality.ncr.characteristic")}</Table.Th>
+              <Table.Th>{t("quality.ncr.values")}</Table.Th>
+              <Table.Th>{t("quality.ncr.specification")}</Table.Th>
+              <Table.Th>{t("quality.ncr.judgement")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -194,16 +207,16 @@ export function QualityNcrPage() {
                 <Table.Td>
                   {r.characteristic}{" "}
                   <Anchor component={Link} to={`/quality/spc/${planCode}/${r.characteristic}`} size="sm">
-                    SPC chart
+                    {t("quality.ncr.spcChart")}
                   </Anchor>
                 </Table.Td>
                 <Table.Td>{r.values.join(", ")}</Table.Td>
                 <Table.Td>
-                  {r.lsl ?? "−∞"} … {r.usl ?? "+∞"}
+                  {r.lsl ?? OPEN_END.lower} … {r.usl ?? OPEN_END.upper}
                 </Table.Td>
                 <Table.Td>
-                  {r.passed ? "in specification" : "OUT of specification"}
-                  {r.violations.map((v) => ` · rule ${v.rule}: ${v.description}`).join("")}
+                  {r.passed ? t("quality.ncr.inSpec") : t("quality.ncr.outOfSpec")}
+                  {r.violations.map((v) => ` · ${t("quality.spc.ruleShort", { rule: v.rule, description: ruleText(v.rule, v.description) })}`).join("")}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -211,26 +224,30 @@ export function QualityNcrPage() {
         </Table>
       </Card>
       <Card withBorder data-testid="held-material">
-        <Title order={3}>Held material</Title>
+        <Title order={3}>{t("quality.ncr.heldMaterial")}</Title>
         <Group>
           {n.held_lots.map((lot) => (
             <Anchor key={lot} component={Link} to={`/material/lots/${lot}`} fw={700}>
               {lot}
             </Anchor>
           ))}
-          {n.work_order_held ? <Badge color="orange">Work order {n.work_order} on quality hold</Badge> : null}
+          {n.work_order_held ? <Badge color="orange.9">{t("quality.ncr.orderOnHold", { order: n.work_order })}</Badge> : null}
         </Group>
       </Card>
       {n.disposition ? (
-        <Alert color="green.8" variant="filled" data-testid="ncr-disposition">
+        <Alert color="green.9" variant="filled" data-testid="ncr-disposition">
           <Text c="white" fw={700} size="lg">
-            {humanize(String(n.disposition.disposition))}, signed by {String(n.disposition.signed_by)}: {String(n.disposition.reason)}
+            {t("quality.ncr.signedBy", {
+              disposition: codeLabel("disposition", String(n.disposition.disposition)),
+              by: String(n.disposition.signed_by),
+              reason: String(n.disposition.reason),
+            })}
           </Text>
           <Code block>{JSON.stringify(n.disposition, null, 2)}</Code>
         </Alert>
       ) : (
         <Button size="lg" onClick={() => setSigning(true)}>
-          Disposition…
+          {t("quality.ncr.dispositionButton")}
         </Button>
       )}
       {signing ? <SignDialog ncr={n} onClose={() => setSigning(false)} /> : null}
