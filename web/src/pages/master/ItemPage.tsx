@@ -15,6 +15,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import {
   ITEM_KINDS,
@@ -32,20 +33,30 @@ import {
   type Tracking,
 } from "../../api/masterData";
 import { PERM } from "../../auth/permissions";
+import { codeLabel } from "../../i18n";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { formatDate, formatQuantity, humanize } from "../../lib/format";
+import { formatDate, formatQuantity } from "../../lib/format";
 import { ActionButton, FormModal, KindBadge } from "./common";
 import { validateBom, validateItem, type BomForm, type BomLineForm, type Errors, type ItemForm } from "./validation";
+
+/** the remove buttons' icon (their aria-label says what they remove) */
+const REMOVE = "✕";
 
 function today(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+/** A scrap factor (0.05) as a percentage in the user's locale ("5.00" in en, "5,00" in de). */
+function percent(factor: string): string {
+  return (Number(factor) * 100).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
 const NEW_LINE: BomLineForm = { component: "", quantity: "", uom: "", scrapFactor: "0", alternateGroup: "", priority: "1" };
 
 function NewBomDialog({ item, versions, onClose }: { item: Item; versions: readonly Bom[]; onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreateBom(item.code);
   const components = useItemsPage({ limit: 500, offset: 0 });
   const [form, setForm] = useState<BomForm>({
@@ -64,13 +75,13 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
     setForm({ ...form, lines: form.lines.map((l, j) => (j === i ? { ...l, ...change } : l)) });
   return (
     <FormModal
-      title={`New BOM version for ${item.code}`}
-      submitLabel="Create BOM"
+      title={t("master.item.newBomTitle", { code: item.code })}
+      submitLabel={t("master.item.createBom")}
       size="90rem"
       onClose={onClose}
       validate={() => {
         const e = validateBom(form);
-        if (versions.some((b) => b.version === form.version.trim())) e.version = "Version: this item already has it.";
+        if (versions.some((b) => b.version === form.version.trim())) e.version = t("master.validation.versionTaken");
         setErrors(e);
         return Object.keys(e).length === 0;
       }}
@@ -89,51 +100,55 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
             priority: Number(l.priority || "1"),
           })),
         });
-        notifications.show({ color: "green.9", title: "BOM created", message: `${bom.item} version ${bom.version}` });
+        notifications.show({
+          color: "green.9",
+          title: t("master.item.bomCreated"),
+          message: t("master.item.bomCreatedMsg", { item: bom.item, version: bom.version }),
+        });
       }}
     >
       <Group grow align="flex-start">
         <TextInput
-          label="Version"
+          label={t("common.version")}
           data-autofocus
           value={form.version}
           error={errors.version}
           onChange={(e) => setForm({ ...form, version: e.currentTarget.value })}
         />
         <TextInput
-          label={`Base quantity (${item.uom})`}
-          description="The line quantities make this much"
+          label={t("master.item.baseQuantityIn", { uom: item.uom })}
+          description={t("master.item.baseQuantityHint")}
           value={form.baseQuantity}
           error={errors.baseQuantity}
           onChange={(e) => setForm({ ...form, baseQuantity: e.currentTarget.value })}
         />
         <TextInput
-          label="Valid from"
+          label={t("master.field.validFrom")}
           type="date"
           value={form.validFrom}
           error={errors.validFrom}
           onChange={(e) => setForm({ ...form, validFrom: e.currentTarget.value })}
         />
         <TextInput
-          label="Valid to (exclusive)"
-          description="Empty: open-ended"
+          label={t("master.item.validToExclusive")}
+          description={t("master.item.validToHint")}
           type="date"
           value={form.validTo}
           error={errors.validTo}
           onChange={(e) => setForm({ ...form, validTo: e.currentTarget.value })}
         />
       </Group>
-      <Title order={4}>Components</Title>
+      <Title order={4}>{t("master.item.components")}</Title>
       {errors.lines ? <Text c="red.9">{errors.lines}</Text> : null}
       <Table data-testid="bom-lines-form" verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Component</Table.Th>
-            <Table.Th>Quantity</Table.Th>
-            <Table.Th>Unit</Table.Th>
-            <Table.Th>Scrap factor</Table.Th>
-            <Table.Th>Alternate group</Table.Th>
-            <Table.Th>Priority</Table.Th>
+            <Table.Th>{t("master.field.component")}</Table.Th>
+            <Table.Th>{t("master.field.quantity")}</Table.Th>
+            <Table.Th>{t("master.field.unit")}</Table.Th>
+            <Table.Th>{t("master.field.scrapFactor")}</Table.Th>
+            <Table.Th>{t("master.field.alternateGroup")}</Table.Th>
+            <Table.Th>{t("master.field.priority")}</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -142,7 +157,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
             <Table.Tr key={i}>
               <Table.Td miw={240}>
                 <Select
-                  aria-label={`Component ${i + 1}`}
+                  aria-label={t("master.item.componentN", { n: i + 1 })}
                   searchable
                   data={choices}
                   value={l.component || null}
@@ -152,7 +167,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
               </Table.Td>
               <Table.Td>
                 <TextInput
-                  aria-label={`Quantity ${i + 1}`}
+                  aria-label={t("master.item.quantityN", { n: i + 1 })}
                   value={l.quantity}
                   error={errors[`lines.${i}.quantity`]}
                   onChange={(e) => setLine(i, { quantity: e.currentTarget.value })}
@@ -160,7 +175,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
               </Table.Td>
               <Table.Td w={90}>
                 <TextInput
-                  aria-label={`Unit ${i + 1}`}
+                  aria-label={t("master.item.unitN", { n: i + 1 })}
                   value={l.uom}
                   error={errors[`lines.${i}.uom`]}
                   onChange={(e) => setLine(i, { uom: e.currentTarget.value })}
@@ -168,8 +183,8 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
               </Table.Td>
               <Table.Td>
                 <TextInput
-                  aria-label={`Scrap factor ${i + 1}`}
-                  description="0.02 = 2 %"
+                  aria-label={t("master.item.scrapFactorN", { n: i + 1 })}
+                  description={t("master.item.scrapHint")}
                   value={l.scrapFactor}
                   error={errors[`lines.${i}.scrapFactor`]}
                   onChange={(e) => setLine(i, { scrapFactor: e.currentTarget.value })}
@@ -177,7 +192,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
               </Table.Td>
               <Table.Td>
                 <TextInput
-                  aria-label={`Alternate group ${i + 1}`}
+                  aria-label={t("master.item.alternateGroupN", { n: i + 1 })}
                   value={l.alternateGroup}
                   error={errors[`lines.${i}.alternateGroup`]}
                   onChange={(e) => setLine(i, { alternateGroup: e.currentTarget.value })}
@@ -185,7 +200,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
               </Table.Td>
               <Table.Td w={90}>
                 <TextInput
-                  aria-label={`Priority ${i + 1}`}
+                  aria-label={t("master.item.priorityN", { n: i + 1 })}
                   value={l.priority}
                   error={errors[`lines.${i}.priority`]}
                   onChange={(e) => setLine(i, { priority: e.currentTarget.value })}
@@ -195,10 +210,10 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
                 <ActionIcon
                   variant="subtle"
                   color="red.9"
-                  aria-label={`Remove component ${i + 1}`}
+                  aria-label={t("master.item.removeComponentN", { n: i + 1 })}
                   onClick={() => setForm({ ...form, lines: form.lines.filter((_, j) => j !== i) })}
                 >
-                  ✕
+                  {REMOVE}
                 </ActionIcon>
               </Table.Td>
             </Table.Tr>
@@ -210,11 +225,10 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
         w="fit-content"
         onClick={() => setForm({ ...form, lines: [...form.lines, { ...NEW_LINE }] })}
       >
-        Add component
+        {t("master.item.addComponent")}
       </Button>
       <Text size="sm" c="gray.7">
-        Alternates: lines with the same group replace one another; priority 1 is used, the others are its
-        substitutes.
+        {t("master.item.alternatesHelp")}
       </Text>
     </FormModal>
   );
@@ -226,6 +240,7 @@ function NewBomDialog({ item, versions, onClose }: { item: Item; versions: reado
  * tracking change once the item has lots; its problem detail is shown above the form.
  */
 function EditItemDialog({ item, onClose }: { item: Item; onClose: () => void }) {
+  const { t } = useTranslation();
   const update = useUpdateItem(item.code);
   const [form, setForm] = useState<ItemForm>({
     code: item.code,
@@ -243,8 +258,8 @@ function EditItemDialog({ item, onClose }: { item: Item; onClose: () => void }) 
   });
   return (
     <FormModal
-      title={`Edit item ${item.code}`}
-      submitLabel="Save item"
+      title={t("master.item.editTitle", { code: item.code })}
+      submitLabel={t("master.item.save")}
       onClose={onClose}
       validate={() => {
         const e = validateItem(form);
@@ -260,64 +275,72 @@ function EditItemDialog({ item, onClose }: { item: Item; onClose: () => void }) 
         if (form.tracking !== item.tracking) body.tracking = form.tracking as Tracking;
         if (shelfLife !== (item.shelf_life_days ?? null)) body.shelf_life_days = shelfLife;
         const saved = await update.mutateAsync(body);
-        notifications.show({ color: "green.9", title: "Item saved", message: `${saved.code} ${saved.name}` });
+        notifications.show({ color: "green.9", title: t("master.item.saved"), message: `${saved.code} ${saved.name}` });
       }}
     >
-      <TextInput label="Code" description="Never changes" value={item.code} disabled />
-      <TextInput label="Name" data-autofocus {...field("name")} />
+      <TextInput label={t("common.code")} description={t("master.neverChanges")} value={item.code} disabled />
+      <TextInput label={t("common.name")} data-autofocus {...field("name")} />
       <Group grow>
         <Select
-          label="Kind"
-          data={ITEM_KINDS.map((k) => ({ value: k, label: humanize(k) }))}
+          label={t("common.kind")}
+          data={ITEM_KINDS.map((k) => ({ value: k, label: codeLabel("itemKind", k) }))}
           value={form.kind}
           error={errors.kind}
           onChange={(v) => setForm({ ...form, kind: v ?? "" })}
           allowDeselect={false}
         />
-        <TextInput label="Unit" description="Only while the item has no lots and no BOM" {...field("uom")} />
+        <TextInput label={t("common.uom")} description={t("master.item.unitHint")} {...field("uom")} />
       </Group>
       <Group grow>
         <Select
-          label="Tracking"
-          description="Only while the item has no lots"
-          data={TRACKINGS.map((t) => ({ value: t, label: humanize(t) }))}
+          label={t("master.items.tracking")}
+          description={t("master.item.trackingHint")}
+          data={TRACKINGS.map((k) => ({ value: k, label: codeLabel("tracking", k) }))}
           value={form.tracking}
           error={errors.tracking}
           onChange={(v) => setForm({ ...form, tracking: v ?? "" })}
           allowDeselect={false}
         />
-        <TextInput label="Shelf life (days)" description="Empty: does not expire. Lots received from now on" {...field("shelfLife")} />
+        <TextInput
+          label={t("master.items.shelfLifeDays")}
+          description={t("master.item.shelfLifeHint")}
+          {...field("shelfLife")}
+        />
       </Group>
     </FormModal>
   );
 }
 
 function BomCard({ bom, current }: { bom: Bom; current: boolean }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder data-testid={`bom-${bom.version}`}>
       <Group justify="space-between">
         <Group>
-          <Title order={4}>Version {bom.version}</Title>
+          <Title order={4}>{t("master.item.versionN", { version: bom.version })}</Title>
           {current ? (
             <Badge color="green.9" variant="filled">
-              Effective today
+              {t("master.item.effectiveToday")}
             </Badge>
           ) : null}
         </Group>
         <Text c="gray.7">
-          For {formatQuantity(bom.base_quantity, bom.uom)} · valid {formatDate(bom.valid_from)} →{" "}
-          {bom.valid_to ? formatDate(bom.valid_to) : "open-ended"}
+          {t("master.item.bomValid", {
+            quantity: formatQuantity(bom.base_quantity, bom.uom),
+            from: formatDate(bom.valid_from),
+            to: bom.valid_to ? formatDate(bom.valid_to) : t("master.item.openEnded"),
+          })}
         </Text>
       </Group>
       <Table mt="sm" fz="md">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>#</Table.Th>
-            <Table.Th>Component</Table.Th>
-            <Table.Th ta="right">Quantity</Table.Th>
-            <Table.Th ta="right">Scrap factor</Table.Th>
-            <Table.Th>Alternate group</Table.Th>
-            <Table.Th ta="right">Priority</Table.Th>
+            <Table.Th>{t("master.field.component")}</Table.Th>
+            <Table.Th ta="right">{t("master.field.quantity")}</Table.Th>
+            <Table.Th ta="right">{t("master.field.scrapFactor")}</Table.Th>
+            <Table.Th>{t("master.field.alternateGroup")}</Table.Th>
+            <Table.Th ta="right">{t("master.field.priority")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -328,7 +351,7 @@ function BomCard({ bom, current }: { bom: Bom; current: boolean }) {
                 <Link to={`/master/items/${encodeURIComponent(l.component)}`}>{l.component}</Link>
               </Table.Td>
               <Table.Td ta="right">{formatQuantity(l.quantity, l.uom)}</Table.Td>
-              <Table.Td ta="right">{Number(l.scrap_factor) ? `${(Number(l.scrap_factor) * 100).toFixed(2)} %` : "—"}</Table.Td>
+              <Table.Td ta="right">{Number(l.scrap_factor) ? `${percent(l.scrap_factor)} %` : "—"}</Table.Td>
               <Table.Td>{l.alternate_group ?? "—"}</Table.Td>
               <Table.Td ta="right">{l.alternate_group ? l.priority : "—"}</Table.Td>
             </Table.Tr>
@@ -340,6 +363,7 @@ function BomCard({ bom, current }: { bom: Bom; current: boolean }) {
 }
 
 function ExplosionView({ item }: { item: Item }) {
+  const { t } = useTranslation();
   const [quantity, setQuantity] = useState("1");
   const [on, setOn] = useState(today());
   const [asked, setAsked] = useState<{ quantity: string; on: string } | null>(null);
@@ -347,20 +371,20 @@ function ExplosionView({ item }: { item: Item }) {
   const badQuantity = !/^\d{1,12}([.,]\d{1,6})?$/.test(quantity.trim()) || Number(quantity.replace(",", ".")) <= 0;
   return (
     <Stack data-testid="explosion">
-      <Title order={3}>Multi-level explosion</Title>
+      <Title order={3}>{t("master.item.explosion")}</Title>
       <Group align="flex-end">
         <TextInput
-          label={`Quantity (${item.uom})`}
+          label={t("master.item.quantityIn", { uom: item.uom })}
           value={quantity}
           onChange={(e) => setQuantity(e.currentTarget.value)}
-          error={badQuantity ? "A quantity above 0" : undefined}
+          error={badQuantity ? t("master.item.quantityAboveZero") : undefined}
         />
-        <TextInput label="On" type="date" value={on} onChange={(e) => setOn(e.currentTarget.value)} />
+        <TextInput label={t("master.item.on")} type="date" value={on} onChange={(e) => setOn(e.currentTarget.value)} />
         <Button
           disabled={badQuantity || !on}
           onClick={() => setAsked({ quantity: quantity.trim().replace(",", "."), on })}
         >
-          Explode
+          {t("master.item.explode")}
         </Button>
       </Group>
       {asked && explosion.isPending ? <Loading /> : null}
@@ -370,9 +394,9 @@ function ExplosionView({ item }: { item: Item }) {
           <Table fz="md" data-testid="explosion-lines">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Component (by level)</Table.Th>
-                <Table.Th ta="right">Quantity, scrap included</Table.Th>
-                <Table.Th>BOM</Table.Th>
+                <Table.Th>{t("master.item.componentByLevel")}</Table.Th>
+                <Table.Th ta="right">{t("master.item.quantityWithScrap")}</Table.Th>
+                <Table.Th>{t("master.item.bom")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -394,14 +418,14 @@ function ExplosionView({ item }: { item: Item }) {
           </Table>
           <Card withBorder>
             <Title order={4}>
-              To have in stock for {formatQuantity(explosion.data.quantity, explosion.data.uom)}
+              {t("master.item.toStock", { quantity: formatQuantity(explosion.data.quantity, explosion.data.uom) })}
             </Title>
             <Table fz="md" data-testid="explosion-totals">
               <Table.Tbody>
-                {explosion.data.totals.map((t) => (
-                  <Table.Tr key={t.component}>
-                    <Table.Td fw={600}>{t.component}</Table.Td>
-                    <Table.Td ta="right">{formatQuantity(t.quantity, t.uom)}</Table.Td>
+                {explosion.data.totals.map((total) => (
+                  <Table.Tr key={total.component}>
+                    <Table.Td fw={600}>{total.component}</Table.Td>
+                    <Table.Td ta="right">{formatQuantity(total.quantity, total.uom)}</Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -414,12 +438,13 @@ function ExplosionView({ item }: { item: Item }) {
 }
 
 export function ItemPage() {
+  const { t } = useTranslation();
   const { code = "" } = useParams();
   const item = useItem(code);
   const boms = useItemBoms(code);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState(false);
-  if (item.isPending) return <Loading label={`Looking up ${code}…`} />;
+  if (item.isPending) return <Loading label={t("master.item.lookingUp", { code })} />;
   if (item.isError) return <ProblemAlert error={item.error} onRetry={() => void item.refetch()} />;
   const i = item.data;
   const day = today();
@@ -427,13 +452,13 @@ export function ItemPage() {
   return (
     <Stack gap="lg" maw={1400}>
       <Anchor component={Link} to="/master/items">
-        ← Items
+        ← {t("master.items.title")}
       </Anchor>
       <Card withBorder padding="lg" data-testid="item-card">
         <Group justify="space-between">
           <div>
             <Text size="sm" c="gray.7" fw={600} tt="uppercase">
-              Item
+              {t("common.item")}
             </Text>
             <Title order={2} data-testid="item-code">
               {i.code}
@@ -445,38 +470,40 @@ export function ItemPage() {
           <Group>
             <KindBadge group="itemKind" value={i.kind} />
             <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setEditing(true)}>
-              Edit item
+              {t("master.item.edit")}
             </ActionButton>
           </Group>
         </Group>
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="md">
           <div>
-            <Text c="gray.7" size="sm">Unit</Text>
+            <Text c="gray.7" size="sm">{t("common.uom")}</Text>
             <Text fw={700} data-testid="item-uom">{i.uom}</Text>
           </div>
           <div>
-            <Text c="gray.7" size="sm">Tracking</Text>
-            <Text fw={700}>{humanize(i.tracking)}</Text>
+            <Text c="gray.7" size="sm">{t("master.items.tracking")}</Text>
+            <Text fw={700}>{codeLabel("tracking", i.tracking)}</Text>
           </div>
           <div>
-            <Text c="gray.7" size="sm">Shelf life</Text>
-            <Text fw={700} data-testid="item-shelf-life">{i.shelf_life_days ? `${i.shelf_life_days} days` : "Does not expire"}</Text>
+            <Text c="gray.7" size="sm">{t("master.items.shelfLife")}</Text>
+            <Text fw={700} data-testid="item-shelf-life">
+              {i.shelf_life_days ? t("master.items.days", { count: i.shelf_life_days }) : t("master.item.noExpiry")}
+            </Text>
           </div>
           <div>
-            <Text c="gray.7" size="sm">Receipts</Text>
-            <Text fw={700}>{i.inspect_on_receipt ? "Inspected (quarantine first)" : "Available at once"}</Text>
+            <Text c="gray.7" size="sm">{t("master.item.receipts")}</Text>
+            <Text fw={700}>{i.inspect_on_receipt ? t("master.item.inspected") : t("master.item.availableAtOnce")}</Text>
           </div>
         </SimpleGrid>
       </Card>
       <Group justify="space-between">
-        <Title order={3}>Bill of materials</Title>
+        <Title order={3}>{t("master.item.bomTitle")}</Title>
         <ActionButton needs={[PERM.materialMasterWrite]} onClick={() => setCreating(true)}>
-          New BOM version
+          {t("master.item.newBom")}
         </ActionButton>
       </Group>
       {boms.isPending ? <Loading /> : null}
       {boms.isError ? <ProblemAlert error={boms.error} /> : null}
-      {boms.data && boms.data.length === 0 ? <Text c="gray.7">{i.code} has no BOM: it is bought, not made.</Text> : null}
+      {boms.data && boms.data.length === 0 ? <Text c="gray.7">{t("master.item.noBom", { code: i.code })}</Text> : null}
       {boms.data?.map((b) => <BomCard key={b.version} bom={b} current={b === effective} />)}
       {boms.data && boms.data.length > 0 ? <ExplosionView item={i} /> : null}
       {editing ? <EditItemDialog item={i} onClose={() => setEditing(false)} /> : null}

@@ -17,6 +17,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import {
   useCreateRouting,
@@ -34,6 +35,9 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { formatDateTime, formatQuantity } from "../../lib/format";
 import { ActionButton, FormModal } from "./common";
 import { validateRouting, type OperationForm } from "./validation";
+
+/** the remove buttons' icon (their aria-label says what they remove) */
+const REMOVE = "✕";
 
 function today(): string {
   const d = new Date();
@@ -59,6 +63,7 @@ function NewRoutingDialog({
   routings: readonly Routing[];
   onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const create = useCreateRouting(product.code);
   const workCenters = useWorkCenters();
   const skills = useSkills();
@@ -74,13 +79,13 @@ function NewRoutingDialog({
   const skillChoices = (skills.data ?? []).map((s) => s.code);
   return (
     <FormModal
-      title={`New routing version for ${product.code}`}
-      submitLabel="Create routing"
+      title={t("master.product.newRoutingTitle", { code: product.code })}
+      submitLabel={t("master.product.createRouting")}
       size="90rem"
       onClose={onClose}
       validate={() => {
         const e = validateRouting(version, ops);
-        if (routings.some((r) => r.version === version.trim())) e.version = "Version: this product already has it.";
+        if (routings.some((r) => r.version === version.trim())) e.version = t("master.validation.routingVersionTaken");
         setErrors(e);
         return Object.keys(e).length === 0;
       }}
@@ -101,13 +106,17 @@ function NewRoutingDialog({
         });
         notifications.show({
           color: "green.9",
-          title: "Routing created",
-          message: `${r.product} version ${r.version}: ${r.operations.length} operation(s)`,
+          title: t("master.product.routingCreated"),
+          message: t("master.product.routingCreatedMsg", {
+            product: r.product,
+            version: r.version,
+            count: r.operations.length,
+          }),
         });
       }}
     >
       <TextInput
-        label="Version"
+        label={t("common.version")}
         w={200}
         data-autofocus
         value={version}
@@ -116,39 +125,39 @@ function NewRoutingDialog({
       />
       {bom.isError ? (
         <Text c="orange.9" fw={600}>
-          {product.code} has no BOM effective today: its operations can't name materials until it has one.
+          {t("master.product.noBomToday", { code: product.code })}
         </Text>
       ) : null}
       {errors.operations ? <Text c="red.9">{errors.operations}</Text> : null}
       {ops.map((op, i) => (
         <Card withBorder key={i} data-testid={`op-form-${i}`}>
           <Group justify="space-between" mb="xs">
-            <Title order={5}>Operation {i + 1}</Title>
+            <Title order={5}>{t("master.product.operationN", { n: i + 1 })}</Title>
             <ActionIcon
               variant="subtle"
               color="red.9"
-              aria-label={`Remove operation ${i + 1}`}
+              aria-label={t("master.product.removeOperationN", { n: i + 1 })}
               onClick={() => setOps(ops.filter((_, j) => j !== i))}
             >
-              ✕
+              {REMOVE}
             </ActionIcon>
           </Group>
           <Group grow align="flex-start">
             <TextInput
-              label="No."
+              label={t("master.product.no")}
               maw={90}
               value={op.seq}
               error={errors[`ops.${i}.seq`]}
               onChange={(e) => setOp(i, { seq: e.currentTarget.value })}
             />
             <TextInput
-              label="Name"
+              label={t("common.name")}
               value={op.name}
               error={errors[`ops.${i}.name`]}
               onChange={(e) => setOp(i, { name: e.currentTarget.value })}
             />
             <Select
-              label="Work center"
+              label={t("common.workCenter")}
               searchable
               data={wcChoices}
               value={op.workCenter || null}
@@ -156,13 +165,13 @@ function NewRoutingDialog({
               onChange={(v) => setOp(i, { workCenter: v ?? "" })}
             />
             <TextInput
-              label="Setup (min)"
+              label={t("master.product.setupMin")}
               value={op.setup}
               error={errors[`ops.${i}.setup`]}
               onChange={(e) => setOp(i, { setup: e.currentTarget.value })}
             />
             <TextInput
-              label="Run (min per unit)"
+              label={t("master.product.runMin")}
               value={op.run}
               error={errors[`ops.${i}.run`]}
               onChange={(e) => setOp(i, { run: e.currentTarget.value })}
@@ -170,26 +179,31 @@ function NewRoutingDialog({
           </Group>
           <Group grow align="flex-start" mt="xs">
             <TagsInput
-              label="Skills"
-              description="CODE or CODE:level (1–9)"
+              label={t("master.product.skills")}
+              description={t("master.product.skillsHint")}
               data={skillChoices}
               value={op.skills.map((s) => (s.level === "1" ? s.code : `${s.code}:${s.level}`))}
               error={op.skills.map((_, j) => errors[`ops.${i}.skills.${j}`]).find(Boolean)}
               onChange={(tags) => setOp(i, { skills: tags.map(parseSkill) })}
             />
             <MultiSelect
-              label="Materials consumed here"
-              description="From the product's BOM"
+              label={t("master.product.materialsHere")}
+              description={t("master.product.materialsHint")}
               searchable
-              data={components.map((c) => ({ value: c.component, label: `${c.component} (${formatQuantity(c.quantity, c.uom)} per unit)` }))}
+              data={components.map((c) => ({
+                value: c.component,
+                label: t("master.product.materialOption", { item: c.component, quantity: formatQuantity(c.quantity, c.uom) }),
+              }))}
               value={op.materials}
               disabled={components.length === 0}
               error={errors[`ops.${i}.materials`]}
               onChange={(v) => setOp(i, { materials: v })}
             />
             <TextInput
-              label="Output item"
-              description={i === ops.length - 1 ? `Empty: ${product.code}` : "Empty: none"}
+              label={t("master.field.outputItem")}
+              description={
+                i === ops.length - 1 ? t("master.product.outputLast", { code: product.code }) : t("master.product.outputNone")
+              }
               value={op.outputItem}
               error={errors[`ops.${i}.outputItem`]}
               onChange={(e) => setOp(i, { outputItem: e.currentTarget.value })}
@@ -202,26 +216,27 @@ function NewRoutingDialog({
         w="fit-content"
         onClick={() => setOps([...ops, newOp((Number(ops.at(-1)?.seq) || 0) + 10)])}
       >
-        Add operation
+        {t("master.product.addOperation")}
       </Button>
     </FormModal>
   );
 }
 
 function RoutingTable({ routing }: { routing: Routing }) {
+  const { t } = useTranslation();
   return (
     <Table.ScrollContainer minWidth={900}>
       <Table fz="md" verticalSpacing="sm" data-testid={`routing-${routing.version}`}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>No.</Table.Th>
-            <Table.Th>Operation</Table.Th>
-            <Table.Th>Work center</Table.Th>
-            <Table.Th ta="right">Setup</Table.Th>
-            <Table.Th ta="right">Run per unit</Table.Th>
-            <Table.Th>Skills</Table.Th>
-            <Table.Th>Materials per unit</Table.Th>
-            <Table.Th>Makes</Table.Th>
+            <Table.Th>{t("master.product.no")}</Table.Th>
+            <Table.Th>{t("common.operation")}</Table.Th>
+            <Table.Th>{t("common.workCenter")}</Table.Th>
+            <Table.Th ta="right">{t("master.product.setup")}</Table.Th>
+            <Table.Th ta="right">{t("master.product.runPerUnit")}</Table.Th>
+            <Table.Th>{t("master.product.skills")}</Table.Th>
+            <Table.Th>{t("master.product.materialsPerUnit")}</Table.Th>
+            <Table.Th>{t("master.product.makes")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -230,13 +245,13 @@ function RoutingTable({ routing }: { routing: Routing }) {
               <Table.Td fw={700}>{o.seq}</Table.Td>
               <Table.Td>{o.name}</Table.Td>
               <Table.Td>{o.work_center}</Table.Td>
-              <Table.Td ta="right">{formatQuantity(o.setup_minutes)} min</Table.Td>
-              <Table.Td ta="right">{formatQuantity(o.run_minutes_per_unit)} min</Table.Td>
+              <Table.Td ta="right">{t("master.product.minutes", { value: formatQuantity(o.setup_minutes) })}</Table.Td>
+              <Table.Td ta="right">{t("master.product.minutes", { value: formatQuantity(o.run_minutes_per_unit) })}</Table.Td>
               <Table.Td>
                 <Group gap={4}>
                   {o.skills.map((s) => (
                     <Badge key={s.code} variant="filled" color="blue.9">
-                      {s.code} ≥ {s.min_level ?? 1}
+                      {t("master.product.skillMin", { code: s.code, level: s.min_level ?? 1 })}
                     </Badge>
                   ))}
                 </Group>
@@ -256,11 +271,12 @@ function RoutingTable({ routing }: { routing: Routing }) {
 }
 
 export function ProductPage() {
+  const { t } = useTranslation();
   const { code = "" } = useParams();
   const product = useProduct(code);
   const routings = useRoutings(code);
   const [creating, setCreating] = useState(false);
-  if (product.isPending) return <Loading label={`Looking up ${code}…`} />;
+  if (product.isPending) return <Loading label={t("master.item.lookingUp", { code })} />;
   if (product.isError) return <ProblemAlert error={product.error} onRetry={() => void product.refetch()} />;
   const p = product.data;
   const versions = routings.data ?? [];
@@ -268,47 +284,51 @@ export function ProductPage() {
   return (
     <Stack gap="lg" maw={1400}>
       <Anchor component={Link} to="/master/products">
-        ← Products
+        ← {t("master.products.title")}
       </Anchor>
       <Card withBorder padding="lg">
         <Text size="sm" c="gray.7" fw={600} tt="uppercase">
-          Product
+          {t("common.product")}
         </Text>
         <Title order={2} data-testid="product-code">
           {p.code}
         </Title>
         <Text size="lg">
-          {p.name} · counted in {p.uom} ·{" "}
+          {t("master.product.countedIn", { name: p.name, uom: p.uom })} ·{" "}
           <Anchor component={Link} to={`/master/items/${encodeURIComponent(p.code)}`}>
-            item and BOM
+            {t("master.product.itemAndBom")}
           </Anchor>
         </Text>
       </Card>
       <Group justify="space-between">
-        <Title order={3}>Routings</Title>
+        <Title order={3}>{t("master.product.routings")}</Title>
         <ActionButton needs={[PERM.routingWrite]} onClick={() => setCreating(true)}>
-          New routing version
+          {t("master.product.newRouting")}
         </ActionButton>
       </Group>
-      <Text c="gray.7">A new order follows the latest version unless it names one; release freezes it into the order.</Text>
+      <Text c="gray.7">{t("master.product.intro")}</Text>
       {routings.isPending ? <Loading /> : null}
       {routings.isError ? <ProblemAlert error={routings.error} /> : null}
-      {routings.data && versions.length === 0 ? <Text c="gray.7">No routing yet: orders of {p.code} can't be released.</Text> : null}
+      {routings.data && versions.length === 0 ? <Text c="gray.7">{t("master.product.noRouting", { code: p.code })}</Text> : null}
       {versions.length ? (
         <Accordion multiple defaultValue={latest ? [latest.version] : []} variant="separated">
           {[...versions].reverse().map((r) => (
             <Accordion.Item key={r.version} value={r.version}>
               <Accordion.Control>
                 <Group>
-                  <Text fw={700}>Version {r.version}</Text>
+                  <Text fw={700}>{t("master.item.versionN", { version: r.version })}</Text>
                   {r === latest ? (
                     <Badge color="green.9" variant="filled">
-                      Latest
+                      {t("master.product.latest")}
                     </Badge>
                   ) : null}
                   <Text c="gray.7">
-                    {r.operations.length} operation(s) · BOM {r.bom_version ?? "—"} · {formatDateTime(r.created_at)} by{" "}
-                    {r.created_by}
+                    {t("master.product.routingMeta", {
+                      operations: t("master.product.operations", { count: r.operations.length }),
+                      bom: r.bom_version ?? "—",
+                      when: formatDateTime(r.created_at),
+                      who: r.created_by,
+                    })}
                   </Text>
                 </Group>
               </Accordion.Control>
