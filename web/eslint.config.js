@@ -20,7 +20,6 @@ export const NOT_YET = [
   "src/pages/lot/WarehouseActions.tsx",
   "src/pages/master/ItemPage.tsx",
   "src/pages/master/ProductPage.tsx",
-  "src/pages/resource/MaintenancePage.tsx",
 ];
 
 export default [
