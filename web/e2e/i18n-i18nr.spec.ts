@@ -64,6 +64,10 @@ test.describe("German resource and administration screens", () => {
     expect(await untranslated(page)).toEqual({ missing: [], english: [] });
     await dialog.getByLabel("Name").fill("Deutscher Testschlüssel");
     await dialog.getByLabel("Inhaber").fill(ADMIN.username);
+    await dialog.getByLabel("Berechtigungen").first().click();
+    await page.keyboard.type("workorder:read");
+    await page.getByRole("option", { name: "workorder:read", exact: true }).click();
+    await dialog.getByLabel("Inhaber").click(); // closes the list of permissions
     await dialog.getByRole("button", { name: "Schlüssel anlegen" }).click();
     await expect(page.getByTestId("api-key-created")).toContainText("Schlüssel „Deutscher Testschlüssel“ angelegt");
     const row = page.getByTestId("api-keys").getByRole("row").filter({ hasText: "Deutscher Testschlüssel" });

@@ -97,7 +97,7 @@ export function ApiKeysPage() {
         <Button onClick={() => setCreating(true)}>{t("admin.apiKeys.new")}</Button>
       </Group>
       {created ? (
-        <Alert color="green.9" variant="light" title={t("admin.apiKeys.created", { name: created.name })} data-testid="api-key-created">
+        <Alert color="green.9" variant="filled" title={t("admin.apiKeys.created", { name: created.name })} data-testid="api-key-created">
           <Text>{t("admin.apiKeys.copyNow")}</Text>
           <Code block>{created.api_key}</Code>
         </Alert>

@@ -222,7 +222,7 @@ export function DowntimePage() {
                       </Text>
                     </Text>
                   ) : (
-                    <Badge color="orange.8">{t("resource.downtime.unclassified")}</Badge>
+                    <Badge color="orange.9">{t("resource.downtime.unclassified")}</Badge>
                   )}
                 </Table.Td>
                 <Table.Td>{s.iso22400_element}</Table.Td>

@@ -262,7 +262,7 @@ function Orders() {
                     {due === "overdue" ? (
                       <Badge color="red.9">{t("resource.maintenance.overdue")}</Badge>
                     ) : due === "due" ? (
-                      <Badge color="orange.8">{t("resource.maintenance.dueSoon")}</Badge>
+                      <Badge color="orange.9">{t("resource.maintenance.dueSoon")}</Badge>
                     ) : null}
                   </Table.Td>
                   <Table.Td>
@@ -287,7 +287,7 @@ function Orders() {
                         {o.status === "open" || o.status === "assigned" ? (
                           <Button
                             size="xs"
-                            color="orange.8"
+                            color="orange.9"
                             loading={advance.isPending && advance.variables?.number === o.number}
                             onClick={() =>
                               advance.mutate(
@@ -450,7 +450,7 @@ function Plans() {
                   <Table.Td>{formatQuantity(p.interval)}</Table.Td>
                   <Table.Td>
                     {formatQuantity(p.used)}{" "}
-                    {ratio >= 1 ? <Badge color="red.9">{t("resource.maintenance.dueSoon")}</Badge> : ratio >= 0.9 ? <Badge color="orange.8">{t("resource.maintenance.soon")}</Badge> : null}
+                    {ratio >= 1 ? <Badge color="red.9">{t("resource.maintenance.dueSoon")}</Badge> : ratio >= 0.9 ? <Badge color="orange.9">{t("resource.maintenance.soon")}</Badge> : null}
                   </Table.Td>
                   <Table.Td>{formatDateTime(p.last_done_at)}</Table.Td>
                 </Table.Tr>
