@@ -99,7 +99,7 @@ export function ApiKeysPage() {
       {created ? (
         <Alert color="green.9" variant="filled" title={t("admin.apiKeys.created", { name: created.name })} data-testid="api-key-created">
           <Text>{t("admin.apiKeys.copyNow")}</Text>
-          <Code block>{created.api_key}</Code>
+          <Code block c="dark.9">{created.api_key}</Code>
         </Alert>
       ) : null}
       <TextInput
