@@ -12,10 +12,7 @@ export const NOT_YET = [
   "src/pages/TraceabilityAsBuilt.tsx",
   "src/pages/TraceabilityPage.tsx",
   "src/pages/TraceabilityRecallPage.tsx",
-  "src/pages/admin/ApiKeysPage.tsx",
   "src/pages/lot/WarehouseActions.tsx",
-  "src/pages/resource/DowntimePage.tsx",
-  "src/pages/resource/MaintenancePage.tsx",
 ];
 
 export default [

@@ -116,7 +116,7 @@ test.describe("resource and administration screens", () => {
 
     await row.getByRole("button", { name: "Start" }).click();
     await expect(row).toContainText("In progress");
-    await expect(page.getByTestId("machine-state")).toContainText(`${MO_MACHINE} is maintenance`);
+    await expect(page.getByTestId("machine-state")).toContainText(`${MO_MACHINE}: Maintenance`);
     await expect(page.getByTestId("machine-state")).toContainText("Not available");
 
     await row.getByRole("button", { name: "Complete" }).click();
@@ -125,7 +125,7 @@ test.describe("resource and administration screens", () => {
     await complete.getByRole("button", { name: "Complete" }).click();
     await expect(complete).toBeHidden();
     await expect(row).toContainText("Completed");
-    await expect(page.getByTestId("machine-state")).toContainText(`${MO_MACHINE} is idle`);
+    await expect(page.getByTestId("machine-state")).toContainText(`${MO_MACHINE}: Idle`);
     await expect(page.getByTestId("machine-state")).toContainText("Available for production");
     await page.screenshot({ path: `${SHOTS}resource-maintenance.png` });
 

@@ -1,5 +1,6 @@
 import { Alert, Badge, Button, Code, Group, Modal, MultiSelect, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useApiKeys,
   useCreateApiKey,
@@ -16,6 +17,7 @@ import { formatDateTime } from "../../lib/format";
 import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "./listing";
 
 function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k: ApiKeyCreated) => void }) {
+  const { t } = useTranslation();
   const create = useCreateApiKey();
   const catalog = usePermissionCatalog();
   const [name, setName] = useState("");
@@ -35,32 +37,32 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
     );
   };
   return (
-    <Modal opened onClose={onClose} title="New API key" size="lg" centered>
+    <Modal opened onClose={onClose} title={t("admin.apiKeys.new")} size="lg" centered>
       <form onSubmit={submit} noValidate>
         <Stack>
           {create.isError ? <ProblemAlert error={create.error} /> : null}
-          <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={t("common.name")} required value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <TextInput
-            label="Owner"
-            description="The user (an integration or machine account) the key acts for"
+            label={t("admin.apiKeys.owner")}
+            description={t("admin.apiKeys.ownerHint")}
             required
             value={owner}
             onChange={(e) => setOwner(e.currentTarget.value)}
           />
           <MultiSelect
-            label="Permissions"
+            label={t("admin.apiKeys.permissions")}
             data={(catalog.data ?? []).map((p) => p.name)}
             value={permissions}
             onChange={setPermissions}
             searchable
           />
-          <TextInput label="Expires on (optional)" type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
+          <TextInput label={t("admin.apiKeys.expiresOptional")} type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Create key
+              {t("admin.apiKeys.create")}
             </Button>
           </Group>
         </Stack>
@@ -71,6 +73,7 @@ function CreateKey({ onClose, onCreated }: { onClose: () => void; onCreated: (k:
 
 /** API keys of integration clients and machines: created (the secret shown once), listed, revoked. */
 export function ApiKeysPage() {
+  const { t } = useTranslation();
   const url = useUrlState({ owner: "", size: "25", sort: "created_at", dir: "desc" });
   const size = Number(url.get("size"));
   const sort = url.get("sort");
@@ -90,18 +93,18 @@ export function ApiKeysPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>API keys</Title>
-        <Button onClick={() => setCreating(true)}>New API key</Button>
+        <Title order={2}>{t("admin.apiKeys.title")}</Title>
+        <Button onClick={() => setCreating(true)}>{t("admin.apiKeys.new")}</Button>
       </Group>
       {created ? (
-        <Alert color="green.9" variant="light" title={`Key "${created.name}" created`} data-testid="api-key-created">
-          <Text>Copy it now: it is shown this once and never stored in clear.</Text>
-          <Code block>{created.api_key}</Code>
+        <Alert color="green.9" variant="filled" title={t("admin.apiKeys.created", { name: created.name })} data-testid="api-key-created">
+          <Text>{t("admin.apiKeys.copyNow")}</Text>
+          <Code block c="dark.9">{created.api_key}</Code>
         </Alert>
       ) : null}
       <TextInput
-        label="Owner"
-        placeholder="Every owner"
+        label={t("admin.apiKeys.owner")}
+        placeholder={t("admin.apiKeys.everyOwner")}
         w={280}
         defaultValue={url.get("owner")}
         onBlur={(e) => url.set({ owner: e.currentTarget.value.trim() })}
@@ -115,22 +118,22 @@ export function ApiKeysPage() {
           <Table.Thead>
             <Table.Tr>
               <SortTh column="name" sort={sort} dir={dir} onSort={onSort}>
-                Name
+                {t("common.name")}
               </SortTh>
               <SortTh column="owner" sort={sort} dir={dir} onSort={onSort}>
-                Owner
+                {t("admin.apiKeys.owner")}
               </SortTh>
-              <Table.Th>Permissions</Table.Th>
+              <Table.Th>{t("admin.apiKeys.permissions")}</Table.Th>
               <SortTh column="created_at" sort={sort} dir={dir} onSort={onSort}>
-                Created
+                {t("common.created")}
               </SortTh>
               <SortTh column="last_used_at" sort={sort} dir={dir} onSort={onSort}>
-                Last used
+                {t("admin.apiKeys.lastUsed")}
               </SortTh>
               <SortTh column="expires_at" sort={sort} dir={dir} onSort={onSort}>
-                Expires
+                {t("admin.apiKeys.expires")}
               </SortTh>
-              <Table.Th>Status</Table.Th>
+              <Table.Th>{t("common.status")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -142,18 +145,18 @@ export function ApiKeysPage() {
                   <Text size="sm">{k.permissions.join(", ")}</Text>
                 </Table.Td>
                 <Table.Td>
-                  {formatDateTime(k.created_at)} by {k.created_by}
+                  {t("admin.apiKeys.createdBy", { at: formatDateTime(k.created_at), by: k.created_by })}
                 </Table.Td>
                 <Table.Td>{formatDateTime(k.last_used_at)}</Table.Td>
                 <Table.Td>{formatDateTime(k.expires_at)}</Table.Td>
                 <Table.Td>
                   {k.revoked_at ? (
                     <Badge color="gray.6" title={k.revoked_reason ?? ""}>
-                      revoked {formatDateTime(k.revoked_at)}
+                      {t("admin.apiKeys.revokedAt", { at: formatDateTime(k.revoked_at) })}
                     </Badge>
                   ) : (
                     <Button size="xs" variant="default" color="red.9" onClick={() => setRevoking(k)}>
-                      Revoke
+                      {t("admin.apiKeys.revoke")}
                     </Button>
                   )}
                 </Table.Td>
@@ -176,8 +179,8 @@ export function ApiKeysPage() {
       ) : null}
       {revoking ? (
         <ReasonDialog
-          title={`Revoke the key "${revoking.name}"`}
-          confirmLabel="Revoke"
+          title={t("admin.apiKeys.revokeTitle", { name: revoking.name })}
+          confirmLabel={t("admin.apiKeys.revoke")}
           color="red.9"
           onConfirm={(reason) => revoke.mutateAsync({ id: revoking.id, reason })}
           onClose={() => setRevoking(null)}

@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Switch, Table, Text, Textarea, TextInput, Title } from "@mantine/core";
 import { useMemo, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useAllEquipment,
   useClassifyDowntime,
@@ -46,6 +47,7 @@ function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; si
   const comment = useCommentDowntime();
   const split = useSplitDowntime();
   const reasons = useReasonOptions(site);
+  const { t } = useTranslation();
   const { stop, kind } = dialog;
   const [reason, setReason] = useState<string | null>(stop.reason_code);
   const [text, setText] = useState(kind === "comment" ? (stop.comment ?? "") : "");
@@ -60,19 +62,23 @@ function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; si
     else if (kind === "comment") comment.mutate({ id: stop.id, comment: text.trim() }, { onSuccess: onClose });
     else split.mutate({ id: stop.id, at: new Date(at).toISOString(), reasonCode: reason }, { onSuccess: onClose });
   };
-  const title = { classify: "Classify the stop", split: "Split the stop in two", comment: "Comment on the stop" }[kind];
+  const title = {
+    classify: t("resource.downtime.classifyTitle", { machine: stop.equipment_code }),
+    split: t("resource.downtime.splitTitle", { machine: stop.equipment_code }),
+    comment: t("resource.downtime.commentTitle", { machine: stop.equipment_code }),
+  }[kind];
   return (
-    <Modal opened onClose={onClose} title={`${title} of ${stop.equipment_code}`} centered size="lg">
+    <Modal opened onClose={onClose} title={title} centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack>
           <Text>
-            {formatDateTime(stop.started_at, { seconds: true })} – {stop.ended_at ? formatDateTime(stop.ended_at, { seconds: true }) : "still down"}
+            {formatDateTime(stop.started_at, { seconds: true })} – {stop.ended_at ? formatDateTime(stop.ended_at, { seconds: true }) : t("resource.downtime.stillDown")}
           </Text>
           {running.isError ? <ProblemAlert error={running.error} /> : null}
           {kind === "split" ? (
             <TextInput
-              label="Split at"
-              description="The first part keeps its reason; the second gets the one chosen below (or none)"
+              label={t("resource.downtime.splitAt")}
+              description={t("resource.downtime.splitHint")}
               type="datetime-local"
               step={1}
               value={at}
@@ -81,7 +87,7 @@ function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; si
           ) : null}
           {kind !== "comment" ? (
             <Select
-              label={kind === "split" ? "Reason of the second part" : "Reason"}
+              label={kind === "split" ? t("resource.downtime.secondReason") : t("common.reason")}
               data={reasons}
               value={kind === "split" ? null : reason}
               onChange={setReason}
@@ -93,7 +99,7 @@ function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; si
           ) : null}
           {kind !== "split" ? (
             <Textarea
-              label={kind === "comment" ? "Comment" : "Comment (optional)"}
+              label={kind === "comment" ? t("resource.downtime.comment") : t("resource.downtime.commentOptional")}
               autosize
               minRows={2}
               value={text}
@@ -102,10 +108,10 @@ function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; si
           ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={running.isPending}>
-              {kind === "classify" ? "Classify" : kind === "split" ? "Split" : "Save comment"}
+              {kind === "classify" ? t("resource.downtime.classify") : kind === "split" ? t("resource.downtime.split") : t("resource.downtime.saveComment")}
             </Button>
           </Group>
         </Stack>
@@ -116,6 +122,7 @@ function StopDialog({ dialog, site, onClose }: { dialog: NonNullable<Dialog>; si
 
 /** A machine's stops in a period: classify them with a reason, split one in two, comment. */
 export function DowntimePage() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const equipment = useAllEquipment();
   const machines = (equipment.data ?? []).filter((e) => e.level === "equipment");
@@ -146,10 +153,10 @@ export function DowntimePage() {
   const writable = can(WRITE);
   return (
     <Stack>
-      <Title order={2}>Downtime</Title>
+      <Title order={2}>{t("resource.downtime.title")}</Title>
       <Group align="flex-end">
         <Select
-          label="Machine"
+          label={t("resource.downtime.machine")}
           w={280}
           data={machines.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` }))}
           value={machine}
@@ -160,62 +167,62 @@ export function DowntimePage() {
         />
         <SegmentedControl
           data={[
-            { value: "24", label: "24 h" },
-            { value: "168", label: "7 days" },
-            { value: "720", label: "30 days" },
+            { value: "24", label: t("resource.downtime.hours", { count: 24 }) },
+            { value: "168", label: t("resource.downtime.days", { count: 7 }) },
+            { value: "720", label: t("resource.downtime.days", { count: 30 }) },
           ]}
           value={String(hours)}
           onChange={(v) => url.set({ hours: v })}
         />
         <Switch
-          label="Unclassified only"
+          label={t("resource.downtime.unclassifiedOnly")}
           checked={unclassifiedOnly}
           onChange={(e) => url.set({ open: e.currentTarget.checked ? "1" : null })}
         />
       </Group>
       {stops.isError ? <ProblemAlert error={stops.error} onRetry={() => void stops.refetch()} /> : null}
       {stops.isPending ? (
-        <Loading label="Loading stops…" />
+        <Loading label={t("resource.downtime.loading")} />
       ) : (
         <Table striped data-testid="downtimes">
           <Table.Thead>
             <Table.Tr>
               <SortTh column="started_at" sort={sort} dir={dir} onSort={onSort}>
-                Started
+                {t("resource.downtime.started")}
               </SortTh>
               <SortTh column="ended_at" sort={sort} dir={dir} onSort={onSort}>
-                Ended
+                {t("resource.downtime.ended")}
               </SortTh>
               <SortTh column="duration_s" sort={sort} dir={dir} onSort={onSort}>
-                Duration
+                {t("resource.downtime.duration")}
               </SortTh>
               <SortTh column="reason_code" sort={sort} dir={dir} onSort={onSort}>
-                Reason
+                {t("common.reason")}
               </SortTh>
-              <Table.Th>Loss (ISO 22400)</Table.Th>
-              <Table.Th>Comment</Table.Th>
-              {writable ? <Table.Th>Actions</Table.Th> : null}
+              <Table.Th>{t("resource.downtime.loss")}</Table.Th>
+              <Table.Th>{t("resource.downtime.comment")}</Table.Th>
+              {writable ? <Table.Th>{t("common.actions")}</Table.Th> : null}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {(stops.data?.items ?? []).map((s) => (
               <Table.Tr key={s.id} data-testid={`downtime-${s.id}`}>
                 <Table.Td>{formatDateTime(s.started_at, { seconds: true })}</Table.Td>
-                <Table.Td>{s.ended_at ? formatDateTime(s.ended_at, { seconds: true }) : <Badge color="red.9">down now</Badge>}</Table.Td>
+                <Table.Td>{s.ended_at ? formatDateTime(s.ended_at, { seconds: true }) : <Badge color="red.9">{t("resource.downtime.downNow")}</Badge>}</Table.Td>
                 <Table.Td>
                   {s.duration_s !== null ? formatDuration(s.duration_s * 1000) : "—"}{" "}
-                  {s.micro_stop ? <Badge variant="light">micro stop</Badge> : null}
+                  {s.micro_stop ? <Badge variant="light">{t("resource.downtime.microStop")}</Badge> : null}
                 </Table.Td>
                 <Table.Td>
                   {s.reason_code ? (
                     <Text fw={700}>
                       {s.reason_code}{" "}
                       <Text span size="xs" c="dimmed">
-                        by {s.classified_by}
+                        {t("resource.downtime.by", { user: s.classified_by })}
                       </Text>
                     </Text>
                   ) : (
-                    <Badge color="orange.8">unclassified</Badge>
+                    <Badge color="orange.9">{t("resource.downtime.unclassified")}</Badge>
                   )}
                 </Table.Td>
                 <Table.Td>{s.iso22400_element}</Table.Td>
@@ -228,13 +235,13 @@ export function DowntimePage() {
                         variant={s.reason_code ? "default" : "filled"}
                         onClick={() => setDialog({ kind: "classify", stop: s })}
                       >
-                        {s.reason_code ? "Reclassify" : "Classify"}
+                        {s.reason_code ? t("resource.downtime.reclassify") : t("resource.downtime.classify")}
                       </Button>
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: "split", stop: s })}>
-                        Split
+                        {t("resource.downtime.split")}
                       </Button>
                       <Button size="xs" variant="default" onClick={() => setDialog({ kind: "comment", stop: s })}>
-                        Comment
+                        {t("resource.downtime.commentAction")}
                       </Button>
                     </Group>
                   </Table.Td>
@@ -248,7 +255,7 @@ export function DowntimePage() {
         total ? (
           <Pager total={total} page={url.page} size={size} onPage={url.setPage} onSize={(v) => url.set({ size: v })} />
         ) : (
-          <Text c="dimmed">No stops of {machine} in this period.</Text>
+          <Text c="dimmed">{t("resource.downtime.none", { machine })}</Text>
         )
       ) : null}
       {dialog ? <StopDialog dialog={dialog} site={site} onClose={() => setDialog(null)} /> : null}

@@ -14,6 +14,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useAdvanceOrder,
   useAllEquipment,
@@ -31,7 +32,8 @@ import {
 import { useSession } from "../../auth/useSession";
 import { Loading } from "../../components/Loading";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { formatDateTime, formatQuantity, humanize } from "../../lib/format";
+import { codeLabel } from "../../i18n";
+import { formatDateTime, formatQuantity } from "../../lib/format";
 import { apiSort, Pager, SortTh, useUrlState, type SortDir } from "../admin/listing";
 
 const WRITE = "resource:maintenance:write";
@@ -54,6 +56,7 @@ function useMachineOptions() {
 }
 
 function MachineState({ code }: { code: string }) {
+  const { t } = useTranslation();
   const state = useCurrentState(code);
   if (!state.data) return null;
   const s = state.data;
@@ -61,11 +64,15 @@ function MachineState({ code }: { code: string }) {
     <Alert
       color={s.available ? "green.9" : "orange.9"}
       variant="filled"
-      title={`${code} is ${s.state ?? "without a state"}`}
+      title={t("resource.maintenance.machineState", {
+        code,
+        state: s.state ? codeLabel("equipmentState", s.state) : t("resource.maintenance.noState"),
+      })}
       data-testid="machine-state"
     >
-      {s.available ? "Available for production." : "Not available for production."} Since{" "}
-      {formatDateTime(s.since)}.
+      {s.available
+        ? t("resource.maintenance.availableSince", { since: formatDateTime(s.since) })
+        : t("resource.maintenance.unavailableSince", { since: formatDateTime(s.since) })}
     </Alert>
   );
 }
@@ -73,6 +80,7 @@ function MachineState({ code }: { code: string }) {
 type Step = { order: MaintenanceOrder; to: "assigned" | "completed" } | null;
 
 function StepDialog({ step, onClose, onDone }: { step: NonNullable<Step>; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
   const advance = useAdvanceOrder();
   const [text, setText] = useState(step.order.assigned_to ?? "");
   const submit = (e: FormEvent) => {
@@ -88,7 +96,11 @@ function StepDialog({ step, onClose, onDone }: { step: NonNullable<Step>; onClos
     <Modal
       opened
       onClose={onClose}
-      title={`${step.to === "assigned" ? "Assign" : "Complete"} ${step.order.number}`}
+      title={
+        step.to === "assigned"
+          ? t("resource.maintenance.assignTitle", { number: step.order.number })
+          : t("resource.maintenance.completeTitle", { number: step.order.number })
+      }
       centered
       size="lg"
     >
@@ -96,21 +108,19 @@ function StepDialog({ step, onClose, onDone }: { step: NonNullable<Step>; onClos
         <Stack>
           {advance.isError ? <ProblemAlert error={advance.error} /> : null}
           {step.to === "assigned" ? (
-            <TextInput label="Technician" required data-autofocus value={text} onChange={(e) => setText(e.currentTarget.value)} />
+            <TextInput label={t("resource.maintenance.technician")} required data-autofocus value={text} onChange={(e) => setText(e.currentTarget.value)} />
           ) : (
             <>
-              <Text>
-                {step.order.equipment_code} leaves maintenance and becomes available again (idle).
-              </Text>
-              <Textarea label="What was done (optional)" autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
+              <Text>{t("resource.maintenance.leaves", { machine: step.order.equipment_code })}</Text>
+              <Textarea label={t("resource.maintenance.whatDone")} autosize minRows={3} value={text} onChange={(e) => setText(e.currentTarget.value)} />
             </>
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={advance.isPending} color={step.to === "completed" ? "green.9" : undefined}>
-              {step.to === "assigned" ? "Assign" : "Complete"}
+              {step.to === "assigned" ? t("resource.maintenance.assign") : t("resource.maintenance.complete")}
             </Button>
           </Group>
         </Stack>
@@ -120,12 +130,13 @@ function StepDialog({ step, onClose, onDone }: { step: NonNullable<Step>; onClos
 }
 
 function NewOrder({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreateMaintenanceOrder();
   const machines = useMachineOptions();
   const [equipment, setEquipment] = useState<string | null>(null);
   const [description, setDescription] = useState("");
   return (
-    <Modal opened onClose={onClose} title="New corrective order" centered size="lg">
+    <Modal opened onClose={onClose} title={t("resource.maintenance.newOrder")} centered size="lg">
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -135,14 +146,14 @@ function NewOrder({ onClose }: { onClose: () => void }) {
       >
         <Stack>
           {create.isError ? <ProblemAlert error={create.error} /> : null}
-          <Select label="Machine" data={machines} value={equipment} onChange={setEquipment} searchable required />
-          <Textarea label="What is wrong" required autosize minRows={3} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+          <Select label={t("resource.maintenance.machine")} data={machines} value={equipment} onChange={setEquipment} searchable required />
+          <Textarea label={t("resource.maintenance.whatWrong")} required autosize minRows={3} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Create order
+              {t("resource.maintenance.createOrder")}
             </Button>
           </Group>
         </Stack>
@@ -152,6 +163,7 @@ function NewOrder({ onClose }: { onClose: () => void }) {
 }
 
 function Orders() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const url = useUrlState({ status: "", equipment: "", sort: "due_at", dir: "asc", size: "25" });
   const size = Number(url.get("size"));
@@ -177,17 +189,17 @@ function Orders() {
       <Group align="flex-end" justify="space-between">
         <Group align="flex-end">
           <Select
-            label="Status"
-            placeholder="Any status"
+            label={t("common.status")}
+            placeholder={t("resource.maintenance.anyStatus")}
             w={180}
-            data={["open", "assigned", "in_progress", "completed"].map((s) => ({ value: s, label: humanize(s) }))}
+            data={["open", "assigned", "in_progress", "completed"].map((s) => ({ value: s, label: codeLabel("maintenanceStatus", s) }))}
             value={url.get("status") || null}
             onChange={(v) => url.set({ status: v })}
             clearable
           />
           <Select
-            label="Machine"
-            placeholder="Every machine"
+            label={t("resource.maintenance.machine")}
+            placeholder={t("resource.maintenance.everyMachine")}
             w={260}
             data={machines}
             value={url.get("equipment") || null}
@@ -196,32 +208,32 @@ function Orders() {
             clearable
           />
         </Group>
-        {writable ? <Button onClick={() => setCreating(true)}>New corrective order</Button> : null}
+        {writable ? <Button onClick={() => setCreating(true)}>{t("resource.maintenance.newOrder")}</Button> : null}
       </Group>
       {advance.isError ? <ProblemAlert error={advance.error} /> : null}
       {touched ? <MachineState code={touched} /> : null}
       {orders.isError ? <ProblemAlert error={orders.error} onRetry={() => void orders.refetch()} /> : null}
       {orders.isPending ? (
-        <Loading label="Loading maintenance orders…" />
+        <Loading label={t("resource.maintenance.loadingOrders")} />
       ) : (
         <Table striped data-testid="maintenance-orders">
           <Table.Thead>
             <Table.Tr>
               <SortTh column="number" sort={sort} dir={dir} onSort={onSort}>
-                Order
+                {t("resource.maintenance.order")}
               </SortTh>
-              <Table.Th>Machine</Table.Th>
-              <Table.Th>What</Table.Th>
+              <Table.Th>{t("resource.maintenance.machine")}</Table.Th>
+              <Table.Th>{t("resource.maintenance.what")}</Table.Th>
               <SortTh column="due_at" sort={sort} dir={dir} onSort={onSort}>
-                Due
+                {t("resource.maintenance.due")}
               </SortTh>
               <SortTh column="status" sort={sort} dir={dir} onSort={onSort}>
-                Status
+                {t("common.status")}
               </SortTh>
               <SortTh column="assigned_to" sort={sort} dir={dir} onSort={onSort}>
-                Assigned to
+                {t("resource.maintenance.assignedTo")}
               </SortTh>
-              {writable ? <Table.Th>Actions</Table.Th> : null}
+              {writable ? <Table.Th>{t("common.actions")}</Table.Th> : null}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -235,26 +247,31 @@ function Orders() {
                     {o.description ?? "—"}
                     {o.plan_code ? (
                       <Text size="xs" c="dimmed">
-                        plan {o.plan_code} ({o.trigger}
-                        {o.counter_value ? ` at ${formatQuantity(o.counter_value)}` : ""})
+                        {o.counter_value
+                          ? t("resource.maintenance.fromPlanAt", {
+                              plan: o.plan_code,
+                              trigger: codeLabel("maintenanceTrigger", o.trigger),
+                              value: formatQuantity(o.counter_value),
+                            })
+                          : t("resource.maintenance.fromPlan", { plan: o.plan_code, trigger: codeLabel("maintenanceTrigger", o.trigger) })}
                       </Text>
                     ) : null}
                   </Table.Td>
                   <Table.Td>
                     {formatDateTime(o.due_at)}{" "}
                     {due === "overdue" ? (
-                      <Badge color="red.9">overdue</Badge>
+                      <Badge color="red.9">{t("resource.maintenance.overdue")}</Badge>
                     ) : due === "due" ? (
-                      <Badge color="orange.8">due</Badge>
+                      <Badge color="orange.9">{t("resource.maintenance.dueSoon")}</Badge>
                     ) : null}
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="light" color={o.status === "completed" ? "green" : o.status === "in_progress" ? "orange" : "blue"}>
-                      {humanize(o.status)}
+                      {codeLabel("maintenanceStatus", o.status)}
                     </Badge>
                     {o.completed_at ? (
                       <Text size="xs" c="dimmed">
-                        {formatDateTime(o.completed_at)} by {o.completed_by}
+                        {t("resource.maintenance.completedBy", { at: formatDateTime(o.completed_at), by: o.completed_by })}
                       </Text>
                     ) : null}
                   </Table.Td>
@@ -264,13 +281,13 @@ function Orders() {
                       <Group gap="xs">
                         {o.status === "open" || o.status === "assigned" ? (
                           <Button size="xs" variant="default" onClick={() => setStep({ order: o, to: "assigned" })}>
-                            Assign
+                            {t("resource.maintenance.assign")}
                           </Button>
                         ) : null}
                         {o.status === "open" || o.status === "assigned" ? (
                           <Button
                             size="xs"
-                            color="orange.8"
+                            color="orange.9"
                             loading={advance.isPending && advance.variables?.number === o.number}
                             onClick={() =>
                               advance.mutate(
@@ -279,12 +296,12 @@ function Orders() {
                               )
                             }
                           >
-                            Start
+                            {t("resource.maintenance.start")}
                           </Button>
                         ) : null}
                         {o.status === "in_progress" ? (
                           <Button size="xs" color="green.9" onClick={() => setStep({ order: o, to: "completed" })}>
-                            Complete
+                            {t("resource.maintenance.complete")}
                           </Button>
                         ) : null}
                       </Group>
@@ -315,6 +332,7 @@ function Orders() {
 }
 
 function NewPlan({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const create = useCreatePlan();
   const machines = useMachineOptions();
   const [plan, setPlan] = useState<{ code: string; name: string; equipment: string | null; trigger: string; interval: string }>({
@@ -336,37 +354,37 @@ function NewPlan({ onClose }: { onClose: () => void }) {
     create.mutate(body, { onSuccess: onClose });
   };
   return (
-    <Modal opened onClose={onClose} title="New maintenance plan" centered size="lg">
+    <Modal opened onClose={onClose} title={t("resource.maintenance.newPlanTitle")} centered size="lg">
       <form onSubmit={submit} noValidate>
         <Stack>
           {create.isError ? <ProblemAlert error={create.error} /> : null}
-          <TextInput label="Code" required value={plan.code} onChange={(e) => setPlan({ ...plan, code: e.currentTarget.value })} />
-          <TextInput label="Name" required value={plan.name} onChange={(e) => setPlan({ ...plan, name: e.currentTarget.value })} />
-          <Select label="Machine" required data={machines} value={plan.equipment} onChange={(v) => setPlan({ ...plan, equipment: v })} searchable />
+          <TextInput label={t("common.code")} required value={plan.code} onChange={(e) => setPlan({ ...plan, code: e.currentTarget.value })} />
+          <TextInput label={t("common.name")} required value={plan.name} onChange={(e) => setPlan({ ...plan, name: e.currentTarget.value })} />
+          <Select label={t("resource.maintenance.machine")} required data={machines} value={plan.equipment} onChange={(v) => setPlan({ ...plan, equipment: v })} searchable />
           <Select
-            label="Trigger"
+            label={t("resource.maintenance.trigger")}
             data={[
-              { value: "calendar", label: "Calendar (days)" },
-              { value: "cycles", label: "Cycles" },
-              { value: "operating_hours", label: "Operating hours" },
+              { value: "calendar", label: t("resource.maintenance.calendarDays") },
+              { value: "cycles", label: codeLabel("maintenanceTrigger", "cycles") },
+              { value: "operating_hours", label: codeLabel("maintenanceTrigger", "operating_hours") },
             ]}
             value={plan.trigger}
             onChange={(v) => v && setPlan({ ...plan, trigger: v })}
             allowDeselect={false}
           />
           <TextInput
-            label="Interval"
-            description="Days, cycles or operating hours"
+            label={t("resource.maintenance.interval")}
+            description={t("resource.maintenance.intervalHint")}
             required
             value={plan.interval}
             onChange={(e) => setPlan({ ...plan, interval: e.currentTarget.value })}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("dialog.cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Create plan
+              {t("resource.maintenance.createPlan")}
             </Button>
           </Group>
         </Stack>
@@ -376,6 +394,7 @@ function NewPlan({ onClose }: { onClose: () => void }) {
 }
 
 function Plans() {
+  const { t } = useTranslation();
   const { can } = useSession();
   const url = useUrlState({ sort: "code", dir: "asc", size: "25" });
   const sort = url.get("sort");
@@ -393,7 +412,7 @@ function Plans() {
     <Stack>
       {can(WRITE) ? (
         <Group justify="flex-end">
-          <Button onClick={() => setCreating(true)}>New plan</Button>
+          <Button onClick={() => setCreating(true)}>{t("resource.maintenance.newPlan")}</Button>
         </Group>
       ) : null}
       {plans.isError ? <ProblemAlert error={plans.error} /> : null}
@@ -404,16 +423,16 @@ function Plans() {
           <Table.Thead>
             <Table.Tr>
               <SortTh column="code" sort={sort} dir={dir} onSort={onSort}>
-                Plan
+                {t("resource.maintenance.plan")}
               </SortTh>
-              <Table.Th>Machine</Table.Th>
+              <Table.Th>{t("resource.maintenance.machine")}</Table.Th>
               <SortTh column="trigger" sort={sort} dir={dir} onSort={onSort}>
-                Trigger
+                {t("resource.maintenance.trigger")}
               </SortTh>
-              <Table.Th>Interval</Table.Th>
-              <Table.Th>Used since last</Table.Th>
+              <Table.Th>{t("resource.maintenance.interval")}</Table.Th>
+              <Table.Th>{t("resource.maintenance.used")}</Table.Th>
               <SortTh column="last_done_at" sort={sort} dir={dir} onSort={onSort}>
-                Last done
+                {t("resource.maintenance.lastDone")}
               </SortTh>
             </Table.Tr>
           </Table.Thead>
@@ -427,11 +446,11 @@ function Plans() {
                     <Text size="sm">{p.name}</Text>
                   </Table.Td>
                   <Table.Td>{p.equipment_code}</Table.Td>
-                  <Table.Td>{humanize(p.trigger)}</Table.Td>
+                  <Table.Td>{codeLabel("maintenanceTrigger", p.trigger)}</Table.Td>
                   <Table.Td>{formatQuantity(p.interval)}</Table.Td>
                   <Table.Td>
                     {formatQuantity(p.used)}{" "}
-                    {ratio >= 1 ? <Badge color="red.9">due</Badge> : ratio >= 0.9 ? <Badge color="orange.8">soon</Badge> : null}
+                    {ratio >= 1 ? <Badge color="red.9">{t("resource.maintenance.dueSoon")}</Badge> : ratio >= 0.9 ? <Badge color="orange.9">{t("resource.maintenance.soon")}</Badge> : null}
                   </Table.Td>
                   <Table.Td>{formatDateTime(p.last_done_at)}</Table.Td>
                 </Table.Tr>
@@ -450,15 +469,16 @@ function Plans() {
 
 /** Maintenance: orders (due, overdue; assign, start, complete) and the plans that raise them. */
 export function MaintenancePage() {
+  const { t } = useTranslation();
   // each tab keeps its own sort and page in the address: switching tabs clears them
   const url = useUrlState({ tab: "orders", sort: "", dir: "", size: "" });
   return (
     <Stack>
-      <Title order={2}>Maintenance</Title>
+      <Title order={2}>{t("resource.maintenance.title")}</Title>
       <Tabs value={url.get("tab")} keepMounted={false} onChange={(v) => url.set({ tab: v, sort: null, dir: null, size: null })}>
         <Tabs.List>
-          <Tabs.Tab value="orders">Orders</Tabs.Tab>
-          <Tabs.Tab value="plans">Plans</Tabs.Tab>
+          <Tabs.Tab value="orders">{t("resource.maintenance.orders")}</Tabs.Tab>
+          <Tabs.Tab value="plans">{t("resource.maintenance.plans")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="orders" pt="md">
           <Orders />
