@@ -16,7 +16,6 @@ export const NOT_YET = [
   "src/pages/TraceabilityPage.tsx",
   "src/pages/TraceabilityRecallPage.tsx",
   "src/pages/admin/ApiKeysPage.tsx",
-  "src/pages/lot/WarehouseActions.tsx",
   "src/pages/master/ItemPage.tsx",
   "src/pages/master/ProductPage.tsx",
   "src/pages/resource/DowntimePage.tsx",
