@@ -11,7 +11,6 @@ export const NOT_YET = [
   "src/pages/QualityNcrPage.tsx",
   "src/pages/QualitySpcPage.tsx",
   "src/pages/ReportingPage.tsx",
-  "src/pages/StationsAdminPage.tsx",
   "src/pages/TraceabilityAsBuilt.tsx",
   "src/pages/TraceabilityPage.tsx",
   "src/pages/TraceabilityRecallPage.tsx",
