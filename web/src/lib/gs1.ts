@@ -7,6 +7,8 @@
  * starts with (01) and a valid GTIN. A plain code (a lot number on an old label) is not GS1: null.
  */
 
+import i18n from "../i18n";
+
 export interface Gs1Element {
   ai: string;
   value: string;
@@ -56,14 +58,14 @@ export function validCheckDigit(digits: string): boolean {
 
 /** YYMMDD as an ISO date; DD 00 is the month's last day; years are 2000-2099. */
 export function gs1Date(yymmdd: string): string {
-  if (!/^\d{6}$/.test(yymmdd)) throw new Gs1Error(`${yymmdd} is not a date (YYMMDD).`);
+  if (!/^\d{6}$/.test(yymmdd)) throw new Gs1Error(i18n.t("lot.gs1.notDate", { value: yymmdd }));
   const year = 2000 + Number(yymmdd.slice(0, 2));
   const month = Number(yymmdd.slice(2, 4));
   let day = Number(yymmdd.slice(4, 6));
-  if (month < 1 || month > 12) throw new Gs1Error(`${yymmdd} has no month ${month}.`);
+  if (month < 1 || month > 12) throw new Gs1Error(i18n.t("lot.gs1.noMonth", { value: yymmdd, month }));
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (day === 0) day = last;
-  if (day > last) throw new Gs1Error(`${yymmdd} has no day ${day}.`);
+  if (day > last) throw new Gs1Error(i18n.t("lot.gs1.noDay", { value: yymmdd, day }));
   return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
@@ -72,25 +74,25 @@ function aiAt(text: string, at: number): string {
     const ai = text.slice(at, at + length);
     if (AIS[ai]) return ai;
   }
-  throw new Gs1Error(`Unknown application identifier at "${text.slice(at, at + 4)}".`);
+  throw new Gs1Error(i18n.t("lot.gs1.unknownAt", { text: text.slice(at, at + 4) }));
 }
 
 function spec(ai: string) {
   const found = AIS[ai];
-  if (!found) throw new Gs1Error(`Unknown application identifier (${ai}).`);
+  if (!found) throw new Gs1Error(i18n.t("lot.gs1.unknown", { ai }));
   return found;
 }
 
 function check(ai: string, value: string): void {
   const s = spec(ai);
-  if (!value) throw new Gs1Error(`(${ai}) has no value.`);
+  if (!value) throw new Gs1Error(i18n.t("lot.gs1.noValue", { ai }));
   if (s.fixed !== undefined && value.length !== s.fixed)
-    throw new Gs1Error(`(${ai}) takes ${s.fixed} characters, not ${value.length}.`);
-  if (s.max !== undefined && value.length > s.max) throw new Gs1Error(`(${ai}) takes at most ${s.max} characters.`);
-  if (s.numeric && !/^\d+$/.test(value)) throw new Gs1Error(`(${ai}) takes digits only.`);
+    throw new Gs1Error(i18n.t("lot.gs1.fixed", { ai, fixed: s.fixed, length: value.length }));
+  if (s.max !== undefined && value.length > s.max) throw new Gs1Error(i18n.t("lot.gs1.max", { ai, max: s.max }));
+  if (s.numeric && !/^\d+$/.test(value)) throw new Gs1Error(i18n.t("lot.gs1.digits", { ai }));
   if (s.date) gs1Date(value);
   if ((ai === "01" || ai === "02" || ai === "00") && !validCheckDigit(value))
-    throw new Gs1Error(`(${ai}) ${value} has a wrong check digit.`);
+    throw new Gs1Error(i18n.t("lot.gs1.checkDigit", { ai, value }));
 }
 
 function parenthesised(text: string): Gs1Element[] {
@@ -100,7 +102,7 @@ function parenthesised(text: string): Gs1Element[] {
   while (at < text.length) {
     re.lastIndex = at;
     const m = re.exec(text);
-    if (!m) throw new Gs1Error(`Can't read "${text.slice(at)}" as (AI)value.`);
+    if (!m) throw new Gs1Error(i18n.t("lot.gs1.unreadable", { text: text.slice(at) }));
     const ai = m[1] ?? "";
     spec(ai);
     out.push({ ai, value: (m[2] ?? "").replaceAll(GS, "") });
@@ -143,7 +145,7 @@ export function parseGs1(scan: string): Gs1Data | null {
   else if (identified || text.includes(GS)) elements = raw(text);
   else if (/^01\d{14}/.test(text) && validCheckDigit(text.slice(2, 16))) elements = raw(text);
   else return null;
-  if (elements.length === 0) throw new Gs1Error("The scan holds no GS1 data.");
+  if (elements.length === 0) throw new Gs1Error(i18n.t("lot.gs1.empty"));
   const data: Gs1Data = { elements };
   for (const { ai, value } of elements) {
     check(ai, value);

@@ -1,6 +1,8 @@
 // This browser as a shared shop-floor terminal: the station key an administrator installed here
 // (localStorage: it belongs to the terminal, not to whoever is signed in).
 
+import i18n from "../i18n";
+
 export const TERMINAL_KEY = "mes.terminal";
 const STATION_KEY = /^messt_[A-Za-z0-9_-]{8,190}$/;
 
@@ -17,9 +19,9 @@ export interface Terminal {
 /** null when `key` looks like a station key, else why not (the auth service has the last word). */
 export function validateStationKey(key: string): string | null {
   const k = key.trim();
-  if (!k) return "Paste the station key.";
-  if (!k.startsWith("messt_")) return "A station key starts with messt_.";
-  if (!STATION_KEY.test(k)) return "That is not a whole station key: copy it again.";
+  if (!k) return i18n.t("admin.stations.key.missing");
+  if (!k.startsWith("messt_")) return i18n.t("admin.stations.key.prefix");
+  if (!STATION_KEY.test(k)) return i18n.t("admin.stations.key.partial");
   return null;
 }
 
@@ -52,7 +54,7 @@ export function writeTerminal(t: Terminal | null, storage: Storage | null = glob
 export function terminalLabel(t: Pick<Terminal, "code" | "name"> | null, fromToken?: string | null): string {
   const code = fromToken ?? t?.code;
   if (t?.name && code && (!fromToken || fromToken === t.code)) return `${t.name} (${code})`;
-  return code ? `Station ${code}` : "Station terminal";
+  return code ? i18n.t("admin.stations.label.code", { code }) : i18n.t("admin.stations.label.unknown");
 }
 
 /**

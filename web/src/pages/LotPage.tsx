@@ -13,6 +13,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import {
   useLot,
@@ -27,14 +28,15 @@ import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
 import { ScanField } from "../components/ScanField";
-import { formatDate, formatDateTime, formatDelta, formatQuantity, humanize, lotStatusColor } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDate, formatDateTime, formatDelta, formatQuantity, lotStatusColor } from "../lib/format";
 import { canHold, canRelease } from "../lib/lots";
 import { ReceiveLotDialog, RelatedLot, WarehouseActions } from "./lot/WarehouseActions";
 
 export function LotStatusBadge({ status, size = "xl" }: { status: string; size?: "md" | "lg" | "xl" }) {
   return (
     <Badge size={size} color={lotStatusColor(status)} variant="filled" radius="sm" data-testid="lot-status">
-      {humanize(status)}
+      {codeLabel("lotStatus", status)}
     </Badge>
   );
 }
@@ -53,13 +55,14 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 function LotDetails({ code }: { code: string }) {
+  const { t } = useTranslation();
   const { can } = useSession();
   const lot = useLot(code);
   const movements = useLotMovements(code, lot.isSuccess);
   const [dialog, setDialog] = useState<"hold" | "release" | null>(null);
   const change = useLotStatusChange(code);
 
-  if (lot.isPending) return <Loading label={`Looking up ${code}…`} />;
+  if (lot.isPending) return <Loading label={t("lot.details.lookingUp", { code })} />;
   if (lot.isError) return <ProblemAlert error={lot.error} size="xl" onRetry={() => void lot.refetch()} />;
   const l = lot.data;
   const mayHold = can(PERM.lotHold);
@@ -70,7 +73,7 @@ function LotDetails({ code }: { code: string }) {
         <Group justify="space-between" align="flex-start">
           <div>
             <Text size="sm" c="gray.7" fw={600} tt="uppercase">
-              Lot
+              {t("common.lot")}
             </Text>
             <Title order={2} data-testid="lot-code">
               {l.code}
@@ -79,35 +82,35 @@ function LotDetails({ code }: { code: string }) {
           <LotStatusBadge status={l.status} />
         </Group>
         {l.status === "on_hold" && l.hold_reason ? (
-          <Alert color="red.9" variant="filled" mt="md" title="Reason for the hold" data-testid="hold-reason">
+          <Alert color="red.9" variant="filled" mt="md" title={t("lot.details.holdReason")} data-testid="hold-reason">
             <Text size="lg" c="white" fw={600}>
               {l.hold_reason}
             </Text>
           </Alert>
         ) : null}
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="lg" spacing="lg">
-          <Field label="Item">{l.item}</Field>
-          <Field label="Quantity">
+          <Field label={t("common.item")}>{l.item}</Field>
+          <Field label={t("common.quantity")}>
             <span data-testid="lot-quantity">{formatQuantity(l.quantity, l.uom)}</span>
           </Field>
-          <Field label="Location">
+          <Field label={t("common.location")}>
             <span data-testid="lot-location">{l.location}</span>
           </Field>
-          <Field label="Expires">{formatDate(l.expires_on)}</Field>
-          <Field label="Received">{formatDateTime(l.received_at)}</Field>
-          <Field label="Supplier">{l.supplier ?? "—"}</Field>
-          <Field label="Supplier lot">{l.supplier_lot ?? "—"}</Field>
-          <Field label="Parent lot">
+          <Field label={t("lot.details.expires")}>{formatDate(l.expires_on)}</Field>
+          <Field label={t("lot.details.received")}>{formatDateTime(l.received_at)}</Field>
+          <Field label={t("lot.details.supplier")}>{l.supplier ?? "—"}</Field>
+          <Field label={t("lot.details.supplierLot")}>{l.supplier_lot ?? "—"}</Field>
+          <Field label={t("lot.details.parentLot")}>
             {l.parent_lot ? <Link to={`/material/lots/${encodeURIComponent(l.parent_lot)}`}>{l.parent_lot}</Link> : "—"}
           </Field>
           {l.work_order ? (
-            <Field label="Issued to">
+            <Field label={t("lot.details.issuedTo")}>
               <span data-testid="lot-work-order">{l.work_order}</span>
             </Field>
           ) : null}
-          <Field label="Genealogy">
+          <Field label={t("lot.details.genealogy")}>
             <Link to={`/traceability/${encodeURIComponent(l.code)}`} data-testid="lot-trace-link">
-              Trace this lot
+              {t("lot.details.trace")}
             </Link>
           </Field>
         </SimpleGrid>
@@ -115,12 +118,12 @@ function LotDetails({ code }: { code: string }) {
           <Group mt="xl">
             {canHold(l.status) ? (
               <Button size="xl" color="red.9" onClick={() => setDialog("hold")}>
-                Hold lot
+                {t("lot.details.hold")}
               </Button>
             ) : null}
             {canRelease(l.status) ? (
               <Button size="xl" color="green.9" onClick={() => setDialog("release")}>
-                Release lot
+                {t("lot.details.release")}
               </Button>
             ) : null}
           </Group>
@@ -129,39 +132,39 @@ function LotDetails({ code }: { code: string }) {
       </Card>
       {dialog ? (
         <ReasonDialog
-          title={`${dialog === "hold" ? "Hold" : "Release"} lot ${l.code}`}
-          confirmLabel={dialog === "hold" ? "Hold lot" : "Release lot"}
+          title={t(dialog === "hold" ? "lot.details.holdTitle" : "lot.details.releaseTitle", { code: l.code })}
+          confirmLabel={t(dialog === "hold" ? "lot.details.hold" : "lot.details.release")}
           color={dialog === "hold" ? "red.9" : "green.9"}
           onConfirm={async (reason) => {
             const updated = await change.mutateAsync({ action: dialog, reason });
             notifications.show({
               color: updated.status === "on_hold" ? "red.9" : "green.9",
-              title: `Lot ${updated.code}`,
-              message: humanize(updated.status),
+              title: t("lot.details.toastTitle", { code: updated.code }),
+              message: codeLabel("lotStatus", updated.status),
             });
           }}
           onClose={() => setDialog(null)}
         />
       ) : null}
 
-      <Title order={3}>History</Title>
-      {movements.isPending ? <Loading label="Loading the history…" /> : null}
+      <Title order={3}>{t("lot.history.title")}</Title>
+      {movements.isPending ? <Loading label={t("lot.history.loading")} /> : null}
       {movements.isError ? <ProblemAlert error={movements.error} onRetry={() => void movements.refetch()} /> : null}
       {movements.data ? (
         movements.data.length === 0 ? (
-          <Text c="gray.7">No movements yet.</Text>
+          <Text c="gray.7">{t("lot.history.empty")}</Text>
         ) : (
           <Table.ScrollContainer minWidth={720}>
             <Table striped highlightOnHover verticalSpacing="sm" fz="md" data-testid="lot-history">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>What</Table.Th>
-                  <Table.Th ta="right">Change</Table.Th>
-                  <Table.Th>From → to</Table.Th>
-                  <Table.Th>Work order</Table.Th>
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th>By</Table.Th>
+                  <Table.Th>{t("common.when")}</Table.Th>
+                  <Table.Th>{t("lot.history.what")}</Table.Th>
+                  <Table.Th ta="right">{t("lot.history.change")}</Table.Th>
+                  <Table.Th>{t("lot.history.fromTo")}</Table.Th>
+                  <Table.Th>{t("common.workOrder")}</Table.Th>
+                  <Table.Th>{t("common.reason")}</Table.Th>
+                  <Table.Th>{t("lot.history.by")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -169,7 +172,7 @@ function LotDetails({ code }: { code: string }) {
                   <Table.Tr key={m.id}>
                     <Table.Td>{formatDateTime(m.at)}</Table.Td>
                     <Table.Td fw={600}>
-                      {humanize(m.kind)}
+                      {codeLabel("movementKind", m.kind)}
                       <RelatedLot code={m.related_lot} />
                     </Table.Td>
                     <Table.Td ta="right">{formatDelta(m.quantity, l.uom)}</Table.Td>
@@ -190,14 +193,10 @@ function LotDetails({ code }: { code: string }) {
   );
 }
 
-const FILTERS: { value: LotStatusFilter; label: string }[] = [
-  { value: "on_hold", label: "On hold" },
-  { value: "quarantine", label: "Quarantine" },
-  { value: "available", label: "Available" },
-  { value: "all", label: "All" },
-];
+const FILTERS: LotStatusFilter[] = ["on_hold", "quarantine", "available", "all"];
 
 function LotList() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const location = params.get("location") ?? "";
   const [status, setStatus] = useState<LotStatusFilter>(location ? "all" : "on_hold");
@@ -209,10 +208,10 @@ function LotList() {
     <Stack>
       <Group justify="space-between">
         <Group>
-          <Title order={3}>Lots{location ? ` at ${location}` : ""}</Title>
+          <Title order={3}>{location ? t("lot.list.titleAt", { location }) : t("lot.list.title")}</Title>
           {location ? (
             <Button variant="subtle" onClick={() => setParams({}, { replace: true })}>
-              Every location
+              {t("lot.list.everyLocation")}
             </Button>
           ) : null}
         </Group>
@@ -221,11 +220,11 @@ function LotList() {
             size="md"
             value={status}
             onChange={(v) => setStatus(v as LotStatusFilter)}
-            data={FILTERS}
+            data={FILTERS.map((f) => ({ value: f, label: f === "all" ? t("common.all") : codeLabel("lotStatus", f) }))}
           />
           {can(PERM.lotReceive) ? (
             <Button size="md" onClick={() => setReceiving(true)}>
-              Receive lot
+              {t("lot.list.receive")}
             </Button>
           ) : null}
         </Group>
@@ -235,17 +234,17 @@ function LotList() {
       {lots.isError ? <ProblemAlert error={lots.error} onRetry={() => void lots.refetch()} /> : null}
       {lots.data ? (
         lots.data.items.length === 0 ? (
-          <Text c="gray.7">No lots {status === "all" ? "yet" : `with status ${humanize(status).toLowerCase()}`}.</Text>
+          <Text c="gray.7">{t(`lot.list.empty.${status}`)}</Text>
         ) : (
           <Table.ScrollContainer minWidth={640}>
             <Table highlightOnHover verticalSpacing="sm" fz="md">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Lot</Table.Th>
-                  <Table.Th>Item</Table.Th>
-                  <Table.Th ta="right">Quantity</Table.Th>
-                  <Table.Th>Location</Table.Th>
-                  <Table.Th>Status</Table.Th>
+                  <Table.Th>{t("common.lot")}</Table.Th>
+                  <Table.Th>{t("common.item")}</Table.Th>
+                  <Table.Th ta="right">{t("common.quantity")}</Table.Th>
+                  <Table.Th>{t("common.location")}</Table.Th>
+                  <Table.Th>{t("common.status")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -276,14 +275,15 @@ function LotList() {
 }
 
 export function LotPage() {
+  const { t } = useTranslation();
   const { code } = useParams();
   const navigate = useNavigate();
   return (
     <Stack gap="lg" maw={1200}>
-      <Title order={2}>Material lots</Title>
+      <Title order={2}>{t("lot.page.title")}</Title>
       <ScanField
         key={code ?? ""}
-        label="Lot code"
+        label={t("lot.page.scanLabel")}
         onScan={(scanned) => navigate(`/material/lots/${encodeURIComponent(scanned)}`)}
       />
       {code ? <LotDetails code={code} /> : <LotList />}

@@ -14,6 +14,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import {
   useBadges,
   useDeactivateStation,
@@ -29,12 +30,13 @@ import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { ReasonDialog } from "../components/ReasonDialog";
 import { formatDateTime } from "../lib/format";
-import { pinComplete, validateBadge } from "../lib/takeover";
+import { PIN_MAX, PIN_MIN, pinComplete, validateBadge } from "../lib/takeover";
 import { terminalLabel, validateStationKey, writeTerminal } from "../lib/terminal";
 import { useTerminal } from "../lib/useTerminal";
 
 /** This browser as a station terminal: install a station key (pasted or just created), or remove it. */
 function ThisTerminal() {
+  const { t } = useTranslation();
   const terminal = useTerminal();
   const stations = useStations();
   const [key, setKey] = useState("");
@@ -53,25 +55,23 @@ function ThisTerminal() {
   return (
     <Card withBorder padding="lg">
       <Stack gap="sm">
-        <Title order={3}>This terminal</Title>
+        <Title order={3}>{t("admin.stations.terminal.title")}</Title>
         {terminal ? (
           <Alert color="green.9" variant="light" data-testid="terminal-installed">
             <Text size="lg" fw={700}>
-              Set up as {terminalLabel(terminal)}
-              {terminal.workCenter ? ` at work center ${terminal.workCenter}` : ""}.
+              {terminal.workCenter
+                ? t("admin.stations.terminal.setUpAt", { station: terminalLabel(terminal), workCenter: terminal.workCenter })
+                : t("admin.stations.terminal.setUp", { station: terminalLabel(terminal) })}
             </Text>
-            <Text>People sign in here with badge and PIN; signing out leads to the badge screen.</Text>
+            <Text>{t("admin.stations.terminal.howSignIn")}</Text>
           </Alert>
         ) : (
-          <Text>
-            Not a station terminal. Paste the key a station got when it was registered to make this browser that
-            station; it stays in this browser only.
-          </Text>
+          <Text>{t("admin.stations.terminal.notTerminal")}</Text>
         )}
         <form onSubmit={install} noValidate>
           <Group align="flex-end">
             <PasswordInput
-              label="Station key"
+              label={t("admin.stations.terminal.key")}
               size="lg"
               style={{ flex: 1 }}
               value={key}
@@ -83,10 +83,10 @@ function ThisTerminal() {
               autoComplete="off"
             />
             <Select
-              label="Station of this key (optional)"
+              label={t("admin.stations.terminal.station")}
               size="lg"
               w={360}
-              placeholder="Learnt at the first badge sign-in"
+              placeholder={t("admin.stations.terminal.learnt")}
               data={(stations.data ?? [])
                 .filter((x) => x.active)
                 .map((x) => ({ value: x.code, label: `${x.name} (${x.code})` }))}
@@ -95,11 +95,11 @@ function ThisTerminal() {
               clearable
             />
             <Button type="submit" size="lg">
-              Set up this terminal
+              {t("admin.stations.terminal.install")}
             </Button>
             {terminal ? (
               <Button size="lg" variant="default" color="red.9" onClick={() => writeTerminal(null)}>
-                Remove
+                {t("common.remove")}
               </Button>
             ) : null}
           </Group>
@@ -110,6 +110,7 @@ function ThisTerminal() {
 }
 
 function RegisterStation() {
+  const { t } = useTranslation();
   const register = useRegisterStation();
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
@@ -134,23 +135,23 @@ function RegisterStation() {
     <Card withBorder padding="lg">
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <Title order={3}>Register a station</Title>
+          <Title order={3}>{t("admin.stations.register.title")}</Title>
           {register.isError ? <ProblemAlert error={register.error} /> : null}
-          <TextInput label="Code" size="md" required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
-          <TextInput label="Name" size="md" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label={t("common.code")} size="md" required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+          <TextInput label={t("common.name")} size="md" required value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <TextInput
-            label="Work center (optional)"
+            label={t("admin.stations.register.workCenter")}
             size="md"
             value={workCenter}
             onChange={(e) => setWorkCenter(e.currentTarget.value)}
           />
           <Button type="submit" loading={register.isPending} w="fit-content">
-            Register
+            {t("admin.stations.register.submit")}
           </Button>
           {created ? (
-            <Alert color="orange.9" variant="light" title={`Station ${created.code} registered`} data-testid="station-key">
+            <Alert color="orange.9" variant="light" title={t("admin.stations.register.registered", { code: created.code })} data-testid="station-key">
               <Stack gap="xs">
-                <Text>The key is shown this once. Install it on the terminal now.</Text>
+                <Text>{t("admin.stations.register.shownOnce")}</Text>
                 <Code block>{created.station_key}</Code>
                 <Button
                   w="fit-content"
@@ -163,7 +164,7 @@ function RegisterStation() {
                     })
                   }
                 >
-                  Set up this terminal as {created.code}
+                  {t("admin.stations.register.installAs", { code: created.code })}
                 </Button>
               </Stack>
             </Alert>
@@ -175,6 +176,7 @@ function RegisterStation() {
 }
 
 function EnrolBadge() {
+  const { t } = useTranslation();
   const setBadge = useSetBadge();
   const [username, setUsername] = useState("");
   const [badge, setBadgeValue] = useState("");
@@ -184,8 +186,8 @@ function EnrolBadge() {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const problem = !username.trim()
-      ? "Give the user name."
-      : (validateBadge(badge.trim()) ?? (pinComplete(pin) ? null : "The PIN has 4 to 8 digits."));
+      ? t("admin.stations.badge.usernameMissing")
+      : (validateBadge(badge.trim()) ?? (pinComplete(pin) ? null : t("admin.stations.badge.pinDigits", { min: PIN_MIN, max: PIN_MAX })));
     setError(problem);
     setDone(null);
     if (problem) return;
@@ -193,7 +195,7 @@ function EnrolBadge() {
       { username: username.trim(), badge: badge.trim(), pin },
       {
         onSuccess: () => {
-          setDone(`Badge ${badge.trim()} enrolled for ${username.trim()}.`);
+          setDone(t("admin.stations.badge.enrolled", { badge: badge.trim(), user: username.trim() }));
           setPin("");
         },
       },
@@ -203,7 +205,7 @@ function EnrolBadge() {
     <Card withBorder padding="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <Title order={3}>Enrol a badge</Title>
+          <Title order={3}>{t("admin.stations.badge.title")}</Title>
           {setBadge.isError ? <ProblemAlert error={setBadge.error} /> : null}
           {error ? (
             <Text c="red.9" fw={700} role="alert">
@@ -215,10 +217,10 @@ function EnrolBadge() {
               {done}
             </Text>
           ) : null}
-          <TextInput label="User name" size="md" value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
-          <TextInput label="Badge" size="md" value={badge} onChange={(e) => setBadgeValue(e.currentTarget.value)} />
+          <TextInput label={t("admin.users.username")} size="md" value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
+          <TextInput label={t("admin.stations.badge.badge")} size="md" value={badge} onChange={(e) => setBadgeValue(e.currentTarget.value)} />
           <PasswordInput
-            label="PIN"
+            label={t("admin.stations.badge.pin")}
             size="md"
             inputMode="numeric"
             value={pin}
@@ -226,7 +228,7 @@ function EnrolBadge() {
             autoComplete="new-password"
           />
           <Button type="submit" loading={setBadge.isPending} w="fit-content">
-            Enrol
+            {t("admin.stations.badge.submit")}
           </Button>
         </Stack>
       </form>
@@ -235,6 +237,7 @@ function EnrolBadge() {
 }
 
 function StationRow({ s }: { s: Station }) {
+  const { t } = useTranslation();
   const deactivate = useDeactivateStation();
   const [asking, setAsking] = useState(false);
   return (
@@ -243,19 +246,19 @@ function StationRow({ s }: { s: Station }) {
       <Table.Td>{s.name}</Table.Td>
       <Table.Td>{s.work_center ?? "–"}</Table.Td>
       <Table.Td>
-        {formatDateTime(s.created_at)} by {s.created_by}
+        {t("admin.stations.list.registeredBy", { when: formatDateTime(s.created_at), who: s.created_by })}
       </Table.Td>
-      <Table.Td data-testid="station-active">{s.active ? "yes" : "no"}</Table.Td>
+      <Table.Td data-testid="station-active">{s.active ? t("admin.stations.list.yes") : t("admin.stations.list.no")}</Table.Td>
       <Table.Td>
         {s.active ? (
           <Button size="sm" variant="outline" color="red.9" onClick={() => setAsking(true)}>
-            Deactivate
+            {t("admin.stations.list.deactivate")}
           </Button>
         ) : null}
         {asking ? (
           <ReasonDialog
-            title={`Deactivate station ${s.code}`}
-            confirmLabel="Deactivate station"
+            title={t("admin.stations.list.deactivateTitle", { code: s.code })}
+            confirmLabel={t("admin.stations.list.deactivateConfirm")}
             color="red.9"
             onConfirm={(reason) => deactivate.mutateAsync({ code: s.code, reason })}
             onClose={() => setAsking(false)}
@@ -267,6 +270,7 @@ function StationRow({ s }: { s: Station }) {
 }
 
 function BadgeRow({ b }: { b: Badge }) {
+  const { t } = useTranslation();
   const remove = useRemoveBadge();
   const [asking, setAsking] = useState(false);
   return (
@@ -275,15 +279,15 @@ function BadgeRow({ b }: { b: Badge }) {
       <Table.Td>
         {b.display_name} ({b.username})
       </Table.Td>
-      <Table.Td>{b.active ? "yes" : "no"}</Table.Td>
+      <Table.Td>{b.active ? t("admin.stations.list.yes") : t("admin.stations.list.no")}</Table.Td>
       <Table.Td>
         <Button size="sm" variant="outline" color="red.9" onClick={() => setAsking(true)}>
-          Remove
+          {t("common.remove")}
         </Button>
         {asking ? (
           <ReasonDialog
-            title={`Remove badge ${b.badge} of ${b.display_name}`}
-            confirmLabel="Remove badge"
+            title={t("admin.stations.badges.removeTitle", { badge: b.badge, name: b.display_name })}
+            confirmLabel={t("admin.stations.badges.removeConfirm")}
             color="red.9"
             onConfirm={(reason) => remove.mutateAsync({ username: b.username, reason })}
             onClose={() => setAsking(false)}
@@ -295,22 +299,23 @@ function BadgeRow({ b }: { b: Badge }) {
 }
 
 function EnrolledBadges() {
+  const { t } = useTranslation();
   const badges = useBadges();
   return (
     <Card withBorder padding="lg">
       <Title order={3} mb="sm">
-        Enrolled badges
+        {t("admin.stations.badges.title")}
       </Title>
       {badges.isPending ? <Loading /> : null}
       {badges.isError ? <ProblemAlert error={badges.error} onRetry={() => void badges.refetch()} /> : null}
-      {badges.data && badges.data.length === 0 ? <Text c="gray.7">No badges enrolled yet.</Text> : null}
+      {badges.data && badges.data.length === 0 ? <Text c="gray.7">{t("admin.stations.badges.empty")}</Text> : null}
       {badges.data?.length ? (
         <Table striped data-testid="badges">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Badge</Table.Th>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Active user</Table.Th>
+              <Table.Th>{t("admin.stations.badge.badge")}</Table.Th>
+              <Table.Th>{t("admin.stations.badges.user")}</Table.Th>
+              <Table.Th>{t("admin.stations.badges.activeUser")}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -326,10 +331,11 @@ function EnrolledBadges() {
 }
 
 export function StationsAdminPage() {
+  const { t } = useTranslation();
   const stations = useStations();
   return (
     <Stack gap="lg">
-      <Title order={2}>Station terminals</Title>
+      <Title order={2}>{t("admin.stations.title")}</Title>
       <ThisTerminal />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
         <RegisterStation />
@@ -337,7 +343,7 @@ export function StationsAdminPage() {
       </SimpleGrid>
       <Card withBorder padding="lg">
         <Title order={3} mb="sm">
-          Registered stations
+          {t("admin.stations.list.title")}
         </Title>
         {stations.isPending ? <Loading /> : null}
         {stations.isError ? <ProblemAlert error={stations.error} onRetry={() => void stations.refetch()} /> : null}
@@ -345,11 +351,11 @@ export function StationsAdminPage() {
           <Table striped data-testid="stations">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Code</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Work center</Table.Th>
-                <Table.Th>Registered</Table.Th>
-                <Table.Th>Active</Table.Th>
+                <Table.Th>{t("common.code")}</Table.Th>
+                <Table.Th>{t("common.name")}</Table.Th>
+                <Table.Th>{t("common.workCenter")}</Table.Th>
+                <Table.Th>{t("admin.stations.list.registered")}</Table.Th>
+                <Table.Th>{t("common.active")}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>

@@ -1,6 +1,7 @@
 import { Button, Group, Modal, Paper, Select, Stack, TagsInput, Text, TextInput, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import {
   newIdempotencyKey,
@@ -15,18 +16,20 @@ import { useAllLocations, useItemChoices } from "../../api/masterData";
 import { PERM } from "../../auth/permissions";
 import { useSession } from "../../auth/useSession";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import i18n, { codeLabel } from "../../i18n";
 import { formatQuantity } from "../../lib/format";
 import { CODE_PATTERN, parseDecimal, validateReason } from "../../lib/forms";
 
 export type ActionName = WarehouseAction["action"];
 
+/** The catalogue key of each action's name (lot.actions.names.*). */
 const LABELS: Record<ActionName, string> = {
-  move: "Move",
-  split: "Split",
-  merge: "Merge into this lot",
-  adjust: "Adjust quantity",
-  scrap: "Scrap",
-  issue: "Issue to work order",
+  move: "lot.actions.names.move",
+  split: "lot.actions.names.split",
+  merge: "lot.actions.names.merge",
+  adjust: "lot.actions.names.adjust",
+  scrap: "lot.actions.names.scrap",
+  issue: "lot.actions.names.issue",
 };
 
 /** Which actions the token allows on a lot in this status (the API checks again). */
@@ -40,15 +43,15 @@ export function allowedActions(lot: Lot, perms: { move: boolean; adjust: boolean
 
 function positive(text: string, what: string, max?: string): [string | null, string | null] {
   const v = parseDecimal(text);
-  if (v === null || Number(v) <= 0) return [null, `${what}: enter a quantity above 0, like 12 or 1.5.`];
-  if (max !== undefined && Number(v) > Number(max)) return [null, `${what}: the lot holds only ${max}.`];
+  if (v === null || Number(v) <= 0) return [null, i18n.t("lot.actions.errors.aboveZero", { what })];
+  if (max !== undefined && Number(v) > Number(max)) return [null, i18n.t("lot.actions.errors.holdsOnlyField", { what, max })];
   return [v, null];
 }
 
 function optionalCode(text: string): string | null {
   const v = text.trim();
   if (!v) return null;
-  return CODE_PATTERN.test(v) ? null : `"${v}" is not a valid code (letters, digits, . _ / - only).`;
+  return CODE_PATTERN.test(v) ? null : i18n.t("forms.codeInvalid", { code: v });
 }
 
 /**
@@ -73,6 +76,7 @@ function ConfirmingDialog({
   onClose: () => void;
   children: ReactNode;
 }) {
+  const { t } = useTranslation();
   const [key] = useState(newIdempotencyKey);
   const [step, setStep] = useState<"form" | "confirm">("form");
   const [failure, setFailure] = useState<unknown>(null);
@@ -101,10 +105,10 @@ function ConfirmingDialog({
             {children}
             <Group justify="flex-end">
               <Button variant="default" size="lg" onClick={onClose}>
-                Cancel
+                {t("dialog.cancel")}
               </Button>
               <Button type="submit" size="lg" color={color}>
-                Continue
+                {t("lot.actions.continue")}
               </Button>
             </Group>
           </Stack>
@@ -114,7 +118,7 @@ function ConfirmingDialog({
           {failure ? <ProblemAlert error={failure} /> : null}
           <Paper withBorder p="md" data-testid="confirm-summary">
             <Text fw={700} c="gray.7" tt="uppercase" size="sm">
-              Please confirm
+              {t("lot.actions.pleaseConfirm")}
             </Text>
             <Text size="lg" fw={600} mt={4}>
               {summary()}
@@ -122,10 +126,10 @@ function ConfirmingDialog({
           </Paper>
           <Group justify="flex-end">
             <Button variant="default" size="lg" onClick={() => setStep("form")} disabled={busy}>
-              Back
+              {t("common.back")}
             </Button>
             <Button size="lg" color={color} loading={busy} onClick={() => void confirm()}>
-              Confirm
+              {t("lot.actions.confirm")}
             </Button>
           </Group>
         </Stack>
@@ -139,7 +143,7 @@ function LocationSelect({
   onChange,
   error,
   exclude,
-  label = "To location",
+  label,
 }: {
   value: string | null;
   onChange: (v: string | null) => void;
@@ -147,10 +151,11 @@ function LocationSelect({
   exclude?: string;
   label?: string;
 }) {
+  const { t } = useTranslation();
   const locations = useAllLocations();
   return (
     <Select
-      label={label}
+      label={label ?? t("lot.actions.toLocation")}
       size="lg"
       searchable
       data={(locations.data?.items ?? [])
@@ -164,10 +169,11 @@ function LocationSelect({
 }
 
 function ReasonField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error: string | null }) {
+  const { t } = useTranslation();
   return (
     <Textarea
-      label="Reason"
-      description="Kept in the audit trail"
+      label={t("common.reason")}
+      description={t("dialog.keptInAudit")}
       size="lg"
       autosize
       minRows={2}
@@ -181,6 +187,7 @@ function ReasonField({ value, onChange, error }: { value: string; onChange: (v: 
 
 /** One warehouse action on `lot`, as a confirmed dialog. */
 export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: ActionName; onClose: () => void }) {
+  const { t } = useTranslation();
   const run = useWarehouseAction(lot.code);
   const navigate = useNavigate();
   const orders = useOpenOrderNumbers();
@@ -198,34 +205,39 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
     const e: Record<string, string | null> = {};
     let req: WarehouseAction | null = null;
     if (action === "move") {
-      e.to = to ? null : "Choose where the lot goes.";
+      e.to = to ? null : t("lot.actions.errors.chooseTo");
       if (to) req = { action, body: { to_location: to } };
     } else if (action === "split") {
-      const [v, err] = positive(quantity, "Quantity", lot.quantity);
-      e.quantity = err ?? (v === lot.quantity ? "To split, leave something in this lot." : null);
+      const [v, err] = positive(quantity, t("common.quantity"), lot.quantity);
+      e.quantity = err ?? (v === lot.quantity ? t("lot.actions.errors.leaveSome") : null);
       e.newCode = optionalCode(newCode);
       if (v && !e.quantity && !e.newCode) req = { action, body: { quantity: v, new_code: newCode.trim() || null } };
     } else if (action === "merge") {
       const bad = sources.find((s) => !CODE_PATTERN.test(s));
-      e.sources = sources.length === 0 ? "Scan or type the lots to merge in." : bad ? `"${bad}" is not a valid code.` : null;
-      if (sources.includes(lot.code)) e.sources = "A lot can't be merged into itself.";
+      e.sources =
+        sources.length === 0
+          ? t("lot.actions.errors.sourcesMissing")
+          : bad
+            ? t("lot.actions.errors.sourceInvalid", { code: bad })
+            : null;
+      if (sources.includes(lot.code)) e.sources = t("lot.actions.errors.mergeSelf");
       if (!e.sources) req = { action, body: { sources } };
     } else if (action === "adjust") {
-      const t = quantity.trim().replace(",", ".");
-      const ok = /^-?\d{1,12}(\.\d{1,6})?$/.test(t) && Number(t) !== 0;
-      e.quantity = ok ? null : "Change: a number above or below 0, like -2 or 5.";
-      if (ok && Number(lot.quantity) + Number(t) < 0) e.quantity = `The lot holds only ${q(lot.quantity)}.`;
+      const delta = quantity.trim().replace(",", ".");
+      const ok = /^-?\d{1,12}(\.\d{1,6})?$/.test(delta) && Number(delta) !== 0;
+      e.quantity = ok ? null : t("lot.actions.errors.adjustNumber");
+      if (ok && Number(lot.quantity) + Number(delta) < 0) e.quantity = t("lot.actions.errors.holdsOnly", { quantity: q(lot.quantity) });
       e.reason = validateReason(reason);
-      if (!e.quantity && !e.reason) req = { action, body: { delta: t, reason: reason.trim() } };
+      if (!e.quantity && !e.reason) req = { action, body: { delta, reason: reason.trim() } };
     } else if (action === "scrap") {
-      const [v, err] = positive(quantity, "Quantity", lot.quantity);
+      const [v, err] = positive(quantity, t("common.quantity"), lot.quantity);
       e.quantity = err;
       e.reason = validateReason(reason);
       if (v && !e.quantity && !e.reason) req = { action, body: { quantity: v, reason: reason.trim() } };
     } else {
-      e.order = order ? null : "Choose the work order.";
-      e.to = to ? null : "Choose the line-side or WIP location.";
-      const [v, err] = quantity.trim() ? positive(quantity, "Quantity", lot.quantity) : [null, null];
+      e.order = order ? null : t("lot.actions.errors.chooseOrder");
+      e.to = to ? null : t("lot.actions.errors.chooseIssueTo");
+      const [v, err] = quantity.trim() ? positive(quantity, t("common.quantity"), lot.quantity) : [null, null];
       e.quantity = err;
       e.newCode = optionalCode(newCode);
       if (order && to && !err && !e.newCode) {
@@ -244,17 +256,39 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
     if (!request) return null;
     switch (request.action) {
       case "move":
-        return `Move lot ${lot.code} (${q(lot.quantity)}) from ${lot.location} to ${request.body.to_location}.`;
-      case "split":
-        return `Split ${q(request.body.quantity)} off lot ${lot.code} into ${request.body.new_code ?? "a new lot"}; ${q(String(Number(lot.quantity) - Number(request.body.quantity)))} stay.`;
+        return t("lot.actions.summary.move", {
+          code: lot.code,
+          quantity: q(lot.quantity),
+          from: lot.location,
+          to: request.body.to_location,
+        });
+      case "split": {
+        const split = {
+          quantity: q(request.body.quantity),
+          code: lot.code,
+          target: request.body.new_code,
+          rest: q(String(Number(lot.quantity) - Number(request.body.quantity))),
+        };
+        return request.body.new_code ? t("lot.actions.summary.split", split) : t("lot.actions.summary.splitNew", split);
+      }
       case "merge":
-        return `Merge ${request.body.sources.join(", ")} into lot ${lot.code}. The merged lots are emptied.`;
+        return t("lot.actions.summary.merge", { sources: request.body.sources.join(", "), code: lot.code });
       case "adjust":
-        return `Change lot ${lot.code} by ${request.body.delta} ${lot.uom} (now ${q(lot.quantity)}), because: ${request.body.reason}`;
+        return t("lot.actions.summary.adjust", {
+          code: lot.code,
+          delta: request.body.delta,
+          uom: lot.uom,
+          quantity: q(lot.quantity),
+          reason: request.body.reason,
+        });
       case "scrap":
-        return `Scrap ${q(request.body.quantity)} of lot ${lot.code}, because: ${request.body.reason}. This can't be undone.`;
-      case "issue":
-        return `Issue ${request.body.quantity ? q(request.body.quantity) : `the whole lot (${q(lot.quantity)})`} of ${lot.code} to ${request.body.work_order} at ${request.body.to_location}.`;
+        return t("lot.actions.summary.scrap", { quantity: q(request.body.quantity), code: lot.code, reason: request.body.reason });
+      case "issue": {
+        const issue = { code: lot.code, order: request.body.work_order, location: request.body.to_location };
+        return request.body.quantity
+          ? t("lot.actions.summary.issue", { ...issue, quantity: q(request.body.quantity) })
+          : t("lot.actions.summary.issueWhole", { ...issue, quantity: q(lot.quantity) });
+      }
     }
   };
 
@@ -264,14 +298,14 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
     if (result.code !== lot.code) {
       notifications.show({
         color: "green.9",
-        title: `${LABELS[action]}: new lot ${result.code}`,
-        message: `${formatQuantity(result.quantity, result.uom)} at ${result.location}`,
+        title: t("lot.actions.toastNew", { action: t(LABELS[action]), code: result.code }),
+        message: t("lot.actions.toastAt", { quantity: formatQuantity(result.quantity, result.uom), location: result.location }),
       });
     } else {
       notifications.show({
         color: "green.9",
-        title: `${LABELS[action]}: lot ${lot.code}`,
-        message: `${formatQuantity(result.quantity, result.uom)} at ${result.location}`,
+        title: t("lot.actions.toastSame", { action: t(LABELS[action]), code: lot.code }),
+        message: t("lot.actions.toastAt", { quantity: formatQuantity(result.quantity, result.uom), location: result.location }),
       });
     }
     if (result.code !== lot.code && action === "issue") navigate(`/material/lots/${encodeURIComponent(result.code)}`);
@@ -294,7 +328,7 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
 
   return (
     <ConfirmingDialog
-      title={`${LABELS[action]} — lot ${lot.code}`}
+      title={t("lot.actions.dialogTitle", { action: t(LABELS[action]), code: lot.code })}
       color={action === "scrap" ? "red.9" : "blue.9"}
       build={build}
       summary={summary}
@@ -302,15 +336,15 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
       onClose={onClose}
     >
       <Text c="gray.7">
-        {lot.item}: {q(lot.quantity)} at {lot.location}
+        {t("lot.actions.lotLine", { item: lot.item, quantity: q(lot.quantity), location: lot.location })}
       </Text>
       {action === "move" ? <LocationSelect value={to} onChange={setTo} error={errors.to} exclude={lot.location} /> : null}
       {action === "split" ? (
         <>
-          {quantityField("Quantity to split off")}
+          {quantityField(t("lot.actions.splitQuantity"))}
           <TextInput
-            label="New lot code"
-            description="Empty: one is made up"
+            label={t("lot.actions.newCode")}
+            description={t("lot.actions.madeUp")}
             size="lg"
             value={newCode}
             error={errors.newCode}
@@ -320,8 +354,8 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
       ) : null}
       {action === "merge" ? (
         <TagsInput
-          label="Lots to merge in"
-          description="Scan each lot; same item only"
+          label={t("lot.actions.sources")}
+          description={t("lot.actions.sourcesHint")}
           size="lg"
           data-autofocus
           value={sources}
@@ -331,20 +365,20 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
       ) : null}
       {action === "adjust" ? (
         <>
-          {quantityField("Change", "Negative to take away, positive to add")}
+          {quantityField(t("lot.actions.delta"), t("lot.actions.deltaHint"))}
           <ReasonField value={reason} onChange={setReason} error={errors.reason ?? null} />
         </>
       ) : null}
       {action === "scrap" ? (
         <>
-          {quantityField("Quantity to scrap")}
+          {quantityField(t("lot.actions.scrapQuantity"))}
           <ReasonField value={reason} onChange={setReason} error={errors.reason ?? null} />
         </>
       ) : null}
       {action === "issue" ? (
         <>
           <Select
-            label="Work order"
+            label={t("common.workOrder")}
             size="lg"
             searchable
             data-autofocus
@@ -352,14 +386,14 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
             value={order}
             onChange={setOrder}
             error={errors.order}
-            nothingFoundMessage="No released order matches"
+            nothingFoundMessage={t("lot.actions.noOrder")}
           />
           <LocationSelect value={to} onChange={setTo} error={errors.to} exclude={lot.location} />
-          {quantityField("Quantity", "Empty: the whole lot")}
+          {quantityField(t("common.quantity"), t("lot.actions.wholeLot"))}
           {quantity.trim() ? (
             <TextInput
-              label="Code of the issued part"
-              description="Empty: one is made up"
+              label={t("lot.actions.issuedCode")}
+              description={t("lot.actions.madeUp")}
               size="lg"
               value={newCode}
               error={errors.newCode}
@@ -374,6 +408,7 @@ export function ActionDialog({ lot, action, onClose }: { lot: Lot; action: Actio
 
 /** The action buttons of the lot page, by permission. */
 export function WarehouseActions({ lot }: { lot: Lot }) {
+  const { t } = useTranslation();
   const { can } = useSession();
   const [open, setOpen] = useState<ActionName | null>(null);
   const actions = allowedActions(lot, { move: can(PERM.lotMove), adjust: can(PERM.lotAdjust) });
@@ -383,7 +418,7 @@ export function WarehouseActions({ lot }: { lot: Lot }) {
       <Group mt="md" data-testid="warehouse-actions">
         {actions.map((a) => (
           <Button key={a} size="lg" variant="outline" color={a === "scrap" ? "red.9" : "blue.9"} onClick={() => setOpen(a)}>
-            {LABELS[a]}
+            {t(LABELS[a])}
           </Button>
         ))}
       </Group>
@@ -394,6 +429,7 @@ export function WarehouseActions({ lot }: { lot: Lot }) {
 
 /** Receive a lot into a location: a new lot, then its page. */
 export function ReceiveLotDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const receive = useReceiveLot();
   const navigate = useNavigate();
   const [search, setSearch] = useState("");
@@ -415,14 +451,14 @@ export function ReceiveLotDialog({ onClose }: { onClose: () => void }) {
   if (picked && !options.some((o) => o.value === picked.value)) options.unshift(picked);
 
   const build = () => {
-    const [v, qErr] = positive(quantity, "Quantity");
+    const [v, qErr] = positive(quantity, t("common.quantity"));
     const e = {
-      item: item ? null : "Choose the item.",
+      item: item ? null : t("lot.receive.errors.item"),
       quantity: qErr,
-      location: location ? null : "Choose where it is put.",
+      location: location ? null : t("lot.receive.errors.location"),
       code: optionalCode(code),
-      supplier: supplier.trim().length > 200 ? "Supplier: at most 200 characters." : null,
-      supplierLot: supplierLot.trim().length > 64 ? "Supplier lot: at most 64 characters." : null,
+      supplier: supplier.trim().length > 200 ? t("lot.receive.errors.supplierLong", { n: 200 }) : null,
+      supplierLot: supplierLot.trim().length > 64 ? t("lot.receive.errors.supplierLotLong", { n: 64 }) : null,
     };
     setErrors(e);
     const ok = Object.values(e).every((x) => !x) && item && location && v;
@@ -445,24 +481,37 @@ export function ReceiveLotDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <ConfirmingDialog
-      title="Receive a lot"
+      title={t("lot.receive.title")}
       build={build}
       summary={() =>
         body
-          ? `Receive ${formatQuantity(String(body.quantity), unit)} of ${body.item} into ${body.location}` +
-            `${body.code ? ` as lot ${body.code}` : ""}${body.status === "quarantine" ? ", in quarantine" : ""}.`
+          ? t(
+              body.status === "quarantine"
+                ? body.code
+                  ? "lot.receive.summaryCodeQuarantine"
+                  : "lot.receive.summaryQuarantine"
+                : body.code
+                  ? "lot.receive.summaryCode"
+                  : "lot.receive.summary",
+              {
+                quantity: formatQuantity(String(body.quantity), unit),
+                item: body.item,
+                location: body.location,
+                code: body.code,
+              },
+            )
           : null
       }
       send={async (key) => {
         if (!body) return;
         const lot = await receive.mutateAsync({ body, key });
-        notifications.show({ color: "green.9", title: `Lot ${lot.code} received`, message: formatQuantity(lot.quantity, lot.uom) });
+        notifications.show({ color: "green.9", title: t("lot.receive.received", { code: lot.code }), message: formatQuantity(lot.quantity, lot.uom) });
         navigate(`/material/lots/${encodeURIComponent(lot.code)}`);
       }}
       onClose={onClose}
     >
       <Select
-        label="Item"
+        label={t("common.item")}
         size="lg"
         searchable
         data-autofocus
@@ -476,10 +525,10 @@ export function ReceiveLotDialog({ onClose }: { onClose: () => void }) {
           setUnit(items.data?.items.find((i) => i.code === v)?.uom ?? "");
         }}
         error={errors.item}
-        nothingFoundMessage="No item matches"
+        nothingFoundMessage={t("lot.receive.noItem")}
       />
       <TextInput
-        label="Quantity"
+        label={t("common.quantity")}
         size="lg"
         inputMode="decimal"
         value={quantity}
@@ -488,26 +537,26 @@ export function ReceiveLotDialog({ onClose }: { onClose: () => void }) {
         rightSection={<Text c="gray.7">{unit}</Text>}
         rightSectionWidth={56}
       />
-      <LocationSelect label="Location" value={location} onChange={setLocation} error={errors.location} />
+      <LocationSelect label={t("common.location")} value={location} onChange={setLocation} error={errors.location} />
       <TextInput
-        label="Lot code"
-        description="The barcode on the pallet; empty: one is made up"
+        label={t("lot.page.scanLabel")}
+        description={t("lot.receive.codeHint")}
         size="lg"
         value={code}
         error={errors.code}
         onChange={(e) => setCode(e.currentTarget.value)}
       />
       <Group grow>
-        <TextInput label="Supplier" value={supplier} error={errors.supplier} onChange={(e) => setSupplier(e.currentTarget.value)} />
-        <TextInput label="Supplier lot" value={supplierLot} error={errors.supplierLot} onChange={(e) => setSupplierLot(e.currentTarget.value)} />
+        <TextInput label={t("lot.details.supplier")} value={supplier} error={errors.supplier} onChange={(e) => setSupplier(e.currentTarget.value)} />
+        <TextInput label={t("lot.details.supplierLot")} value={supplierLot} error={errors.supplierLot} onChange={(e) => setSupplierLot(e.currentTarget.value)} />
       </Group>
       <Group grow>
-        <TextInput label="Expires on" type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
+        <TextInput label={t("lot.receive.expiresOn")} type="date" value={expires} onChange={(e) => setExpires(e.currentTarget.value)} />
         <Select
-          label="Status"
+          label={t("common.status")}
           data={[
-            { value: "available", label: "Available" },
-            { value: "quarantine", label: "Quarantine (inspect first)" },
+            { value: "available", label: codeLabel("lotStatus", "available") },
+            { value: "quarantine", label: t("lot.receive.quarantineFirst") },
           ]}
           value={status}
           allowDeselect={false}
