@@ -13,7 +13,6 @@ export const NOT_YET = [
   "src/pages/QualitySpcPage.tsx",
   "src/pages/ReportingPage.tsx",
   "src/pages/StationsAdminPage.tsx",
-  "src/pages/TraceabilityRecallPage.tsx",
   "src/pages/admin/ApiKeysPage.tsx",
   "src/pages/lot/WarehouseActions.tsx",
   "src/pages/master/ItemPage.tsx",
