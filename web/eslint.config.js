@@ -11,7 +11,6 @@ export const NOT_YET = [
   "src/pages/QualityCapaPages.tsx",
   "src/pages/QualityNcrPage.tsx",
   "src/pages/QualitySpcPage.tsx",
-  "src/pages/ReportingPage.tsx",
   "src/pages/StationsAdminPage.tsx",
   "src/pages/admin/ApiKeysPage.tsx",
   "src/pages/lot/WarehouseActions.tsx",
