@@ -32,7 +32,7 @@ import { useEquipment } from "../api/resource";
 import { Loading } from "../components/Loading";
 import { LabourEfficiencyCard } from "../components/reporting/LabourEfficiencyCard";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { codeLabel } from "../i18n";
+import i18n, { codeLabel, LANGUAGES } from "../i18n";
 import { formatDateTime } from "../lib/format";
 
 
@@ -99,14 +99,37 @@ function Waterfall({ losses }: { losses: Record<string, number> }) {
   );
 }
 
-function Pareto({ title, rows, unit, testId }: { title: string; rows: ParetoRow[] | undefined; unit: string; testId: string }) {
+/** A scrap reason as recorded: one of the station's quick picks (in any language) shows in the user's. */
+function scrapReason(text: string): string {
+  for (const lng of LANGUAGES) {
+    const picks = i18n.getResource(lng, "translation", "station.scrapReasons") as Record<string, string> | undefined;
+    const key = Object.entries(picks ?? {}).find(([, label]) => label === text)?.[0];
+    if (key) return i18n.t(`station.scrapReasons.${key}`);
+  }
+  return text;
+}
+
+function Pareto({
+  title,
+  rows,
+  unit,
+  testId,
+  label = (key) => key,
+}: {
+  title: string;
+  rows: ParetoRow[] | undefined;
+  unit: string;
+  testId: string;
+  label?: (key: string) => string;
+}) {
   const { t } = useTranslation();
+  const data = rows?.slice(0, 10).map((r) => ({ ...r, key: label(r.key) }));
   return (
     <Card withBorder padding="md" radius="md" data-testid={testId}>
       <Title order={4}>{title}</Title>
       {rows && rows.length ? (
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={rows.slice(0, 10)} layout="vertical" margin={{ left: 40, right: 16 }}>
+          <BarChart data={data} layout="vertical" margin={{ left: 40, right: 16 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" unit={unit} />
             <YAxis type="category" dataKey="key" width={140} tick={{ fontSize: 12 }} />
@@ -119,7 +142,7 @@ function Pareto({ title, rows, unit, testId }: { title: string; rows: ParetoRow[
       )}
       {rows?.slice(0, 5).map((r) => (
         <Text key={r.key} size="sm" data-testid={`${testId}-row`}>
-          {r.key}: {r.value.toFixed(0)}
+          {label(r.key)}: {r.value.toFixed(0)}
           {unit} ({pct(r.share)})
         </Text>
       ))}
@@ -297,7 +320,7 @@ export function ReportingPage() {
         </Card>
       ) : null}
       <SimpleGrid cols={{ base: 1, lg: 3 }}>
-        <Pareto title={t("reporting.oee.scrapByReason")} rows={scrap.data?.items} unit="" testId="scrap-pareto" />
+        <Pareto title={t("reporting.oee.scrapByReason")} rows={scrap.data?.items} unit="" testId="scrap-pareto" label={scrapReason} />
         <Pareto title={t("reporting.oee.downtimeByReason")} rows={downtime.data?.items} unit=" min" testId="downtime-pareto" />
         <Pareto title={t("reporting.oee.downtimeByMachine")} rows={byMachine.data?.items} unit=" min" testId="machine-pareto" />
       </SimpleGrid>
