@@ -74,7 +74,7 @@ test.describe("German UI: traceability and reporting", () => {
     // one level down, per day
     await page.getByTestId("child-LINE-1").click();
     await expect(page.getByTestId("trail")).toContainText("LINE-1");
-    await page.getByRole("textbox", { name: "Verlauf je" }).click();
+    await page.getByRole("combobox", { name: "Verlauf je" }).click();
     await page.getByRole("option", { name: "Tag" }).click();
     await expect(page.getByRole("heading", { name: "Verlauf je Tag" })).toBeVisible();
     await expect(page.getByTestId("kpi-oee")).toHaveText(/^\d{1,3}\.\d %$/);
