@@ -84,7 +84,9 @@ export function pct(x: number | null | undefined): string {
 }
 
 /** The waterfall of the loss tree: from planned operation time down to fully productive time. */
-export function waterfall(losses: Record<string, number>): { name: string; base: number; value: number; kind: string }[] {
+export function waterfall(
+  losses: Record<string, number>,
+): { key: string; name: string; base: number; value: number; kind: string }[] {
   const steps: [string, string, "total" | "loss"][] = [
     ["planned_operation_time", "Planned operation", "total"],
     ["planned_downtime", "Planned downtime", "loss"],
@@ -104,10 +106,10 @@ export function waterfall(losses: Record<string, number>): { name: string; base:
     const v = Math.max(losses[key] ?? 0, 0);
     if (kind === "total") {
       level = v;
-      out.push({ name, base: 0, value: v, kind });
+      out.push({ key, name, base: 0, value: v, kind });
     } else {
       level -= v;
-      out.push({ name, base: Math.max(level, 0), value: v, kind });
+      out.push({ key, name, base: Math.max(level, 0), value: v, kind });
     }
   }
   return out;

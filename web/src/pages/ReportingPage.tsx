@@ -1,5 +1,6 @@
 import { Anchor, Breadcrumbs, Card, Group, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import {
   Bar,
@@ -31,13 +32,9 @@ import { useEquipment } from "../api/resource";
 import { Loading } from "../components/Loading";
 import { LabourEfficiencyCard } from "../components/reporting/LabourEfficiencyCard";
 import { ProblemAlert } from "../components/ProblemAlert";
+import i18n, { codeLabel, LANGUAGES } from "../i18n";
 import { formatDateTime } from "../lib/format";
 
-const RANGES = [
-  { value: "24", label: "24 h" },
-  { value: "72", label: "3 days" },
-  { value: "168", label: "7 days" },
-];
 
 function Kpi({ label, value, testId, hint }: { label: string; value: number | null | undefined; testId: string; hint: string }) {
   return (
@@ -56,6 +53,7 @@ function Kpi({ label, value, testId, hint }: { label: string; value: number | nu
 }
 
 function Trend({ rows }: { rows: OeeRow[] }) {
+  const { t } = useTranslation();
   const data = rows.map((r) => ({
     period: r.period,
     OEE: r.oee,
@@ -71,17 +69,18 @@ function Trend({ rows }: { rows: OeeRow[] }) {
         <YAxis domain={[0, 100]} unit=" %" />
         <Tooltip formatter={(v) => (typeof v === "number" ? `${v.toFixed(1)} %` : "—")} />
         <Legend />
-        <Line type="monotone" dataKey="OEE" stroke="#1b1b1b" strokeWidth={3} isAnimationActive={false} />
-        <Line type="monotone" dataKey="Availability" stroke="#1864ab" isAnimationActive={false} />
-        <Line type="monotone" dataKey="Performance" stroke="#e67700" isAnimationActive={false} />
-        <Line type="monotone" dataKey="Quality" stroke="#2b8a3e" isAnimationActive={false} />
+        <Line type="monotone" dataKey="OEE" name={t("reporting.oee.oee")} stroke="#1b1b1b" strokeWidth={3} isAnimationActive={false} />
+        <Line type="monotone" dataKey="Availability" name={t("reporting.oee.availability")} stroke="#1864ab" isAnimationActive={false} />
+        <Line type="monotone" dataKey="Performance" name={t("reporting.oee.performance")} stroke="#e67700" isAnimationActive={false} />
+        <Line type="monotone" dataKey="Quality" name={t("reporting.oee.quality")} stroke="#2b8a3e" isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );
 }
 
 function Waterfall({ losses }: { losses: Record<string, number> }) {
-  const data = waterfall(losses);
+  const { t } = useTranslation();
+  const data = waterfall(losses).map((d) => ({ ...d, name: t(`reporting.oee.loss.${d.key}`) }));
   return (
     <ResponsiveContainer width="100%" height={280}>
       <BarChart data={data} margin={{ left: 0, right: 16, top: 8, bottom: 40 }}>
@@ -90,7 +89,7 @@ function Waterfall({ losses }: { losses: Record<string, number> }) {
         <YAxis unit=" min" />
         <Tooltip formatter={(v, name) => (name === "base" ? null : `${Number(v).toFixed(0)} min`)} />
         <Bar dataKey="base" stackId="w" fill="transparent" isAnimationActive={false} />
-        <Bar dataKey="value" stackId="w" isAnimationActive={false}>
+        <Bar dataKey="value" name={t("reporting.oee.lossMinutes")} stackId="w" isAnimationActive={false}>
           {data.map((d) => (
             <Cell key={d.name} fill={d.kind === "total" ? "#1864ab" : "#c92a2a"} />
           ))}
@@ -100,26 +99,50 @@ function Waterfall({ losses }: { losses: Record<string, number> }) {
   );
 }
 
-function Pareto({ title, rows, unit, testId }: { title: string; rows: ParetoRow[] | undefined; unit: string; testId: string }) {
+/** A scrap reason as recorded: one of the station's quick picks (in any language) shows in the user's. */
+function scrapReason(text: string): string {
+  for (const lng of LANGUAGES) {
+    const picks = i18n.getResource(lng, "translation", "station.scrapReasons") as Record<string, string> | undefined;
+    const key = Object.entries(picks ?? {}).find(([, label]) => label === text)?.[0];
+    if (key) return i18n.t(`station.scrapReasons.${key}`);
+  }
+  return text;
+}
+
+function Pareto({
+  title,
+  rows,
+  unit,
+  testId,
+  label = (key) => key,
+}: {
+  title: string;
+  rows: ParetoRow[] | undefined;
+  unit: string;
+  testId: string;
+  label?: (key: string) => string;
+}) {
+  const { t } = useTranslation();
+  const data = rows?.slice(0, 10).map((r) => ({ ...r, key: label(r.key) }));
   return (
     <Card withBorder padding="md" radius="md" data-testid={testId}>
       <Title order={4}>{title}</Title>
       {rows && rows.length ? (
         <ResponsiveContainer width="100%" height={240}>
-          <BarChart data={rows.slice(0, 10)} layout="vertical" margin={{ left: 40, right: 16 }}>
+          <BarChart data={data} layout="vertical" margin={{ left: 40, right: 16 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis type="number" unit={unit} />
             <YAxis type="category" dataKey="key" width={140} tick={{ fontSize: 12 }} />
             <Tooltip formatter={(v) => `${Number(v).toFixed(0)}${unit}`} />
-            <Bar dataKey="value" fill="#c92a2a" isAnimationActive={false} />
+            <Bar dataKey="value" name={title} fill="#c92a2a" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       ) : (
-        <Text c="gray.7">Nothing in this period.</Text>
+        <Text c="gray.7">{t("reporting.oee.nothing")}</Text>
       )}
       {rows?.slice(0, 5).map((r) => (
         <Text key={r.key} size="sm" data-testid={`${testId}-row`}>
-          {r.key}: {r.value.toFixed(0)}
+          {label(r.key)}: {r.value.toFixed(0)}
           {unit} ({pct(r.share)})
         </Text>
       ))}
@@ -128,6 +151,7 @@ function Pareto({ title, rows, unit, testId }: { title: string; rows: ParetoRow[
 }
 
 export function ReportingPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const sites = useEquipment("site");
   const trail = (params.get("trail") ?? "").split(",").filter(Boolean);
@@ -149,17 +173,22 @@ export function ReportingPage() {
   const past = [...shifts].reverse().find((r) => new Date(r.end).getTime() <= Date.now()) ?? null;
   const shiftIv = useMemo(() => (past ? { start: past.start, end: past.end } : null), [past?.start, past?.end]);
   const record = useShiftRecord(scope, shiftIv);
-  const t = total.data?.items[0];
+  const tot = total.data?.items[0];
   const kids = (children.data?.items ?? []).filter((r) => r.group !== scope);
+  const ranges = [
+    { value: "24", label: t("reporting.oee.hours", { count: 24 }) },
+    { value: "72", label: t("reporting.oee.days", { count: 3 }) },
+    { value: "168", label: t("reporting.oee.days", { count: 7 }) },
+  ];
   const set = (next: Record<string, string>) => setParams({ trail: trail.join(","), hours, grain, ...next });
 
   return (
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
         <Stack gap={4}>
-          <Title order={2}>OEE dashboard</Title>
+          <Title order={2}>{t("reporting.oee.title")}</Title>
           <Breadcrumbs data-testid="trail">
-            <Anchor onClick={() => set({ trail: "" })}>{site ?? "Plant"}</Anchor>
+            <Anchor onClick={() => set({ trail: "" })}>{site ?? t("reporting.oee.plant")}</Anchor>
             {trail.map((code, i) => (
               <Anchor key={code} onClick={() => set({ trail: trail.slice(0, i + 1).join(",") })}>
                 {code}
@@ -168,14 +197,14 @@ export function ReportingPage() {
           </Breadcrumbs>
         </Stack>
         <Group>
-          <SegmentedControl size="md" data={RANGES} value={hours} onChange={(v) => set({ hours: v })} />
+          <SegmentedControl size="md" data={ranges} value={hours} onChange={(v) => set({ hours: v })} />
           <Select
             size="md"
             w={140}
-            label="Trend per"
+            label={t("reporting.oee.trendPer")}
             data={[
-              { value: "shift", label: "Shift" },
-              { value: "day", label: "Day" },
+              { value: "shift", label: t("reporting.oee.shift") },
+              { value: "day", label: t("reporting.oee.day") },
             ]}
             value={grain}
             onChange={(v) => set({ grain: v ?? "shift" })}
@@ -185,35 +214,58 @@ export function ReportingPage() {
       </Group>
       {total.isError ? <ProblemAlert error={total.error} onRetry={() => void total.refetch()} /> : null}
       {total.isPending || sites.isPending ? <Loading /> : null}
-      {t ? (
+      {tot ? (
         <SimpleGrid cols={{ base: 2, md: 4 }}>
-          <Kpi label="OEE" value={t.oee} testId="kpi-oee" hint="availability × performance × quality" />
-          <Kpi label="Availability" value={t.availability} testId="kpi-availability" hint="APT / PBT" />
-          <Kpi label="Performance" value={t.performance} testId="kpi-performance" hint="ideal cycle time × produced / APT" />
-          <Kpi label="Quality" value={t.quality} testId="kpi-quality" hint="good / produced" />
+          <Kpi label={t("reporting.oee.oee")} value={tot.oee} testId="kpi-oee" hint={t("reporting.oee.oeeHint")} />
+          <Kpi
+            label={t("reporting.oee.availability")}
+            value={tot.availability}
+            testId="kpi-availability"
+            hint={t("reporting.oee.availabilityHint")}
+          />
+          <Kpi
+            label={t("reporting.oee.performance")}
+            value={tot.performance}
+            testId="kpi-performance"
+            hint={t("reporting.oee.performanceHint")}
+          />
+          <Kpi label={t("reporting.oee.quality")} value={tot.quality} testId="kpi-quality" hint={t("reporting.oee.qualityHint")} />
         </SimpleGrid>
       ) : null}
-      {t ? (
+      {tot ? (
         <Text c="gray.8" data-testid="totals">
-          Good {t.good.toFixed(0)} · scrap {t.scrap.toFixed(0)} · planned busy {t.planned_busy_min.toFixed(0)} min · down{" "}
-          {t.down_min.toFixed(0)} min · {t.failures} failures · MTBF {t.mtbf_min?.toFixed(0) ?? "—"} min · MTTR{" "}
-          {t.mttr_min?.toFixed(0) ?? "—"} min
+          {t("reporting.oee.totals", {
+            good: tot.good.toFixed(0),
+            scrap: tot.scrap.toFixed(0),
+            busy: tot.planned_busy_min.toFixed(0),
+            down: tot.down_min.toFixed(0),
+            count: tot.failures,
+            mtbf: tot.mtbf_min?.toFixed(0) ?? "—",
+            mttr: tot.mttr_min?.toFixed(0) ?? "—",
+          })}
         </Text>
       ) : null}
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         {schedule.data ? (
           <>
             <Kpi
-              label="On-time completion"
+              label={t("reporting.oee.onTime")}
               value={schedule.data.total.on_time_completion}
               testId="kpi-on-time"
-              hint={`orders completed by their due date / orders completed (${schedule.data.total.orders_on_time} of ${schedule.data.total.orders_completed})`}
+              hint={t("reporting.oee.onTimeHint", {
+                onTime: schedule.data.total.orders_on_time,
+                completed: schedule.data.total.orders_completed,
+              })}
             />
             <Kpi
-              label="Start adherence"
+              label={t("reporting.oee.startAdherence")}
               value={schedule.data.total.start_adherence}
               testId="kpi-start-adherence"
-              hint={`operations started within ±${schedule.data.tolerance_min} min of plan / scheduled (${schedule.data.total.operations_on_time} of ${schedule.data.total.operations_scheduled})`}
+              hint={t("reporting.oee.startAdherenceHint", {
+                tolerance: schedule.data.tolerance_min,
+                onTime: schedule.data.total.operations_on_time,
+                scheduled: schedule.data.total.operations_scheduled,
+              })}
             />
           </>
         ) : null}
@@ -221,27 +273,27 @@ export function ReportingPage() {
       </SimpleGrid>
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Card withBorder padding="md" radius="md">
-          <Title order={4}>Trend per {grain}</Title>
+          <Title order={4}>{grain === "day" ? t("reporting.oee.trendPerDay") : t("reporting.oee.trendPerShift")}</Title>
           <Trend rows={trend.data?.items ?? []} />
         </Card>
         <Card withBorder padding="md" radius="md">
-          <Title order={4}>Loss waterfall (minutes)</Title>
-          {t ? <Waterfall losses={t.losses} /> : null}
+          <Title order={4}>{t("reporting.oee.waterfall")}</Title>
+          {tot ? <Waterfall losses={tot.losses} /> : null}
         </Card>
       </SimpleGrid>
       {kids.length ? (
         <Card withBorder padding="md" radius="md">
-          <Title order={4}>Drill down</Title>
+          <Title order={4}>{t("reporting.oee.drillDown")}</Title>
           <Table verticalSpacing="sm" fz="md" highlightOnHover data-testid="children">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Where</Table.Th>
-                <Table.Th>OEE</Table.Th>
-                <Table.Th>Availability</Table.Th>
-                <Table.Th>Performance</Table.Th>
-                <Table.Th>Quality</Table.Th>
-                <Table.Th>Good</Table.Th>
-                <Table.Th>Down (min)</Table.Th>
+                <Table.Th>{t("reporting.oee.where")}</Table.Th>
+                <Table.Th>{t("reporting.oee.oee")}</Table.Th>
+                <Table.Th>{t("reporting.oee.availability")}</Table.Th>
+                <Table.Th>{t("reporting.oee.performance")}</Table.Th>
+                <Table.Th>{t("reporting.oee.quality")}</Table.Th>
+                <Table.Th>{t("reporting.oee.good")}</Table.Th>
+                <Table.Th>{t("reporting.oee.downMin")}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -268,37 +320,38 @@ export function ReportingPage() {
         </Card>
       ) : null}
       <SimpleGrid cols={{ base: 1, lg: 3 }}>
-        <Pareto title="Scrap by reason" rows={scrap.data?.items} unit="" testId="scrap-pareto" />
-        <Pareto title="Downtime by reason" rows={downtime.data?.items} unit=" min" testId="downtime-pareto" />
-        <Pareto title="Downtime by machine" rows={byMachine.data?.items} unit=" min" testId="machine-pareto" />
+        <Pareto title={t("reporting.oee.scrapByReason")} rows={scrap.data?.items} unit="" testId="scrap-pareto" label={scrapReason} />
+        <Pareto title={t("reporting.oee.downtimeByReason")} rows={downtime.data?.items} unit=" min" testId="downtime-pareto" />
+        <Pareto title={t("reporting.oee.downtimeByMachine")} rows={byMachine.data?.items} unit=" min" testId="machine-pareto" />
       </SimpleGrid>
       {record.data ? (
         <Card withBorder padding="md" radius="md" data-testid="shift-record">
-          <Title order={4}>
-            Shift {past?.period}: changed since shift end
-          </Title>
+          <Title order={4}>{t("reporting.shiftRecord.title", { period: past?.period ?? "" })}</Title>
           <Text c="gray.8" data-testid="shift-record-summary">
-            OEE at shift end {pct(record.data.at_end?.oee)} · now {pct(record.data.now.oee)} · figures kept{" "}
-            {record.data.snapshot_taken_at ? formatDateTime(record.data.snapshot_taken_at) : "—"}
+            {t("reporting.shiftRecord.summary", {
+              atEnd: pct(record.data.at_end?.oee),
+              now: pct(record.data.now.oee),
+              kept: record.data.snapshot_taken_at ? formatDateTime(record.data.snapshot_taken_at) : "—",
+            })}
           </Text>
           {record.data.changes.length === 0 && record.data.changed.length === 0 ? (
-            <Text data-testid="shift-record-unchanged">No late or corrected data since the shift ended.</Text>
+            <Text data-testid="shift-record-unchanged">{t("reporting.shiftRecord.unchanged")}</Text>
           ) : (
             <Table verticalSpacing="xs" fz="md" data-testid="shift-record-changes">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Received</Table.Th>
-                  <Table.Th>What</Table.Th>
-                  <Table.Th>Machine</Table.Th>
-                  <Table.Th>About</Table.Th>
-                  <Table.Th>Detail</Table.Th>
+                  <Table.Th>{t("reporting.shiftRecord.received")}</Table.Th>
+                  <Table.Th>{t("reporting.shiftRecord.what")}</Table.Th>
+                  <Table.Th>{t("reporting.shiftRecord.machine")}</Table.Th>
+                  <Table.Th>{t("reporting.shiftRecord.about")}</Table.Th>
+                  <Table.Th>{t("reporting.shiftRecord.detail")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {record.data.changed.map((c) => (
                   <Table.Tr key={c.figure} data-testid="shift-figure-changed">
                     <Table.Td>—</Table.Td>
-                    <Table.Td fw={700}>{c.figure}</Table.Td>
+                    <Table.Td fw={700}>{codeLabel("oeeFigure", c.figure)}</Table.Td>
                     <Table.Td />
                     <Table.Td />
                     <Table.Td>
@@ -309,7 +362,7 @@ export function ReportingPage() {
                 {record.data.changes.slice(0, 50).map((c, i) => (
                   <Table.Tr key={`${c.received_at}-${i}`} data-testid="shift-change">
                     <Table.Td>{formatDateTime(c.received_at)}</Table.Td>
-                    <Table.Td fw={700}>{c.kind.replace("_", " ")}</Table.Td>
+                    <Table.Td fw={700}>{codeLabel("shiftChange", c.kind)}</Table.Td>
                     <Table.Td>{c.equipment_code ?? ""}</Table.Td>
                     <Table.Td>{c.at ? formatDateTime(c.at) : ""}</Table.Td>
                     <Table.Td>{c.detail}</Table.Td>
@@ -321,15 +374,15 @@ export function ReportingPage() {
         </Card>
       ) : null}
       <Card withBorder padding="md" radius="md">
-        <Title order={4}>Stops</Title>
+        <Title order={4}>{t("reporting.stops.title")}</Title>
         <Table verticalSpacing="xs" fz="md" data-testid="stops">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Machine</Table.Th>
-              <Table.Th>From</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th>Minutes</Table.Th>
-              <Table.Th>Reason</Table.Th>
+              <Table.Th>{t("reporting.stops.machine")}</Table.Th>
+              <Table.Th>{t("reporting.stops.from")}</Table.Th>
+              <Table.Th>{t("reporting.stops.to")}</Table.Th>
+              <Table.Th>{t("reporting.stops.minutes")}</Table.Th>
+              <Table.Th>{t("reporting.stops.reason")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -339,7 +392,7 @@ export function ReportingPage() {
                 <Table.Td>{formatDateTime(s.started_at)}</Table.Td>
                 <Table.Td>{formatDateTime(s.ended_at)}</Table.Td>
                 <Table.Td>{s.minutes.toFixed(0)}</Table.Td>
-                <Table.Td>{s.reason_code ?? "Unclassified"}</Table.Td>
+                <Table.Td>{s.reason_code ?? t("reporting.stops.unclassified")}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -1,33 +1,34 @@
 import { Badge, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
+import { useTranslation } from "react-i18next";
 import { useAsBuilt } from "../api/traceability";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { formatDateTime, formatQuantity, humanize } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDateTime, formatQuantity } from "../lib/format";
 
 /** How a produced lot or serial was built: each operation planned against as built. */
 export function AsBuiltSection({ code }: { code: string }) {
+  const { t } = useTranslation();
   const record = useAsBuilt(code, true);
-  if (record.isPending) return <Loading label={`Reading how ${code} was built…`} />;
+  if (record.isPending) return <Loading label={t("trace.asBuilt.loading", { code })} />;
   if (record.isError) return <ProblemAlert error={record.error} onRetry={() => void record.refetch()} />;
   const r = record.data;
   return (
     <Card withBorder padding="md" data-testid="as-built">
       <Group justify="space-between">
-        <Title order={3}>
-          As built: {r.code} by {r.work_order}
-        </Title>
-        {r.order_status ? <Badge size="lg">{humanize(r.order_status)}</Badge> : null}
+        <Title order={3}>{t("trace.asBuilt.title", { code: r.code, order: r.work_order })}</Title>
+        {r.order_status ? <Badge size="lg">{codeLabel("orderStatus", r.order_status)}</Badge> : null}
       </Group>
       <Table mt="sm" striped verticalSpacing="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Operation</Table.Th>
-            <Table.Th>Plan</Table.Th>
-            <Table.Th>Equipment</Table.Th>
-            <Table.Th>Operators</Table.Th>
-            <Table.Th>Times</Table.Th>
-            <Table.Th>Material</Table.Th>
-            <Table.Th>Steps and inspections</Table.Th>
+            <Table.Th>{t("trace.asBuilt.operation")}</Table.Th>
+            <Table.Th>{t("trace.asBuilt.plan")}</Table.Th>
+            <Table.Th>{t("trace.asBuilt.equipment")}</Table.Th>
+            <Table.Th>{t("trace.asBuilt.operators")}</Table.Th>
+            <Table.Th>{t("trace.asBuilt.times")}</Table.Th>
+            <Table.Th>{t("trace.asBuilt.material")}</Table.Th>
+            <Table.Th>{t("trace.asBuilt.steps")}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -37,15 +38,19 @@ export function AsBuiltSection({ code }: { code: string }) {
                 <Text fw={600}>
                   {op.key} {op.name}
                 </Text>
-                <Text size="sm">{humanize(op.state)}</Text>
+                <Text size="sm">{codeLabel("asBuiltState", op.state)}</Text>
               </Table.Td>
               <Table.Td>
-                {op.planned ? <Text size="sm">Planned at {op.work_center}</Text> : <Badge color="orange.9">Inserted</Badge>}
-                {op.rework ? <Badge color="orange.9">Rework</Badge> : null}
+                {op.planned ? (
+                  <Text size="sm">{t("trace.asBuilt.plannedAt", { workCenter: op.work_center ?? "—" })}</Text>
+                ) : (
+                  <Badge color="orange.9">{codeLabel("opOrigin", "inserted")}</Badge>
+                )}
+                {op.rework ? <Badge color="orange.9">{codeLabel("opOrigin", "rework")}</Badge> : null}
               </Table.Td>
               <Table.Td>
                 {op.equipment ?? "—"}
-                {op.completed_on ? <Text size="sm">completed on {op.completed_on}</Text> : null}
+                {op.completed_on ? <Text size="sm">{t("trace.asBuilt.completedOn", { equipment: op.completed_on })}</Text> : null}
               </Table.Td>
               <Table.Td>{op.operators.join(", ") || "—"}</Table.Td>
               <Table.Td>
@@ -57,7 +62,7 @@ export function AsBuiltSection({ code }: { code: string }) {
                   {op.material.map((m) => (
                     <Text size="sm" key={m.lot} data-testid="as-built-material">
                       {m.lot} · {m.quantity ? formatQuantity(m.quantity, m.uom) : "—"}
-                      {m.basis === "per_unit" ? " (this unit)" : ""}
+                      {m.basis === "per_unit" ? ` ${t("trace.asBuilt.thisUnit")}` : ""}
                     </Text>
                   ))}
                 </Stack>
@@ -66,12 +71,12 @@ export function AsBuiltSection({ code }: { code: string }) {
                 <Stack gap={2}>
                   {op.steps.map((s) => (
                     <Text size="sm" key={`${s.step}-${s.at}`}>
-                      {s.title}: {s.value ?? "confirmed"} {s.unit ?? ""}
+                      {s.title}: {s.value ?? t("trace.asBuilt.confirmed")} {s.unit ?? ""}
                     </Text>
                   ))}
                   {op.inspections.map((i) => (
                     <Text size="sm" key={i.task}>
-                      Inspection {i.task}: {humanize(i.verdict ?? "recorded")}
+                      {t("trace.asBuilt.inspection", { task: i.task, verdict: codeLabel("inspectionVerdict", i.verdict ?? "recorded") })}
                     </Text>
                   ))}
                 </Stack>
@@ -81,17 +86,27 @@ export function AsBuiltSection({ code }: { code: string }) {
         </Table.Tbody>
       </Table>
       {r.inspections.length > 0 ? (
-        <Text mt="sm">Inspections of {r.code}: {r.inspections.map((i) => `${i.task} ${humanize(i.verdict ?? "recorded")}`).join(", ")}</Text>
+        <Text mt="sm">
+          {t("trace.asBuilt.inspectionsOf", {
+            code: r.code,
+            list: r.inspections.map((i) => `${i.task} ${codeLabel("inspectionVerdict", i.verdict ?? "recorded")}`).join(", "),
+          })}
+        </Text>
       ) : null}
       <Title order={4} mt="md">
-        Deviations
+        {t("trace.asBuilt.deviations")}
       </Title>
       {r.deviations.length === 0 ? (
-        <Text data-testid="as-built-deviations">None: built as planned.</Text>
+        <Text data-testid="as-built-deviations">{t("trace.asBuilt.noDeviations")}</Text>
       ) : (
         <Stack gap={2} data-testid="as-built-deviations">
           {r.deviations.map((d, n) => (
-            <Text key={n}>{d.detail}</Text>
+            <Text key={n}>
+              <Text span fw={600}>
+                {codeLabel("asBuiltDeviation", d.kind)}:
+              </Text>{" "}
+              {d.detail}
+            </Text>
           ))}
         </Stack>
       )}

@@ -1,24 +1,27 @@
 import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { downloadRecall, useHoldAll, useRecall } from "../api/traceability";
 import { PERM } from "../auth/permissions";
 import { useSession } from "../auth/useSession";
 import { Loading } from "../components/Loading";
 import { ProblemAlert } from "../components/ProblemAlert";
-import { formatDateTime, formatQuantity, humanize, lotStatusColor } from "../lib/format";
+import { codeLabel } from "../i18n";
+import { formatDateTime, formatQuantity, lotStatusColor } from "../lib/format";
 
 const WHERE_COLOR: Record<string, string> = { in_stock: "red.9", consumed: "gray.7", scrapped: "gray.7", unknown: "yellow.8" };
 
 export function TraceabilityRecallPage() {
+  const { t } = useTranslation();
   const { id } = useParams();
   const { can } = useSession();
   const recall = useRecall(id);
   const holdAll = useHoldAll(id ?? "");
   const [failure, setFailure] = useState<unknown>(null);
 
-  if (recall.isPending) return <Loading label="Working out the recall…" />;
+  if (recall.isPending) return <Loading label={t("trace.recall.loading")} />;
   if (recall.isError) return <ProblemAlert error={recall.error} size="xl" onRetry={() => void recall.refetch()} />;
   const r = recall.data;
   const toHold = r.affected.filter((a) => a.where === "in_stock" && a.status !== "on_hold").length;
@@ -30,24 +33,24 @@ export function TraceabilityRecallPage() {
         <Group justify="space-between" align="flex-start">
           <div>
             <Text size="sm" c="gray.7" fw={600} tt="uppercase">
-              Recall
+              {t("trace.recall.recall")}
             </Text>
             <Title order={2} data-testid="recall-lot">
-              Lot <Link to={`/traceability/${encodeURIComponent(r.lot)}?direction=forward`}>{r.lot}</Link>
+              {t("trace.recall.lot")} <Link to={`/traceability/${encodeURIComponent(r.lot)}?direction=forward`}>{r.lot}</Link>
             </Title>
             <Text size="lg" mt={4}>
               {r.reason}
             </Text>
             <Text c="gray.7" size="sm">
-              Started by {r.created_by}, {formatDateTime(r.created_at)}
+              {t("trace.recall.startedBy", { user: r.created_by, at: formatDateTime(r.created_at) })}
             </Text>
           </div>
           <Stack gap={4} align="flex-end">
             <Text fw={700} size="xl" data-testid="recall-in-stock">
-              {r.in_stock} of {r.affected.length} affected lots in stock
+              {t("trace.recall.inStock", { inStock: r.in_stock, count: r.affected.length })}
             </Text>
             <Text fw={600} c={r.total_difference === "0" ? "green.9" : "red.9"} data-testid="recall-difference">
-              Mass balance difference: {r.total_difference}
+              {t("trace.recall.difference", { difference: r.total_difference })}
             </Text>
           </Stack>
         </Group>
@@ -61,49 +64,52 @@ export function TraceabilityRecallPage() {
               onClick={() =>
                 holdAll.mutate(undefined, {
                   onSuccess: (result) =>
-                    notifications.show({ color: "red.9", title: "Recall hold", message: `${result.held} lots put on hold` }),
+                    notifications.show({
+                      color: "red.9",
+                      title: t("trace.recall.holdTitle"),
+                      message: t("trace.recall.held", { count: result.held }),
+                    }),
                 })
               }
             >
-              Hold all in stock ({toHold})
+              {t("trace.recall.holdAll", { count: toHold })}
             </Button>
           ) : null}
           <Button size="lg" variant="default" onClick={() => void exportAs("csv")}>
-            Export CSV
+            {t("trace.recall.export", { format: "CSV" })}
           </Button>
           <Button size="lg" variant="default" onClick={() => void exportAs("xlsx")}>
-            Export XLSX
+            {t("trace.recall.export", { format: "XLSX" })}
           </Button>
         </Group>
         {holdAll.isError ? <ProblemAlert error={holdAll.error} /> : null}
         {failure ? <ProblemAlert error={failure} /> : null}
         {holdAll.data ? (
-          <Alert color="red" variant="light" mt="md" title="Hold all" data-testid="hold-result">
-            {holdAll.data.outcomes.map((o) => `${o.lot}: ${humanize(o.outcome)}`).join(" · ")}
+          <Alert color="red" variant="light" mt="md" title={t("trace.recall.holdResult")} data-testid="hold-result">
+            {holdAll.data.outcomes.map((o) => `${o.lot}: ${codeLabel("holdOutcome", o.outcome)}`).join(" · ")}
           </Alert>
         ) : null}
       </Card>
       <Text c="gray.7">
-        Mass balance per lot: received + adjusted = consumed + transferred + scrapped + on hand; the difference is what
-        does not add up.
+        {t("trace.recall.balance")}
       </Text>
       <Table.ScrollContainer minWidth={1300}>
         <Table striped highlightOnHover verticalSpacing="sm" fz="md" data-testid="recall-lots">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Lot</Table.Th>
-              <Table.Th>Item</Table.Th>
-              <Table.Th style={{ whiteSpace: "nowrap" }}>Where now</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Location</Table.Th>
-              <Table.Th ta="right">Received</Table.Th>
-              <Table.Th ta="right">Consumed</Table.Th>
-              <Table.Th ta="right">Transferred</Table.Th>
-              <Table.Th ta="right">Scrapped</Table.Th>
-              <Table.Th ta="right">Adjusted</Table.Th>
-              <Table.Th ta="right">On hand</Table.Th>
-              <Table.Th ta="right">Difference</Table.Th>
-              <Table.Th>Hold</Table.Th>
+              <Table.Th>{t("trace.recall.colLot")}</Table.Th>
+              <Table.Th>{t("trace.recall.colItem")}</Table.Th>
+              <Table.Th style={{ whiteSpace: "nowrap" }}>{t("trace.recall.colWhere")}</Table.Th>
+              <Table.Th>{t("trace.recall.colStatus")}</Table.Th>
+              <Table.Th>{t("trace.recall.colLocation")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colReceived")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colConsumed")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colTransferred")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colScrapped")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colAdjusted")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colOnHand")}</Table.Th>
+              <Table.Th ta="right">{t("trace.recall.colDifference")}</Table.Th>
+              <Table.Th>{t("trace.recall.colHold")}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -115,7 +121,7 @@ export function TraceabilityRecallPage() {
                 <Table.Td>{a.item}</Table.Td>
                 <Table.Td>
                   <Text fw={700} c={WHERE_COLOR[a.where]} style={{ whiteSpace: "nowrap" }}>
-                    {humanize(a.where)}
+                    {codeLabel("recallWhere", a.where)}
                   </Text>
                 </Table.Td>
                 <Table.Td>
@@ -125,7 +131,7 @@ export function TraceabilityRecallPage() {
                     data-testid="recall-status"
                     styles={{ root: { overflow: "visible" }, label: { overflow: "visible" } }}
                   >
-                    {humanize(a.status)}
+                    {codeLabel("lotStatus", a.status)}
                   </Badge>
                 </Table.Td>
                 <Table.Td>{a.location ?? "—"}</Table.Td>
@@ -138,7 +144,7 @@ export function TraceabilityRecallPage() {
                 <Table.Td ta="right" fw={700} c={a.balance.difference === "0" ? undefined : "red.9"}>
                   {formatQuantity(a.balance.difference, a.uom)}
                 </Table.Td>
-                <Table.Td>{a.hold ? humanize(a.hold) : "—"}</Table.Td>
+                <Table.Td>{a.hold ? codeLabel("holdOutcome", a.hold) : "—"}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
