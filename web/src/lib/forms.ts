@@ -27,7 +27,6 @@ export function validateSignIn(values: { username: string; password: string }): 
 // AIM symbology identifiers some scanners put before the data: ]C1 (GS1-128), ]d2 (GS1 DataMatrix),
 // ]Q3 (QR), ]E0 (EAN) ...
 const SYMBOLOGY_ID = /^\][A-Za-z][0-9A-Za-z]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 /** What a keyboard-wedge scanner (or a person) typed, as a code to look up: trimmed, no prefixes. */
