@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Session } from "./session";
 import { fakeJwt } from "../testing/jwt";
+import i18n from "../i18n";
 
 class MemoryStorage implements Storage {
   private m = new Map<string, string>();
@@ -204,6 +205,25 @@ describe("Session", () => {
     });
     await s.restore();
     expect(s.getState()).toMatchObject({ status: "signed-out", notice: "The server can't be reached. Sign in again." });
+  });
+
+  it("tells a German user in German that the server can't be reached", async () => {
+    await i18n.changeLanguage("de");
+    try {
+      const storage = new MemoryStorage();
+      storage.setItem("mes.refresh_token", "refresh-from-before");
+      const s = new Session(storage);
+      vi.mocked(fetch).mockImplementationOnce(async () => {
+        throw new TypeError("Failed to fetch");
+      });
+      await s.restore();
+      expect(s.getState()).toMatchObject({
+        status: "signed-out",
+        notice: "Der Server ist nicht erreichbar. Bitte melden Sie sich erneut an.",
+      });
+    } finally {
+      await i18n.changeLanguage("en");
+    }
   });
 
   it("signs out: forgets the tokens and tells the server", async () => {

@@ -1,5 +1,6 @@
 import type { components } from "../api/generated/auth";
 import { ApiError, toProblem } from "../api/problem";
+import i18n from "../i18n";
 import { decodeClaims, refreshDelayMs, type Claims } from "./token";
 
 type TokenPair = components["schemas"]["TokenPair"];
@@ -82,7 +83,7 @@ export class Session {
     const body = await readBody(response);
     if (!response.ok) throw new ApiError(toProblem(response.status, body, response.statusText));
     const claims = this.accept(body as TokenPair);
-    if (!claims) throw new ApiError({ status: 500, detail: "The sign-in answer had no usable token." });
+    if (!claims) throw new ApiError({ status: 500, detail: i18n.t("signin.session.noToken") });
     return claims;
   }
 
@@ -102,7 +103,7 @@ export class Session {
     if (!response.ok) throw new ApiError(toProblem(response.status, body, response.statusText));
     const previous = this.refreshToken;
     const claims = this.accept(body as TokenPair);
-    if (!claims) throw new ApiError({ status: 500, detail: "The sign-in answer had no usable token." });
+    if (!claims) throw new ApiError({ status: 500, detail: i18n.t("signin.session.noToken") });
     if (previous && previous !== this.refreshToken) {
       await postJson("/api/v1/auth/logout", { refresh_token: previous }).catch(() => undefined);
     }
@@ -146,7 +147,7 @@ export class Session {
         const last = this.storage?.getItem(LAST_ACCESS_KEY) ?? null;
         const claims = last ? decodeClaims(last) : null;
         if (claims) this.set({ status: "signed-in", claims, notice: null });
-        else this.clear("The server can't be reached. Sign in again.");
+        else this.clear(i18n.t("signin.session.unreachable"));
       }
       return false;
     }
@@ -156,10 +157,10 @@ export class Session {
     if (!response.ok) {
       const problem = toProblem(response.status, await readBody(response));
       if (response.status === 401 || response.status === 400 || response.status === 422) {
-        this.clear("Your session has ended. Please sign in again.");
+        this.clear(i18n.t("signin.session.ended"));
       } else {
         this.schedule(5000);
-        if (this.state.status === "restoring") this.clear(problem.detail ?? "Sign in again.");
+        if (this.state.status === "restoring") this.clear(problem.detail ?? i18n.t("signin.session.again"));
       }
       return false;
     }
@@ -169,7 +170,7 @@ export class Session {
   private accept(pair: TokenPair): Claims | null {
     const claims = decodeClaims(pair.access_token);
     if (!claims) {
-      this.clear("The server sent a token this screen can't read.");
+      this.clear(i18n.t("signin.session.unreadable"));
       return null;
     }
     this.access = pair.access_token;

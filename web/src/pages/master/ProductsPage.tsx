@@ -29,8 +29,10 @@ function NewProductDialog({ onClose }: { onClose: () => void }) {
       submitLabel={t("master.products.create")}
       onClose={onClose}
       validate={() => {
-        const e = item ? checkCode(item, "Item") : "Item: choose the item this product makes.";
-        const n = name.trim().length > 200 ? "Name: at most 200 characters." : undefined;
+        const what = t("master.field.item");
+        const e = item ? checkCode(item, what) : t("master.validation.chooseItem", { what });
+        const n =
+          name.trim().length > 200 ? t("master.validation.tooLong", { what: t("master.field.name"), n: 200 }) : undefined;
         setError(e ?? n);
         return !(e ?? n);
       }}
