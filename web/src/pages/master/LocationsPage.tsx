@@ -89,8 +89,8 @@ function EditLocationDialog({ location, onClose }: { location: Location; onClose
       submitLabel={t("master.locations.save")}
       onClose={onClose}
       validate={() => {
-        const e = clean<keyof Form>({ name: name(form.name), kind: form.kind ? undefined : t("master.validation.choose", { what: t("master.field.kind") }),
-        });
+        const kind = form.kind ? undefined : t("master.validation.choose", { what: t("master.field.kind") });
+        const e = clean<keyof Form>({ name: name(form.name), kind });
         setErrors(e);
         return Object.keys(e).length === 0;
       }}
