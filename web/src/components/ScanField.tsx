@@ -15,7 +15,7 @@ export function scannedCode(raw: string): { code: string; gs1: Gs1Data | null; p
   }
   if (!gs1) return { code: normalizeScan(raw), gs1: null, problem: null };
   const code = gs1.lot ?? gs1.serial;
-  if (!code) return { code: "", gs1, problem: "This GS1 code carries no lot (10) or serial (21)." };
+  if (!code) return { code: "", gs1, problem: i18n.t("scan.gs1NoLot") };
   return { code, gs1, problem: null };
 }
 
