@@ -63,6 +63,9 @@ test.describe("planning: work orders and the schedule", () => {
     await form.getByRole("button", { name: "Create" }).click();
 
     await expect(page).toHaveURL(new RegExp(`/workorders/${number}$`));
+    // the list may still be on screen for a moment after the URL changed (its rows carry the same
+    // test id): wait for the order's own page first
+    await expect(page.getByRole("heading", { name: number, level: 2 })).toBeVisible();
     await expect(page.getByTestId("order-status")).toHaveText("Planned");
     await page.getByRole("button", { name: "Release" }).click();
     const release = page.getByTestId("release-dialog");
@@ -103,6 +106,7 @@ test.describe("planning: work orders and the schedule", () => {
     await expect(page.getByTestId(`order-row-${number}`)).toBeVisible();
     await expect(page.getByTestId("order-total")).toHaveText("1 work order");
     await page.getByRole("link", { name: number }).click();
+    await expect(page.getByRole("heading", { name: number, level: 2 })).toBeVisible();
     await expect(page.getByTestId("order-status")).toHaveText("Completed");
     await page.getByRole("button", { name: "Close" }).click();
     const close = page.getByTestId("close-dialog");
