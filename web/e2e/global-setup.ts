@@ -49,7 +49,7 @@ function demo(mes: string, url: string, out: NodeJS.WritableStream, log: string)
     });
     proc.stdout?.pipe(out, { end: false });
     proc.stderr?.pipe(out, { end: false });
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 180_000);
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 300_000);
     proc.once("error", fail);
     proc.once("exit", (code, signal) => {
       clearTimeout(timer);

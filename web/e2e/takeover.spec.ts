@@ -4,14 +4,17 @@ import { ADMIN, adminToken, CNC_OPERATOR, OPERATOR, OPERATOR_2, PACKER, PLANT, p
 
 // An administrator registers the terminal as a station and enrols badges, through the API as an
 // admin tool would; the station key then goes into the terminal's browser.
-const STATION = { code: "ST-L1-MOULD", name: "Line 1 moulding terminal" };
+// Station codes get a suffix per worker process: Playwright starts a new worker after a failed
+// test and runs beforeAll again there, which must not meet the codes the first one registered.
+const RUN = Date.now().toString(36).slice(-5).toUpperCase();
+const STATION = { code: `ST-L1-MOULD-${RUN}`, name: "Line 1 moulding terminal" };
 const BADGES = {
   ana: { ...OPERATOR, badge: "B-1001", pin: "4719" },
   ben: { ...OPERATOR_2, badge: "B-1002", pin: "3860" },
   eli: { ...PACKER, badge: "B-1005", pin: "5207" },
   sam: { ...SUPERVISOR, badge: "B-2001", pin: "6142" },
 };
-const SPARE = { code: "ST-SPARE-1", name: "Spare terminal, line 2" };
+const SPARE = { code: `ST-SPARE-${RUN}`, name: "Spare terminal, line 2" };
 let stationKey = "";
 let spareKey = "";
 
@@ -178,7 +181,7 @@ test.describe("shared terminal: badge and PIN", () => {
     await expect(who).toHaveText(BADGES.ben.name); // nine quiet minutes: still signed in
     await page.clock.fastForward("01:30");
     await expect(page.getByTestId("badge-input")).toBeVisible(); // past ten: back to the badge screen
-    await expect(page.getByRole("status")).toContainText("without activity");
+    await expect(page.getByTestId("takeover-notice")).toContainText("without activity");
   });
 
   test("an admin deactivates a replaced terminal with a reason; its key signs nobody in any more", async ({ page }) => {

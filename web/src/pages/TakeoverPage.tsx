@@ -144,7 +144,7 @@ export function TakeoverPage() {
               <b>{current.name}</b> {t("takeover.signedInHere")}
             </Text>
           ) : notice ? (
-            <Alert color="orange.9" variant="light" role="status">
+            <Alert color="orange.9" variant="light" role="status" data-testid="takeover-notice">
               <Text size="lg">{notice}</Text>
             </Alert>
           ) : null}
