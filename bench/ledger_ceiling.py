@@ -3,9 +3,11 @@ PostgreSQL with asyncpg, no HTTP, no framework, no ORM (its own process, like th
 
     python -m bench.ledger_ceiling DATABASE_URL LOT_PATTERN SECONDS CONNECTIONS SPREAD
 
-Each connection loops over one transaction: claim the Idempotency-Key, lock the lot, read its item
-and location, append the ledger movement, lower the balance, write the event to the outbox and
-store the answer under the key; `{n}` in LOT_PATTERN is the connection's number modulo SPREAD.
+Each connection loops over one transaction, statement for statement what the service sends: claim
+the Idempotency-Key, read the work order's status as material knows it, lock the lot with its item,
+location and unit in one SELECT, lower the balance and append the ledger movement in one statement,
+write the event to the outbox and store the answer under the key (six round trips); `{n}` in
+LOT_PATTERN is the connection's number modulo SPREAD.
 Prints the same JSON line as bench.load.
 """
 
@@ -23,10 +25,18 @@ import asyncpg
 from bench.load import summary
 
 CLAIM = "INSERT INTO idempotency_key (key, request_hash) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1"
-LOCK = "SELECT id, item_id, location_id, quantity, status, expires_on FROM lot WHERE code = $1 FOR UPDATE"
-MOVE = (
-    "INSERT INTO movement (kind, lot_id, quantity, from_location_id, work_order, operation, actor)"
-    " VALUES ('consume', $1, -1, $2, 'WO-BENCH', '10', 'bench') RETURNING id"
+ORDER = "SELECT status FROM work_order WHERE number = 'WO-BENCH'"
+LOCK = (
+    "SELECT l.id, l.quantity, l.status, l.expires_on, i.code, i.uom, c.code AS location, u.decimals"
+    " FROM lot l JOIN item i ON i.id = l.item_id JOIN location c ON c.id = l.location_id"
+    " JOIN uom u ON u.code = i.uom WHERE l.code = $1 FOR UPDATE OF l"
+)
+TAKE = (
+    "WITH taken AS (UPDATE lot SET quantity = quantity - 1,"
+    " status = CASE WHEN quantity = 1 THEN 'consumed' ELSE status END"
+    " WHERE id = $1 RETURNING id, location_id)"
+    " INSERT INTO movement (kind, lot_id, quantity, from_location_id, work_order, operation, actor)"
+    " SELECT 'consume', id, -1, location_id, 'WO-BENCH', '10', 'bench' FROM taken RETURNING id"
 )
 EVENT = (
     "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload)"
@@ -43,19 +53,19 @@ async def _connection(url: str, lot: str, until: float, latencies: list[float]) 
             start = time.perf_counter()
             async with conn.transaction():
                 await conn.fetchval(CLAIM, key, hashlib.sha256(key.encode()).hexdigest())
+                await conn.fetchval(ORDER)
                 row = await conn.fetchrow(LOCK, lot)
-                item = await conn.fetchrow("SELECT code, uom FROM item WHERE id = $1", row["item_id"])
-                movement = await conn.fetchval(MOVE, row["id"], row["location_id"])
-                location = await conn.fetchval("SELECT code FROM location WHERE id = $1", row["location_id"])
-                await conn.execute("UPDATE lot SET quantity = quantity - 1 WHERE id = $1", row["id"])
+                movement = await conn.fetchval(TAKE, row["id"])
                 remaining = str(row["quantity"] - 1)
                 payload = {
                     "lot_code": lot,
-                    "item_code": item["code"],
+                    "item_code": row["code"],
                     "quantity": "1",
                     "remaining": remaining,
                 }
-                await conn.execute(EVENT, uuid.uuid4(), lot, json.dumps({**payload, "location": location}))
+                await conn.execute(
+                    EVENT, uuid.uuid4(), lot, json.dumps({**payload, "location": row["location"]})
+                )
                 await conn.execute(ANSWER, key, json.dumps({**payload, "movement_id": movement}))
             latencies.append(time.perf_counter() - start)
     finally:
@@ -96,12 +106,14 @@ def pgbench_script(pattern: str, spread: int) -> str:
             r"SELECT '''consume:' || gen_random_uuid() || '''' AS k \gset",  # :k is a quoted literal
             "BEGIN;",
             "INSERT INTO idempotency_key (key, request_hash) VALUES (:k, md5(:k)) ON CONFLICT DO NOTHING RETURNING 1;",
-            f"SELECT l.id, l.item_id, l.location_id, l.quantity, l.status, l.expires_on FROM lot l {where} FOR UPDATE;",
-            f"SELECT i.code, i.uom FROM item i JOIN lot l ON l.item_id = i.id {where};",
-            "INSERT INTO movement (kind, lot_id, quantity, from_location_id, work_order, operation, actor)"
-            f" SELECT 'consume', l.id, -1, l.location_id, 'WO-BENCH', '10', 'bench' FROM lot l {where} RETURNING id;",
-            f"SELECT c.code FROM location c JOIN lot l ON l.location_id = c.id {where};",
-            f"UPDATE lot l SET quantity = quantity - 1 {where};",
+            "SELECT status FROM work_order WHERE number = 'WO-BENCH';",
+            "SELECT l.id, l.quantity, l.status, l.expires_on, i.code, i.uom, c.code, u.decimals"
+            " FROM lot l JOIN item i ON i.id = l.item_id JOIN location c ON c.id = l.location_id"
+            f" JOIN uom u ON u.code = i.uom {where} FOR UPDATE OF l;",
+            "WITH taken AS (UPDATE lot l SET quantity = quantity - 1,"
+            f" status = CASE WHEN quantity = 1 THEN 'consumed' ELSE status END {where} RETURNING id, location_id)"
+            " INSERT INTO movement (kind, lot_id, quantity, from_location_id, work_order, operation, actor)"
+            " SELECT 'consume', id, -1, location_id, 'WO-BENCH', '10', 'bench' FROM taken RETURNING id;",
             "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload) VALUES (gen_random_uuid(),"
             f""" 'material.lot_consumed.v1', {lot}, 'material', '{{"quantity": "1"}}');""",
             """UPDATE idempotency_key SET response = '{"consumed": "1"}', status_code = 200 WHERE key = :k;""",

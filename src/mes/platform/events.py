@@ -71,16 +71,19 @@ class Envelope:
         return cls.model_validate_json(self.payload)
 
 
+_OUTBOX_INSERT = text(
+    "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload, headers)"
+    " VALUES (:event_id, :topic, :aggregate_id, :producer, CAST(:payload AS jsonb),"
+    " CAST(:headers AS jsonb))"
+)
+
+
 async def record_event(session: AsyncSession, event: Event, *, producer: str | None = None) -> None:
     """Add `event` to the outbox of the service whose transaction `session` is, with the
     current trace context (when tracing is on) as its headers."""
     trace = current_headers()
     await session.execute(
-        text(
-            "INSERT INTO outbox (event_id, topic, aggregate_id, producer, payload, headers)"
-            " VALUES (:event_id, :topic, :aggregate_id, :producer, CAST(:payload AS jsonb),"
-            " CAST(:headers AS jsonb))"
-        ),
+        _OUTBOX_INSERT,
         {
             "event_id": event.event_id,
             "topic": event.topic,

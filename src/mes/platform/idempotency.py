@@ -52,6 +52,14 @@ def _hash(request: Any) -> str:
     return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
 
 
+# built once: the key claimed (a replay finds it taken), the first answer read back, the answer stored
+_CLAIM = text(
+    "INSERT INTO idempotency_key (key, request_hash) VALUES (:k, :h) ON CONFLICT DO NOTHING RETURNING 1"
+)
+_STORED = text("SELECT request_hash, response FROM idempotency_key WHERE key = :k")
+_ANSWER = text("UPDATE idempotency_key SET response = CAST(:r AS jsonb), status_code = 200 WHERE key = :k")
+
+
 async def run_idempotent(
     session: AsyncSession,
     key: str | None,
@@ -66,19 +74,12 @@ async def run_idempotent(
     digest = _hash(request)
     claimed = (
         await session.execute(
-            text(
-                "INSERT INTO idempotency_key (key, request_hash) VALUES (:k, :h)"
-                " ON CONFLICT DO NOTHING RETURNING 1"
-            ),
+            _CLAIM,
             {"k": full_key, "h": digest},
         )
     ).scalar()
     if claimed is None:
-        row = (
-            await session.execute(
-                text("SELECT request_hash, response FROM idempotency_key WHERE key = :k"), {"k": full_key}
-            )
-        ).one()
+        row = (await session.execute(_STORED, {"k": full_key})).one()
         if row.request_hash != digest:
             raise Unprocessable(
                 "This Idempotency-Key was already used for a different request.",
@@ -87,7 +88,7 @@ async def run_idempotent(
         return model.model_validate(row.response)
     result = await action()
     await session.execute(
-        text("UPDATE idempotency_key SET response = CAST(:r AS jsonb), status_code = 200 WHERE key = :k"),
+        _ANSWER,
         {"k": full_key, "r": result.model_dump_json()},
     )
     return result

@@ -64,7 +64,8 @@ async def test_a_consumption_reads_its_lot_item_location_and_unit_in_one_round_t
 ) -> None:
     """Issue 11, B2: the hot write sends the key claim, the order's status (known since the first
     consumption: no call to work orders, ADR 49), one SELECT (the lot locked with its item, location
-    and unit), the balance, the movement, the event and the stored answer: nothing else."""
+    and unit), the balance and the movement in one statement, the event and the stored answer:
+    nothing else (six round trips)."""
     await plant()
     await _receive(harness)
     assert (await _consume(harness, "R-001", "1", key="warm-up")).status_code == 200
@@ -81,11 +82,16 @@ async def test_a_consumption_reads_its_lot_item_location_and_unit_in_one_round_t
         event.remove(engine, "before_cursor_execute", record)
     assert r.status_code == 200, r.text
     work = [s for s in sent if not s.startswith(("SAVEPOINT", "RELEASE"))]  # the test's transaction
-    kinds = ["INSERT", "SELECT", "SELECT", "UPDATE", "INSERT", "INSERT", "UPDATE"]
+    kinds = ["INSERT", "SELECT", "SELECT", "WITH", "INSERT", "UPDATE"]
     assert [s.split()[0] for s in work] == kinds, sent
     assert "FROM work_order" in work[1], work[1]
     assert work[2].endswith("FOR UPDATE OF lot"), work[2]  # the lot alone is locked, not its item
+    assert "UPDATE lot" in work[3] and "INSERT INTO movement" in work[3], work[3]
+    assert work[4].startswith("INSERT INTO outbox"), work[4]
     assert r.json()["remaining"] == "96.5"
+    # the balance, the ledger line and the status as the next reader sees them
+    lot = (await harness.client.get(f"{M}/lots/R-001", headers=harness.auth("material:read"))).json()
+    assert lot["quantity"] == "96.5" and lot["status"] == "available"
 
 
 async def test_retried_consumption_returns_the_first_result_and_books_once(

@@ -47,7 +47,7 @@ async def consume_lot(
     await queries.check_precision(session, data.quantity, data.uom or item.uom)
     qty = await queries.convert(session, data.quantity, data.uom or item.uom, item.uom)
     await queries.check_precision(session, qty, item.uom)  # 0.005 pack100 is half a piece
-    movement = await take(session, lot, item, qty, actor, data.work_order, data.operation)
+    movement_id = await take(session, lot, item, qty, actor, data.work_order, data.operation)
     return ConsumptionRead(
         lot=lot.code,
         item=item.code,
@@ -56,7 +56,7 @@ async def consume_lot(
         uom=item.uom,
         work_order=data.work_order,
         operation=data.operation,
-        movement_id=movement.id,
+        movement_id=movement_id,
     )
 
 

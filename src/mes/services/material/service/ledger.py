@@ -7,8 +7,9 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Numeric, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from mes.contracts import material as ev
 from mes.platform.db import add_unique
@@ -115,9 +116,24 @@ def movable(lot: Lot) -> None:
         raise InvalidStatusChange(f"Lot {lot.code} is {lot.status}; nothing is left to book.")
 
 
+# A consumption's booking in one round trip, without the unit of work: the balance lowered (the
+# lot is consumed when nothing is left) and the ledger line appended; the lot's row is locked
+# already (`lot_to_consume`), so the relative UPDATE and the Python-side balance agree.
+_CONSUME = text(
+    "WITH taken AS (UPDATE lot SET quantity = quantity - :qty,"
+    " status = CASE WHEN quantity = :qty THEN 'consumed' ELSE status END"
+    " WHERE id = :lot RETURNING id, location_id)"
+    " INSERT INTO movement (kind, lot_id, quantity, from_location_id, work_order, operation, actor)"
+    " SELECT 'consume', id, -CAST(:qty AS numeric), location_id, :work_order, :operation, :actor"
+    " FROM taken RETURNING id"
+).bindparams(bindparam("qty", type_=Numeric()))
+
+
 async def take(
     session: AsyncSession, lot: Lot, item: Item, qty: Decimal, actor: str, work_order: str, operation: str
-) -> Movement:
+) -> int:
+    """Consume `qty` of the locked `lot` in an operation: the ledger line (its id is returned), the
+    balance and the LotConsumed event."""
     refusal = lot.refusal_to_consume(today())
     if refusal is not None:
         raise LotNotConsumable(refusal, lot=lot.code, lot_status=lot.status)
@@ -127,18 +143,16 @@ async def take(
             lot=lot.code,
             available=fmt(lot.quantity),
         )
-    movement = await book(
-        session,
-        lot,
-        "consume",
-        -qty,
-        actor,
-        from_location_id=lot.location_id,
-        work_order=work_order,
-        operation=operation,
-    )
+    movement_id = (
+        await session.execute(
+            _CONSUME,
+            {"qty": qty, "lot": lot.id, "work_order": work_order, "operation": operation, "actor": actor},
+        )
+    ).scalar_one()
+    # the session's copy follows the row without becoming dirty (no second UPDATE at commit)
+    set_committed_value(lot, "quantity", lot.quantity - qty)
     if lot.quantity == 0:
-        lot.status = "consumed"
+        set_committed_value(lot, "status", "consumed")
     location = await session.get(Location, lot.location_id)
     assert location is not None
     await record_event(
@@ -155,4 +169,4 @@ async def take(
             location=location.code,
         ),
     )
-    return movement
+    return int(movement_id)
