@@ -55,6 +55,7 @@ async def _connection(url: str, lot: str, until: float, latencies: list[float]) 
                 await conn.fetchval(CLAIM, key, hashlib.sha256(key.encode()).hexdigest())
                 await conn.fetchval(ORDER)
                 row = await conn.fetchrow(LOCK, lot)
+                assert row is not None, f"no lot {lot}"
                 movement = await conn.fetchval(TAKE, row["id"])
                 remaining = str(row["quantity"] - 1)
                 payload = {
